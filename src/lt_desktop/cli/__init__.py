@@ -1,0 +1,1 @@
+"""The ``lt-desktop`` command line."""

@@ -1,0 +1,170 @@
+"""``lt-desktop``: with no command, the app; with one, a task done from a terminal.
+
+Exit status: 0 done, 1 failed (one line says why), 2 the command was misused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from lt_desktop import __version__
+from lt_desktop.cli import commands
+from lt_desktop.cli.usage import UsageError
+from lt_desktop.core.errors import LtError
+from lt_desktop.core.logs import configure_logging, log_unexpected
+from lt_desktop.core.roles import Role
+from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage.folder import default_data_dir
+
+log = logging.getLogger(__name__)
+
+PROG = "lt-desktop"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    store = _Parser(add_help=False)
+    store.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the store folder (default: $LT_DESKTOP_DATA, else your user data folder)",
+    )
+    signed_in = _Parser(add_help=False, parents=[store])
+    signed_in.add_argument("--user", help="your user name (default: $LT_DESKTOP_USER)")
+    signed_in.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password (and any other secret asked for) from standard input, one per line",
+    )
+
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "LT Desktop runs Learning Together partnerships. With no command, it opens the app."
+        ),
+        parents=[store],
+    )
+    parser.add_argument("--version", action="version", version=f"LT Desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "init", parents=[store], help="set up a new store; prints its recovery key once"
+    )
+    p.add_argument("--site-name", required=True)
+    p.add_argument("--site-kind", required=True, choices=[k.value for k in SiteKind])
+    p.add_argument("--admin", required=True, metavar="USER", help="the administrator's user name")
+    p.add_argument("--admin-name", default="", help="the administrator's full name")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the administrator's password from standard input",
+    )
+
+    p = sub.add_parser("demo", parents=[store], help="make a store full of realistic made-up data")
+    p.add_argument(
+        "--site-kind", default=SiteKind.PRISON.value, choices=[k.value for k in SiteKind]
+    )
+    p.add_argument(
+        "--admin", metavar="USER", help="an administrator of your own instead of demo/demo"
+    )
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="with --admin: read its password from standard input",
+    )
+
+    p = sub.add_parser("stats", parents=[signed_in], help="count each kind of record in the store")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    sub.add_parser(
+        "check", parents=[signed_in], help="check the store's integrity and its audit log"
+    )
+
+    user = sub.add_parser("user", help="manage user accounts (administrators)")
+    user_sub = user.add_subparsers(
+        dest="user_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    p = user_sub.add_parser(
+        "add", parents=[signed_in], help="add an account (stdin: your password, then theirs)"
+    )
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--display-name", default="")
+    user_sub.add_parser("list", parents=[signed_in], help="list the accounts")
+    p = user_sub.add_parser("disable", parents=[signed_in], help="stop an account from signing in")
+    p.add_argument("username")
+
+    sub.add_parser(
+        "passwd", parents=[signed_in], help="change your password (stdin: current, then new)"
+    )
+
+    p = sub.add_parser(
+        "recover",
+        parents=[store],
+        help="set a new password with the recovery key (stdin: key, then password)",
+    )
+    p.add_argument("--user", required=True, help="the account to recover")
+    p.add_argument("--password-stdin", action="store_true")
+
+    p = sub.add_parser(
+        "backup", parents=[signed_in], help="write an encrypted, verified backup of the store"
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+
+    p = sub.add_parser(
+        "restore",
+        parents=[signed_in],
+        help="replace the store with a backup (sign in as an account in the backup)",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data_dir: Path = getattr(args, "data_dir", None) or default_data_dir()
+    if args.command is None:
+        from lt_desktop.ui.app import run_app  # Qt is loaded only for the app itself
+
+        return run_app(data_dir)
+    if args.command in ("init", "demo"):
+        with contextlib.suppress(OSError):
+            data_dir.mkdir(parents=True, exist_ok=True)
+    if not data_dir.is_dir() or configure_logging(data_dir / "logs") is None:
+        logging.getLogger().addHandler(logging.NullHandler())
+    handler = commands.HANDLERS[args.command]
+    try:
+        return handler(args, data_dir)
+    except UsageError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    except LtError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: stopped; nothing was changed by the unfinished step.", file=sys.stderr)
+        return 130
+    except OSError as error:
+        log_unexpected(log, f"The {args.command} command", error)
+        print(f"{PROG}: {error.strerror or error} ({error.filename or 'no file'})", file=sys.stderr)
+        return 1
+    except Exception as error:
+        log_unexpected(log, f"The {args.command} command", error)
+        print(
+            f"{PROG}: something went wrong that LT Desktop did not expect. "
+            f"Nothing was half-saved. Details are in {data_dir / 'logs'}.",
+            file=sys.stderr,
+        )
+        return 1

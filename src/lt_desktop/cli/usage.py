@@ -1,0 +1,5 @@
+from lt_desktop.core.errors import LtError
+
+
+class UsageError(LtError):
+    """The command was not given what it needs (exit status 2)."""

@@ -1,0 +1,1 @@
+"""The headless core: domain rules and services. Never imports Qt."""

@@ -1,0 +1,769 @@
+"""A demo store: one partnership, two cohorts, a term of realistic made-up activity.
+
+Everything is generated from a fixed seed, so every demo store tells the same
+story (useful for screenshots and for newcomers comparing notes).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from lt_desktop.core import demo_text as text
+from lt_desktop.core.errors import StoreAlreadyExists
+from lt_desktop.core.roles import Role
+from lt_desktop.core.services.consent import has_consent
+from lt_desktop.core.services.groups import allocate
+from lt_desktop.core.services.memberships import MemberInfo
+from lt_desktop.core.services.people import new_research_id
+from lt_desktop.core.vocabulary import (
+    AbsenceReason,
+    ApplicationDecision,
+    AttendanceStatus,
+    ClearanceStatus,
+    ConsentScope,
+    GuestCategory,
+    ItemKind,
+    MarkPosition,
+    MembershipRole,
+    MembershipStatus,
+    PersonBase,
+    QuestionnairePhase,
+    SessionKind,
+    SiteKind,
+)
+from lt_desktop.storage import models as m
+from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.recovery_key import RecoveryKey
+from lt_desktop.storage.store import Store, create_store, move_new_store
+
+DEMO_PASSWORD = "demo"
+DEMO_USERS: list[tuple[str, Role]] = [
+    ("staff", Role.EDUCATION_STAFF),
+    ("facilitator", Role.FACILITATOR),
+    ("marker", Role.MARKER),
+    ("researcher", Role.RESEARCHER),
+]
+STUDENTS_PER_BASE = 12
+GROUPS_PER_COHORT = 4
+RECORDER = "Demo Administrator"
+
+
+def build_demo_store(
+    root: Path,
+    *,
+    site_kind: SiteKind = SiteKind.PRISON,
+    admin: str = "demo",
+    password: str = DEMO_PASSWORD,
+    seed: int = 2015,
+) -> RecoveryKey:
+    """Create a store in ``root`` filled with demo data; returns its recovery key.
+
+    The store is built beside ``root`` and moved in only once it is complete.
+    """
+    root = Path(root)
+    if StoreFolder(root).has_store():
+        raise StoreAlreadyExists(f"{root} already holds a store. Choose another folder.")
+    staging = root.parent / f".{root.name}.demo-{secrets.token_hex(4)}"
+    try:
+        recovery_key = _build(staging, site_kind, admin, password, seed)
+        move_new_store(staging, root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return recovery_key
+
+
+def _build(root: Path, site_kind: SiteKind, admin: str, password: str, seed: int) -> RecoveryKey:
+    created = create_store(
+        root,
+        site_name="HMP Northfield" if site_kind is SiteKind.PRISON else "University of Eastbridge",
+        site_kind=site_kind,
+        admin_username=admin,
+        admin_display_name=RECORDER,
+        admin_password=password,
+    )
+    store = created.store
+    try:
+        _DemoBuilder(store, random.Random(seed), with_accounts=admin == "demo").build()
+    finally:
+        store.close()
+    return created.recovery_key
+
+
+@dataclass
+class _Cohort:
+    row: m.Cohort
+    marked_weeks: int
+    sessions: list[m.ClassSession] = field(default_factory=list)
+    members: list[tuple[m.Membership, m.Person]] = field(default_factory=list)
+
+    def marked(self, session_row: m.ClassSession) -> bool:
+        return session_row.week <= self.marked_weeks
+
+
+_LEFT_EARLY = frozenset(
+    {MembershipStatus.WITHDRAWN, MembershipStatus.TRANSFERRED, MembershipStatus.RELEASED}
+)
+
+
+def _gone_by(membership: m.Membership, on: date) -> bool:
+    """Whether someone had left the course (before finishing it) by ``on``."""
+    return membership.status in _LEFT_EARLY and on >= membership.status_since
+
+
+class _DemoBuilder:
+    def __init__(self, store: Store, rng: random.Random, *, with_accounts: bool) -> None:
+        self.store = store
+        self.rng = rng
+        self.with_accounts = with_accounts
+        self.prison_site = store.site.kind is SiteKind.PRISON
+        self._names: set[tuple[str, str]] = set()
+        self._prison_numbers: set[str] = set()
+
+    def build(self) -> None:
+        with self.store.write() as session:
+            self.session = session
+            partnership = m.Partnership(
+                name="Northfield and Eastbridge Learning Together",
+                prison_name="HMP Northfield",
+                university_name="University of Eastbridge",
+                region="South East",
+                started_on=date(2025, 9, 1),
+            )
+            course = m.Course(
+                partnership=partnership,
+                title="Crime, Justice and Society",
+                subject="Criminology",
+                accredited=True,
+                credits=15,
+                level="Level 4",
+                description="An introduction to criminology, studied together.",
+            )
+            session.add_all([partnership, course])
+            session.flush()
+            lecturers = [self._person(PersonBase.UNIVERSITY) for _ in range(3)]
+            coordinator = self._person(PersonBase.UNIVERSITY)
+            spring = self._cohort(course, "January–March 2026", date(2026, 1, 12), 10, 10)
+            autumn = self._cohort(course, "September–December 2026", date(2026, 9, 14), 12, 10)
+            self._staff(spring, lecturers, coordinator, graduates=[])
+            self._students(spring, finished=True)
+            graduates = [
+                p
+                for mem, p in spring.members
+                if mem.role is MembershipRole.STUDENT and mem.status is MembershipStatus.GRADUATED
+            ]
+            facilitator_person = self._staff(autumn, lecturers, coordinator, graduates=graduates)
+            self._students(autumn, finished=False)
+            questions = self._story_questions()
+            template, items = self._questionnaire()
+            everyone = {p.id: p for c in (spring, autumn) for _, p in c.members}
+            self._consents(list(everyone.values()))
+            session.flush()
+            for cohort in (spring, autumn):
+                self._groups(cohort)
+                self._attendance(cohort)
+                self._essays(cohort, finished=cohort is spring)
+                self._stories(cohort, questions)
+                self._questionnaires(cohort, template, items, finished=cohort is spring)
+            self._graduation(spring)
+            self._applications(autumn)
+            if self.with_accounts:
+                self._accounts(facilitator_person)
+            self.store.audit(
+                session,
+                actor_id=None,
+                actor_name=RECORDER,
+                action="store.demo_filled",
+                details={"people": len(everyone)},
+            )
+
+    # -- people ---------------------------------------------------------------------
+
+    def _person(self, base: PersonBase) -> m.Person:
+        while True:
+            given = self.rng.choice(text.GIVEN_NAMES)
+            family = self.rng.choice(text.FAMILY_NAMES)
+            if (given, family) not in self._names:
+                self._names.add((given, family))
+                break
+        person = m.Person(
+            id=uuid.uuid4(),
+            given_name=given,
+            family_name=family,
+            base=base,
+            email=(
+                f"{given.lower()}.{family.lower().replace(chr(39), '')}@eastbridge.ac.uk"
+                if base is PersonBase.UNIVERSITY
+                else ""
+            ),
+            research_id=new_research_id(),
+        )
+        self.session.add(person)
+        self.session.flush()  # rows that refer to the person by id follow
+        if base is PersonBase.PRISON and self.prison_site:
+            self.session.add(self._prison_details(person))
+        return person
+
+    def _prison_details(self, person: m.Person) -> m.PrisonDetails:
+        while True:
+            number = (
+                f"{self.rng.choice('ABG')}{self.rng.randint(1000, 9999)}"
+                f"{self.rng.choice('ABCDEFGHJK')}{self.rng.choice('ABCDEFGHJK')}"
+            )
+            if number not in self._prison_numbers:
+                self._prison_numbers.add(number)
+                break
+        cleared = self.rng.random() < 0.9
+        return m.PrisonDetails(
+            person_id=person.id,
+            prison_number=number,
+            location=self.rng.choice(text.PRISON_LOCATIONS),
+            release_date=(
+                date(2026, 1, 1) + timedelta(days=self.rng.randint(200, 2500))
+                if self.rng.random() < 0.6
+                else None
+            ),
+            security_notes=self.rng.choice(text.SECURITY_NOTES),
+            clearance=ClearanceStatus.CLEARED if cleared else ClearanceStatus.SUBMITTED,
+            clearance_on=date(2025, 12, 1) if cleared else None,
+        )
+
+    def _cohort(
+        self, course: m.Course, name: str, first: date, weeks: int, marked_weeks: int
+    ) -> _Cohort:
+        row = m.Cohort(
+            id=uuid.uuid4(),
+            course=course,
+            name=name,
+            starts_on=first,
+            ends_on=first + timedelta(weeks=weeks - 1),
+            capacity=24,
+        )
+        self.session.add(row)
+        cohort = _Cohort(row, marked_weeks)
+        lecture_plan = list(text.LECTURES)
+        if weeks > len(lecture_plan):
+            lecture_plan[-1:-1] = [("Reading week: revisiting the big questions", "", "")] * (
+                weeks - len(lecture_plan)
+            )
+        for week in range(1, weeks + 1):
+            title, reading_1, reading_2 = lecture_plan[week - 1]
+            kind = (
+                SessionKind.GRADUATION
+                if week == weeks
+                else SessionKind.WRITING_WORKSHOP
+                if title.startswith("Writing")
+                else SessionKind.GROUP_PROJECT
+                if title.startswith("Group project")
+                else SessionKind.LECTURE_AND_DISCUSSION
+            )
+            held_on = first + timedelta(weeks=week - 1)
+            session_row = m.ClassSession(
+                id=uuid.uuid4(),
+                cohort=row,
+                week=week,
+                held_on=held_on,
+                kind=kind,
+                title=title,
+                starts_at=time(13, 30),
+                ends_at=time(16, 0),
+                reading_1=reading_1,
+                reading_2=reading_2,
+                location="Education block, room 2",
+            )
+            self.session.add(session_row)
+            cohort.sessions.append(session_row)
+        return cohort
+
+    def _enrol(
+        self,
+        cohort: _Cohort,
+        person: m.Person,
+        role: MembershipRole,
+        status: MembershipStatus = MembershipStatus.ACTIVE,
+        since: date | None = None,
+    ) -> m.Membership:
+        membership = m.Membership(
+            id=uuid.uuid4(),
+            cohort=cohort.row,
+            person=person,
+            role=role,
+            status=status,
+            status_since=since or cohort.row.starts_on,
+            joined_on=cohort.row.starts_on,
+            left_on=since if status is not MembershipStatus.ACTIVE else None,
+        )
+        self.session.add(membership)
+        self.session.flush()
+        self.session.add(
+            m.MembershipStatusChange(
+                membership_id=membership.id,
+                status=MembershipStatus.ACTIVE,
+                effective_on=cohort.row.starts_on,
+                reason="Enrolled",
+                recorded_by_name=RECORDER,
+            )
+        )
+        if status is not MembershipStatus.ACTIVE:
+            self.session.add(
+                m.MembershipStatusChange(
+                    membership_id=membership.id,
+                    status=status,
+                    effective_on=membership.status_since,
+                    reason="",
+                    recorded_by_name=RECORDER,
+                )
+            )
+        cohort.members.append((membership, person))
+        return membership
+
+    def _staff(
+        self,
+        cohort: _Cohort,
+        lecturers: list[m.Person],
+        coordinator: m.Person,
+        graduates: list[m.Person],
+    ) -> m.Person:
+        facilitators = [self._person(PersonBase.UNIVERSITY) for _ in range(GROUPS_PER_COHORT)]
+        for person in facilitators:
+            self._enrol(cohort, person, MembershipRole.FACILITATOR)
+        mentors = graduates[:GROUPS_PER_COHORT] or [
+            self._person(base) for base in (PersonBase.PRISON, PersonBase.UNIVERSITY) * 2
+        ]
+        for person in mentors:
+            self._enrol(cohort, person, MembershipRole.MENTOR)
+        for person in lecturers:
+            self._enrol(cohort, person, MembershipRole.LECTURER)
+        self._enrol(cohort, coordinator, MembershipRole.COORDINATOR)
+        for index, session_row in enumerate(cohort.sessions):
+            if session_row.kind is not SessionKind.GRADUATION:
+                session_row.lecturer_id = lecturers[index % len(lecturers)].id
+        return facilitators[0]
+
+    def _students(self, cohort: _Cohort, *, finished: bool) -> None:
+        people = [
+            self._person(base)
+            for base in [PersonBase.PRISON, PersonBase.UNIVERSITY]
+            for _ in range(STUDENTS_PER_BASE)
+        ]
+        self.rng.shuffle(people)
+        leavers = (
+            {
+                0: (MembershipStatus.RELEASED, 5),
+                1: (MembershipStatus.TRANSFERRED, 4),
+                2: (MembershipStatus.WITHDRAWN, 6),
+            }
+            if finished
+            else {0: (MembershipStatus.WITHDRAWN, 5)}
+        )
+        prison_people = [p for p in people if p.base is PersonBase.PRISON]
+        for person in people:
+            leaving = None
+            if person.base is PersonBase.PRISON and prison_people.index(person) in leavers:
+                leaving = leavers[prison_people.index(person)]
+            if leaving:
+                status, week = leaving
+                since = cohort.row.starts_on + timedelta(weeks=week - 1, days=2)
+                self._enrol(cohort, person, MembershipRole.STUDENT, status, since)
+            else:
+                status = MembershipStatus.GRADUATED if finished else MembershipStatus.ACTIVE
+                since = cohort.row.ends_on if finished else cohort.row.starts_on
+                self._enrol(cohort, person, MembershipRole.STUDENT, status, since)
+
+    # -- groups and the register -------------------------------------------------------
+
+    def _groups(self, cohort: _Cohort) -> None:
+        groups = [
+            m.SmallGroup(
+                id=uuid.uuid4(), cohort_id=cohort.row.id, name=f"Group {n + 1}", position=n
+            )
+            for n in range(GROUPS_PER_COHORT)
+        ]
+        self.session.add_all(groups)
+        self.session.flush()
+        grouped = [
+            (mem, p)
+            for mem, p in cohort.members
+            if mem.role
+            in (MembershipRole.STUDENT, MembershipRole.MENTOR, MembershipRole.FACILITATOR)
+        ]
+        infos = [
+            MemberInfo(
+                mem.id,
+                cohort.row.id,
+                p.id,
+                p.display_name,
+                p.sort_name,
+                p.base,
+                mem.role,
+                mem.status,
+                mem.status_since,
+                None,
+                "",
+            )
+            for mem, p in grouped
+        ]
+        placement = allocate(infos, [g.id for g in groups])
+        for mem, _ in grouped:
+            self.session.add(m.GroupMember(group_id=placement[mem.id], membership_id=mem.id))
+
+    def _attendance(self, cohort: _Cohort) -> None:
+        recorded = datetime.combine(cohort.row.starts_on, time(16, 5), UTC)
+        for session_row in cohort.sessions:
+            if not cohort.marked(session_row):
+                continue
+            for membership, person in cohort.members:
+                if membership.role not in (
+                    MembershipRole.STUDENT,
+                    MembershipRole.MENTOR,
+                    MembershipRole.FACILITATOR,
+                ):
+                    continue
+                if _gone_by(membership, session_row.held_on):
+                    continue
+                status, reason = self._attendance_status(person)
+                self.session.add(
+                    m.AttendanceMark(
+                        session_id=session_row.id,
+                        person_id=person.id,
+                        status=status,
+                        absence_reason=reason,
+                        recorded_by_name=RECORDER,
+                        recorded_at=recorded + timedelta(weeks=session_row.week - 1),
+                    )
+                )
+
+    def _attendance_status(self, person: m.Person) -> tuple[AttendanceStatus, AbsenceReason | None]:
+        roll = self.rng.random()
+        if roll < 0.84:
+            return AttendanceStatus.PRESENT, None
+        if roll < 0.90:
+            return AttendanceStatus.LATE, None
+        if roll < 0.92:
+            return AttendanceStatus.LEFT_EARLY, None
+        if roll < 0.95:
+            return AttendanceStatus.EXCUSED, None
+        reasons: Sequence[AbsenceReason] = (
+            [
+                AbsenceReason.LOCKDOWN,
+                AbsenceReason.LEGAL_VISIT,
+                AbsenceReason.HEALTHCARE,
+                AbsenceReason.WORK_OR_COURT,
+            ]
+            if person.base is PersonBase.PRISON
+            else [AbsenceReason.ILLNESS, AbsenceReason.PERSONAL]
+        )
+        return AttendanceStatus.ABSENT, self.rng.choice(list(reasons))
+
+    # -- essays and marks ----------------------------------------------------------------
+
+    def _essays(self, cohort: _Cohort, *, finished: bool) -> None:
+        deadline = cohort.row.ends_on - timedelta(days=7)
+        students = [
+            (mem, p)
+            for mem, p in cohort.members
+            if mem.role is MembershipRole.STUDENT and mem.status not in _LEFT_EARLY
+        ]
+        for index, (membership, _) in enumerate(students):
+            if not finished and index % 2:
+                continue  # half of the running cohort has handed in so far
+            body = " ".join(self.rng.choice(text.ESSAY_SENTENCES) for _ in range(90))
+            late = self.rng.random() < 0.08
+            essay = m.Essay(
+                id=uuid.uuid4(),
+                membership_id=membership.id,
+                candidate_number=_candidate_number(),
+                title=self.rng.choice(text.ESSAY_TITLES),
+                text=body,
+                word_count=len(body.split()),
+                submitted_on=deadline + timedelta(days=3 if late else -self.rng.randint(0, 5)),
+                late=late,
+                extension_note="Extension agreed for healthcare appointments." if late else "",
+            )
+            self.session.add(essay)
+            self.session.flush()
+            first = round(self.rng.gauss(64, 6))
+            second = first + self.rng.choice([-6, -4, -2, 0, 2, 3, 5, 12])
+            marks: list[tuple[MarkPosition, str, int | None]] = [
+                (MarkPosition.FIRST, "Marker A", first),
+                (MarkPosition.SECOND, "Marker B", second),
+            ]
+            if finished:
+                marks.append((MarkPosition.AGREED, "Moderation", round((first + second) / 2)))
+                essay.moderation_needed = abs(first - second) >= 10
+                essay.identities_revealed = True
+            elif index % 4 == 0:
+                marks = marks[:1]
+            else:
+                marks = [
+                    (MarkPosition.FIRST, "Marker A", None),
+                    (MarkPosition.SECOND, "Marker B", None),
+                ]
+            for position, marker, score in marks:
+                self.session.add(
+                    m.EssayMark(
+                        essay_id=essay.id,
+                        position=position,
+                        marker_name=marker,
+                        score=score,
+                        feedback=self.rng.choice(text.FEEDBACK) if score else "",
+                        submitted_at=(
+                            datetime.combine(cohort.row.ends_on, time(12), UTC) if score else None
+                        ),
+                        locked=position is MarkPosition.AGREED,
+                    )
+                )
+
+    # -- research --------------------------------------------------------------------
+
+    def _consents(self, people: list[m.Person]) -> None:
+        for index, person in enumerate(people):
+            given = date(2026, 1, 5) if index < 60 else date(2026, 9, 7)
+            for scope in ConsentScope:
+                if scope is ConsentScope.INTERVIEW and self.rng.random() < 0.5:
+                    continue
+                if self.rng.random() < 0.12:
+                    continue
+                consent = m.Consent(
+                    person_id=person.id,
+                    scope=scope,
+                    given_on=given,
+                    form_reference=f"CF-{index + 1:03d}",
+                    recorded_by_name=RECORDER,
+                )
+                if scope is ConsentScope.STORIES and index % 17 == 5:
+                    consent.withdrawn_on = given + timedelta(days=40)
+                    consent.withdrawal_recorded_by_name = RECORDER
+                self.session.add(consent)
+        self.session.flush()
+
+    def _has_consent(self, person: m.Person, scope: ConsentScope, on: date) -> bool:
+        return has_consent(self.session, person.id, scope, on)
+
+    def _story_questions(self) -> list[m.StoryQuestion]:
+        questions = [
+            m.StoryQuestion(position=n, text=question)
+            for n, question in enumerate(text.STORY_QUESTIONS)
+        ]
+        self.session.add_all(questions)
+        self.session.flush()
+        return questions
+
+    def _stories(self, cohort: _Cohort, questions: list[m.StoryQuestion]) -> None:
+        for session_row in cohort.sessions:
+            if not cohort.marked(session_row) or session_row.kind is SessionKind.GRADUATION:
+                continue
+            for membership, person in cohort.members:
+                if membership.role is MembershipRole.COORDINATOR:
+                    continue
+                if _gone_by(membership, session_row.held_on):
+                    continue
+                if self.rng.random() > 0.55:
+                    continue
+                if not self._has_consent(person, ConsentScope.STORIES, session_row.held_on):
+                    continue
+                story = m.Story(
+                    session_id=session_row.id,
+                    person_id=person.id,
+                    text=" ".join(self.rng.sample(text.STORY_SENTENCES, 3)),
+                    written_on=session_row.held_on,
+                    transcribed_by_name=RECORDER,
+                )
+                self.session.add(story)
+                self.session.flush()
+                for question, answers in zip(questions, text.STORY_ANSWERS, strict=True):
+                    self.session.add(
+                        m.StoryAnswer(
+                            story_id=story.id,
+                            question_id=question.id,
+                            answer=self.rng.choice(answers),
+                        )
+                    )
+
+    def _questionnaire(self) -> tuple[m.QuestionnaireTemplate, list[m.QuestionnaireItem]]:
+        template = m.QuestionnaireTemplate(
+            name="Learning and self-efficacy (example)",
+            description=(
+                "A neutral example: how people see themselves as learners, before and after "
+                "the course. Items are scored 1 (strongly disagree) to 5 (strongly agree)."
+            ),
+        )
+        self.session.add(template)
+        self.session.flush()
+        items = [
+            m.QuestionnaireItem(
+                template_id=template.id,
+                position=n,
+                text=wording,
+                kind=ItemKind.LIKERT,
+                scale_points=5,
+                reverse_scored=reverse,
+                subscale="Self-efficacy" if n < 4 else "Learner identity",
+            )
+            for n, (wording, reverse) in enumerate(text.QUESTIONNAIRE_ITEMS)
+        ]
+        items.append(
+            m.QuestionnaireItem(
+                template_id=template.id,
+                position=len(items),
+                text="Is there anything else you would like to tell us?",
+                kind=ItemKind.FREE_TEXT,
+                scale_points=None,
+            )
+        )
+        self.session.add_all(items)
+        self.session.flush()
+        return template, items
+
+    def _questionnaires(
+        self,
+        cohort: _Cohort,
+        template: m.QuestionnaireTemplate,
+        items: list[m.QuestionnaireItem],
+        *,
+        finished: bool,
+    ) -> None:
+        phases = (
+            [QuestionnairePhase.PRE, QuestionnairePhase.POST]
+            if finished
+            else [QuestionnairePhase.PRE]
+        )
+        for membership, person in cohort.members:
+            if membership.role is not MembershipRole.STUDENT:
+                continue
+            if not self._has_consent(person, ConsentScope.QUESTIONNAIRES, cohort.row.starts_on):
+                continue
+            baseline = self.rng.uniform(2.3, 3.6)
+            for phase in phases:
+                if phase is QuestionnairePhase.POST and membership.status in _LEFT_EARLY:
+                    continue
+                shift = self.rng.uniform(0.2, 0.9) if phase is QuestionnairePhase.POST else 0.0
+                on = cohort.row.starts_on if phase is QuestionnairePhase.PRE else cohort.row.ends_on
+                response = m.QuestionnaireResponse(
+                    template_id=template.id,
+                    cohort_id=cohort.row.id,
+                    person_id=person.id,
+                    phase=phase,
+                    completed_on=on,
+                    entered_by_name=RECORDER,
+                )
+                self.session.add(response)
+                self.session.flush()
+                for item in items:
+                    if item.kind is ItemKind.FREE_TEXT:
+                        answer = m.QuestionnaireAnswer(
+                            response_id=response.id,
+                            item_id=item.id,
+                            text="" if self.rng.random() < 0.7 else "I am glad I applied.",
+                        )
+                    else:
+                        score = min(5, max(1, round(self.rng.gauss(baseline + shift, 0.7))))
+                        value = 6 - score if item.reverse_scored else score
+                        answer = m.QuestionnaireAnswer(
+                            response_id=response.id, item_id=item.id, value=value
+                        )
+                    self.session.add(answer)
+
+    # -- around the course ---------------------------------------------------------------
+
+    def _graduation(self, cohort: _Cohort) -> None:
+        event = m.GraduationEvent(
+            title="Spring 2026 graduation",
+            held_on=cohort.row.ends_on,
+            venue="HMP Northfield chapel",
+            capacity=80,
+            guest_deadline=cohort.row.ends_on - timedelta(days=21),
+        )
+        self.session.add(event)
+        self.session.flush()
+        self.session.add(m.GraduationCohort(event_id=event.id, cohort_id=cohort.row.id))
+        for position, (at, title, kind) in enumerate(
+            [
+                ("14:00", "Welcome", "speech"),
+                ("14:15", "Reflections from graduates", "speech"),
+                ("14:45", "Presentation of certificates", "presentation"),
+                ("15:15", "Music from the prison choir", "music"),
+                ("15:30", "Refreshments", "catering"),
+            ]
+        ):
+            self.session.add(
+                m.ProgrammeItem(
+                    event_id=event.id, position=position, starts_at=at, title=title, kind=kind
+                )
+            )
+        serial = 1
+        for membership, _ in cohort.members:
+            if membership.status is not MembershipStatus.GRADUATED:
+                continue
+            self.session.add(
+                m.Certificate(
+                    membership_id=membership.id,
+                    serial=f"LT-2026-{serial:04d}",
+                    issued_on=cohort.row.ends_on,
+                    event_id=event.id,
+                )
+            )
+            serial += 1
+            if self.rng.random() < 0.6:
+                given = self.rng.choice(text.GIVEN_NAMES)
+                family = self.rng.choice(text.FAMILY_NAMES)
+                self.session.add(
+                    m.GraduationGuest(
+                        event_id=event.id,
+                        invited_by_id=membership.id,
+                        name=f"{given} {family}",
+                        relationship_to_student=self.rng.choice(
+                            ["Mother", "Partner", "Brother", "Friend"]
+                        ),
+                        category=GuestCategory.FAMILY,
+                        clearance=ClearanceStatus.CLEARED,
+                        submitted_on=event.held_on - timedelta(days=35),
+                        decided_on=event.held_on - timedelta(days=20),
+                        attended=True,
+                    )
+                )
+
+    def _applications(self, cohort: _Cohort) -> None:
+        for membership, person in cohort.members:
+            if membership.role is not MembershipRole.STUDENT:
+                continue
+            self.session.add(
+                m.Application(
+                    cohort_id=cohort.row.id,
+                    person_id=person.id,
+                    received_on=cohort.row.starts_on - timedelta(days=self.rng.randint(40, 70)),
+                    motivation_statement=" ".join(self.rng.sample(text.STORY_SENTENCES, 2)),
+                    heard_about=self.rng.choice(
+                        ["Education department", "A friend", "Lecturer", "Poster"]
+                    ),
+                    decision=ApplicationDecision.ACCEPTED,
+                    decided_on=cohort.row.starts_on - timedelta(days=30),
+                    answered_on=cohort.row.starts_on - timedelta(days=20),
+                )
+            )
+
+    def _accounts(self, facilitator: m.Person) -> None:
+        for username, role in DEMO_USERS:
+            user = m.User(
+                username=username,
+                display_name=f"Demo {role.label.lower()}",
+                role=role,
+                person_id=facilitator.id if role is Role.FACILITATOR else None,
+            )
+            self.session.add(user)
+            self.session.flush()
+            self.store.set_password(user.id, username, DEMO_PASSWORD)
+
+
+def _candidate_number() -> str:
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    return "C" + "".join(secrets.choice(alphabet) for _ in range(7))
+
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "build_demo_store"]

@@ -1,0 +1,87 @@
+"""Roles as users name them, and what each may do.
+
+The service layer checks these on every call; screens use the same table only to
+decide what to offer.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+
+from lt_desktop.core.vocabulary import LabelledEnum
+
+
+class Role(LabelledEnum):
+    ADMINISTRATOR = "administrator"
+    EDUCATION_STAFF = "education_staff"
+    FACILITATOR = "facilitator"
+    MARKER = "marker"
+    RESEARCHER = "researcher"
+
+
+class Permission(Enum):
+    MANAGE_USERS = auto()
+    MANAGE_SETTINGS = auto()
+    VIEW_AUDIT = auto()
+    VIEW_ALL_COHORTS = auto()
+    VIEW_OWN_COHORTS = auto()
+    EDIT_PROGRAMME = auto()  # partnerships, courses, cohorts, sessions
+    VIEW_PEOPLE = auto()
+    EDIT_PEOPLE = auto()
+    VIEW_PRISON_DETAILS = auto()
+    EDIT_PRISON_DETAILS = auto()
+    MANAGE_MEMBERSHIPS = auto()
+    MANAGE_GROUPS = auto()
+    TAKE_REGISTER = auto()
+    MANAGE_ESSAYS = auto()  # receive essays, allocate markers, moderate, reveal
+    MARK_ESSAYS = auto()  # anonymised marking only
+    RECORD_CONSENT = auto()
+    ENTER_RESEARCH_DATA = auto()  # stories, questionnaires, interviews
+    EXPORT_RESEARCH = auto()
+    MANAGE_APPLICATIONS = auto()
+    MANAGE_GRADUATION = auto()
+    PRINT_DOCUMENTS = auto()
+    SYNC = auto()
+    BACKUP = auto()
+    VIEW_STATS = auto()
+
+
+_STAFF = {
+    Permission.VIEW_ALL_COHORTS,
+    Permission.EDIT_PROGRAMME,
+    Permission.VIEW_PEOPLE,
+    Permission.EDIT_PEOPLE,
+    Permission.VIEW_PRISON_DETAILS,
+    Permission.EDIT_PRISON_DETAILS,
+    Permission.MANAGE_MEMBERSHIPS,
+    Permission.MANAGE_GROUPS,
+    Permission.TAKE_REGISTER,
+    Permission.MANAGE_ESSAYS,
+    Permission.RECORD_CONSENT,
+    Permission.ENTER_RESEARCH_DATA,
+    Permission.MANAGE_APPLICATIONS,
+    Permission.MANAGE_GRADUATION,
+    Permission.PRINT_DOCUMENTS,
+    Permission.SYNC,
+    Permission.BACKUP,
+    Permission.VIEW_STATS,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset(Permission),
+    Role.EDUCATION_STAFF: frozenset(_STAFF),
+    Role.FACILITATOR: frozenset(
+        {
+            Permission.VIEW_OWN_COHORTS,
+            Permission.VIEW_PEOPLE,
+            Permission.TAKE_REGISTER,
+            Permission.ENTER_RESEARCH_DATA,
+        }
+    ),
+    Role.MARKER: frozenset({Permission.MARK_ESSAYS}),
+    Role.RESEARCHER: frozenset({Permission.EXPORT_RESEARCH}),
+}
+
+
+def role_allows(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]

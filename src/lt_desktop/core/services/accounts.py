@@ -1,0 +1,192 @@
+"""User accounts: who may sign in, with which role, and their passwords."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.errors import ConflictError, NotFound, ValidationError
+from lt_desktop.core.passwords import check_password, check_username
+from lt_desktop.core.roles import Permission, Role
+from lt_desktop.core.services.base import Service
+from lt_desktop.storage.keyslots import normalise_username
+from lt_desktop.storage.models import Person, User, utc_now
+from lt_desktop.storage.recovery_key import RecoveryKey
+
+
+@dataclass(frozen=True)
+class Account:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    disabled: bool
+    person_id: uuid.UUID | None
+    last_sign_in_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> Account:
+        return cls(
+            user.id,
+            user.username,
+            user.display_name,
+            user.role,
+            user.disabled,
+            user.person_id,
+            user.last_sign_in_at,
+        )
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalars(
+        select(User).where(func.lower(User.username) == normalise_username(username))
+    ).first()
+
+
+class AccountService(Service):
+    def list_accounts(self) -> list[Account]:
+        self._require(Permission.MANAGE_USERS)
+        with self._store.read() as session:
+            users = session.scalars(select(User).order_by(User.username))
+            return [Account.of(user) for user in users]
+
+    def add_account(
+        self,
+        username: str,
+        *,
+        display_name: str,
+        role: Role,
+        password: str,
+        person_id: uuid.UUID | None = None,
+    ) -> Account:
+        self._require(Permission.MANAGE_USERS)
+        name = check_username(username)
+        check_password(password, name)
+        with self._store.write() as session:
+            if find_user(session, name) is not None:
+                raise ConflictError(f"There is already an account called {name}.")
+            if person_id is not None and session.get(Person, person_id) is None:
+                raise NotFound("The person to link this account to no longer exists.")
+            user = User(
+                username=name,
+                display_name=display_name.strip() or name,
+                role=role,
+                person_id=person_id,
+            )
+            session.add(user)
+            session.flush()
+            self._audit(session, "user.added", "user", user.id, username=name, role=role.value)
+            # The slot is written last inside the transaction: if it cannot be
+            # written, the account is not created either.
+            self._store.set_password(user.id, name, password)
+            return Account.of(user)
+
+    def disable_account(self, username: str) -> Account:
+        """A disabled account loses its key slot, so it cannot unlock the store at all."""
+        self._require(Permission.MANAGE_USERS)
+        with self._store.write() as session:
+            user = self._user(session, username)
+            if user.id == self.actor.user_id:
+                raise ValidationError("You cannot disable your own account.")
+            if user.role is Role.ADMINISTRATOR and self._other_administrators(session, user) == 0:
+                raise ValidationError("The last administrator's account cannot be disabled.")
+            user.disabled = True
+            self._audit(session, "user.disabled", "user", user.id, username=user.username)
+            self._store.remove_slot(user.id)
+            return Account.of(user)
+
+    def enable_account(self, username: str, new_password: str) -> Account:
+        self._require(Permission.MANAGE_USERS)
+        with self._store.write() as session:
+            user = self._user(session, username)
+            check_password(new_password, user.username)
+            user.disabled = False
+            user.password_changed_at = utc_now()
+            self._audit(session, "user.enabled", "user", user.id, username=user.username)
+            self._store.set_password(user.id, user.username, new_password)
+            return Account.of(user)
+
+    def change_role(self, username: str, role: Role) -> Account:
+        self._require(Permission.MANAGE_USERS)
+        with self._store.write() as session:
+            user = self._user(session, username)
+            if (
+                user.role is Role.ADMINISTRATOR
+                and role is not Role.ADMINISTRATOR
+                and self._other_administrators(session, user) == 0
+            ):
+                raise ValidationError("The store must keep at least one administrator.")
+            before = user.role
+            user.role = role
+            self._audit(
+                session,
+                "user.role_changed",
+                "user",
+                user.id,
+                username=user.username,
+                before=before.value,
+                after=role.value,
+            )
+            return Account.of(user)
+
+    def link_person(self, username: str, person_id: uuid.UUID | None) -> Account:
+        self._require(Permission.MANAGE_USERS)
+        with self._store.write() as session:
+            user = self._user(session, username)
+            if person_id is not None and session.get(Person, person_id) is None:
+                raise NotFound("That person no longer exists.")
+            user.person_id = person_id
+            self._audit(session, "user.linked", "user", user.id, username=user.username)
+            return Account.of(user)
+
+    def reset_password(self, username: str, new_password: str) -> None:
+        """An administrator sets a new password for someone who forgot theirs."""
+        self._require(Permission.MANAGE_USERS)
+        with self._store.write() as session:
+            user = self._user(session, username)
+            if user.disabled:
+                raise ValidationError(f"{user.username} is disabled; enable the account instead.")
+            check_password(new_password, user.username)
+            user.password_changed_at = utc_now()
+            self._audit(session, "user.password_reset", "user", user.id, username=user.username)
+            self._store.set_password(user.id, user.username, new_password)
+
+    def change_own_password(self, current_password: str, new_password: str) -> None:
+        with self._store.write() as session:
+            user = self._user(session, self.actor.username)
+            if not self._store.password_matches(user.username, current_password):
+                raise ValidationError("Your current password is not right; nothing was changed.")
+            check_password(new_password, user.username)
+            user.password_changed_at = utc_now()
+            self._audit(session, "user.password_changed", "user", user.id)
+            self._store.set_password(user.id, user.username, new_password)
+
+    def replace_recovery_key(self) -> RecoveryKey:
+        """A new recovery key; the old one stops working at once."""
+        self._require(Permission.MANAGE_USERS)
+        with self._store.write() as session:
+            self._audit(session, "recovery_key.replaced")
+            return self._store.replace_recovery_key()
+
+    def _user(self, session: Session, username: str) -> User:
+        user = find_user(session, username)
+        if user is None:
+            raise NotFound(f"There is no account called {username.strip()}.")
+        return user
+
+    @staticmethod
+    def _other_administrators(session: Session, user: User) -> int:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(
+                    User.role == Role.ADMINISTRATOR, User.disabled.is_(False), User.id != user.id
+                )
+            )
+            or 0
+        )

@@ -1,0 +1,212 @@
+"""The class register: one mark per person per session, saved the moment it is made."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.base import Service, get_or_not_found
+from lt_desktop.core.services.groups import GROUPED_ROLES
+from lt_desktop.core.services.memberships import ROLE_ORDER, member_infos
+from lt_desktop.core.vocabulary import (
+    ATTENDED_STATUSES,
+    AbsenceReason,
+    AttendanceStatus,
+    MembershipRole,
+    MembershipStatus,
+)
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import AttendanceMark, ClassSession, SmallGroup, utc_now
+
+
+@dataclass(frozen=True)
+class Mark:
+    status: AttendanceStatus
+    absence_reason: AbsenceReason | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status is AttendanceStatus.ABSENT:
+            if self.absence_reason is None:
+                object.__setattr__(self, "absence_reason", AbsenceReason.UNKNOWN)
+        elif self.absence_reason is not None:
+            raise ValidationError("Only an absence has a reason.")
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    person_id: uuid.UUID
+    display_name: str
+    sort_name: str
+    role: MembershipRole
+    group_name: str
+    group_position: int
+    mark: Mark | None
+    recorded_by: str
+    recorded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Register:
+    session_id: uuid.UUID
+    cohort_id: uuid.UUID
+    lines: list[RegisterLine]
+
+    def counts(self) -> Counter[AttendanceStatus]:
+        return Counter(line.mark.status for line in self.lines if line.mark)
+
+    @property
+    def unmarked(self) -> int:
+        return sum(1 for line in self.lines if line.mark is None)
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for line in self.lines if line.mark and line.mark.status in ATTENDED_STATUSES)
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    """One person's mark before and after a change, so the change can be undone."""
+
+    person_id: uuid.UUID
+    before: Mark | None
+    after: Mark | None
+
+
+_UNGROUPED = 10_000
+
+
+class RegisterService(Service):
+    def register(self, session_id: uuid.UUID) -> Register:
+        """Everyone expected at the session, by group, with any mark already made."""
+        self._require(Permission.TAKE_REGISTER)
+        with self._store.read() as session:
+            class_session = self._session(session, session_id)
+            marks = {m.person_id: m for m in self._marks(session, session_id)}
+            positions = dict(
+                session.execute(
+                    select(SmallGroup.name, SmallGroup.position).where(
+                        SmallGroup.cohort_id == class_session.cohort_id
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            lines = []
+            for member in member_infos(session, class_session.cohort_id):
+                expected = member.role in GROUPED_ROLES and member.status is MembershipStatus.ACTIVE
+                mark = marks.get(member.person_id)
+                if not expected and mark is None:
+                    continue
+                lines.append(
+                    RegisterLine(
+                        person_id=member.person_id,
+                        display_name=member.display_name,
+                        sort_name=member.sort_name,
+                        role=member.role,
+                        group_name=member.group_name,
+                        group_position=positions.get(member.group_name, _UNGROUPED)
+                        if member.group_name
+                        else _UNGROUPED,
+                        mark=_mark_of(mark),
+                        recorded_by=mark.recorded_by_name if mark else "",
+                        recorded_at=mark.recorded_at if mark else None,
+                    )
+                )
+            lines.sort(
+                key=lambda line: (
+                    line.group_position,
+                    ROLE_ORDER[line.role],
+                    line.sort_name.casefold(),
+                )
+            )
+            return Register(session_id, class_session.cohort_id, lines)
+
+    def set_marks(
+        self, session_id: uuid.UUID, marks: dict[uuid.UUID, Mark | None]
+    ) -> list[MarkChange]:
+        """Set (or, with None, clear) several marks in one transaction."""
+        self._require(Permission.TAKE_REGISTER)
+        with self._store.write() as session:
+            class_session = self._session(session, session_id)
+            expected = {m.person_id for m in member_infos(session, class_session.cohort_id)}
+            existing = {
+                m.person_id: m for m in self._marks(session, session_id, include_deleted=True)
+            }
+            now = utc_now()
+            changes = []
+            for person_id, mark in marks.items():
+                if person_id not in expected:
+                    raise ValidationError("That person is not in this session's cohort.")
+                row = existing.get(person_id)
+                before = _mark_of(row)
+                if before == mark:
+                    continue
+                if mark is None:
+                    if row is not None:
+                        row.deleted_at = now
+                else:
+                    if row is None:
+                        row = AttendanceMark(
+                            session_id=session_id, person_id=person_id, recorded_at=now
+                        )
+                        session.add(row)
+                    row.deleted_at = None
+                    row.status, row.absence_reason, row.note = (
+                        mark.status,
+                        mark.absence_reason,
+                        mark.note,
+                    )
+                    row.recorded_by_id = self.actor.user_id
+                    row.recorded_by_name = self.actor.display_name
+                    row.recorded_at = now
+                changes.append(MarkChange(person_id, before, mark))
+            return changes
+
+    def mark(
+        self, session_id: uuid.UUID, person_id: uuid.UUID, mark: Mark | None
+    ) -> MarkChange | None:
+        changes = self.set_marks(session_id, {person_id: mark})
+        return changes[0] if changes else None
+
+    def mark_everyone_present(self, session_id: uuid.UUID) -> list[MarkChange]:
+        """Mark present everyone not yet marked; marks already made are left alone."""
+        register = self.register(session_id)
+        present = Mark(AttendanceStatus.PRESENT)
+        return self.set_marks(
+            session_id, {line.person_id: present for line in register.lines if line.mark is None}
+        )
+
+    def undo(self, session_id: uuid.UUID, changes: list[MarkChange]) -> list[MarkChange]:
+        """Put back the marks a change replaced."""
+        return self.set_marks(session_id, {c.person_id: c.before for c in changes})
+
+    def _session(self, session: Session, session_id: uuid.UUID) -> ClassSession:
+        class_session = get_or_not_found(session, ClassSession, session_id, "session")
+        self._require_cohort_visible(session, class_session.cohort_id)
+        return class_session
+
+    @staticmethod
+    def _marks(
+        session: Session, session_id: uuid.UUID, *, include_deleted: bool = False
+    ) -> list[AttendanceMark]:
+        return list(
+            session.scalars(
+                select(AttendanceMark)
+                .where(AttendanceMark.session_id == session_id)
+                .execution_options(**{INCLUDE_DELETED: include_deleted})
+            )
+        )
+
+
+def _mark_of(row: AttendanceMark | None) -> Mark | None:
+    if row is None or row.deleted_at is not None:
+        return None
+    return Mark(row.status, row.absence_reason, row.note)

@@ -1,0 +1,56 @@
+"""Settings an administrator chooses for the whole site."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.base import Service
+from lt_desktop.storage.models import Setting
+
+IDLE_LOCK_MINUTES = "idle_lock_minutes"
+MODERATION_THRESHOLD = "moderation_threshold"
+BACKUP_REMINDER_DAYS = "backup_reminder_days"
+
+DEFAULTS: dict[str, Any] = {
+    IDLE_LOCK_MINUTES: 5,
+    MODERATION_THRESHOLD: 10,
+    BACKUP_REMINDER_DAYS: 7,
+}
+
+_BOUNDS = {
+    IDLE_LOCK_MINUTES: (1, 120),
+    MODERATION_THRESHOLD: (1, 100),
+    BACKUP_REMINDER_DAYS: (1, 90),
+}
+
+
+def read_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return DEFAULTS[key] if row is None else json.loads(row.value)
+
+
+class SettingsService(Service):
+    def get(self, key: str) -> Any:
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        with self._store.read() as session:
+            return read_setting(session, key)
+
+    def set_number(self, key: str, value: int) -> None:
+        self._require(Permission.MANAGE_SETTINGS)
+        low, high = _BOUNDS[key]
+        if not low <= value <= high:
+            raise ValidationError(f"Choose a number from {low} to {high}.")
+        with self._store.write() as session:
+            before = read_setting(session, key)
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=json.dumps(value)))
+            else:
+                row.value = json.dumps(value)
+            self._audit(session, "setting.changed", "setting", key, before=before, after=value)

@@ -1,0 +1,148 @@
+"""Signing in, with back-off after failures, and recovering an account.
+
+Failures are remembered outside the store (it cannot be opened to write them)
+and moved into the audit log at the next successful sign-in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from lt_desktop.core.errors import (
+    AccountDisabled,
+    InvalidRecoveryKey,
+    LoginThrottled,
+    NotFound,
+    ValidationError,
+    WrongCredentials,
+)
+from lt_desktop.core.passwords import check_password
+from lt_desktop.core.services.accounts import find_user
+from lt_desktop.core.services.base import Actor
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage.login_attempts import LoginAttempts
+from lt_desktop.storage.models import User, utc_now
+from lt_desktop.storage.recovery_key import RecoveryKey
+from lt_desktop.storage.store import LockedStore, Store
+
+Clock = Callable[[], float]
+
+
+def sign_in(root: Path, username: str, password: str, *, clock: Clock = time.time) -> Workspace:
+    door = LockedStore(root)
+    try:
+        return sign_in_at(door, username, password, clock=clock)
+    except BaseException:
+        door.release()
+        raise
+
+
+def sign_in_at(
+    door: LockedStore, username: str, password: str, *, clock: Clock = time.time
+) -> Workspace:
+    """Unlock a held store folder as ``username``. The folder stays held on failure."""
+    attempts = LoginAttempts(door.folder.login_attempts)
+    tag = door.user_tag(username)
+    wait = attempts.seconds_to_wait(tag, clock())
+    if wait > 0:
+        raise LoginThrottled(wait)
+    try:
+        store, user_id = door.unlock(username, password)
+    except WrongCredentials:
+        attempts.record_failure(tag, clock())
+        raise
+    try:
+        actor = _record_sign_in(store, door, attempts, user_id)
+    except BaseException:
+        store.lock()
+        raise
+    attempts.signed_in(tag)
+    return Workspace(store, actor)
+
+
+def _record_sign_in(
+    store: Store, door: LockedStore, attempts: LoginAttempts, user_id: object
+) -> Actor:
+    with store.write() as session:
+        user = session.get(User, user_id)
+        if user is None or user.disabled:
+            raise AccountDisabled("This account is disabled. Ask an administrator.")
+        names_by_tag = {
+            door.user_tag(name): name for name in session.scalars(select(User.username))
+        }
+        failures, dropped = attempts.pending_failures()
+        for failure in failures:
+            store.audit(
+                session,
+                actor_id=None,
+                actor_name="",
+                action="sign_in.failed",
+                subject_type="user",
+                details={"username": names_by_tag.get(failure.tag, "(no such account)")},
+                at=datetime.fromtimestamp(failure.at, UTC),
+            )
+        if dropped:
+            store.audit(
+                session,
+                actor_id=None,
+                actor_name="",
+                action="sign_in.failed",
+                details={"count_not_kept": dropped},
+            )
+        user.last_sign_in_at = utc_now()
+        store.audit(
+            session,
+            actor_id=user.id,
+            actor_name=user.display_name,
+            action="sign_in",
+            subject_type="user",
+            subject_id=str(user.id),
+        )
+        return Actor.from_user(user)
+
+
+def recover_account(
+    root: Path, recovery_key_text: str, username: str, new_password: str
+) -> Workspace:
+    """Set a new password for ``username`` with the store's recovery key, and sign in."""
+    recovery_key = RecoveryKey.parse(recovery_key_text)  # typos caught before the slow part
+    door = LockedStore(root)
+    try:
+        try:
+            store = door.unlock_with_recovery_key(recovery_key)
+        except WrongCredentials as error:
+            raise InvalidRecoveryKey(str(error)) from error
+        try:
+            with store.write() as session:
+                user = find_user(session, username)
+                if user is None:
+                    raise NotFound(f"There is no account called {username.strip()}.")
+                if user.disabled:
+                    raise ValidationError(
+                        f"{user.username} is disabled; an administrator must enable it."
+                    )
+                check_password(new_password, user.username)
+                user.password_changed_at = utc_now()
+                user.last_sign_in_at = utc_now()
+                store.audit(
+                    session,
+                    actor_id=user.id,
+                    actor_name=user.display_name,
+                    action="user.recovered",
+                    subject_type="user",
+                    subject_id=str(user.id),
+                )
+                store.set_password(user.id, user.username, new_password)
+                actor = Actor.from_user(user)
+        except BaseException:
+            store.lock()
+            raise
+        return Workspace(store, actor)
+    except BaseException:
+        door.release()
+        raise

@@ -1,0 +1,82 @@
+"""A signed-in store: the services, acting for one account."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from lt_desktop.core.services.accounts import AccountService
+from lt_desktop.core.services.audit import AuditService
+from lt_desktop.core.services.base import Actor
+from lt_desktop.core.services.consent import ConsentService
+from lt_desktop.core.services.groups import GroupService
+from lt_desktop.core.services.maintenance import MaintenanceService
+from lt_desktop.core.services.memberships import MembershipService
+from lt_desktop.core.services.people import PeopleService
+from lt_desktop.core.services.programme import ProgrammeService
+from lt_desktop.core.services.register import RegisterService
+from lt_desktop.core.services.settings import SettingsService
+from lt_desktop.core.services.stats import StatsService
+from lt_desktop.storage.store import LockedStore, Store
+
+
+class Workspace:
+    def __init__(self, store: Store, actor: Actor) -> None:
+        self.store = store
+        self.actor = actor
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        return AccountService(self.store, self.actor)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        return AuditService(self.store, self.actor)
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        return SettingsService(self.store, self.actor)
+
+    @cached_property
+    def programme(self) -> ProgrammeService:
+        return ProgrammeService(self.store, self.actor)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        return PeopleService(self.store, self.actor)
+
+    @cached_property
+    def memberships(self) -> MembershipService:
+        return MembershipService(self.store, self.actor)
+
+    @cached_property
+    def groups(self) -> GroupService:
+        return GroupService(self.store, self.actor)
+
+    @cached_property
+    def register(self) -> RegisterService:
+        return RegisterService(self.store, self.actor)
+
+    @cached_property
+    def consent(self) -> ConsentService:
+        return ConsentService(self.store, self.actor)
+
+    @cached_property
+    def maintenance(self) -> MaintenanceService:
+        return MaintenanceService(self.store, self.actor)
+
+    @cached_property
+    def stats(self) -> StatsService:
+        return StatsService(self.store, self.actor)
+
+    def lock(self) -> LockedStore:
+        """Close the database (the key leaves memory with it) but keep the folder held."""
+        return self.store.lock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

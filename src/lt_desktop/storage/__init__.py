@@ -1,0 +1,4 @@
+"""Encrypted storage: key slots, the SQLCipher database, migrations, backups.
+
+Never imports Qt.
+"""

@@ -1,0 +1,76 @@
+"""Crash-safe file writes: write beside the target, flush, fsync, rename.
+
+A reader sees either the old file or the new one, never a mix, whatever happens
+mid-write (a crash, a full disk, removable media pulled out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from lt_desktop.core.errors import DiskFull, LtError
+
+
+def fsync_directory(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (a no-op where the OS has no such call)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_path_beside(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path, *, what: str = "The file") -> Iterator[BinaryIO]:
+    """Yield a file to write; on success it replaces ``target`` atomically.
+
+    On any failure the partial file is removed and ``target`` is left untouched.
+    """
+    temp = temp_path_beside(target)
+    try:
+        with open(temp, "xb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        fsync_directory(target.parent)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise translate_os_error(error, what) from error
+
+
+def write_atomic(target: Path, data: bytes, *, what: str = "The file") -> None:
+    with atomic_output(target, what=what) as handle:
+        handle.write(data)
+
+
+def translate_os_error(error: BaseException, what: str) -> BaseException:
+    """Turn the OS errors a user can meet into messages they can act on."""
+    if not isinstance(error, OSError) or isinstance(error, LtError):
+        return error
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(what)
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return LtError(
+            f"{what} could not be written: permission denied or read-only media "
+            f"({error.filename or 'unknown file'})."
+        )
+    if error.errno in (errno.EIO, errno.ENODEV, errno.ENOENT, errno.ENXIO):
+        return LtError(
+            f"{what} could not be written: the folder or device went away "
+            "(was removable media taken out?). Nothing was changed; try again."
+        )
+    return error

@@ -1,0 +1,175 @@
+"""The SQLCipher engine and the sessions services work in.
+
+The database is keyed with the raw 256-bit data key, so SQLCipher's own slow KDF
+is skipped (the key slots already stretched the password). Every connection gets
+the same pragmas: WAL with full sync for durability, temporary data kept in
+memory so nothing plaintext reaches a temp file, foreign keys on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, exc
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy.pool import QueuePool
+
+from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt
+from lt_desktop.storage.clock import HybridLogicalClock
+from lt_desktop.storage.models import SyncedRecord, utc_now
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA busy_timeout = 15000",
+)
+
+#: Session option: include tombstoned records in queries.
+INCLUDE_DELETED = "include_deleted"
+
+
+def create_store_engine(db_path: Path, data_key: bytes) -> Engine:
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'", database=str(db_path))
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=3,
+        max_overflow=5,
+        connect_args={"check_same_thread": False},
+        # Error messages must never carry the values of a statement (personal data).
+        hide_parameters=True,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _prepare(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below) so write transactions can be IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+        except Exception as error:
+            raise StoreCorrupt(
+                "The database file cannot be read with this store's key: it is damaged "
+                "or belongs to another store."
+            ) from error
+        for pragma in PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def execute_outside_transaction(engine: Engine, sql: str, parameters: tuple[Any, ...] = ()) -> None:
+    """Run a statement SQLite refuses inside a transaction (VACUUM, checkpoints)."""
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        assert driver is not None
+        driver.execute(sql, parameters)
+    finally:
+        pooled.close()
+
+
+class SessionFactory:
+    """Makes ORM sessions that stamp synced records and hide tombstones."""
+
+    def __init__(self, engine: Engine, site_id: uuid.UUID, clock: HybridLogicalClock) -> None:
+        self.site_id = site_id
+        self.clock = clock
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(engine.execution_options(write=True), expire_on_commit=False)
+        for maker in (self._read, self._write):
+            event.listen(maker, "before_flush", self._stamp_synced_records)
+            event.listen(maker, "do_orm_execute", _hide_tombstones)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session, _translate_database_errors():
+            with session.begin():
+                yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: everything inside is committed together or not at all."""
+        with self._write() as session, _translate_database_errors():
+            with session.begin():
+                yield session
+
+    def _stamp_synced_records(self, session: Session, _context: Any, _instances: Any) -> None:
+        if session.info.get("keep_versions"):
+            return  # a sync import carries the versions of the site that made them
+        version = self.clock.tick()
+        now = utc_now()
+        for record in session.new:
+            if isinstance(record, SyncedRecord):
+                if record.origin_site_id is None:
+                    record.origin_site_id = self.site_id
+                record.version = version
+                record.created_at = record.created_at or now
+                record.updated_at = now
+        for record in session.dirty:
+            if isinstance(record, SyncedRecord) and session.is_modified(
+                record, include_collections=False
+            ):
+                record.version = version
+                record.updated_at = now
+        for record in session.deleted:
+            if isinstance(record, SyncedRecord) and not session.info.get("purge"):
+                raise LtError(
+                    "Records that travel between sites are never deleted outright; "
+                    "mark them deleted so the removal can travel too."
+                )
+
+
+def _hide_tombstones(state: ORMExecuteState) -> None:
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.is_relationship_load
+        and not state.execution_options.get(INCLUDE_DELETED, False)
+    ):
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                SyncedRecord, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+            )
+        )
+
+
+@contextlib.contextmanager
+def _translate_database_errors() -> Iterator[None]:
+    try:
+        yield
+    except exc.OperationalError as error:
+        raise translate_sqlite_error(error) from error
+
+
+def translate_sqlite_error(error: Exception) -> Exception:
+    text = str(getattr(error, "orig", error)).lower()
+    if "disk is full" in text:
+        return DiskFull()
+    if "database is locked" in text or "database is busy" in text:
+        return LtError("The store is busy with another task. Wait a moment, then try again.")
+    if "not a database" in text or "malformed" in text:
+        return StoreCorrupt(
+            "The store's database is damaged. Run `lt-desktop check`, and restore the "
+            "newest backup if it reports problems."
+        )
+    if "disk i/o error" in text:
+        return LtError(
+            "The store could not be read or written (a disk error). Nothing was changed."
+        )
+    return error

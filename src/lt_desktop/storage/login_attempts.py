@@ -1,0 +1,88 @@
+"""Failed sign-ins, remembered outside the encrypted database.
+
+A failed sign-in cannot be written to the audit log (the log is inside the store
+that the wrong password could not open), so failures wait here, keyed by the
+salted user tag, until the next successful sign-in moves them into the log.
+Consecutive failures for one account make the next attempt wait longer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lt_desktop.storage.atomic import write_atomic
+
+FREE_ATTEMPTS = 2
+MAX_DELAY_SECONDS = 300.0
+_MAX_PENDING = 500
+
+
+def delay_after(consecutive_failures: int) -> float:
+    """Seconds to wait before the next attempt: 0, 0, 1, 2, 4, ... up to five minutes."""
+    if consecutive_failures <= FREE_ATTEMPTS:
+        return 0.0
+    return min(2.0 ** (consecutive_failures - FREE_ATTEMPTS - 1), MAX_DELAY_SECONDS)
+
+
+@dataclass(frozen=True)
+class FailedAttempt:
+    tag: str
+    at: float
+
+
+class LoginAttempts:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._streaks: dict[str, tuple[int, float]] = {}
+        self._pending: list[FailedAttempt] = []
+        self._dropped = 0
+        self._load()
+
+    def _load(self) -> None:
+        # A damaged file only loses throttling history; it must never stop sign-in.
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+            document: Any = json.loads(self._path.read_bytes())
+            self._streaks = {
+                str(tag): (int(item["count"]), float(item["last"]))
+                for tag, item in document["streaks"].items()
+            }
+            self._pending = [
+                FailedAttempt(str(item["tag"]), float(item["at"])) for item in document["pending"]
+            ]
+            self._dropped = int(document.get("dropped", 0))
+
+    def _save(self) -> None:
+        document = {
+            "streaks": {t: {"count": c, "last": last} for t, (c, last) in self._streaks.items()},
+            "pending": [{"tag": a.tag, "at": a.at} for a in self._pending],
+            "dropped": self._dropped,
+        }
+        write_atomic(self._path, json.dumps(document).encode(), what="The sign-in record")
+
+    def seconds_to_wait(self, tag: str, now: float) -> float:
+        count, last = self._streaks.get(tag, (0, 0.0))
+        return max(0.0, min(last, now) + delay_after(count) - now)
+
+    def record_failure(self, tag: str, now: float) -> None:
+        count, _ = self._streaks.get(tag, (0, 0.0))
+        self._streaks[tag] = (count + 1, now)
+        self._pending.append(FailedAttempt(tag, now))
+        if len(self._pending) > _MAX_PENDING:
+            self._dropped += len(self._pending) - _MAX_PENDING
+            self._pending = self._pending[-_MAX_PENDING:]
+        self._save()
+
+    def pending_failures(self) -> tuple[list[FailedAttempt], int]:
+        """Failures waiting for the audit log, and how many more could not be kept."""
+        return list(self._pending), self._dropped
+
+    def signed_in(self, tag: str) -> None:
+        """After a successful sign-in (whose audit entry now holds the failures)."""
+        had_streak = self._streaks.pop(tag, None) is not None
+        if had_streak or self._pending or self._dropped:
+            self._pending, self._dropped = [], 0
+            self._save()

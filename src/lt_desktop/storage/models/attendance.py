@@ -1,0 +1,27 @@
+"""The register: one mark per person per session."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lt_desktop.core.vocabulary import AbsenceReason, AttendanceStatus
+from lt_desktop.storage.models.base import SyncedRecord, enum_column
+
+
+class AttendanceMark(SyncedRecord):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("class_sessions.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[AttendanceStatus] = enum_column(AttendanceStatus)
+    absence_reason: Mapped[AbsenceReason | None] = enum_column(AbsenceReason, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Accounts are per site, so the marker of record is kept as an id and a name.
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime]

@@ -1,0 +1,84 @@
+"""Declarative base, column types and the synced-record mixin shared by every table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always handed back time-zone aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_column(enum: type[StrEnum], **kwargs: Any) -> Any:
+    """A column holding an enum by its stable value, as plain text."""
+    return mapped_column(
+        Enum(
+            enum,
+            native_enum=False,
+            create_constraint=False,
+            length=32,
+            values_callable=lambda members: [member.value for member in members],
+            validate_strings=True,
+        ),
+        **kwargs,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime, uuid.UUID: Uuid}
+
+
+class SyncedRecord(Base):
+    """A record that may travel between sites.
+
+    Every such record has a UUID key (unique across sites), when and where it was
+    made, a hybrid-logical-clock version that orders its changes across sites, and
+    a tombstone instead of deletion so a removal can travel too. The store fills
+    these in on flush; services never set them by hand.
+    """
+
+    __abstract__ = True
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    origin_site_id: Mapped[uuid.UUID]
+    version: Mapped[str] = mapped_column(String(64), index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,0 +1,71 @@
+"""Tables that belong to this installation only and never travel: the site,
+settings, user accounts and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lt_desktop.core.roles import Role
+from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage.models.base import Base, enum_column, utc_now
+
+
+class Site(Base):
+    """This installation (``is_local``) and, later, the sites it exchanges data with."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[SiteKind] = enum_column(SiteKind)
+    is_local: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class User(Base):
+    """A sign-in account. Its key slot in the key file has the same id."""
+
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = enum_column(Role)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    # The person a facilitator or marker account is, so "their cohorts" and
+    # "their own group's students" can be worked out.
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuditEntry(Base):
+    """One line of the append-only audit log. Each entry's digest covers the one
+    before it, so an edited or removed entry breaks the chain."""
+
+    __tablename__ = "audit_log"
+
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor_id: Mapped[uuid.UUID | None]
+    actor_name: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON
+    previous_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,533 @@
+"""Opening, creating, restoring and closing an encrypted store.
+
+A store is one folder: ``store.db`` (SQLCipher, keyed with a random data key),
+``keys.json`` (that key wrapped once per account and once for recovery) and a
+lock file that keeps a second app instance out. ``keys.json`` is written last
+when a store is made or restored: while it is missing, no half-made store can be
+opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.errors import (
+    BackupInvalid,
+    StoreAlreadyExists,
+    StoreCorrupt,
+    StoreNotFound,
+    StoreTooNew,
+    WrongCredentials,
+)
+from lt_desktop.core.roles import Role
+from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage import audit_chain
+from lt_desktop.storage.atomic import fsync_directory, translate_os_error
+from lt_desktop.storage.backup import (
+    BackupHeader,
+    database_problems,
+    read_header,
+    read_key_file,
+    verify_backup_file,
+    write_backup,
+)
+from lt_desktop.storage.clock import HybridLogicalClock
+from lt_desktop.storage.database import (
+    SessionFactory,
+    create_store_engine,
+    execute_outside_transaction,
+)
+from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.instance_lock import InstanceLock
+from lt_desktop.storage.kdf import KdfParams, params_for_new_slots
+from lt_desktop.storage.keyslots import DATA_KEY_BYTES, KeyFile, password_bytes
+from lt_desktop.storage.migrations import (
+    SchemaState,
+    current_revision,
+    head_revision,
+    schema_state,
+    upgrade_to_head,
+)
+from lt_desktop.storage.models import Base, Site, SyncedRecord, User
+from lt_desktop.storage.recovery_key import RecoveryKey
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: uuid.UUID
+    name: str
+    kind: SiteKind
+
+
+class LockedStore:
+    """A store folder held by this process (the instance lock), not yet unlocked.
+
+    The GUI keeps one of these while its window is locked, so no other instance
+    can open the store in the meantime.
+    """
+
+    def __init__(self, root: Path, *, _lock: InstanceLock | None = None) -> None:
+        self.folder = StoreFolder(Path(root))
+        if not self.folder.root.is_dir():
+            raise StoreNotFound(_no_store_message(self.folder.root))
+        self._lock = _lock or InstanceLock(self.folder.lock_file)
+        try:
+            self._lock.acquire()
+            _finish_interrupted_restore(self.folder)
+            if not self.folder.has_store():
+                raise StoreNotFound(_no_store_message(self.folder.root))
+            self.key_file = _load_key_file(self.folder)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def unlock(self, username: str, password: str) -> tuple[Store, uuid.UUID]:
+        """Open the store with an account's password; returns it and the account's id."""
+        slot = self.key_file.slot_for_user(username)
+        if slot is None:
+            # Spend the same time as a real attempt, so timing does not reveal
+            # which user names exist.
+            reference = next(iter(self.key_file.slots), None)
+            (reference.kdf if reference else params_for_new_slots()).derive(
+                password_bytes(password), secrets.token_bytes(16)
+            )
+            raise WrongCredentials("The user name or password is not right.")
+        data_key = slot.open(self.key_file.store_id, password_bytes(password))
+        if data_key is None:
+            raise WrongCredentials("The user name or password is not right.")
+        return self._open(data_key), slot.slot_id
+
+    def unlock_with_recovery_key(self, recovery_key: RecoveryKey) -> Store:
+        slot = self.key_file.recovery_slot()
+        if slot is None:
+            raise WrongCredentials("This store has no recovery key.")
+        data_key = slot.open(self.key_file.store_id, recovery_key.secret)
+        if data_key is None:
+            raise WrongCredentials("That recovery key does not belong to this store.")
+        return self._open(data_key)
+
+    def user_tag(self, username: str) -> str:
+        return self.key_file.user_tag(username)
+
+    def _open(self, data_key: bytes) -> Store:
+        engine, revision = _open_database(self.folder, self.key_file, data_key)
+        try:
+            return Store(self, data_key, engine, revision)
+        except BaseException:
+            engine.dispose()
+            raise
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> LockedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class Store:
+    """An unlocked store: the database, its key slots and its checks."""
+
+    def __init__(self, door: LockedStore, data_key: bytes, engine: Engine, revision: str) -> None:
+        self.door = door
+        self.folder = door.folder
+        self.key_file = door.key_file
+        self._data_key = data_key
+        self.engine = engine
+        self.schema_revision = revision
+        self._key_file_lock = threading.Lock()
+        with engine.connect() as connection:
+            row = connection.execute(
+                select(Site.id, Site.name, Site.kind).where(Site.is_local.is_(True))
+            ).one_or_none()
+            if row is None:
+                raise StoreCorrupt("The store does not say which site it belongs to.")
+            self.site = SiteInfo(row.id, row.name, SiteKind(row.kind))
+            clock = HybridLogicalClock(self.site.id, _newest_version(connection))
+        self.sessions = SessionFactory(engine, self.site.id, clock)
+
+    @property
+    def store_id(self) -> uuid.UUID:
+        return self.key_file.store_id
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.sessions.read() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction; audit entries appended inside it are anchored after commit."""
+        with self.sessions.write() as session:
+            yield session
+        head = session.info.pop(audit_chain.PENDING_HEAD, None)
+        if head is not None:
+            with self._key_file_lock:
+                self.key_file.audit_head = head
+                self.key_file.save(self.folder.key_file)
+
+    def audit(self, session: Session, **entry: Any) -> None:
+        audit_chain.append(session, store_id=self.store_id, **entry)
+
+    # -- key slots -----------------------------------------------------------------
+
+    def set_password(self, user_id: uuid.UUID, username: str, password: str) -> None:
+        """Give an account a new password: rewrites its slot, re-encrypts nothing."""
+        with self._key_file_lock:
+            self.key_file.put_user_slot(
+                user_id=user_id,
+                username=username,
+                password=password,
+                data_key=self._data_key,
+                kdf=params_for_new_slots(),
+            )
+            self.key_file.save(self.folder.key_file)
+
+    def password_matches(self, username: str, password: str) -> bool:
+        slot = self.key_file.slot_for_user(username)
+        return slot is not None and slot.open(self.store_id, password_bytes(password)) is not None
+
+    def remove_slot(self, slot_id: uuid.UUID) -> None:
+        with self._key_file_lock:
+            if self.key_file.remove_slot(slot_id):
+                self.key_file.save(self.folder.key_file)
+
+    def has_slot(self, slot_id: uuid.UUID) -> bool:
+        return self.key_file.slot_by_id(slot_id) is not None
+
+    def replace_recovery_key(self) -> RecoveryKey:
+        recovery_key = RecoveryKey.generate()
+        with self._key_file_lock:
+            self.key_file.put_recovery_slot(
+                secret=recovery_key.secret, data_key=self._data_key, kdf=params_for_new_slots()
+            )
+            self.key_file.save(self.folder.key_file)
+        return recovery_key
+
+    # -- checks and backups --------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """SQLCipher's page check, SQLite's structure check and the links between records."""
+        self.checkpoint()
+        problems = database_problems(self.folder.database, self._data_key)
+        with self.engine.connect() as connection:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        problems += [f"A record in {row[0]} points at a missing record." for row in broken]
+        return problems
+
+    def verify_audit_log(self) -> audit_chain.AuditVerification:
+        with self.read() as session:
+            return audit_chain.verify(session, self.store_id, self.key_file.audit_head)
+
+    def backup(self, target: Path) -> BackupHeader:
+        with self._key_file_lock:
+            return write_backup(
+                engine=self.engine,
+                key_file=self.key_file,
+                data_key=self._data_key,
+                target=target,
+                schema_revision=self.schema_revision,
+            )
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file."""
+        execute_outside_transaction(self.engine, "PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- closing -------------------------------------------------------------------
+
+    def lock(self) -> LockedStore:
+        """Close the database but keep the folder held, for a locked window."""
+        with contextlib.suppress(Exception):
+            self.checkpoint()
+        self.engine.dispose()
+        return self.door
+
+    def close(self) -> None:
+        self.lock().release()
+
+
+# -- making a store ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatedStore:
+    store: Store
+    administrator_id: uuid.UUID
+    recovery_key: RecoveryKey
+
+
+def create_store(
+    root: Path,
+    *,
+    site_name: str,
+    site_kind: SiteKind,
+    admin_username: str,
+    admin_display_name: str,
+    admin_password: str,
+    kdf: KdfParams | None = None,
+) -> CreatedStore:
+    folder = StoreFolder(Path(root))
+    try:
+        folder.root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise translate_os_error(error, "The store folder") from error
+    lock = InstanceLock(folder.lock_file)
+    lock.acquire()
+    try:
+        _finish_interrupted_restore(folder)
+        if folder.has_store():
+            raise StoreAlreadyExists(
+                f"{folder.root} already holds a store. Open it, or choose another folder."
+            )
+        _set_aside_orphaned_database(folder)
+        kdf = kdf or params_for_new_slots()
+        data_key = secrets.token_bytes(DATA_KEY_BYTES)
+        key_file = KeyFile(store_id=uuid.uuid4())
+        administrator_id = uuid.uuid4()
+        engine = create_store_engine(folder.database, data_key)
+        try:
+            upgrade_to_head(engine)
+            head = _initialise_database(
+                engine,
+                key_file.store_id,
+                Site(id=uuid.uuid4(), name=site_name, kind=site_kind, is_local=True),
+                User(
+                    id=administrator_id,
+                    username=admin_username.strip(),
+                    display_name=admin_display_name.strip() or admin_username.strip(),
+                    role=Role.ADMINISTRATOR,
+                ),
+            )
+            key_file.audit_head = head
+            key_file.put_user_slot(
+                user_id=administrator_id,
+                username=admin_username,
+                password=admin_password,
+                data_key=data_key,
+                kdf=kdf,
+            )
+            recovery_key = RecoveryKey.generate()
+            key_file.put_recovery_slot(secret=recovery_key.secret, data_key=data_key, kdf=kdf)
+            key_file.save(folder.key_file)  # the store exists from this moment
+        finally:
+            engine.dispose()
+        door = LockedStore(folder.root, _lock=lock)
+        return CreatedStore(door._open(data_key), administrator_id, recovery_key)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _initialise_database(
+    engine: Engine, store_id: uuid.UUID, site: Site, administrator: User
+) -> audit_chain.AuditHead:
+    factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
+    with factory.write() as session:
+        session.add_all([site, administrator])
+        session.flush()
+        audit_chain.append(
+            session,
+            store_id=store_id,
+            actor_id=administrator.id,
+            actor_name=administrator.display_name,
+            action="store.created",
+            subject_type="site",
+            subject_id=str(site.id),
+            details={"site_kind": site.kind.value},
+        )
+    head = session.info[audit_chain.PENDING_HEAD]
+    assert isinstance(head, audit_chain.AuditHead)
+    return head
+
+
+def _set_aside_orphaned_database(folder: StoreFolder) -> None:
+    """A database with no key file is what an interrupted set-up leaves. It cannot be
+    read by anyone, but it is moved aside rather than deleted."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    for path in folder.database_files():
+        if path.exists():
+            os.replace(path, path.with_name(f"{path.name}.orphaned-{stamp}"))
+
+
+# -- opening the database ------------------------------------------------------------
+
+
+def _load_key_file(folder: StoreFolder) -> KeyFile:
+    try:
+        return KeyFile.load(folder.key_file)
+    except OSError as error:
+        raise StoreCorrupt(f"The store's key file cannot be read: {error.strerror}.") from error
+
+
+def _open_database(folder: StoreFolder, key_file: KeyFile, data_key: bytes) -> tuple[Engine, str]:
+    if not folder.database.exists():
+        raise StoreCorrupt(
+            f"The store in {folder.root} has lost its database file. Restore the newest backup."
+        )
+    engine = create_store_engine(folder.database, data_key)
+    try:
+        with engine.connect() as connection:
+            revision = current_revision(connection)
+        state = schema_state(revision)
+        if state is SchemaState.NEWER:
+            raise StoreTooNew(
+                "This store was last used by a newer version of LT Desktop. Install that "
+                "version (or newer) to open it; nothing was changed."
+            )
+        if state is SchemaState.EMPTY or revision is None:
+            raise StoreCorrupt("The store's database is empty; restore the newest backup.")
+        if state is SchemaState.OLDER:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            folder.backups.mkdir(exist_ok=True)
+            target = folder.backups / f"before-upgrade-from-{revision}-{stamp}.ltbackup"
+            log.info("Backing up the store before upgrading it from schema %s", revision)
+            write_backup(
+                engine=engine,
+                key_file=key_file,
+                data_key=data_key,
+                target=target,
+                schema_revision=revision,
+            )
+            upgrade_to_head(engine)
+            log.info("Upgraded the store from schema %s to %s", revision, head_revision())
+        return engine, head_revision()
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def _newest_version(connection: Any) -> str | None:
+    newest: str | None = None
+    for mapper in Base.registry.mappers:
+        model = mapper.class_
+        if issubclass(model, SyncedRecord) and hasattr(model, "__table__"):
+            value = connection.execute(select(func.max(model.__table__.c.version))).scalar()
+            if value is not None and (newest is None or value > newest):
+                newest = value
+    return newest
+
+
+def _no_store_message(root: Path) -> str:
+    return (
+        f"There is no LT Desktop store in {root}. Create one with `lt-desktop init` "
+        "(or `lt-desktop demo`), or start the app to set one up."
+    )
+
+
+def move_new_store(source: Path, target: Path) -> None:
+    """Move a freshly made, closed store into ``target``, which must hold none.
+
+    The key file moves last, so ``target`` never holds half a store.
+    """
+    source_folder, target_folder = StoreFolder(source), StoreFolder(target)
+    target_folder.root.mkdir(parents=True, exist_ok=True)
+    with InstanceLock(target_folder.lock_file):
+        if target_folder.has_store():
+            raise StoreAlreadyExists(f"{target} already holds a store.")
+        _set_aside_orphaned_database(target_folder)
+        for path in source_folder.database_files():
+            if path.exists():
+                os.replace(path, target_folder.root / path.name)
+        os.replace(source_folder.key_file, target_folder.key_file)
+        fsync_directory(target_folder.root)
+    shutil.rmtree(source_folder.root, ignore_errors=True)
+
+
+# -- restoring a backup --------------------------------------------------------------
+
+
+def restore_store(
+    root: Path, backup_path: Path, *, username: str, password: str
+) -> tuple[Store, uuid.UUID]:
+    """Replace the store in ``root`` (if any) with a verified backup.
+
+    The store being replaced is kept until the restored one is in place; a crash
+    part-way is finished or rolled back the next time the folder is opened.
+    """
+    header = read_header(backup_path)
+    if schema_state(header.schema_revision) is SchemaState.NEWER:
+        raise StoreTooNew(
+            "This backup was made by a newer version of LT Desktop; install it to restore."
+        )
+    key_file = read_key_file(backup_path, header)
+    slot = key_file.slot_for_user(username)
+    data_key = None if slot is None else slot.open(key_file.store_id, password_bytes(password))
+    if slot is None or data_key is None:
+        raise WrongCredentials(
+            "The user name or password is not right for the store in this backup."
+        )
+    folder = StoreFolder(Path(root))
+    folder.root.mkdir(parents=True, exist_ok=True)
+    lock = InstanceLock(folder.lock_file)
+    lock.acquire()
+    staging = folder.root / f".restore-{secrets.token_hex(4)}"
+    try:
+        _finish_interrupted_restore(folder)
+        staging.mkdir()
+        verify_backup_file(backup_path, data_key, extract_to=staging / folder.database.name)
+        problems = database_problems(staging / folder.database.name, data_key)
+        if problems:
+            raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
+        key_file.save(staging / folder.key_file.name)
+        _swap_in(folder, staging)
+        door = LockedStore(folder.root, _lock=lock)
+        return door._open(data_key), slot.slot_id
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        lock.release()
+        if isinstance(error, OSError):
+            raise translate_os_error(error, "The restored store") from error
+        raise
+
+
+def _swap_in(folder: StoreFolder, staging: Path) -> None:
+    replaced = folder.root / f".replaced-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(2)}"
+    replaced.mkdir()
+    # Key file first: from here until the new one lands, the folder holds no store.
+    for path in [folder.key_file, *folder.database_files()]:
+        if path.exists():
+            os.replace(path, replaced / path.name)
+    fsync_directory(folder.root)
+    os.replace(staging / folder.database.name, folder.database)
+    os.replace(staging / folder.key_file.name, folder.key_file)  # the restore commits here
+    fsync_directory(folder.root)
+    shutil.rmtree(replaced, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish_interrupted_restore(folder: StoreFolder) -> None:
+    """Complete or undo a restore that a crash cut short (we hold the lock)."""
+    for staging in folder.root.glob(".restore-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    for replaced in sorted(folder.root.glob(".replaced-*")):
+        if folder.key_file.exists():
+            shutil.rmtree(replaced, ignore_errors=True)  # the restore had committed
+            continue
+        log.warning("Rolling back an interrupted restore")
+        for path in folder.database_files():
+            path.unlink(missing_ok=True)
+        for kept in replaced.iterdir():
+            os.replace(kept, folder.root / kept.name)
+        fsync_directory(folder.root)
+        replaced.rmdir()

@@ -1,0 +1,59 @@
+"""Shared fixtures: every test gets its own real encrypted store on disk.
+
+Stores made here use cheap key-derivation settings (the explicit test setting);
+the tests marked ``slow`` prove the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LT_DESKTOP_TEST_KDF"] = "cheap"
+os.environ.pop("LT_DESKTOP_DATA", None)
+os.environ.pop("LT_DESKTOP_USER", None)
+
+from lt_desktop.core.demo import build_demo_store  # noqa: E402
+from lt_desktop.core.sign_in import sign_in  # noqa: E402
+from lt_desktop.core.vocabulary import SiteKind  # noqa: E402
+from lt_desktop.core.workspace import Workspace  # noqa: E402
+from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def workspace(store_dir: Path) -> Iterator[Workspace]:
+    """An administrator signed in to a new, empty prison-site store."""
+    new_store(store_dir).close()
+    with sign_in(store_dir, ADMIN, ADMIN_PASSWORD) as signed_in:
+        yield signed_in
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-template") / "store"
+    build_demo_store(folder, site_kind=SiteKind.PRISON)
+    return folder
+
+
+@pytest.fixture
+def demo_dir(_demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo store (sign in as demo/demo)."""
+    target = tmp_path / "demo"
+    shutil.copytree(_demo_template, target, ignore=shutil.ignore_patterns("store.lock", "logs"))
+    return target
+
+
+@pytest.fixture
+def demo(demo_dir: Path) -> Iterator[Workspace]:
+    with sign_in(demo_dir, "demo", "demo") as signed_in:
+        yield signed_in
