@@ -19,10 +19,17 @@ os.environ.pop("LT_DESKTOP_DATA", None)
 os.environ.pop("LT_DESKTOP_USER", None)
 
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
+from lt_desktop.core.logs import stop_logging  # noqa: E402
 from lt_desktop.core.sign_in import sign_in  # noqa: E402
 from lt_desktop.core.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_log_file_left_open() -> Iterator[None]:
+    yield
+    stop_logging()
 
 
 @pytest.fixture

@@ -59,8 +59,11 @@ def test_weakening_a_slots_settings_breaks_it() -> None:
 def test_the_key_file_round_trips_and_holds_no_user_name() -> None:
     key_file = _key_file()
     key_file.put_user_slot(
-        user_id=uuid.uuid4(), username="zebedee.quill", password="pw for zebedee",
-        data_key=DATA_KEY, kdf=CHEAP_TEST_PARAMS,
+        user_id=uuid.uuid4(),
+        username="zebedee.quill",
+        password="pw for zebedee",
+        data_key=DATA_KEY,
+        kdf=CHEAP_TEST_PARAMS,
     )
     raw = key_file.to_bytes()
     assert b"zebedee" not in raw.lower()  # a dot never occurs in base64 or hex by chance

@@ -27,11 +27,8 @@ def configure_logging(log_folder: Path, *, level: int = logging.INFO) -> Path | 
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(_FORMAT))
+    stop_logging()
     root = logging.getLogger()
-    for existing in list(root.handlers):
-        if isinstance(existing, logging.handlers.RotatingFileHandler):
-            root.removeHandler(existing)
-            existing.close()
     root.addHandler(handler)
     root.setLevel(level)
     return log_folder / LOG_NAME
@@ -45,3 +42,12 @@ def log_unexpected(logger: logging.Logger, what: str, error: BaseException) -> N
         f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}" for frame in reversed(frames)
     )
     logger.error("%s failed: %s at %s", what, type(error).__name__, where or "unknown place")
+
+
+def stop_logging() -> None:
+    """Close the log file (when a store closes, or between tests)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            root.removeHandler(handler)
+            handler.close()

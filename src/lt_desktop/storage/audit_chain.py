@@ -79,6 +79,7 @@ def append(
     session: Session,
     *,
     store_id: uuid.UUID,
+    anchor: AuditHead | None,
     actor_id: uuid.UUID | None,
     actor_name: str,
     action: str,
@@ -87,7 +88,12 @@ def append(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry inside the caller's transaction (so it commits with the change)."""
+    """Append one entry inside the caller's transaction (so it commits with the change).
+
+    The new head is offered for anchoring only while the log still agrees with the
+    current anchor: once entries have been removed or replaced, the anchor stays
+    where it was, so the damage keeps being reported.
+    """
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.sequence.desc()).limit(1)).first()
     entry = AuditEntry(
         sequence=1 if last is None else last.sequence + 1,
@@ -103,8 +109,16 @@ def append(
     entry.digest = _digest_of(entry)
     session.add(entry)
     session.flush()
-    session.info[PENDING_HEAD] = AuditHead(entry.sequence, entry.digest)
+    if anchor is None or _agrees_with(session, anchor):
+        session.info[PENDING_HEAD] = AuditHead(entry.sequence, entry.digest)
     return entry
+
+
+def _agrees_with(session: Session, anchor: AuditHead) -> bool:
+    digest = session.scalar(
+        select(AuditEntry.digest).where(AuditEntry.sequence == anchor.sequence)
+    )
+    return digest == anchor.digest
 
 
 @dataclass

@@ -188,7 +188,9 @@ class Store:
                 self.key_file.save(self.folder.key_file)
 
     def audit(self, session: Session, **entry: Any) -> None:
-        audit_chain.append(session, store_id=self.store_id, **entry)
+        audit_chain.append(
+            session, store_id=self.store_id, anchor=self.key_file.audit_head, **entry
+        )
 
     # -- key slots -----------------------------------------------------------------
 
@@ -349,6 +351,7 @@ def _initialise_database(
         audit_chain.append(
             session,
             store_id=store_id,
+            anchor=None,
             actor_id=administrator.id,
             actor_name=administrator.display_name,
             action="store.created",

@@ -212,7 +212,6 @@ class PeopleService(Service):
                     .where(AttendanceMark.person_id == person_id)
                     .order_by(ClassSession.held_on.desc())
                 )
-                .tuples()
                 .all()
                 if visible is None or c.id in visible
             ]

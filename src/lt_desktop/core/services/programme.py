@@ -294,7 +294,6 @@ class ProgrammeService(Service):
                 )
                 .group_by(Membership.cohort_id)
             )
-            .tuples()
             .all()
         )
         sessions = dict(
@@ -303,7 +302,6 @@ class ProgrammeService(Service):
                 .where(ClassSession.cohort_id.in_(ids))
                 .group_by(ClassSession.cohort_id)
             )
-            .tuples()
             .all()
         )
         return [
@@ -443,7 +441,6 @@ class ProgrammeService(Service):
                 .where(AttendanceMark.session_id.in_(ids))
                 .group_by(AttendanceMark.session_id)
             )
-            .tuples()
             .all()
         )
         lecturer_ids = {r.lecturer_id for r in rows if r.lecturer_id}

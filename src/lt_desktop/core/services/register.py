@@ -96,7 +96,6 @@ class RegisterService(Service):
                         SmallGroup.cohort_id == class_session.cohort_id
                     )
                 )
-                .tuples()
                 .all()
             )
             lines = []

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect
+
+from lt_desktop.core.sign_in import sign_in
+from lt_desktop.storage.backup import read_header
+from lt_desktop.storage.migrations import alembic_config, head_revision
+from lt_desktop.storage.models import Base
+from lt_desktop.storage.store import restore_store
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_there_is_one_head() -> None:
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_models_and_migrations_agree() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine(f"sqlite:///{folder}/schema.db")
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}),
+                Base.metadata,
+            )
+        engine.dispose()
+    assert differences == []
+
+
+def test_every_revision_upgrades_and_downgrades_cleanly() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    revisions = [r.revision for r in reversed(list(scripts.walk_revisions()))]
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine(f"sqlite:///{folder}/schema.db")
+        with engine.begin() as connection:
+            config = alembic_config(connection)
+            for revision in revisions:
+                command.upgrade(config, revision)
+            assert set(inspect(connection).get_table_names()) >= set(Base.metadata.tables)
+            command.downgrade(config, "base")
+            assert inspect(connection).get_table_names() == ["alembic_version"]
+        engine.dispose()
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> Path:
+    target = tmp_path / "old"
+    shutil.copytree(FIXTURES / "store-0001", target)
+    return target
+
+
+def test_an_old_store_is_backed_up_then_upgraded_with_its_data(old_store: Path) -> None:
+    with sign_in(old_store, "staff", "fixture password") as staff:
+        assert staff.store.schema_revision == head_revision()
+        assert staff.actor.display_name == "Sol Staff"
+    backups = list((old_store / "backups").glob("before-upgrade-from-0001-*.ltbackup"))
+    assert len(backups) == 1
+    assert read_header(backups[0]).schema_revision == "0001"
+    with sign_in(old_store, "admin", "fixture password") as admin:
+        assert admin.settings.get("idle_lock_minutes") == 9
+        assert {a.username for a in admin.accounts.list_accounts()} == {"admin", "staff"}
+        report = admin.maintenance.check()
+        assert report.sound, report.problems
+        assert report.audit_entries >= 5  # three from the old version, then two sign-ins
+        actions = [line.action for line in admin.audit.entries(newest_first=False)]
+        assert actions[:3] == ["store.created", "user.added", "sign_in"]
+        # The upgraded store takes the new tables at once.
+        partnership = admin.programme.add_partnership(
+            name="Oldbury partnership", prison_name="HMP Oldbury", university_name="Uni"
+        )
+        assert partnership.name == "Oldbury partnership"
+    assert len(list((old_store / "backups").glob("*.ltbackup"))) == 1  # no second upgrade
+
+
+def test_the_pre_upgrade_backup_restores_the_old_store(old_store: Path, tmp_path: Path) -> None:
+    sign_in(old_store, "admin", "fixture password").close()
+    backup = next((old_store / "backups").glob("*.ltbackup"))
+    store, _ = restore_store(
+        tmp_path / "restored", backup, username="admin", password="fixture password"
+    )
+    try:
+        assert store.schema_revision == head_revision()  # restored, then upgraded again
+        with store.read() as session:
+            from lt_desktop.storage.models import User
+
+            assert session.query(User).count() == 2
+    finally:
+        store.close()
