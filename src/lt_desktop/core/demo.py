@@ -248,10 +248,11 @@ class _DemoBuilder:
         self.session.add(row)
         cohort = _Cohort(row, marked_weeks)
         lecture_plan = list(text.LECTURES)
-        if weeks > len(lecture_plan):
-            lecture_plan[-1:-1] = [("Reading week: revisiting the big questions", "", "")] * (
-                weeks - len(lecture_plan)
-            )
+        extra_weeks = [
+            ("Revisiting the big questions", "", ""),
+            ("Looking ahead: study after the course", "", ""),
+        ]
+        lecture_plan[-1:-1] = extra_weeks[: max(0, weeks - len(lecture_plan))]
         for week in range(1, weeks + 1):
             title, reading_1, reading_2 = lecture_plan[week - 1]
             kind = (

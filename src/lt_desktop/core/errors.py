@@ -27,6 +27,10 @@ class StoreCorrupt(LtError):
     pass
 
 
+class StoreLocked(LtError):
+    """The store was locked (idle or on request) while work was still asked of it."""
+
+
 class StoreTooNew(LtError):
     pass
 

@@ -113,36 +113,44 @@ def recover_account(
     recovery_key = RecoveryKey.parse(recovery_key_text)  # typos caught before the slow part
     door = LockedStore(root)
     try:
-        try:
-            store = door.unlock_with_recovery_key(recovery_key)
-        except WrongCredentials as error:
-            raise InvalidRecoveryKey(str(error)) from error
-        try:
-            with store.write() as session:
-                user = find_user(session, username)
-                if user is None:
-                    raise NotFound(f"There is no account called {username.strip()}.")
-                if user.disabled:
-                    raise ValidationError(
-                        f"{user.username} is disabled; an administrator must enable it."
-                    )
-                check_password(new_password, user.username)
-                user.password_changed_at = utc_now()
-                user.last_sign_in_at = utc_now()
-                store.audit(
-                    session,
-                    actor_id=user.id,
-                    actor_name=user.display_name,
-                    action="user.recovered",
-                    subject_type="user",
-                    subject_id=str(user.id),
-                )
-                store.set_password(user.id, user.username, new_password)
-                actor = Actor.from_user(user)
-        except BaseException:
-            store.lock()
-            raise
-        return Workspace(store, actor)
+        return recover_account_at(door, recovery_key, username, new_password)
     except BaseException:
         door.release()
         raise
+
+
+def recover_account_at(
+    door: LockedStore, recovery_key: RecoveryKey, username: str, new_password: str
+) -> Workspace:
+    """As ``recover_account``, on a store folder this process already holds."""
+    try:
+        store = door.unlock_with_recovery_key(recovery_key)
+    except WrongCredentials as error:
+        raise InvalidRecoveryKey(str(error)) from error
+    try:
+        with store.write() as session:
+            user = find_user(session, username)
+            if user is None:
+                raise NotFound(f"There is no account called {username.strip()}.")
+            if user.disabled:
+                raise ValidationError(
+                    f"{user.username} is disabled; an administrator must enable it."
+                )
+            check_password(new_password, user.username)
+            user.password_changed_at = utc_now()
+            user.last_sign_in_at = utc_now()
+            store.audit(
+                session,
+                actor_id=user.id,
+                actor_name=user.display_name,
+                action="user.recovered",
+                subject_type="user",
+                subject_id=str(user.id),
+            )
+            store.set_password(user.id, user.username, new_password)
+            actor = Actor.from_user(user)
+    except BaseException:
+        store.lock()
+        raise
+    LoginAttempts(door.folder.login_attempts).signed_in(door.user_tag(username))
+    return Workspace(store, actor)

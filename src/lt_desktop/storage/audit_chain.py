@@ -115,9 +115,7 @@ def append(
 
 
 def _agrees_with(session: Session, anchor: AuditHead) -> bool:
-    digest = session.scalar(
-        select(AuditEntry.digest).where(AuditEntry.sequence == anchor.sequence)
-    )
+    digest = session.scalar(select(AuditEntry.digest).where(AuditEntry.sequence == anchor.sequence))
     return digest == anchor.digest
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.pool import QueuePool
 
-from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt
+from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.models import SyncedRecord, utc_now
 
@@ -95,9 +95,19 @@ class SessionFactory:
         for maker in (self._read, self._write):
             event.listen(maker, "before_flush", self._stamp_synced_records)
             event.listen(maker, "do_orm_execute", _hide_tombstones)
+        self.closed = False
+
+    def close(self) -> None:
+        """Refuse all further work: the store has been locked or closed."""
+        self.closed = True
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise StoreLocked("The store is locked. Sign in again to carry on.")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        self._check_open()
         with self._read() as session, _translate_database_errors():
             with session.begin():
                 yield session
@@ -105,6 +115,7 @@ class SessionFactory:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: everything inside is committed together or not at all."""
+        self._check_open()
         with self._write() as session, _translate_database_errors():
             with session.begin():
                 yield session

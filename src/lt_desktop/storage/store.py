@@ -259,10 +259,14 @@ class Store:
     # -- closing -------------------------------------------------------------------
 
     def lock(self) -> LockedStore:
-        """Close the database but keep the folder held, for a locked window."""
-        with contextlib.suppress(Exception):
-            self.checkpoint()
-        self.engine.dispose()
+        """Close the database and forget the key, but keep the folder held (a locked
+        window). Any later use of this object is refused."""
+        if not self.sessions.closed:
+            with contextlib.suppress(Exception):
+                self.checkpoint()
+            self.sessions.close()
+            self.engine.dispose()
+            self._data_key = b""
         return self.door
 
     def close(self) -> None:

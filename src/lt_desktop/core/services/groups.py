@@ -129,6 +129,13 @@ class GroupService(Service):
                 group = SmallGroup(cohort_id=cohort_id, name=f"Group {index + 1}", position=index)
                 session.add(group)
                 groups.append(group)
+            now = utc_now()
+            for surplus in groups[wanted:]:
+                for link in session.scalars(
+                    select(GroupMember).where(GroupMember.group_id == surplus.id)
+                ):
+                    link.deleted_at = now
+                surplus.deleted_at = now
             session.flush()
             groups = groups[:wanted]
             placement = allocate(members, [g.id for g in groups])

@@ -211,8 +211,7 @@ class PeopleService(Service):
                     .join(Cohort, Cohort.id == ClassSession.cohort_id)
                     .where(AttendanceMark.person_id == person_id)
                     .order_by(ClassSession.held_on.desc())
-                )
-                .all()
+                ).all()
                 if visible is None or c.id in visible
             ]
             details = None

@@ -293,16 +293,14 @@ class ProgrammeService(Service):
                     Membership.status == MembershipStatus.ACTIVE,
                 )
                 .group_by(Membership.cohort_id)
-            )
-            .all()
+            ).all()
         )
         sessions = dict(
             session.execute(
                 select(ClassSession.cohort_id, func.count())
                 .where(ClassSession.cohort_id.in_(ids))
                 .group_by(ClassSession.cohort_id)
-            )
-            .all()
+            ).all()
         )
         return [
             CohortInfo(
@@ -440,8 +438,7 @@ class ProgrammeService(Service):
                 select(AttendanceMark.session_id, func.count())
                 .where(AttendanceMark.session_id.in_(ids))
                 .group_by(AttendanceMark.session_id)
-            )
-            .all()
+            ).all()
         )
         lecturer_ids = {r.lecturer_id for r in rows if r.lecturer_id}
         lecturers = {

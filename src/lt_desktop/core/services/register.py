@@ -95,8 +95,7 @@ class RegisterService(Service):
                     select(SmallGroup.name, SmallGroup.position).where(
                         SmallGroup.cohort_id == class_session.cohort_id
                     )
-                )
-                .all()
+                ).all()
             )
             lines = []
             for member in member_infos(session, class_session.cohort_id):

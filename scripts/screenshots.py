@@ -1,0 +1,79 @@
+"""Render each main screen of the app on a fresh demo store into docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+
+Run it after changing a screen, then look at the pictures.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from lt_desktop.core.demo import build_demo_store  # noqa: E402
+from lt_desktop.ui.app import apply_style  # noqa: E402
+from lt_desktop.ui.controller import AppController  # noqa: E402
+from lt_desktop.ui.main_window import MainWindow  # noqa: E402
+from lt_desktop.ui.qt import QApplication  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def settle(app: QApplication, controller: AppController, seconds: float = 0.4) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline or not controller.runner.idle:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    apply_style(app)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "store"
+        os.environ.setdefault("LT_DESKTOP_TEST_KDF", "cheap")
+        build_demo_store(store)
+        controller = AppController(store)
+        controller.open_store()
+        window = MainWindow(controller)
+        window.resize(1280, 800)
+        window.show()
+        settle(app, controller)
+        window.grab().save(str(OUT / "sign-in.png"))
+        window.unlock_screen.username.setText("demo")
+        window.unlock_screen.password.setText("demo")
+        window.unlock_screen.sign_in_button.click()
+        settle(app, controller, 1.0)
+        view = window.workspace_view
+        assert view is not None
+        names = {
+            "Cohorts": "cohorts", "People": "people", "Groups": "groups",
+            "Sessions and register": "register", "Administration": "administration",
+            "Essays and marking": "essays-coming-later",
+        }
+        for row, screen in enumerate(view.screens):
+            if screen.title not in names:
+                continue
+            view.nav.setCurrentRow(row)
+            settle(app, controller)
+            if screen.title == "People":
+                people = screen.model  # type: ignore[attr-defined]
+                screen.list.setCurrentIndex(people.index(3))  # type: ignore[attr-defined]
+                settle(app, controller)
+            window.grab().save(str(OUT / f"{names[screen.title]}.png"))
+            print(f"saved {names[screen.title]}.png")
+        controller.lock()
+        settle(app, controller)
+        window.grab().save(str(OUT / "locked.png"))
+        controller.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Printed documents (PDF, with reportlab). Never imports Qt."""

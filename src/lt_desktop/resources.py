@@ -1,0 +1,24 @@
+"""Files shipped with the app (fonts, icons), wherever it was installed from."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resources_folder() -> Path:
+    candidates = [
+        _PACKAGE / "_resources",  # installed wheel
+        Path(getattr(sys, "_MEIPASS", _PACKAGE)) / "resources",  # frozen app
+        _PACKAGE.parent.parent / "resources",  # source checkout
+    ]
+    for candidate in candidates:
+        if (candidate / "fonts").is_dir():
+            return candidate
+    raise RuntimeError("LT Desktop is incomplete: its resources folder is missing")
+
+
+def resource(*parts: str) -> Path:
+    return resources_folder().joinpath(*parts)

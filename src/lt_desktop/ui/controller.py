@@ -1,0 +1,231 @@
+"""The app's state: no store yet, locked, or signed in; and the one door through
+which screens reach the services.
+
+Screens never call each other. They ask the controller to ``load`` or ``change``
+things; work runs on the background runner, and after a change the controller
+announces what kinds of record changed (``data_changed``) so each screen can
+refresh only what it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lt_desktop.core.errors import LtError
+from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
+from lt_desktop.core.sign_in import recover_account_at, sign_in_at
+from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.recovery_key import RecoveryKey
+from lt_desktop.storage.store import LockedStore, create_store
+from lt_desktop.ui.idle import IdleWatcher
+from lt_desktop.ui.qt import QApplication, QObject, Signal
+from lt_desktop.ui.runner import Runner, describe_error
+
+T = TypeVar("T")
+
+#: The kinds of change screens listen for.
+PEOPLE, COHORTS, MEMBERS, GROUPS, SESSIONS, REGISTER, ACCOUNTS, SETTINGS, AUDIT, CONSENT = (
+    "people",
+    "cohorts",
+    "members",
+    "groups",
+    "sessions",
+    "register",
+    "accounts",
+    "settings",
+    "audit",
+    "consent",
+)
+
+
+class AppController(QObject):
+    signed_in = Signal()
+    locked = Signal()
+    data_changed = Signal(object)  # frozenset of the kinds above
+    failed = Signal(str)
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.runner = Runner(self)
+        self.runner.failed.connect(self.failed)
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.door: LockedStore | None = None
+        self.workspace: Workspace | None = None
+        self._generation = 0
+
+    # -- states ------------------------------------------------------------------------
+
+    def has_store(self) -> bool:
+        return StoreFolder(self.data_dir).has_store()
+
+    def open_store(self) -> None:
+        """Hold the store folder (refused if another window has it)."""
+        if self.door is None:
+            self.door = LockedStore(self.data_dir)
+
+    @property
+    def site_name(self) -> str:
+        if self.workspace is not None:
+            return self.workspace.store.site.name
+        return ""
+
+    def sign_in(self, username: str, password: str, on_error: Callable[[str], None]) -> None:
+        door = self.door
+        if door is None:
+            on_error("The store is not open.")
+            return
+        self.runner.submit(
+            lambda: sign_in_at(door, username, password),
+            self._enter,
+            lambda error: on_error(describe_error(error)),
+        )
+
+    def recover(
+        self,
+        recovery_key: str,
+        username: str,
+        new_password: str,
+        on_error: Callable[[str], None],
+    ) -> None:
+        """Set a new password with the recovery key, then carry on signed in."""
+        door = self.door
+        if door is None:
+            on_error("The store is not open.")
+            return
+        try:
+            key = RecoveryKey.parse(recovery_key)  # a typo is pointed out at once
+        except LtError as error:
+            on_error(str(error))
+            return
+        self.runner.submit(
+            lambda: recover_account_at(door, key, username, new_password),
+            self._enter,
+            lambda error: on_error(describe_error(error)),
+        )
+
+    def create_store(
+        self,
+        *,
+        site_name: str,
+        site_kind: SiteKind,
+        admin_username: str,
+        admin_display_name: str,
+        admin_password: str,
+        on_done: Callable[[RecoveryKey], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        def work() -> tuple[Workspace, RecoveryKey]:
+            created = create_store(
+                self.data_dir,
+                site_name=site_name,
+                site_kind=site_kind,
+                admin_username=admin_username,
+                admin_display_name=admin_display_name,
+                admin_password=admin_password,
+            )
+            created.store.close()
+            door = LockedStore(self.data_dir)
+            self.door = door
+            return sign_in_at(door, admin_username, admin_password), created.recovery_key
+
+        def done(result: tuple[Workspace, RecoveryKey]) -> None:
+            workspace, recovery_key = result
+            on_done(recovery_key)
+            self._enter(workspace)
+
+        self.runner.submit(work, done, lambda error: on_error(describe_error(error)))
+
+    def _enter(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._generation += 1
+        self.restart_idle_timer()
+        self.signed_in.emit()
+
+    def restart_idle_timer(self) -> None:
+        if self.workspace is None:
+            return
+        minutes = int(self.workspace.settings.get(IDLE_LOCK_MINUTES))
+        self.idle.start(minutes * 60_000)
+
+    def lock(self) -> None:
+        """Close the store and forget everything shown; the folder stays held."""
+        if self.workspace is None:
+            return
+        self._generation += 1  # results of work started before now are dropped
+        self.idle.stop()
+        self.runner.wait_for_done()
+        workspace, self.workspace = self.workspace, None
+        self.door = workspace.lock()
+        self.locked.emit()
+
+    def shutdown(self) -> None:
+        self.idle.stop()
+        self.runner.wait_for_done()
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+            self.door = None
+        if self.door is not None:
+            self.door.release()
+            self.door = None
+
+    # -- work for screens ----------------------------------------------------------------
+
+    def load(
+        self,
+        work: Callable[[Workspace], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Read something in the background and hand it to ``on_done``."""
+        self._submit(work, on_done, on_error, changed=())
+
+    def change(
+        self,
+        work: Callable[[Workspace], T],
+        changed: Iterable[str],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Make a change in the background, then tell every screen what changed."""
+        self._submit(work, on_done, on_error, changed=tuple(changed))
+
+    def _submit(
+        self,
+        work: Callable[[Workspace], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[str], None] | None,
+        changed: tuple[str, ...],
+    ) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        generation = self._generation
+
+        def done(value: Any) -> None:
+            if generation != self._generation:
+                return  # signed out or locked since: the screen that asked is gone
+            if on_done is not None:
+                on_done(value)
+            if changed:
+                self.data_changed.emit(frozenset(changed))
+
+        def failed(error: BaseException) -> None:
+            if generation != self._generation:
+                return
+            message = describe_error(error)
+            if on_error is not None:
+                on_error(message)
+            else:
+                self.failed.emit(message)
+
+        self.runner.submit(lambda: work(workspace), done, failed)

@@ -1,0 +1,245 @@
+"""The main window: sign-in when locked; otherwise navigation and the screens.
+
+Everything shown from the store lives in one widget that is destroyed when the
+window locks, so nothing personal stays on screen, in the title, or in a dialog.
+"""
+
+from __future__ import annotations
+
+from lt_desktop import __version__
+from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.passwords import check_password
+from lt_desktop.core.roles import Permission
+from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.qt import (
+    QAction,
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QShortcut,
+    QStackedWidget,
+    Qt,
+    QWidget,
+)
+from lt_desktop.ui.screens.administration import AdministrationScreen
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.cohorts import CohortsScreen
+from lt_desktop.ui.screens.coming_later import (
+    DocumentsScreen,
+    EssaysScreen,
+    QuestionnairesScreen,
+    ResearchExportScreen,
+    StoriesScreen,
+    SyncScreen,
+)
+from lt_desktop.ui.screens.groups import GroupsScreen
+from lt_desktop.ui.screens.people import PeopleScreen
+from lt_desktop.ui.screens.sessions import SessionsScreen
+from lt_desktop.ui.unlock import UnlockScreen
+from lt_desktop.ui.widgets import FormDialog, show_error
+
+#: The navigation, in order. Each role sees the screens its permissions allow.
+SCREENS: list[type[Screen]] = [
+    CohortsScreen,
+    PeopleScreen,
+    GroupsScreen,
+    SessionsScreen,
+    EssaysScreen,
+    StoriesScreen,
+    QuestionnairesScreen,
+    ResearchExportScreen,
+    SyncScreen,
+    DocumentsScreen,
+    AdministrationScreen,
+]
+
+LOCKED_TITLE = "LT Desktop (locked)"
+
+
+def screens_for(may: set[Permission]) -> list[type[Screen]]:
+    return [screen for screen in SCREENS if screen.needs & may]
+
+
+class WorkspaceView(QWidget):
+    """Navigation on the left, the chosen screen on the right. Built at sign-in."""
+
+    def __init__(self, controller: AppController) -> None:
+        super().__init__()
+        assert controller.workspace is not None
+        actor = controller.workspace.actor
+        allowed = {p for p in Permission if actor.may(p)}
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.screens: list[Screen] = []
+        for position, screen_class in enumerate(screens_for(allowed), start=1):
+            screen = screen_class(controller)
+            self.screens.append(screen)
+            self.stack.addWidget(screen)
+            item = QListWidgetItem(screen.title)
+            if position <= 9:
+                item.setToolTip(f"Ctrl+{position}")
+                QShortcut(
+                    QKeySequence(f"Ctrl+{position}"),
+                    self,
+                    lambda p=position: self.nav.setCurrentRow(p - 1),
+                )
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._show)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        if self.screens:
+            self.nav.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.screens):
+            self.stack.setCurrentIndex(row)
+            self.screens[row].activate()
+
+    def open(self, screen_class: type[Screen]) -> Screen | None:
+        for row, screen in enumerate(self.screens):
+            if isinstance(screen, screen_class):
+                self.nav.setCurrentRow(row)
+                return screen
+        return None
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: AppController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.unlock_screen = UnlockScreen(controller)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.unlock_screen)
+        self.setCentralWidget(self.pages)
+        self.workspace_view: WorkspaceView | None = None
+        self.status = QLabel()
+        self.status.setAccessibleName("Status")
+        self.busy = QLabel()
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self._build_menus()
+        controller.signed_in.connect(self._signed_in)
+        controller.locked.connect(self._locked)
+        controller.failed.connect(lambda message: show_error(self, message))
+        controller.runner.busy_changed.connect(
+            lambda busy: self.busy.setText("Working…" if busy else "")
+        )
+        self.resize(1200, 760)
+        self._show_unlock(locked=False)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.lock_action = QAction("&Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.controller.lock)
+        file_menu.addAction(self.lock_action)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.account_menu = self.menuBar().addMenu("&Account")
+        password_action = QAction("Change my &password…", self)
+        password_action.triggered.connect(self._change_password)
+        self.account_menu.addAction(password_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About LT Desktop", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    # -- locked and unlocked -------------------------------------------------------------
+
+    def _show_unlock(self, *, locked: bool) -> None:
+        self.setWindowTitle(LOCKED_TITLE if locked else "LT Desktop")
+        self.status.setText("Locked: nothing from the store is shown." if locked else "")
+        self.lock_action.setEnabled(False)
+        self.account_menu.setEnabled(False)
+        self.unlock_screen.reset(locked=locked)
+        self.pages.setCurrentWidget(self.unlock_screen)
+
+    def _signed_in(self) -> None:
+        workspace = self.controller.workspace
+        assert workspace is not None
+        self._drop_workspace_view()
+        self.workspace_view = WorkspaceView(self.controller)
+        self.pages.addWidget(self.workspace_view)
+        self.pages.setCurrentWidget(self.workspace_view)
+        self.setWindowTitle(f"LT Desktop: {workspace.store.site.name}")
+        actor = workspace.actor
+        self.status.setText(
+            f"Signed in as {actor.display_name} ({actor.role.label.lower()}) · Ctrl+L locks"
+        )
+        self.lock_action.setEnabled(True)
+        self.account_menu.setEnabled(True)
+        self.workspace_view.nav.setFocus()
+
+    def _locked(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, (QDialog, QMessageBox)) and widget is not self:
+                # Closed and destroyed, not hidden: a dialog keeps what was typed in it.
+                widget.reject()
+                widget.deleteLater()
+        self._drop_workspace_view()
+        self._show_unlock(locked=True)
+
+    def _drop_workspace_view(self) -> None:
+        if self.workspace_view is not None:
+            self.pages.removeWidget(self.workspace_view)
+            self.workspace_view.setParent(None)
+            self.workspace_view.deleteLater()
+            self.workspace_view = None
+
+    # -- menus ------------------------------------------------------------------------------
+
+    def _change_password(self) -> None:
+        dialog = ChangePasswordDialog(self, self.controller)
+        if dialog.exec():
+            current, new = dialog.current.text(), dialog.new.text()
+            self.controller.change(
+                lambda ws: ws.accounts.change_own_password(current, new),
+                {"audit"},
+                lambda _: self.status.setText("Your password is changed."),
+            )
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About LT Desktop",
+            f"LT Desktop {__version__}\n\nRuns Learning Together prison–university partnerships. "
+            "Everything is kept in an encrypted store on this computer.",
+        )
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+        self.controller.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+
+class ChangePasswordDialog(FormDialog):
+    def __init__(self, parent: QWidget, controller: AppController) -> None:
+        super().__init__("Change my password", "Change", parent)
+        self._username = controller.workspace.actor.username if controller.workspace else ""
+        self.current = self.add_row("&Current password", _password())
+        self.new = self.add_row("&New password", _password())
+        self.repeat = self.add_row("New password &again", _password())
+
+    def validate(self) -> None:
+        check_password(self.new.text(), self._username)
+        if self.new.text() != self.repeat.text():
+            raise ValidationError("The two new passwords are not the same.")
+
+
+def _password() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field

@@ -1,0 +1,62 @@
+"""Screens whose features arrive in a later release say so plainly: no fake data."""
+
+from __future__ import annotations
+
+from lt_desktop.core.roles import Permission
+from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.qt import Qt, QVBoxLayout, QWidget
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import heading, muted
+
+
+def coming_later(title: str, needs: set[Permission], what: str) -> type[Screen]:
+    class ComingLater(Screen):
+        def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+            super().__init__(controller, parent)
+            layout = QVBoxLayout(self)
+            layout.addWidget(heading(title))
+            text = muted(
+                f"{what}\n\nThis part of LT Desktop is not in this version yet. Nothing is "
+                "shown here until it is, so nothing here can be mistaken for real records."
+            )
+            text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(text)
+            layout.addStretch(1)
+
+    ComingLater.title = title
+    ComingLater.needs = frozenset(needs)
+    ComingLater.__name__ = title.replace(" ", "") + "Screen"
+    return ComingLater
+
+
+EssaysScreen = coming_later(
+    "Essays and marking",
+    {Permission.MANAGE_ESSAYS, Permission.MARK_ESSAYS},
+    "Reflective essays, double-blind marking under candidate numbers, moderation and "
+    "feedback sheets.",
+)
+StoriesScreen = coming_later(
+    "Stories",
+    {Permission.ENTER_RESEARCH_DATA},
+    "Weekly research stories, typed up from paper with consent checked for each person.",
+)
+QuestionnairesScreen = coming_later(
+    "Questionnaires",
+    {Permission.ENTER_RESEARCH_DATA},
+    "Pre- and post-course questionnaires, entered from paper, with the change over the course.",
+)
+ResearchExportScreen = coming_later(
+    "Research export",
+    {Permission.EXPORT_RESEARCH},
+    "Pseudonymised research data of consenting participants, for R, SPSS or NVivo.",
+)
+SyncScreen = coming_later(
+    "Sync",
+    {Permission.SYNC},
+    "Signed, encrypted exchange with the partner site on approved removable media.",
+)
+DocumentsScreen = coming_later(
+    "Documents",
+    {Permission.PRINT_DOCUMENTS},
+    "Certificates, registers for paper-first classrooms, graduation lists and cohort reports.",
+)

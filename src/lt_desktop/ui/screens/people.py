@@ -1,0 +1,514 @@
+"""People: one searchable list for everyone, and a page per person."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.consent import ConsentState
+from lt_desktop.core.services.people import (
+    AttendanceLine,
+    MembershipLine,
+    PersonInfo,
+    PersonListing,
+    PersonPage,
+    PrisonDetailsInfo,
+)
+from lt_desktop.core.vocabulary import ClearanceStatus, ConsentScope, PersonBase
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.ui.controller import CONSENT, MEMBERS, PEOPLE, REGISTER, AppController
+from lt_desktop.ui.models import Column, Index, RecordTableModel
+from lt_desktop.ui.qt import (
+    QAbstractItemView,
+    QAbstractListModel,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QModelIndex,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import (
+    Banner,
+    EmptyOr,
+    EnumCombo,
+    FormDialog,
+    Tone,
+    button,
+    date_field,
+    date_of,
+    heading,
+    muted,
+)
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class PeopleListModel(QAbstractListModel):
+    """Everyone visible to the signed-in account, filtered as the user types.
+
+    Filtering runs over precomputed lower-case text in memory, so it stays well
+    under a tenth of a second for thousands of people.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._everyone: list[PersonListing] = []
+        self._shown: list[PersonListing] = []
+        self._filter = ""
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._shown):
+            return None
+        person = self._shown[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return person.display_name
+        if role == ID_ROLE:
+            return person.id
+        return None
+
+    def set_people(self, people: list[PersonListing]) -> None:
+        self._everyone = sorted(people, key=lambda p: p.sort_name.casefold())
+        self.set_filter(self._filter)
+
+    def set_filter(self, text: str) -> None:
+        self._filter = text
+        words = text.casefold().split()
+        self.beginResetModel()
+        if words:
+            self._shown = [p for p in self._everyone if all(w in p.search_text for w in words)]
+        else:
+            self._shown = list(self._everyone)
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return len(self._everyone)
+
+    def row_of(self, person_id: uuid.UUID) -> int:
+        return next((i for i, p in enumerate(self._shown) if p.id == person_id), -1)
+
+
+class PeopleScreen(Screen):
+    title = "People"
+    needs = frozenset({Permission.VIEW_PEOPLE})
+    listens_to = frozenset({PEOPLE, MEMBERS, REGISTER, CONSENT})
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search: type part of a name")
+        self.search.setAccessibleName("Search people")
+        self.search.setClearButtonEnabled(True)
+        self.model = PeopleListModel(self)
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setAccessibleName("People")
+        self.list.setUniformItemSizes(True)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.count = muted()
+        self.list_or_empty = EmptyOr(self.list, "No people yet.")
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._open_first)
+        self.list.selectionModel().currentChanged.connect(self._person_chosen)
+        self.add_button = button("&Add person…", self._add)
+        self.add_button.setVisible(self.may(Permission.EDIT_PEOPLE))
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(heading("People"))
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.list_or_empty, 1)
+        left_layout.addWidget(self.count)
+        left_layout.addWidget(self.add_button)
+        self.page = PersonPanel(self)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.page)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([320, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._current: uuid.UUID | None = None
+
+    def reload(self) -> None:
+        self.controller.load(lambda ws: ws.people.list_people(), self._show_people)
+        if self._current is not None:
+            self.page.load(self._current)
+
+    def _show_people(self, people: list[PersonListing]) -> None:
+        self.model.set_people(people)
+        self.list_or_empty.set_empty(
+            not people,
+            "No people yet. Add the first with Add person."
+            if self.may(Permission.EDIT_PEOPLE)
+            else "There is nobody in your cohorts yet.",
+        )
+        self._update_count()
+        if self._current is not None:
+            row = self.model.row_of(self._current)
+            if row >= 0:
+                self.list.setCurrentIndex(self.model.index(row))
+
+    def _filter(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        self.count.setText(
+            f"{total:,} people" if shown == total else f"{shown:,} of {total:,} people match"
+        )
+
+    def _open_first(self) -> None:
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0))
+            self.list.setFocus()
+
+    def _person_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        person_id = current.data(ID_ROLE) if current.isValid() else None
+        self._current = person_id
+        if person_id is not None:
+            self.page.load(person_id)
+
+    def show_person(self, person_id: uuid.UUID) -> None:
+        self._current = person_id
+        self.search.clear()
+        row = self.model.row_of(person_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+        self.page.load(person_id)
+
+    def _add(self) -> None:
+        dialog = PersonDialog(self, None, may_set_prison_details=self.page.may_see_prison)
+        if dialog.exec():
+            values = dialog.values()
+            self.controller.change(lambda ws: ws.people.add_person(**values), {PEOPLE}, self._added)
+
+    def _added(self, person: PersonInfo) -> None:
+        self._current = person.id
+
+
+class PersonPanel(QScrollArea):
+    def __init__(self, screen: PeopleScreen) -> None:
+        super().__init__()
+        self._screen = screen
+        self.controller = screen.controller
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        self.setWidget(body)
+        self.name = heading("", 1)
+        self.name.setAccessibleName("Person's name")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.edit_button = button("&Edit…", self._edit, accessible="Edit person")
+        self.edit_button.setVisible(screen.may(Permission.EDIT_PEOPLE))
+        self.banner = Banner()
+
+        self.memberships = RecordTableModel[MembershipLine](
+            [
+                Column("Cohort", lambda m: f"{m.course_title}: {m.cohort_name}"),
+                Column("Role", lambda m: m.role.label),
+                Column("Status", lambda m: f"{m.status.label} since {m.status_since:%d %b %Y}"),
+                Column("Attended", lambda m: f"{m.sessions_attended} of {m.sessions_marked}"),
+            ]
+        )
+        self.attendance = RecordTableModel[AttendanceLine](
+            [
+                Column("Date", lambda a: f"{a.held_on:%d %b %Y}"),
+                Column("Cohort", lambda a: a.cohort_name),
+                Column("Week", lambda a: str(a.week), align_right=True),
+                Column("Attendance", lambda a: a.status),
+            ]
+        )
+        self.consent = RecordTableModel[ConsentState](
+            [
+                Column("Research consent", lambda c: c.scope.label),
+                Column("State", lambda c: c.describe()),
+                Column("Form", lambda c: c.form_reference),
+            ]
+        )
+        self.consent_view = _table(self.consent, "Consent")
+        self.consent_box = QGroupBox("Consent to take part in research")
+        consent_layout = QVBoxLayout(self.consent_box)
+        consent_layout.addWidget(self.consent_view)
+        consent_buttons = QHBoxLayout()
+        consent_buttons.addWidget(button("Record &consent…", self._record_consent))
+        consent_buttons.addWidget(button("&Withdraw consent…", self._withdraw_consent))
+        consent_buttons.addStretch(1)
+        consent_layout.addLayout(consent_buttons)
+
+        self.prison_box = QGroupBox("Prison-only details (never leave this site)")
+        self.prison_details = QLabel()
+        self.prison_details.setWordWrap(True)
+        self.prison_details.setTextFormat(Qt.TextFormat.PlainText)
+        prison_layout = QVBoxLayout(self.prison_box)
+        prison_layout.addWidget(self.prison_details)
+        self.prison_edit = button("Edit &prison details…", self._edit_prison)
+        prison_layout.addWidget(self.prison_edit, 0, Qt.AlignmentFlag.AlignLeft)
+
+        layout = QVBoxLayout(body)
+        top = QHBoxLayout()
+        top.addWidget(self.name, 1)
+        top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        layout.addWidget(self.banner)
+        layout.addWidget(_section("Cohorts"))
+        layout.addWidget(_table(self.memberships, "Cohorts", rows=4))
+        layout.addWidget(_section("Attendance"))
+        layout.addWidget(_table(self.attendance, "Attendance history", rows=6))
+        layout.addWidget(self.consent_box)
+        layout.addWidget(self.prison_box)
+        layout.addStretch(1)
+        self.may_see_prison = False
+        self._page: PersonPage | None = None
+        self._show_nothing()
+
+    def _show_nothing(self) -> None:
+        self.name.setText("Choose a person")
+        self.details.setText("Pick someone from the list to see their cohorts and attendance.")
+        for widget in (self.edit_button, self.consent_box, self.prison_box):
+            widget.setEnabled(False)
+
+    def load(self, person_id: uuid.UUID) -> None:
+        may_consent = self._screen.may(Permission.RECORD_CONSENT) or self._screen.may(
+            Permission.ENTER_RESEARCH_DATA
+        )
+
+        def fetch(ws: Workspace) -> tuple[PersonPage, list[ConsentState] | None]:
+            page = ws.people.person_page(person_id)
+            return page, ws.consent.states(person_id) if may_consent else None
+
+        self.controller.load(fetch, self._show, self._failed)
+
+    def _failed(self, message: str) -> None:
+        self._show_nothing()
+        self.banner.show_message(message, Tone.ERROR)
+
+    def _show(self, result: tuple[PersonPage, list[ConsentState] | None]) -> None:
+        page, consent = result
+        self._page = page
+        person = page.person
+        self.banner.clear()
+        self.name.setText(person.display_name)
+        lines = []
+        if person.preferred_name:
+            lines.append(f"Full name: {person.given_name} {person.family_name}")
+        if person.email:
+            lines.append(f"Email: {person.email}")
+        if person.notes:
+            lines.append(f"Notes: {person.notes}")
+        self.details.setText("\n".join(lines) or "No other details recorded.")
+        self.edit_button.setEnabled(True)
+        self.memberships.set_rows(page.memberships)
+        self.attendance.set_rows(page.attendance)
+        self.consent_box.setVisible(consent is not None)
+        self.consent_box.setEnabled(True)
+        if consent is not None:
+            self.consent.set_rows(consent)
+        may_record = self._screen.may(Permission.RECORD_CONSENT)
+        for child in self.consent_box.findChildren(type(self.edit_button)):
+            child.setVisible(may_record)
+        self.may_see_prison = page.may_see_prison_details
+        self.prison_box.setVisible(page.may_see_prison_details and person.base is PersonBase.PRISON)
+        self.prison_box.setEnabled(True)
+        self.prison_edit.setVisible(self._screen.may(Permission.EDIT_PRISON_DETAILS))
+        self.prison_details.setText(_describe_prison_details(page.prison_details))
+
+    def _edit(self) -> None:
+        if self._page is None:
+            return
+        person = self._page.person
+        dialog = PersonDialog(self, person, may_set_prison_details=False)
+        if dialog.exec():
+            values = dialog.values()
+            self.controller.change(
+                lambda ws: ws.people.update_person(person.id, **values), {PEOPLE}
+            )
+
+    def _edit_prison(self) -> None:
+        if self._page is None:
+            return
+        person_id = self._page.person.id
+        dialog = PrisonDetailsDialog(self, self._page.prison_details)
+        if dialog.exec():
+            values = dialog.values()
+            self.controller.change(
+                lambda ws: ws.people.set_prison_details(person_id, **values), {PEOPLE}
+            )
+
+    def _record_consent(self) -> None:
+        if self._page is None:
+            return
+        person_id = self._page.person.id
+        dialog = ConsentDialog(self, withdrawing=False)
+        if dialog.exec():
+            scope, on, reference = dialog.values()
+            self.controller.change(
+                lambda ws: ws.consent.record(
+                    person_id, scope, given_on=on, form_reference=reference
+                ),
+                {CONSENT},
+            )
+
+    def _withdraw_consent(self) -> None:
+        if self._page is None:
+            return
+        person_id = self._page.person.id
+        dialog = ConsentDialog(self, withdrawing=True)
+        if dialog.exec():
+            scope, on, _ = dialog.values()
+            self.controller.change(
+                lambda ws: ws.consent.withdraw(person_id, scope, on=on), {CONSENT}
+            )
+
+
+def _describe_prison_details(details: PrisonDetailsInfo | None) -> str:
+    if details is None:
+        return "None recorded yet."
+    lines = [
+        f"Prison number: {details.prison_number or 'not recorded'}",
+        f"Location: {details.location or 'not recorded'}",
+        "Release date: "
+        + (f"{details.release_date:%d %b %Y}" if details.release_date else "not recorded"),
+        f"Clearance to attend: {details.clearance.label}"
+        + (f" ({details.clearance_on:%d %b %Y})" if details.clearance_on else ""),
+    ]
+    if details.security_notes:
+        lines.append(f"Security notes: {details.security_notes}")
+    return "\n".join(lines)
+
+
+def _section(text: str) -> QLabel:
+    return heading(text, 2)
+
+
+def _table(model: RecordTableModel[Any], name: str, rows: int = 4) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * (rows + 1) + 4)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class PersonDialog(FormDialog):
+    def __init__(
+        self, parent: QWidget, person: PersonInfo | None, *, may_set_prison_details: bool
+    ) -> None:
+        super().__init__("Add a person" if person is None else "Edit person", parent=parent)
+        self.given = self.add_row("&Given name", QLineEdit(person.given_name if person else ""))
+        self.family = self.add_row("&Family name", QLineEdit(person.family_name if person else ""))
+        self.preferred = self.add_row(
+            "&Known as", QLineEdit(person.preferred_name if person else "")
+        )
+        self.base = EnumCombo(PersonBase, person.base if person else None)
+        self.add_row("&Based at", self.base)
+        self.form.addRow(
+            "",
+            muted("Used only to keep cohorts balanced; it is never shown beside people's names."),
+        )
+        self.email = self.add_row("&Email", QLineEdit(person.email if person else ""))
+        self.notes = QPlainTextEdit(person.notes if person else "")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(70)
+        self.add_row("&Notes", self.notes)
+
+    def validate(self) -> None:
+        if not self.given.text().strip() or not self.family.text().strip():
+            raise ValidationError("Fill in both the given name and the family name.")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "given_name": self.given.text(),
+            "family_name": self.family.text(),
+            "preferred_name": self.preferred.text(),
+            "base": self.base.value(),
+            "email": self.email.text(),
+            "notes": self.notes.toPlainText(),
+        }
+
+
+class PrisonDetailsDialog(FormDialog):
+    def __init__(self, parent: QWidget, details: PrisonDetailsInfo | None) -> None:
+        super().__init__("Prison-only details", parent=parent)
+        self.number = self.add_row(
+            "Prison &number", QLineEdit(details.prison_number if details else "")
+        )
+        self.location = self.add_row("&Location", QLineEdit(details.location if details else ""))
+        self.has_release = QCheckBox("Release date known")
+        self.release = date_field(
+            details.release_date if details and details.release_date else date.today()
+        )
+        known = details is not None and details.release_date is not None
+        self.has_release.setChecked(known)
+        self.release.setEnabled(known)
+        self.has_release.toggled.connect(self.release.setEnabled)
+        self.add_row("", self.has_release)
+        self.add_row("&Release date", self.release)
+        self.clearance = EnumCombo(ClearanceStatus, details.clearance if details else None)
+        self.add_row("&Clearance to attend", self.clearance)
+        self.notes = QPlainTextEdit(details.security_notes if details else "")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(60)
+        self.add_row("&Security notes", self.notes)
+
+    def values(self) -> dict[str, Any]:
+        status = self.clearance.value()
+        return {
+            "prison_number": self.number.text(),
+            "location": self.location.text(),
+            "release_date": date_of(self.release) if self.has_release.isChecked() else None,
+            "security_notes": self.notes.toPlainText(),
+            "clearance": status,
+            "clearance_on": date.today() if status is not ClearanceStatus.NOT_SUBMITTED else None,
+        }
+
+
+class ConsentDialog(FormDialog):
+    def __init__(self, parent: QWidget, *, withdrawing: bool) -> None:
+        super().__init__(
+            "Withdraw consent" if withdrawing else "Record consent",
+            "Withdraw" if withdrawing else "Record",
+            parent,
+        )
+        self.scope = EnumCombo(ConsentScope)
+        self.add_row("&Kind of data", self.scope)
+        self.on = self.add_row("&Date", date_field(date.today()))
+        self.reference = QLineEdit()
+        if not withdrawing:
+            self.add_row("Paper form &reference", self.reference)
+        else:
+            self.form.addRow(
+                "",
+                muted(
+                    "From now on, this person's data of this kind is left out of everything "
+                    "exported."
+                ),
+            )
+
+    def values(self) -> tuple[ConsentScope, date, str]:
+        return self.scope.value(), date_of(self.on), self.reference.text()

@@ -1,0 +1,118 @@
+"""Driving the real app window on a real encrypted store, as a person would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.main_window import MainWindow
+from lt_desktop.ui.qt import QApplication, Qt, QTimer, QWidget
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.style import apply_style
+
+
+class Driver:
+    """What the tests do with the window: sign in, open screens, answer dialogs."""
+
+    def __init__(self, qtbot: QtBot, controller: AppController, window: MainWindow) -> None:
+        self.qtbot, self.controller, self.window = qtbot, controller, window
+
+    def settle(self) -> None:
+        self.qtbot.waitUntil(lambda: self.controller.runner.idle, timeout=20_000)
+        QApplication.processEvents()
+
+    def sign_in(self, username: str, password: str) -> None:
+        screen = self.window.unlock_screen
+        self.qtbot.keyClicks(screen.username, username)
+        self.qtbot.keyClicks(screen.password, password)
+        self.qtbot.mouseClick(screen.sign_in_button, Qt.MouseButton.LeftButton)
+        self.settle()
+
+    def open(self, screen_class: type[Screen]) -> Screen:
+        view = self.window.workspace_view
+        assert view is not None, "not signed in"
+        screen = view.open(screen_class)
+        assert screen is not None, f"{screen_class.__name__} is not offered"
+        self.settle()
+        return screen
+
+    def nav_titles(self) -> list[str]:
+        view = self.window.workspace_view
+        assert view is not None
+        return [view.nav.item(row).text() for row in range(view.nav.count())]
+
+    def answer_next_dialog(self, handler: Callable[[QWidget], None]) -> None:
+        """Run ``handler`` on the next modal dialog, inside its own event loop."""
+
+        def poll() -> None:
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, poll)
+                return
+            handler(dialog)
+
+        QTimer.singleShot(0, poll)
+
+
+@pytest.fixture
+def driver(qtbot: QtBot, demo_dir: Path) -> Iterator[Driver]:
+    yield from _driver(qtbot, demo_dir)
+
+
+def _driver(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style(app)
+    controller = AppController(folder)
+    if controller.has_store():
+        controller.open_store()
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield Driver(qtbot, controller, window)
+    finally:
+        controller.shutdown()
+        app.removeEventFilter(controller.idle)
+
+
+@pytest.fixture
+def empty_driver(qtbot: QtBot, store_dir: Path) -> Iterator[Driver]:
+    yield from _driver(qtbot, store_dir)
+
+
+def all_visible_text() -> str:
+    """Every piece of text any widget of the app shows or holds right now."""
+    from lt_desktop.ui.qt import (
+        QAbstractItemView,
+        QAbstractListModel,
+        QLabel,
+        QLineEdit,
+        QModelIndex,
+        QPlainTextEdit,
+    )
+
+    parts: list[str] = []
+    for widget in QApplication.allWidgets():
+        parts.append(widget.windowTitle())
+        if isinstance(widget, QLabel):
+            parts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            parts.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            parts.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            columns = (
+                1 if isinstance(model, QAbstractListModel) else model.columnCount(QModelIndex())
+            )
+            for row in range(model.rowCount(QModelIndex())):
+                for column in range(columns):
+                    value = model.index(row, column).data()
+                    if value is not None:
+                        parts.append(str(value))
+    return "\n".join(parts)
