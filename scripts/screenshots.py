@@ -11,15 +11,18 @@ import os
 import sys
 import tempfile
 import time
+from typing import Any
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
+from lt_desktop.core.vocabulary import MembershipRole, PersonBase  # noqa: E402
 from lt_desktop.ui.app import apply_style  # noqa: E402
 from lt_desktop.ui.controller import AppController  # noqa: E402
 from lt_desktop.ui.main_window import MainWindow  # noqa: E402
 from lt_desktop.ui.qt import QApplication  # noqa: E402
+from lt_desktop.ui.screens.people import PeopleScreen  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -29,6 +32,17 @@ def settle(app: QApplication, controller: AppController, seconds: float = 0.4) -
     while time.monotonic() < deadline or not controller.runner.idle:
         app.processEvents()
         time.sleep(0.01)
+
+
+def _a_prison_based_student(controller: AppController) -> Any:
+    workspace = controller.workspace
+    assert workspace is not None
+    cohort = workspace.programme.list_cohorts()[0]
+    return next(
+        m.person_id
+        for m in workspace.memberships.list_members(cohort.id)
+        if m.role is MembershipRole.STUDENT and m.base is PersonBase.PRISON
+    )
 
 
 def main() -> int:
@@ -62,9 +76,8 @@ def main() -> int:
                 continue
             view.nav.setCurrentRow(row)
             settle(app, controller)
-            if screen.title == "People":
-                people = screen.model  # type: ignore[attr-defined]
-                screen.list.setCurrentIndex(people.index(3))  # type: ignore[attr-defined]
+            if isinstance(screen, PeopleScreen):
+                screen.show_person(_a_prison_based_student(controller))
                 settle(app, controller)
             window.grab().save(str(OUT / f"{names[screen.title]}.png"))
             print(f"saved {names[screen.title]}.png")

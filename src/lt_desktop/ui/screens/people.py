@@ -34,6 +34,7 @@ from lt_desktop.ui.qt import (
     QModelIndex,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     Qt,
     QTableView,
@@ -246,7 +247,7 @@ class PersonPanel(QScrollArea):
                 Column("Form", lambda c: c.form_reference),
             ]
         )
-        self.consent_view = _table(self.consent, "Consent")
+        self.consent_view = _table(self.consent, "Consent", rows=6)
         self.consent_box = QGroupBox("Consent to take part in research")
         consent_layout = QVBoxLayout(self.consent_box)
         consent_layout.addWidget(self.consent_view)
@@ -273,9 +274,9 @@ class PersonPanel(QScrollArea):
         layout.addWidget(self.details)
         layout.addWidget(self.banner)
         layout.addWidget(_section("Cohorts"))
-        layout.addWidget(_table(self.memberships, "Cohorts", rows=4))
+        layout.addWidget(_table(self.memberships, "Cohorts", rows=6))
         layout.addWidget(_section("Attendance"))
-        layout.addWidget(_table(self.attendance, "Attendance history", rows=6))
+        layout.addWidget(_table(self.attendance, "Attendance history", rows=8))
         layout.addWidget(self.consent_box)
         layout.addWidget(self.prison_box)
         layout.addStretch(1)
@@ -410,9 +411,23 @@ def _table(model: RecordTableModel[Any], name: str, rows: int = 4) -> QTableView
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * (rows + 1) + 4)
     view.setAlternatingRowColors(True)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    model.modelReset.connect(lambda: _fit_rows(view, rows))
+    _fit_rows(view, rows)
     return view
+
+
+def _fit_rows(view: QTableView, most: int) -> None:
+    """As tall as its rows (at least one, at most ``most``), so short lists take little room."""
+    shown = min(max(view.model().rowCount(), 1), most)
+    height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+    height += (
+        sum(view.verticalHeader().sectionSize(r) for r in range(shown))
+        if view.model().rowCount()
+        else view.verticalHeader().defaultSectionSize()
+    )
+    view.setFixedHeight(height + 2)
 
 
 class PersonDialog(FormDialog):
