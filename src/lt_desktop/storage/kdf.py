@@ -79,15 +79,32 @@ class KdfParams:
 CHEAP_TEST_PARAMS = KdfParams(memory_kib=256, iterations=1, lanes=1)
 
 
+#: Never fewer than this, even on a machine that is busy while it tunes.
+MIN_ITERATIONS = 6
+#: Never more than this, even if one probe was very fast by chance.
+MAX_ITERATIONS = 64
+_SHORT, _LONG = 1, 9
+_PROBES = 3
+
+
 def tune(target_seconds: float = TARGET_SECONDS, memory_kib: int = MIN_MEMORY_KIB) -> KdfParams:
-    """Pick the iteration count that makes one derivation take about ``target_seconds``."""
-    probe_low, probe_high = 2, 6
-    low = _time_derivation(KdfParams(memory_kib, probe_low))
-    high = _time_derivation(KdfParams(memory_kib, probe_high))
-    per_iteration = max((high - low) / (probe_high - probe_low), 1e-4)
-    fixed = max(low - probe_low * per_iteration, 0.0)
+    """Pick the iteration count that makes one derivation take about ``target_seconds``.
+
+    A short and a long probe separate the fixed cost (allocating the memory) from
+    the cost of each pass. The fastest of a few probes of each sets the pace, since
+    other work can only slow a probe down. The result is clamped, so a busy machine
+    cannot choose a weak slot and a lucky probe cannot choose one that takes seconds
+    to open.
+    """
+
+    def fastest(iterations: int) -> float:
+        return min(_time_derivation(KdfParams(memory_kib, iterations)) for _ in range(_PROBES))
+
+    short, long = fastest(_SHORT), fastest(_LONG)
+    per_iteration = max((long - short) / (_LONG - _SHORT), 1e-4)
+    fixed = max(short - _SHORT * per_iteration, 0.0)
     iterations = round((target_seconds - fixed) / per_iteration)
-    return KdfParams(memory_kib, max(3, min(iterations, 200)))
+    return KdfParams(memory_kib, max(MIN_ITERATIONS, min(iterations, MAX_ITERATIONS)))
 
 
 def _time_derivation(params: KdfParams) -> float:
