@@ -53,8 +53,46 @@ def atomic_output(target: Path, *, what: str = "The file") -> Iterator[BinaryIO]
 
 
 def write_atomic(target: Path, data: bytes, *, what: str = "The file") -> None:
-    with atomic_output(target, what=what) as handle:
-        handle.write(data)
+    StagedFile(target, data, what=what).commit()
+
+
+class StagedFile:
+    """A file written in full beside its target, waiting to replace it.
+
+    Writing is where a full disk or a pulled-out stick fails, so it is done first;
+    replacing the target is then a rename, which needs no space. This lets a
+    database transaction commit only once its companion file is safely on disk.
+    """
+
+    def __init__(self, target: Path, data: bytes, *, what: str = "The file") -> None:
+        self.target, self._what = target, what
+        self._temp: Path | None = temp_path_beside(target)
+        try:
+            with open(self._temp, "xb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException as error:
+            self.discard()
+            raise translate_os_error(error, what) from error
+
+    def commit(self) -> None:
+        if self._temp is None:
+            raise RuntimeError("a staged file is committed or discarded once")
+        temp, self._temp = self._temp, None
+        try:
+            os.replace(temp, self.target)
+            fsync_directory(self.target.parent)
+        except BaseException as error:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise translate_os_error(error, self._what) from error
+
+    def discard(self) -> None:
+        if self._temp is not None:
+            with contextlib.suppress(OSError):
+                self._temp.unlink()
+            self._temp = None
 
 
 def translate_os_error(error: BaseException, what: str) -> BaseException:

@@ -38,7 +38,7 @@ from sqlalchemy import Engine
 from lt_desktop import __version__
 from lt_desktop.core.errors import BackupInvalid, LtError
 from lt_desktop.storage.atomic import atomic_output, temp_path_beside, translate_os_error
-from lt_desktop.storage.database import execute_outside_transaction
+from lt_desktop.storage.database import QUIET, execute_outside_transaction
 from lt_desktop.storage.keyslots import MAX_KEY_FILE_BYTES, KeyFile
 from lt_desktop.storage.models import utc_now
 
@@ -94,6 +94,7 @@ def database_problems(path: Path, data_key: bytes) -> list[str]:
     """SQLCipher's page check plus SQLite's structural check of a database file."""
     connection = sqlcipher3.connect(str(path))
     try:
+        connection.execute(QUIET)
         connection.execute(raw_key_pragma(data_key))
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -103,7 +104,10 @@ def database_problems(path: Path, data_key: bytes) -> list[str]:
             f"Encrypted page check: {row[0]}"
             for row in connection.execute("PRAGMA cipher_integrity_check")
         ]
-        rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        try:
+            rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        except sqlcipher3.DatabaseError as error:
+            rows = [f"the check itself could not run ({error})"]
         if rows != ["ok"]:
             problems += [f"Database structure: {row}" for row in rows]
         return problems

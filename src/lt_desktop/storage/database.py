@@ -25,6 +25,10 @@ from lt_desktop.storage.models import SyncedRecord, utc_now
 
 log = logging.getLogger(__name__)
 
+#: Said first on every connection: SQLCipher otherwise writes its own log lines
+#: (such as failed page checks) to stderr, where they would bury our one-line message.
+QUIET = "PRAGMA cipher_log_level = NONE"
+
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA temp_store = MEMORY",
@@ -58,15 +62,19 @@ def create_store_engine(db_path: Path, data_key: bytes) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
+            cursor.execute(QUIET)
             cursor.execute("SELECT count(*) FROM sqlite_master")
+            for pragma in PRAGMAS:
+                cursor.execute(pragma)
         except Exception as error:
-            raise StoreCorrupt(
-                "The database file cannot be read with this store's key: it is damaged "
-                "or belongs to another store."
-            ) from error
-        for pragma in PRAGMAS:
-            cursor.execute(pragma)
-        cursor.close()
+            if "not a database" in str(error).lower():
+                raise StoreCorrupt(
+                    "The database file cannot be read with this store's key: it is damaged "
+                    "or belongs to another store."
+                ) from error
+            raise translate_sqlite_error(error) from error
+        finally:
+            cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -167,23 +175,32 @@ def _hide_tombstones(state: ORMExecuteState) -> None:
 def _translate_database_errors() -> Iterator[None]:
     try:
         yield
-    except exc.OperationalError as error:
-        raise translate_sqlite_error(error) from error
+    except exc.DBAPIError as error:
+        translated = translate_sqlite_error(error)
+        if translated is error:
+            raise
+        raise translated from error
 
 
-def translate_sqlite_error(error: Exception) -> Exception:
+_DAMAGED = ("not a database", "malformed", "hmac", "corrupt")
+
+
+def translate_sqlite_error(error: BaseException) -> BaseException:
+    """The plain-words error for what SQLite reported, or ``error`` itself when it is
+    not one a user can act on."""
     text = str(getattr(error, "orig", error)).lower()
-    if "disk is full" in text:
+    if "disk is full" in text or "no space" in text:
         return DiskFull()
     if "database is locked" in text or "database is busy" in text:
         return LtError("The store is busy with another task. Wait a moment, then try again.")
-    if "not a database" in text or "malformed" in text:
+    if any(word in text for word in _DAMAGED):
         return StoreCorrupt(
             "The store's database is damaged. Run `lt-desktop check`, and restore the "
             "newest backup if it reports problems."
         )
-    if "disk i/o error" in text:
+    if "disk i/o error" in text or "unable to open" in text:
         return LtError(
-            "The store could not be read or written (a disk error). Nothing was changed."
+            "The store could not be read or written (a disk error, or the disk is full). "
+            "Nothing was changed; free some space or check the disk, then try again."
         )
     return error

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from lt_desktop.core.errors import NotAStore, StoreCorrupt
-from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.storage.atomic import StagedFile, write_atomic
 from lt_desktop.storage.kdf import KdfParams
 
 FORMAT = "lt-desktop-keys"
@@ -186,7 +186,9 @@ class KeyFile:
             data_key=data_key,
             kdf=kdf,
         )
-        self.slots = [s for s in self.slots if s.slot_id != user_id] + [slot]
+        # A slot left under the same name (by an account made and then lost to a
+        # failed write) must not shadow the new one.
+        self.slots = [s for s in self.slots if s.slot_id != user_id and s.tag != slot.tag] + [slot]
 
     def put_recovery_slot(self, *, secret: bytes, data_key: bytes, kdf: KdfParams) -> None:
         slot = KeySlot.seal(
@@ -254,3 +256,10 @@ class KeyFile:
 
     def save(self, path: Path) -> None:
         write_atomic(path, self.to_bytes(), what="The key file")
+
+    def stage(self, path: Path) -> StagedFile:
+        """Write this key file beside ``path``, ready to replace it (see StagedFile)."""
+        return StagedFile(path, self.to_bytes(), what="The key file")
+
+    def copy(self) -> KeyFile:
+        return KeyFile(self.store_id, list(self.slots), self.audit_head)

@@ -17,30 +17,34 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import (
     BackupInvalid,
+    PermissionDenied,
     StoreAlreadyExists,
     StoreCorrupt,
     StoreNotFound,
     StoreTooNew,
     WrongCredentials,
 )
-from lt_desktop.core.roles import Role
+from lt_desktop.core.roles import Permission, Role, role_allows
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain
-from lt_desktop.storage.atomic import fsync_directory, translate_os_error
+from lt_desktop.storage.atomic import StagedFile, fsync_directory, translate_os_error
 from lt_desktop.storage.backup import (
     BackupHeader,
     database_problems,
+    raw_key_pragma,
     read_header,
     read_key_file,
     verify_backup_file,
@@ -48,9 +52,11 @@ from lt_desktop.storage.backup import (
 )
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.database import (
+    QUIET,
     SessionFactory,
     create_store_engine,
     execute_outside_transaction,
+    translate_sqlite_error,
 )
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.instance_lock import InstanceLock
@@ -154,15 +160,19 @@ class Store:
         self._data_key = data_key
         self.engine = engine
         self.schema_revision = revision
-        self._key_file_lock = threading.Lock()
-        with engine.connect() as connection:
-            row = connection.execute(
-                select(Site.id, Site.name, Site.kind).where(Site.is_local.is_(True))
-            ).one_or_none()
-            if row is None:
-                raise StoreCorrupt("The store does not say which site it belongs to.")
-            self.site = SiteInfo(row.id, row.name, SiteKind(row.kind))
-            clock = HybridLogicalClock(self.site.id, _newest_version(connection))
+        self._key_file_lock = threading.RLock()
+        self._working: KeyFile | None = None  # the key file as a write transaction changes it
+        try:
+            with engine.connect() as connection:
+                row = connection.execute(
+                    select(Site.id, Site.name, Site.kind).where(Site.is_local.is_(True))
+                ).one_or_none()
+                if row is None:
+                    raise StoreCorrupt("The store does not say which site it belongs to.")
+                self.site = SiteInfo(row.id, row.name, SiteKind(row.kind))
+                clock = HybridLogicalClock(self.site.id, _newest_version(connection))
+        except (DBAPIError, ValueError) as error:
+            raise translate_sqlite_error(error) from error
         self.sessions = SessionFactory(engine, self.site.id, clock)
 
     @property
@@ -178,14 +188,30 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction; audit entries appended inside it are anchored after commit."""
-        with self.sessions.write() as session:
-            yield session
-        head = session.info.pop(audit_chain.PENDING_HEAD, None)
-        if head is not None:
-            with self._key_file_lock:
-                self.key_file.audit_head = head
-                self.key_file.save(self.folder.key_file)
+        """One transaction, together with any change it makes to the key file (new key
+        slots, the audit anchor): the new key file is written in full before the
+        commit and put in place after it, so either both happen or neither does."""
+        with self._key_file_lock:
+            working = self.key_file.copy()
+            self._working = working
+            staged: StagedFile | None = None
+            try:
+                with self.sessions.write() as session:
+                    yield session
+                    head = session.info.pop(audit_chain.PENDING_HEAD, None)
+                    if head is not None:
+                        working.audit_head = head
+                    if working != self.key_file:
+                        staged = working.stage(self.folder.key_file)
+                if staged is not None:
+                    staged.commit()
+                    self.key_file = self.door.key_file = working
+            except BaseException:
+                if staged is not None:
+                    staged.discard()
+                raise
+            finally:
+                self._working = None
 
     def audit(self, session: Session, **entry: Any) -> None:
         audit_chain.append(
@@ -195,36 +221,46 @@ class Store:
     # -- key slots -----------------------------------------------------------------
 
     def set_password(self, user_id: uuid.UUID, username: str, password: str) -> None:
-        """Give an account a new password: rewrites its slot, re-encrypts nothing."""
-        with self._key_file_lock:
-            self.key_file.put_user_slot(
+        """Give an account a new password: rewrites its slot, re-encrypts nothing.
+
+        Inside a write transaction the slot lands with the commit, or not at all."""
+        self._change_key_file(
+            lambda key_file: key_file.put_user_slot(
                 user_id=user_id,
                 username=username,
                 password=password,
                 data_key=self._data_key,
                 kdf=params_for_new_slots(),
             )
-            self.key_file.save(self.folder.key_file)
+        )
+
+    def _change_key_file(self, change: Callable[[KeyFile], object]) -> None:
+        with self._key_file_lock:
+            if self._working is not None:
+                change(self._working)
+                return
+            working = self.key_file.copy()
+            change(working)
+            working.save(self.folder.key_file)
+            self.key_file = self.door.key_file = working
 
     def password_matches(self, username: str, password: str) -> bool:
         slot = self.key_file.slot_for_user(username)
         return slot is not None and slot.open(self.store_id, password_bytes(password)) is not None
 
     def remove_slot(self, slot_id: uuid.UUID) -> None:
-        with self._key_file_lock:
-            if self.key_file.remove_slot(slot_id):
-                self.key_file.save(self.folder.key_file)
+        self._change_key_file(lambda key_file: key_file.remove_slot(slot_id))
 
     def has_slot(self, slot_id: uuid.UUID) -> bool:
         return self.key_file.slot_by_id(slot_id) is not None
 
     def replace_recovery_key(self) -> RecoveryKey:
         recovery_key = RecoveryKey.generate()
-        with self._key_file_lock:
-            self.key_file.put_recovery_slot(
+        self._change_key_file(
+            lambda key_file: key_file.put_recovery_slot(
                 secret=recovery_key.secret, data_key=self._data_key, kdf=params_for_new_slots()
             )
-            self.key_file.save(self.folder.key_file)
+        )
         return recovery_key
 
     # -- checks and backups --------------------------------------------------------
@@ -233,8 +269,13 @@ class Store:
         """SQLCipher's page check, SQLite's structure check and the links between records."""
         self.checkpoint()
         problems = database_problems(self.folder.database, self._data_key)
-        with self.engine.connect() as connection:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        try:
+            with self.engine.connect() as connection:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        except DBAPIError:
+            if not problems:
+                problems.append("The links between records cannot be read.")
+            return problems
         problems += [f"A record in {row[0]} points at a missing record." for row in broken]
         return problems
 
@@ -340,9 +381,13 @@ def create_store(
             engine.dispose()
         door = LockedStore(folder.root, _lock=lock)
         return CreatedStore(door._open(data_key), administrator_id, recovery_key)
-    except BaseException:
+    except BaseException as error:
+        if not folder.has_store():
+            # Only what this attempt made is here (an earlier orphan was set aside).
+            for path in folder.database_files():
+                path.unlink(missing_ok=True)
         lock.release()
-        raise
+        raise _translated(error, "The new store") from error
 
 
 def _initialise_database(
@@ -419,9 +464,18 @@ def _open_database(folder: StoreFolder, key_file: KeyFile, data_key: bytes) -> t
             upgrade_to_head(engine)
             log.info("Upgraded the store from schema %s to %s", revision, head_revision())
         return engine, head_revision()
-    except BaseException:
+    except BaseException as error:
         engine.dispose()
-        raise
+        raise _translated(error, "The store") from error
+
+
+def _translated(error: BaseException, what: str) -> BaseException:
+    """An error fit to show the person: a full disk said as such, not as a traceback."""
+    if isinstance(error, DBAPIError):
+        return translate_sqlite_error(error)
+    if isinstance(error, OSError):
+        return translate_os_error(error, what)
+    return error
 
 
 def _newest_version(connection: Any) -> str | None:
@@ -496,6 +550,7 @@ def restore_store(
         problems = database_problems(staging / folder.database.name, data_key)
         if problems:
             raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
+        _require_restorer(staging / folder.database.name, data_key, slot.slot_id)
         key_file.save(staging / folder.key_file.name)
         _swap_in(folder, staging)
         door = LockedStore(folder.root, _lock=lock)
@@ -503,9 +558,27 @@ def restore_store(
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         lock.release()
-        if isinstance(error, OSError):
-            raise translate_os_error(error, "The restored store") from error
-        raise
+        raise _translated(error, "The restored store") from error
+
+
+def _require_restorer(database: Path, data_key: bytes, user_id: uuid.UUID) -> None:
+    """Replacing a whole store is for accounts that may back it up and restore it."""
+    connection = sqlcipher3.connect(str(database))
+    try:
+        connection.execute(QUIET)
+        connection.execute(raw_key_pragma(data_key))
+        row = connection.execute(
+            "SELECT role, disabled FROM users WHERE id = ?", (user_id.hex,)
+        ).fetchone()
+    finally:
+        connection.close()
+    if row is None or row[1]:
+        raise PermissionDenied("That account cannot sign in to the store in this backup.")
+    role = Role(row[0])
+    if not role_allows(role, Permission.BACKUP):
+        raise PermissionDenied(
+            f"Your role ({role.label.lower()}) does not allow you to back up or restore the store."
+        )
 
 
 def _swap_in(folder: StoreFolder, staging: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lt_desktop.core.errors import LtError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.storage.backup import BackupHeader
@@ -25,7 +26,10 @@ class MaintenanceService(Service):
         """SQLCipher's page check, SQLite's structure check, links and the audit chain."""
         self._require(Permission.VIEW_AUDIT)
         problems = self._store.integrity_problems()
-        audit = self._store.verify_audit_log()
+        try:
+            audit = self._store.verify_audit_log()
+        except LtError as error:
+            return CheckReport([*problems, f"The audit log could not be read: {error}"], 0)
         return CheckReport(problems + audit.problems, audit.entries)
 
     def backup(self, target: Path) -> BackupHeader:
