@@ -316,3 +316,17 @@ def test_administration_verifies_the_audit_log(driver: Driver, qtbot: QtBot) -> 
     qtbot.mouseClick(verify, Qt.MouseButton.LeftButton)
     driver.settle()
     assert tab.banner.text().startswith("Verified: all")
+
+
+def test_a_session_can_be_found_on_the_calendar(driver: Driver, qtbot: QtBot) -> None:
+    driver.sign_in("staff", "demo")
+    screen = _open_upcoming_register(driver)
+    week_three = next(s for s in screen.sessions.rows if s.week == 3)
+    held = week_three.held_on
+    from lt_desktop.ui.qt import QDate
+
+    screen.calendar.clicked.emit(QDate(held.year, held.month, held.day))
+    driver.settle()
+    assert screen.register.session is not None
+    assert screen.register.session.id == week_three.id
+    assert screen.register.title.text().startswith("Week 3:")

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QShortcut,
     QStandardItem,
     QStandardItemModel,
+    QTextCharFormat,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDateEdit,

@@ -16,8 +16,11 @@ from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, SESSIONS, AppCont
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
+    QDate,
+    QFont,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +28,7 @@ from lt_desktop.ui.qt import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTextCharFormat,
     QTime,
     QTimeEdit,
     QVBoxLayout,
@@ -91,6 +95,23 @@ class SessionsScreen(Screen):
             widget.setVisible(may_edit)
             buttons.addWidget(widget)
         buttons.addStretch(1)
+        self.calendar = QCalendarWidget()
+        self.calendar.setAccessibleName("Sessions by date")
+        self.calendar.setGridVisible(False)
+        self.calendar.setVerticalHeaderFormat(
+            QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader
+        )
+        self.calendar.clicked.connect(self._date_chosen)
+        for name, accessible in [
+            ("qt_calendar_prevmonth", "Previous month"),
+            ("qt_calendar_nextmonth", "Next month"),
+            ("qt_calendar_calendarview", "Days of the month"),
+            ("qt_calendar_monthbutton", "Month"),
+            ("qt_calendar_yearbutton", "Year"),
+        ]:
+            part = self.calendar.findChild(QWidget, name)
+            if part is not None:
+                part.setAccessibleName(accessible)
         self.register = RegisterView(controller)
         self.register.marks_changed.connect(self._marks_changed)
 
@@ -105,6 +126,7 @@ class SessionsScreen(Screen):
         left_layout.addLayout(row)
         left_layout.addWidget(self.table_or_empty, 1)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.calendar)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.register)
@@ -146,6 +168,7 @@ class SessionsScreen(Screen):
 
     def _show_sessions(self, sessions: list[SessionInfo]) -> None:
         self.sessions.set_rows(sessions)
+        self._mark_calendar(sessions)
         may_edit = self.may(Permission.EDIT_PROGRAMME)
         self.table_or_empty.set_empty(
             not sessions,
@@ -167,8 +190,26 @@ class SessionsScreen(Screen):
         else:
             self.register.show_session(None)
 
+    def _mark_calendar(self, sessions: list[SessionInfo]) -> None:
+        self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clears every date
+        marked = QTextCharFormat()
+        marked.setFontWeight(QFont.Weight.Bold)
+        marked.setFontUnderline(True)
+        for session in sessions:
+            held = session.held_on
+            self.calendar.setDateTextFormat(QDate(held.year, held.month, held.day), marked)
+
+    def _date_chosen(self, chosen: QDate) -> None:
+        day = date(chosen.year(), chosen.month(), chosen.day())
+        row = next((i for i, s in enumerate(self.sessions.rows) if s.held_on == day), -1)
+        if row >= 0:
+            self.table.selectRow(row)
+
     def _session_chosen(self, current: Any, _previous: Any) -> None:
         session = self.sessions.row_at(current)
+        if session is not None:
+            held = session.held_on
+            self.calendar.setSelectedDate(QDate(held.year, held.month, held.day))
         same = session is not None and session.id == self._current_session
         self._current_session = session.id if session else None
         if not same or self.register.session is None:
