@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -9,12 +10,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, select
 
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.storage.backup import read_header
 from lt_desktop.storage.migrations import alembic_config, head_revision
-from lt_desktop.storage.models import Base
+from lt_desktop.storage.models import Base, Person
 from lt_desktop.storage.store import restore_store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -96,3 +97,30 @@ def test_the_pre_upgrade_backup_restores_the_old_store(old_store: Path, tmp_path
             assert session.query(User).count() == 2
     finally:
         store.close()
+
+
+def test_a_demo_store_from_revision_0002_upgrades_with_every_record(tmp_path: Path) -> None:
+    store = tmp_path / "demo-0002"
+    shutil.copytree(FIXTURES / "store-0002-demo", store)
+    expected = json.loads((store / "counts.json").read_text())
+    with sign_in(store, "demo", "demo") as admin:
+        assert admin.store.schema_revision == head_revision()
+        counts = admin.stats.counts()
+        assert {k: counts[k] for k in expected} == expected
+        assert admin.maintenance.check().sound
+        with admin.store.read() as session:
+            people = session.scalars(select(Person)).all()
+            # Everything that was there counts as written at the first change.
+            assert {p.change_seq for p in people} == {1}
+            assert {p.previous_version for p in people} == {None}
+        person = people[0]
+        admin.people.update_person(
+            person.id, given_name="Renamed", family_name=person.family_name, base=person.base
+        )
+        with admin.store.read() as session:
+            renamed = session.get(Person, person.id)
+            assert renamed is not None
+            assert renamed.previous_version == person.version
+            assert renamed.version > person.version
+            assert renamed.change_seq > 1
+    assert len(list((store / "backups").glob("before-upgrade-from-0002-*.ltbackup"))) == 1

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, exc
+from sqlalchemy import URL, Engine, create_engine, event, exc, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.pool import QueuePool
 
 from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
 from lt_desktop.storage.clock import HybridLogicalClock
-from lt_desktop.storage.models import SyncedRecord, utc_now
+from lt_desktop.storage.models import ChangeCounter, SyncedRecord, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -132,29 +132,57 @@ class SessionFactory:
                 yield session
 
     def _stamp_synced_records(self, session: Session, _context: Any, _instances: Any) -> None:
+        new = [r for r in session.new if isinstance(r, SyncedRecord)]
+        changed = [
+            r
+            for r in session.dirty
+            if isinstance(r, SyncedRecord) and session.is_modified(r, include_collections=False)
+        ]
+        if not session.info.get("purge"):
+            for record in session.deleted:
+                if isinstance(record, SyncedRecord):
+                    raise LtError(
+                        "Records that travel between sites are never deleted outright; "
+                        "mark them deleted so the removal can travel too."
+                    )
+        if not new and not changed:
+            return
+        change_seq = _next_change_seq(session)
+        for record in (*new, *changed):
+            record.change_seq = change_seq
         if session.info.get("keep_versions"):
             return  # a sync import carries the versions of the site that made them
         version = self.clock.tick()
         now = utc_now()
-        for record in session.new:
-            if isinstance(record, SyncedRecord):
-                if record.origin_site_id is None:
-                    record.origin_site_id = self.site_id
-                record.version = version
-                record.created_at = record.created_at or now
-                record.updated_at = now
-        for record in session.dirty:
-            if isinstance(record, SyncedRecord) and session.is_modified(
-                record, include_collections=False
-            ):
-                record.version = version
-                record.updated_at = now
-        for record in session.deleted:
-            if isinstance(record, SyncedRecord) and not session.info.get("purge"):
-                raise LtError(
-                    "Records that travel between sites are never deleted outright; "
-                    "mark them deleted so the removal can travel too."
-                )
+        for record in new:
+            if record.origin_site_id is None:
+                record.origin_site_id = self.site_id
+            record.version = version
+            record.previous_version = None
+            record.created_at = record.created_at or now
+            record.updated_at = now
+        for record in changed:
+            record.previous_version = record.version
+            record.version = version
+            record.updated_at = now
+
+
+#: Session info key: the change sequence this transaction writes under.
+CHANGE_SEQ = "change_seq"
+
+
+def _next_change_seq(session: Session) -> int:
+    """One number per write transaction, counted up in the same transaction."""
+    value = session.info.get(CHANGE_SEQ)
+    if value is None:
+        value = session.execute(
+            update(ChangeCounter)
+            .where(ChangeCounter.id == 1)
+            .values(value=ChangeCounter.value + 1)
+            .returning(ChangeCounter.value)
+        ).scalar_one()
+        session.info[CHANGE_SEQ] = value
+    return int(value)
 
 
 def _hide_tombstones(state: ORMExecuteState) -> None:

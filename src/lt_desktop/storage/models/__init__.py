@@ -38,6 +38,13 @@ from lt_desktop.storage.models.research import (
     StoryAnswer,
     StoryQuestion,
 )
+from lt_desktop.storage.models.sync import (
+    ChangeCounter,
+    Partner,
+    ReceivedBundle,
+    SiteKeys,
+    SyncConflict,
+)
 
 __all__ = [
     "Application",
@@ -47,6 +54,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Certificate",
+    "ChangeCounter",
     "ClassSession",
     "Cohort",
     "Consent",
@@ -62,6 +70,7 @@ __all__ = [
     "MembershipStatusChange",
     "MentorInvitation",
     "MentorTraining",
+    "Partner",
     "Partnership",
     "Person",
     "PrisonDetails",
@@ -70,13 +79,16 @@ __all__ = [
     "QuestionnaireItem",
     "QuestionnaireResponse",
     "QuestionnaireTemplate",
+    "ReceivedBundle",
     "RubricCriterion",
     "Setting",
     "Site",
+    "SiteKeys",
     "SmallGroup",
     "Story",
     "StoryAnswer",
     "StoryQuestion",
+    "SyncConflict",
     "SyncedRecord",
     "User",
     "utc_now",

@@ -65,9 +65,10 @@ class SyncedRecord(Base):
     """A record that may travel between sites.
 
     Every such record has a UUID key (unique across sites), when and where it was
-    made, a hybrid-logical-clock version that orders its changes across sites, and
-    a tombstone instead of deletion so a removal can travel too. The store fills
-    these in on flush; services never set them by hand.
+    made, a hybrid-logical-clock version that orders its changes across sites (with
+    the version it replaced), this site's change sequence, and a tombstone instead
+    of deletion so a removal can travel too. The store fills these in on flush;
+    services never set them by hand.
     """
 
     __abstract__ = True
@@ -77,6 +78,12 @@ class SyncedRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     origin_site_id: Mapped[uuid.UUID]
     version: Mapped[str] = mapped_column(String(64), index=True)
+    # The version this one replaced: lets a site tell an edit made on top of what it
+    # has (a fast-forward) from one made at the same time elsewhere (a conflict).
+    previous_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    # When this site last wrote the record, made or received, in its own count of
+    # transactions: what a partner has not yet acknowledged is what changed after.
+    change_seq: Mapped[int] = mapped_column(default=0, index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property

@@ -1,0 +1,95 @@
+"""What a site keeps to exchange data with its partners: its own keys, its
+partners, the bundles it has taken in, and the conflicts it has resolved."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lt_desktop.storage.models.base import Base, utc_now
+
+
+class ChangeCounter(Base):
+    """This site's count of write transactions (one row)."""
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class SiteKeys(Base):
+    """This site's long-term keys. The private halves never leave the encrypted store.
+    After a rotation the old keys stay, retired, so bundles already on their way can
+    still be read."""
+
+    __tablename__ = "site_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    signing_private: Mapped[bytes] = mapped_column(LargeBinary)
+    encryption_private: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Partner(Base):
+    """A paired site: its public keys as confirmed by fingerprint, and how far the
+    exchange with it has got."""
+
+    __tablename__ = "partners"
+
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    signing_public: Mapped[bytes] = mapped_column(LargeBinary)
+    encryption_public: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(100))
+    # On a university hub, each prison site belongs to one partnership.
+    partnership_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    paired_at: Mapped[datetime] = mapped_column(default=utc_now)
+    paired_by_name: Mapped[str] = mapped_column(String(200), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Bundles to it: the last sequence number written, and our change_seq it has
+    # acknowledged having taken in.
+    last_sent_sequence: Mapped[int] = mapped_column(default=0)
+    acknowledged_change_seq: Mapped[int] = mapped_column(default=0)
+    # Bundles from it: the last sequence number taken in, and its change_seq we have
+    # taken in (acknowledged back in our next bundle).
+    last_received_sequence: Mapped[int] = mapped_column(default=0)
+    received_change_seq: Mapped[int] = mapped_column(default=0)
+    last_exchange_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ReceivedBundle(Base):
+    """A bundle taken in, so taking it in again changes nothing and says so."""
+
+    __tablename__ = "received_bundles"
+    __table_args__ = (UniqueConstraint("sender_site_id", "sequence"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    sender_site_id: Mapped[uuid.UUID]
+    sequence: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(default=utc_now)
+    records: Mapped[int] = mapped_column(default=0)
+    applied: Mapped[int] = mapped_column(default=0)
+
+
+class SyncConflict(Base):
+    """Two sites changed one record at the same time; the rule kept one version and
+    this keeps the other, for an administrator to review."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[uuid.UUID]
+    kept_version: Mapped[str] = mapped_column(String(64))
+    lost_version: Mapped[str] = mapped_column(String(64))
+    lost_values: Mapped[str] = mapped_column(Text)  # JSON of the version not kept
+    kept_from: Mapped[str] = mapped_column(String(20))  # "this site" or "partner"
+    partner_site_id: Mapped[uuid.UUID]
+    detected_at: Mapped[datetime] = mapped_column(default=utc_now)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    reviewed_by_name: Mapped[str] = mapped_column(String(200), default="")
