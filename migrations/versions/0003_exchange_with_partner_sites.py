@@ -29,20 +29,21 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("sender_site_id", sa.Uuid(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=128), nullable=False),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
         sa.Column("records", sa.Integer(), nullable=False),
         sa.Column("applied", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_received_bundles")),
-        sa.UniqueConstraint(
-            "sender_site_id", "sequence", name=op.f("uq_received_bundles_sender_site_id_sequence")
-        ),
+        sa.UniqueConstraint("digest", name=op.f("uq_received_bundles_digest")),
     )
+    with op.batch_alter_table("received_bundles", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_received_bundles_sender_site_id"), ["sender_site_id"], unique=False
+        )
     op.create_table(
         "site_keys",
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("signing_private", sa.LargeBinary(), nullable=False),
-        sa.Column("encryption_private", sa.LargeBinary(), nullable=False),
+        sa.Column("private_keys", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("retired_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_site_keys")),

@@ -42,6 +42,7 @@ class Permission(Enum):
     MANAGE_GRADUATION = auto()
     PRINT_DOCUMENTS = auto()
     SYNC = auto()
+    PAIR_SITES = auto()  # trust another site's keys, revoke a pairing, rotate this site's
     BACKUP = auto()
     VIEW_STATS = auto()
 

@@ -16,6 +16,7 @@ from lt_desktop.core.services.programme import ProgrammeService
 from lt_desktop.core.services.register import RegisterService
 from lt_desktop.core.services.settings import SettingsService
 from lt_desktop.core.services.stats import StatsService
+from lt_desktop.core.services.sync import SyncService
 from lt_desktop.storage.store import LockedStore, Store
 
 
@@ -63,6 +64,10 @@ class Workspace:
     @cached_property
     def maintenance(self) -> MaintenanceService:
         return MaintenanceService(self.store, self.actor)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        return SyncService(self.store, self.actor)
 
     @cached_property
     def stats(self) -> StatsService:

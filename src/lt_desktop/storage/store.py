@@ -35,6 +35,7 @@ from lt_desktop.core.errors import (
     StoreCorrupt,
     StoreNotFound,
     StoreTooNew,
+    ValidationError,
     WrongCredentials,
 )
 from lt_desktop.core.roles import Permission, Role, role_allows
@@ -69,7 +70,7 @@ from lt_desktop.storage.migrations import (
     schema_state,
     upgrade_to_head,
 )
-from lt_desktop.storage.models import Base, Site, SyncedRecord, User
+from lt_desktop.storage.models import Base, Site, SiteKeys, SyncedRecord, User
 from lt_desktop.storage.recovery_key import RecoveryKey
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,12 @@ def create_store(
     admin_password: str,
     kdf: KdfParams | None = None,
 ) -> CreatedStore:
+    from lt_desktop.sync.identity import site_name_problem
+
+    site_name = site_name.strip()
+    problem = site_name_problem(site_name)
+    if problem:
+        raise ValidationError(f"The site name {problem}.")
     folder = StoreFolder(Path(root))
     try:
         folder.root.mkdir(parents=True, exist_ok=True)
@@ -393,9 +400,12 @@ def create_store(
 def _initialise_database(
     engine: Engine, store_id: uuid.UUID, site: Site, administrator: User
 ) -> audit_chain.AuditHead:
+    from lt_desktop.sync.identity import SiteIdentity  # a leaf module: keys only
+
+    keys = SiteIdentity.generate(name=site.name, kind=site.kind, site_id=site.id)
     factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
     with factory.write() as session:
-        session.add_all([site, administrator])
+        session.add_all([site, administrator, SiteKeys(private_keys=keys.private_key_bytes())])
         session.flush()
         audit_chain.append(
             session,

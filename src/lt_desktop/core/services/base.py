@@ -61,6 +61,7 @@ _WHAT_IT_ALLOWS = {
     Permission.MANAGE_GRADUATION: "manage graduation",
     Permission.PRINT_DOCUMENTS: "print documents",
     Permission.SYNC: "exchange data with other sites",
+    Permission.PAIR_SITES: "pair with other sites or change this site's keys",
     Permission.BACKUP: "back up or restore the store",
     Permission.VIEW_STATS: "see what the store holds",
 }

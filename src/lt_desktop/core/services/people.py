@@ -156,8 +156,9 @@ class PeopleService(Service):
             return listings
 
     def search(self, text: str, limit: int = 50) -> list[PersonListing]:
-        needle = text.strip().casefold()
-        return [p for p in self.list_people() if needle in p.search_text][:limit]
+        """People whose names (or email) contain every word typed, in any order."""
+        words = text.casefold().split()
+        return [p for p in self.list_people() if all(w in p.search_text for w in words)][:limit]
 
     def get_person(self, person_id: uuid.UUID) -> PersonInfo:
         self._require(Permission.VIEW_PEOPLE)

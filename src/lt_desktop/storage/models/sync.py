@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.storage.models.base import Base, utc_now
@@ -29,8 +29,8 @@ class SiteKeys(Base):
     __tablename__ = "site_keys"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    signing_private: Mapped[bytes] = mapped_column(LargeBinary)
-    encryption_private: Mapped[bytes] = mapped_column(LargeBinary)
+    # Both private keys in the identity's own encoding (see docs/bundle-format.md).
+    private_keys: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -62,15 +62,15 @@ class Partner(Base):
 
 
 class ReceivedBundle(Base):
-    """A bundle taken in, so taking it in again changes nothing and says so."""
+    """A bundle taken in, known by its signed digest, so taking it in again changes
+    nothing and says so."""
 
     __tablename__ = "received_bundles"
-    __table_args__ = (UniqueConstraint("sender_site_id", "sequence"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    sender_site_id: Mapped[uuid.UUID]
+    sender_site_id: Mapped[uuid.UUID] = mapped_column(index=True)
     sequence: Mapped[int]
-    digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(128), unique=True)
     imported_at: Mapped[datetime] = mapped_column(default=utc_now)
     records: Mapped[int] = mapped_column(default=0)
     applied: Mapped[int] = mapped_column(default=0)

@@ -98,9 +98,7 @@ class SessionsScreen(Screen):
         self.calendar = QCalendarWidget()
         self.calendar.setAccessibleName("Sessions by date")
         self.calendar.setGridVisible(False)
-        self.calendar.setVerticalHeaderFormat(
-            QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader
-        )
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.clicked.connect(self._date_chosen)
         for name, accessible in [
             ("qt_calendar_prevmonth", "Previous month"),

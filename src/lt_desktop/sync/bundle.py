@@ -1,0 +1,726 @@
+"""The ``.ltbundle`` container: data carried on removable media from one site to another.
+
+A bundle is encrypted to its one recipient and signed by its sender. Layout (all
+integers big-endian; docs/bundle-format.md has every rule)::
+
+    "LT-DESKTOP-BUNDLE\\n"   magic, 18 bytes
+    u16                      format version (1)
+    u32                      header length H (2 .. 16384)
+    header                   H bytes of UTF-8 JSON: sender, recipient, sequence,
+                             created time, payload kind, caller's meta (in clear)
+    ephemeral public key     32 bytes, X25519, fresh for every bundle
+    salt                     32 random bytes for HKDF
+    payload                  zlib stream cut into 64 KiB pieces, each sealed with
+                             ChaCha20-Poly1305 (16-byte tag); nonce = 11-byte
+                             counter || last-piece flag (age's STREAM)
+    signature                64 bytes, Ed25519 by the sender over
+                             context || SHA-512(every byte before it)
+
+The payload key comes from X25519(ephemeral, recipient) through HKDF-SHA256 whose
+info holds a hash of everything before the payload, so a changed header yields a
+key that opens nothing. Readers check the signature over the whole file before
+decrypting a byte, and never hold more than a piece of it in memory.
+
+Deciding whether a bundle is *wanted* (its sequence is newer than the last one
+accepted from that sender, it is not too old) belongs to the caller: this module
+answers only "is it intact, from whom, and for us".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import re
+import struct
+import uuid
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from lt_desktop.core.errors import LtError
+from lt_desktop.storage.atomic import atomic_output
+from lt_desktop.sync._encoding import (
+    EncodingError,
+    canonical_json,
+    format_utc,
+    is_json_int,
+    json_depth,
+    parse_utc,
+    parse_uuid,
+    strict_json_object,
+)
+from lt_desktop.sync.identity import KEY_BYTES, SIGNATURE_BYTES, PeerKeys, SiteIdentity
+
+SUFFIX = ".ltbundle"
+MAGIC = b"LT-DESKTOP-BUNDLE\n"
+FORMAT_VERSION = 1
+_PREFIX = struct.Struct(">HI")  # format version, header length
+
+MAX_HEADER_BYTES = 16 * 1024
+MAX_META_BYTES = 8 * 1024
+MAX_META_DEPTH = 8
+MAX_SEQUENCE = 2**53 - 1  # exact in every JSON reader, JavaScript's included
+KIND_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+
+SALT_BYTES = 32
+CHUNK_BYTES = 64 * 1024
+TAG_BYTES = 16
+SEALED_CHUNK_BYTES = CHUNK_BYTES + TAG_BYTES
+# 2 GiB of compressed payload: well inside FAT32's 4 GiB file limit, since
+# removable media are often formatted that way.
+MAX_CHUNKS = 32 * 1024
+_COUNTER_BYTES = 11
+
+_PAYLOAD_KEY_CONTEXT = b"LT-DESKTOP-BUNDLE v1 payload key\x00"
+_SIGNATURE_CONTEXT = b"LT-DESKTOP-BUNDLE v1 signature\x00"
+_HEADER_FIELDS = frozenset({"sender", "recipient", "sequence", "created_at", "kind", "meta"})
+_IO_BLOCK = 256 * 1024
+_COMPRESSION_LEVEL = 6
+
+
+class RejectReason(StrEnum):
+    """Why a bundle was refused, for callers that act differently on each."""
+
+    NOT_A_BUNDLE = "not_a_bundle"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    MALFORMED_HEADER = "malformed_header"
+    WRONG_RECIPIENT = "wrong_recipient"
+    UNKNOWN_SENDER = "unknown_sender"
+    TOO_LARGE = "too_large"
+    BAD_SIGNATURE = "bad_signature"
+    DAMAGED_PAYLOAD = "damaged_payload"
+
+
+class BundleRejected(LtError):
+    """A bundle that must not be used, with a one-line reason fit to show as it is."""
+
+    def __init__(self, reason: RejectReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    """The bundle's header: signed and bound into its key, but readable without keys."""
+
+    sender: uuid.UUID
+    recipient: uuid.UUID
+    sequence: int
+    created_at: datetime
+    kind: str
+    meta: Mapping[str, Any] = field(hash=False)
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(
+            {
+                "sender": str(self.sender),
+                "recipient": str(self.recipient),
+                "sequence": self.sequence,
+                "created_at": format_utc(self.created_at),
+                "kind": self.kind,
+                "meta": dict(self.meta),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    """A bundle that has been checked from end to end."""
+
+    path: Path
+    header: BundleHeader
+    size: int
+    """Bytes on disk."""
+    plaintext_bytes: int
+    chunk_count: int
+    digest: str
+    """Hex SHA-512 of every byte the signature covers: names this bundle in logs and receipts."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    size: int
+    payload_offset: int
+    payload_length: int
+
+    @property
+    def signature_offset(self) -> int:
+        return self.payload_offset + self.payload_length
+
+    @property
+    def chunk_count(self) -> int:
+        return max(1, -(-self.payload_length // SEALED_CHUNK_BYTES))
+
+    def structure_problem(self) -> str | None:
+        last = self.payload_length - (self.chunk_count - 1) * SEALED_CHUNK_BYTES
+        if last < TAG_BYTES:
+            return "its last piece is too short"
+        if last == TAG_BYTES and self.chunk_count > 1:
+            return "it ends with an empty piece"
+        return None
+
+
+@dataclass(frozen=True)
+class _Preamble:
+    raw: bytes
+    header: BundleHeader
+    ephemeral_key: bytes
+    salt: bytes
+
+
+class OpenedBundle:
+    """A bundle whose header and signature have been checked; its plaintext is
+    read on demand by ``chunks``.
+
+    Each piece ``chunks`` yields is authentic, but a bundle is only whole once
+    the iteration ends without ``BundleRejected``: apply nothing before then.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        preamble: _Preamble,
+        layout: _Layout,
+        payload_key: bytes,
+        signed_digest: bytes,
+        sender: PeerKeys,
+        max_plaintext_bytes: int,
+    ) -> None:
+        self.path = path
+        self.header = preamble.header
+        self.sender = sender
+        self.size = layout.size
+        self.chunk_count = layout.chunk_count
+        self.digest = signed_digest.hex()
+        self._preamble = preamble
+        self._layout = layout
+        self._payload_key = payload_key
+        self._signed_digest = signed_digest
+        self._max_plaintext_bytes = max_plaintext_bytes
+
+    def chunks(self) -> Iterator[bytes]:
+        """The decompressed payload, in pieces of at most 64 KiB."""
+        with _open_for_reading(self.path) as handle:
+            if os.fstat(handle.fileno()).st_size != self._layout.size:
+                raise _changed_while_reading(self.path)
+            yield from _plaintext(
+                handle,
+                self.path,
+                preamble=self._preamble,
+                layout=self._layout,
+                payload_key=self._payload_key,
+                signed_digest=self._signed_digest,
+                max_plaintext_bytes=self._max_plaintext_bytes,
+            )
+
+
+def write_bundle(
+    target: Path,
+    *,
+    sender: SiteIdentity,
+    recipient: PeerKeys,
+    sequence: int,
+    kind: str,
+    meta: Mapping[str, Any],
+    chunks: Iterable[bytes],
+    progress: Callable[[int], None] | None = None,
+    created_at: datetime | None = None,
+) -> BundleInfo:
+    """Write a bundle to ``target`` atomically, then read it back and check all of it.
+
+    ``chunks`` is the plaintext, in pieces of any size; ``progress`` is told the
+    plaintext bytes taken so far. ``meta`` travels in clear (it is signed, not
+    encrypted): counts and acknowledgements, never personal data. If writing
+    fails, ``target`` is left as it was; if the new file does not read back
+    intact (faulty media), it is removed and ``LtError`` says so.
+    """
+    header = BundleHeader(
+        sender=sender.site_id,
+        recipient=recipient.site_id,
+        sequence=sequence,
+        created_at=(created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
+        kind=kind,
+        meta=meta,
+    )
+    header_bytes = _checked_header_bytes(header)
+    ephemeral = X25519PrivateKey.generate()
+    shared = _shared_secret(ephemeral, recipient.encryption_key)
+    if shared is None:
+        raise LtError(
+            f"The keys stored for {recipient.name} cannot be used for encryption. "
+            "Import their site card again."
+        )
+    salt = os.urandom(SALT_BYTES)
+    preamble = (
+        MAGIC
+        + _PREFIX.pack(FORMAT_VERSION, len(header_bytes))
+        + header_bytes
+        + ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        + salt
+    )
+    payload_key = _payload_key(shared, salt, recipient.encryption_key, preamble)
+
+    plaintext_digest = hashlib.sha256()
+    plaintext_bytes = 0
+    with atomic_output(target, what="The bundle") as out:
+        signed = hashlib.sha512(preamble)
+        out.write(preamble)
+
+        def write_sealed(sealed: bytes) -> None:
+            out.write(sealed)
+            signed.update(sealed)
+
+        sealer = _ChunkSealer(payload_key, write_sealed)
+        compressor = zlib.compressobj(_COMPRESSION_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS)
+        for chunk in chunks:
+            view = memoryview(chunk).cast("B")
+            # Slicing keeps each compressor call, and so memory, small whatever the caller passes.
+            for start in range(0, len(view), CHUNK_BYTES):
+                piece = view[start : start + CHUNK_BYTES]
+                plaintext_digest.update(piece)
+                plaintext_bytes += len(piece)
+                sealer.feed(compressor.compress(piece))
+                if progress is not None:
+                    progress(plaintext_bytes)
+        sealer.feed(compressor.flush())
+        sealer.finish()
+        out.write(sender.signing_private_key.sign(_SIGNATURE_CONTEXT + signed.digest()))
+
+    try:
+        return _verify_written(
+            target,
+            preamble=preamble,
+            payload_key=payload_key,
+            sender=sender.public(),
+            plaintext_sha256=plaintext_digest.digest(),
+            plaintext_bytes=plaintext_bytes,
+        )
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+
+
+def open_bundle(
+    path: Path,
+    *,
+    me: SiteIdentity,
+    sender_keys: Callable[[uuid.UUID], PeerKeys | None],
+    max_plaintext_bytes: int,
+) -> OpenedBundle:
+    """Check a bundle addressed to ``me`` as far as can be done without decrypting all of it.
+
+    In order: that it is a bundle of a known format version, its header, that it
+    is for ``me``, that ``sender_keys`` knows and trusts its sender (return None
+    for unknown or revoked sites), its size, its signature over every byte, and
+    that its first piece opens with ``me``'s keys. Each failure raises
+    ``BundleRejected`` with its reason. The plaintext comes from ``chunks()``,
+    which refuses to produce more than ``max_plaintext_bytes``.
+    """
+    with _open_for_reading(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        preamble = _read_preamble(handle, path)
+        header = preamble.header
+        if header.recipient != me.site_id:
+            raise BundleRejected(
+                RejectReason.WRONG_RECIPIENT,
+                f"{path.name} is addressed to another site, not to {me.name}.",
+            )
+        sender = sender_keys(header.sender)
+        if sender is None or sender.site_id != header.sender:
+            raise BundleRejected(
+                RejectReason.UNKNOWN_SENDER,
+                f"{path.name} comes from a site this one does not know or no longer trusts "
+                f"(site id {header.sender}).",
+            )
+        layout = _checked_layout(size, len(preamble.raw), path)
+        signed_digest = _check_signature(handle, path, layout, sender)
+        problem = layout.structure_problem()
+        if problem:
+            raise _damaged(path, problem)
+        shared = _shared_secret(me.encryption_private_key, preamble.ephemeral_key)
+        if shared is None:
+            raise _damaged(path, "its key exchange is invalid")
+        payload_key = _payload_key(shared, preamble.salt, me.public().encryption_key, preamble.raw)
+        handle.seek(layout.payload_offset)
+        first = _read_exactly(handle, min(layout.payload_length, SEALED_CHUNK_BYTES), path)
+        try:
+            ChaCha20Poly1305(payload_key).decrypt(_nonce(0, layout.chunk_count == 1), first, None)
+        except InvalidTag as error:
+            raise BundleRejected(
+                RejectReason.WRONG_RECIPIENT,
+                f"{path.name} cannot be decrypted with this site's keys: it was made for keys "
+                "this site no longer has, or it is damaged.",
+            ) from error
+    return OpenedBundle(
+        path,
+        preamble=preamble,
+        layout=layout,
+        payload_key=payload_key,
+        signed_digest=signed_digest,
+        sender=sender,
+        max_plaintext_bytes=max_plaintext_bytes,
+    )
+
+
+def verify_bundle(
+    path: Path,
+    *,
+    me: SiteIdentity,
+    sender_keys: Callable[[uuid.UUID], PeerKeys | None],
+    max_plaintext_bytes: int,
+) -> BundleInfo:
+    """Every check ``open_bundle`` and ``chunks`` make, with the plaintext counted and dropped."""
+    opened = open_bundle(
+        path, me=me, sender_keys=sender_keys, max_plaintext_bytes=max_plaintext_bytes
+    )
+    plaintext_bytes = sum(len(piece) for piece in opened.chunks())
+    return BundleInfo(
+        path=path,
+        header=opened.header,
+        size=opened.size,
+        plaintext_bytes=plaintext_bytes,
+        chunk_count=opened.chunk_count,
+        digest=opened.digest,
+    )
+
+
+def read_unverified_header(path: Path) -> BundleHeader:
+    """The header as the file states it, checked for shape only.
+
+    Nothing here is proven (anyone can write a header): use it to describe a
+    file, as in "this says it is for another site", never to act on it.
+    """
+    with _open_for_reading(path) as handle:
+        return _read_preamble(handle, path).header
+
+
+class _ChunkSealer:
+    """Cuts a byte stream into 64 KiB pieces and seals each (age's STREAM)."""
+
+    def __init__(self, key: bytes, write: Callable[[bytes], None]) -> None:
+        self._aead = ChaCha20Poly1305(key)
+        self._write = write
+        self._pending = bytearray()
+        self.count = 0
+
+    def feed(self, data: bytes) -> None:
+        self._pending += data
+        # Strictly more than one piece pending: only ``finish`` knows which piece is last.
+        while len(self._pending) > CHUNK_BYTES:
+            self._seal(bytes(self._pending[:CHUNK_BYTES]), last=False)
+            del self._pending[:CHUNK_BYTES]
+
+    def finish(self) -> None:
+        self._seal(bytes(self._pending), last=True)
+        self._pending.clear()
+
+    def _seal(self, piece: bytes, *, last: bool) -> None:
+        if self.count >= MAX_CHUNKS:
+            raise LtError(
+                "The data is too large for one bundle (the limit is 2 GiB after compression)."
+            )
+        self._write(self._aead.encrypt(_nonce(self.count, last), piece, None))
+        self.count += 1
+
+
+def _nonce(counter: int, last: bool) -> bytes:
+    return counter.to_bytes(_COUNTER_BYTES, "big") + (b"\x01" if last else b"\x00")
+
+
+def _shared_secret(private_key: X25519PrivateKey, public_key: bytes) -> bytes | None:
+    """The X25519 shared secret, or None where it would be all zeros (a low-order key)."""
+    try:
+        shared = private_key.exchange(X25519PublicKey.from_public_bytes(public_key))
+    except ValueError:
+        return None
+    if hmac.compare_digest(shared, bytes(len(shared))):
+        return None
+    return shared
+
+
+def _payload_key(shared: bytes, salt: bytes, recipient_key: bytes, preamble: bytes) -> bytes:
+    info = _PAYLOAD_KEY_CONTEXT + recipient_key + hashlib.sha256(preamble).digest()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(shared)
+
+
+def _checked_header_bytes(header: BundleHeader) -> bytes:
+    """The header's bytes, or ValueError for a header no reader would accept."""
+    if header.sender == header.recipient:
+        raise ValueError("a bundle goes from one site to another")
+    if not is_json_int(header.sequence) or not 0 <= header.sequence <= MAX_SEQUENCE:
+        raise ValueError(f"sequence must be an integer from 0 to {MAX_SEQUENCE}")
+    if not KIND_PATTERN.fullmatch(header.kind):
+        raise ValueError("kind must be 1 to 32 of a-z, 0-9, _ and -, starting with a letter")
+    if not isinstance(header.meta, Mapping):
+        raise ValueError("meta must be a JSON object")
+    try:
+        meta_bytes = canonical_json(dict(header.meta))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"meta must be plain JSON: {error}") from error
+    if len(meta_bytes) > MAX_META_BYTES:
+        raise ValueError(f"meta must be at most {MAX_META_BYTES} bytes as JSON")
+    if json_depth(strict_json_object(meta_bytes)) > MAX_META_DEPTH:
+        raise ValueError(f"meta must nest at most {MAX_META_DEPTH} levels deep")
+    return header.to_bytes()
+
+
+def _read_preamble(handle: IO[bytes], path: Path) -> _Preamble:
+    if handle.read(len(MAGIC)) != MAGIC:
+        raise BundleRejected(RejectReason.NOT_A_BUNDLE, f"{path.name} is not an LT Desktop bundle.")
+    prefix = handle.read(_PREFIX.size)
+    if len(prefix) != _PREFIX.size:
+        raise _malformed(path, "it is cut short")
+    version, header_length = _PREFIX.unpack(prefix)
+    if version != FORMAT_VERSION:
+        newer = (
+            "a newer version of LT Desktop" if version > FORMAT_VERSION else "an unknown program"
+        )
+        raise BundleRejected(
+            RejectReason.UNSUPPORTED_VERSION,
+            f"{path.name} was written by {newer} (bundle format {version}); "
+            "this one cannot read it.",
+        )
+    if header_length > MAX_HEADER_BYTES:
+        raise _malformed(path, "its header is too large")
+    header_bytes = handle.read(header_length)
+    keys = handle.read(KEY_BYTES + SALT_BYTES)
+    if len(header_bytes) != header_length or len(keys) != KEY_BYTES + SALT_BYTES:
+        raise _malformed(path, "it is cut short")
+    header = _parse_header(header_bytes, path)
+    return _Preamble(
+        raw=MAGIC + prefix + header_bytes + keys,
+        header=header,
+        ephemeral_key=keys[:KEY_BYTES],
+        salt=keys[KEY_BYTES:],
+    )
+
+
+def _parse_header(raw: bytes, path: Path) -> BundleHeader:
+    try:
+        document = strict_json_object(raw)
+        if set(document) != _HEADER_FIELDS:
+            raise EncodingError("its fields are not the expected ones")
+        sequence = document["sequence"]
+        if not is_json_int(sequence) or not 0 <= sequence <= MAX_SEQUENCE:
+            raise EncodingError("its sequence number is out of range")
+        kind = document["kind"]
+        if not isinstance(kind, str) or not KIND_PATTERN.fullmatch(kind):
+            raise EncodingError("its payload kind is invalid")
+        meta = document["meta"]
+        if not isinstance(meta, dict):
+            raise EncodingError("its meta is not an object")
+        if len(canonical_json(meta)) > MAX_META_BYTES or json_depth(meta) > MAX_META_DEPTH:
+            raise EncodingError("its meta is too large")
+        header = BundleHeader(
+            sender=parse_uuid(document["sender"]),
+            recipient=parse_uuid(document["recipient"]),
+            sequence=sequence,
+            created_at=parse_utc(document["created_at"]),
+            kind=kind,
+            meta=meta,
+        )
+    except EncodingError as error:
+        raise _malformed(path, f"header: {error}") from error
+    if header.sender == header.recipient:
+        raise _malformed(path, "header: it names the same site as sender and recipient")
+    return header
+
+
+def _checked_layout(size: int, preamble_length: int, path: Path) -> _Layout:
+    payload_length = size - preamble_length - SIGNATURE_BYTES
+    if payload_length > MAX_CHUNKS * SEALED_CHUNK_BYTES:
+        raise BundleRejected(
+            RejectReason.TOO_LARGE, f"{path.name} is larger than any bundle can be."
+        )
+    if payload_length < TAG_BYTES:
+        raise _bad_signature(path)
+    return _Layout(size=size, payload_offset=preamble_length, payload_length=payload_length)
+
+
+def _check_signature(handle: IO[bytes], path: Path, layout: _Layout, sender: PeerKeys) -> bytes:
+    """Hash every byte before the signature and check the sender signed that hash."""
+    handle.seek(0)
+    signed = hashlib.sha512()
+    remaining = layout.signature_offset
+    while remaining:
+        block = _read_exactly(handle, min(_IO_BLOCK, remaining), path)
+        signed.update(block)
+        remaining -= len(block)
+    signature = _read_exactly(handle, SIGNATURE_BYTES, path)
+    if handle.read(1):
+        raise _changed_while_reading(path)
+    digest = signed.digest()
+    try:
+        Ed25519PublicKey.from_public_bytes(sender.signing_key).verify(
+            signature, _SIGNATURE_CONTEXT + digest
+        )
+    except (InvalidSignature, ValueError) as error:
+        raise _bad_signature(path) from error
+    return digest
+
+
+def _plaintext(
+    handle: IO[bytes],
+    path: Path,
+    *,
+    preamble: _Preamble,
+    layout: _Layout,
+    payload_key: bytes,
+    signed_digest: bytes,
+    max_plaintext_bytes: int,
+) -> Iterator[bytes]:
+    """Open every piece in order and inflate the result, within ``max_plaintext_bytes``."""
+    aead = ChaCha20Poly1305(payload_key)
+    inflater = zlib.decompressobj(zlib.MAX_WBITS)
+    # Hashed again as read, so a file swapped after its signature was checked is caught.
+    signed = hashlib.sha512(preamble.raw)
+    produced = 0
+    handle.seek(layout.payload_offset)
+    remaining = layout.payload_length
+    for counter in range(layout.chunk_count):
+        last = counter == layout.chunk_count - 1
+        sealed = _read_exactly(handle, min(SEALED_CHUNK_BYTES, remaining), path)
+        remaining -= len(sealed)
+        signed.update(sealed)
+        try:
+            compressed = aead.decrypt(_nonce(counter, last), sealed, None)
+        except InvalidTag as error:
+            raise _damaged(
+                path, f"piece {counter + 1} of {layout.chunk_count} fails its check"
+            ) from error
+        if inflater.eof:
+            raise _damaged(path, "it has data after the end of its payload")
+        pending = compressed
+        while True:
+            try:
+                piece = inflater.decompress(pending, CHUNK_BYTES)
+            except zlib.error as error:
+                raise _damaged(path, "its payload cannot be decompressed") from error
+            pending = inflater.unconsumed_tail
+            produced += len(piece)
+            if produced > max_plaintext_bytes:
+                raise BundleRejected(
+                    RejectReason.TOO_LARGE,
+                    f"{path.name} holds more data than the {max_plaintext_bytes:,} bytes "
+                    "allowed; it was not opened.",
+                )
+            if piece:
+                yield piece
+            # A full output may leave more inside the inflater even with no input left.
+            if not pending and len(piece) < CHUNK_BYTES:
+                break
+        if inflater.unused_data:
+            raise _damaged(path, "it has data after the end of its payload")
+    if not inflater.eof:
+        raise _damaged(path, "its payload ends early")
+    if not hmac.compare_digest(signed.digest(), signed_digest):
+        raise _changed_while_reading(path)
+
+
+def _verify_written(
+    target: Path,
+    *,
+    preamble: bytes,
+    payload_key: bytes,
+    sender: PeerKeys,
+    plaintext_sha256: bytes,
+    plaintext_bytes: int,
+) -> BundleInfo:
+    """Read a just-written bundle back as its recipient would, with the key the writer kept."""
+    written_back = LtError(
+        f"The bundle {target.name} did not read back as it was written; the media may be "
+        "faulty. It has been removed: try again, or use other media."
+    )
+    with _open_for_reading(target) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        read_back = _read_preamble(handle, target)
+        if read_back.raw != preamble:
+            raise written_back
+        layout = _checked_layout(size, len(preamble), target)
+        signed_digest = _check_signature(handle, target, layout, sender)
+        if layout.structure_problem():
+            raise written_back
+        digest = hashlib.sha256()
+        for piece in _plaintext(
+            handle,
+            target,
+            preamble=read_back,
+            layout=layout,
+            payload_key=payload_key,
+            signed_digest=signed_digest,
+            max_plaintext_bytes=plaintext_bytes,
+        ):
+            digest.update(piece)
+    if not hmac.compare_digest(digest.digest(), plaintext_sha256):
+        raise written_back
+    return BundleInfo(
+        path=target,
+        header=read_back.header,
+        size=size,
+        plaintext_bytes=plaintext_bytes,
+        chunk_count=layout.chunk_count,
+        digest=signed_digest.hex(),
+    )
+
+
+@contextlib.contextmanager
+def _open_for_reading(path: Path) -> Iterator[IO[bytes]]:
+    """The file, open for reading; OS errors become messages a user can act on."""
+    try:
+        with open(path, "rb") as handle:
+            yield handle
+    except OSError as error:
+        raise LtError(
+            f"The bundle {path.name} cannot be read: {error.strerror or error}. "
+            "If it is on removable media, check the media is still plugged in."
+        ) from error
+
+
+def _read_exactly(handle: IO[bytes], count: int, path: Path) -> bytes:
+    data = handle.read(count)
+    if len(data) != count:
+        raise _changed_while_reading(path)
+    return data
+
+
+def _malformed(path: Path, detail: str) -> BundleRejected:
+    return BundleRejected(
+        RejectReason.MALFORMED_HEADER, f"{path.name} is damaged or incomplete ({detail})."
+    )
+
+
+def _bad_signature(path: Path) -> BundleRejected:
+    return BundleRejected(
+        RejectReason.BAD_SIGNATURE,
+        f"{path.name} has been changed, damaged or cut short since it was signed; "
+        "it cannot be used.",
+    )
+
+
+def _damaged(path: Path, detail: str) -> BundleRejected:
+    return BundleRejected(
+        RejectReason.DAMAGED_PAYLOAD, f"{path.name} is signed but damaged ({detail})."
+    )
+
+
+def _changed_while_reading(path: Path) -> BundleRejected:
+    return BundleRejected(
+        RejectReason.BAD_SIGNATURE,
+        f"{path.name} changed while it was being read; it cannot be used.",
+    )

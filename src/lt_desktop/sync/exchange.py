@@ -1,0 +1,536 @@
+"""Pairing with partner sites, and writing and taking in bundles.
+
+This is where the container (``bundle``), what travels (``outgoing``) and how it is
+taken in (``incoming``) meet the store. Permissions and the audit log are the
+service layer's (``core.services.sync``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lt_desktop import __version__
+from lt_desktop.core.errors import ConflictError, LtError, NotFound, ValidationError
+from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage.models import (
+    ChangeCounter,
+    Partner,
+    Partnership,
+    ReceivedBundle,
+    Site,
+    SiteKeys,
+    utc_now,
+)
+from lt_desktop.storage.store import Store
+from lt_desktop.sync.bundle import (
+    BundleHeader,
+    BundleInfo,
+    BundleRejected,
+    OpenedBundle,
+    RejectReason,
+    open_bundle,
+    verify_bundle,
+    write_bundle,
+)
+from lt_desktop.sync.identity import (
+    PeerKeys,
+    SiteIdentity,
+    fingerprint,
+    fingerprints_match,
+    read_site_card,
+)
+from lt_desktop.sync.incoming import Merger, MergeSummary
+from lt_desktop.sync.outgoing import Outgoing, outgoing_lines
+from lt_desktop.sync.records import decode_lines
+
+#: No bundle may hold more than this once decompressed (a year of a busy prison is
+#: far less); anything larger is refused before it can fill memory or disk.
+MAX_PLAINTEXT_BYTES = 4 * 1024**3
+#: Lines are gathered into pieces of about this size for the container.
+_PIECE = 256 * 1024
+
+KIND_CHANGES = "changes"
+KIND_SNAPSHOT = "snapshot"
+
+Progress = Callable[[int], None]
+
+
+class SiteCardRefused(LtError):
+    pass
+
+
+# -- this site's keys -----------------------------------------------------------------
+
+
+def identities(session: Session, store: Store) -> list[SiteIdentity]:
+    """This site's keys, newest first (retired ones last, to read old bundles)."""
+    rows = session.scalars(
+        select(SiteKeys).order_by(SiteKeys.retired_at.is_not(None), SiteKeys.created_at.desc())
+    ).all()
+    if not rows:
+        raise LtError("This site has no keys yet; open the Sync screen as an administrator.")
+    site = store.site
+    return [
+        SiteIdentity.from_private_key_bytes(
+            row.private_keys,
+            site_id=site.id,
+            name=site.name,
+            kind=site.kind,
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def identity(session: Session, store: Store) -> SiteIdentity:
+    return identities(session, store)[0]
+
+
+def ensure_keys(session: Session, store: Store) -> None:
+    """Stores made before sites had keys get theirs on first use (inside a write)."""
+    if session.scalar(select(func.count()).select_from(SiteKeys)) == 0:
+        _new_keys(session, store)
+
+
+def _new_keys(session: Session, store: Store) -> SiteKeys:
+    made = SiteIdentity.generate(name=store.site.name, kind=store.site.kind, site_id=store.site.id)
+    row = SiteKeys(private_keys=made.private_key_bytes(), created_at=made.created_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def rotate_keys(session: Session, store: Store) -> SiteIdentity:
+    """New keys for this site. Partners must import its new card; until they do, what
+    they send can still be read with the retired keys."""
+    now = utc_now()
+    for row in session.scalars(select(SiteKeys).where(SiteKeys.retired_at.is_(None))):
+        row.retired_at = now
+    _new_keys(session, store)
+    return identity(session, store)
+
+
+# -- partners -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    site_id: uuid.UUID
+    name: str
+    kind: SiteKind
+    fingerprint: str
+    partnership_id: uuid.UUID | None
+    partnership_name: str
+    paired_at: datetime
+    revoked_at: datetime | None
+    last_sent_sequence: int
+    last_received_sequence: int
+    last_exchange_at: datetime | None
+    pending_changes: int
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def read_card(raw: bytes) -> tuple[PeerKeys, str]:
+    peer = read_site_card(raw)
+    return peer, fingerprint(peer)
+
+
+def pair(
+    session: Session,
+    store: Store,
+    card: bytes,
+    confirmed_fingerprint: str,
+    *,
+    partnership_id: uuid.UUID | None,
+    paired_by: str,
+) -> PartnerInfo:
+    """Trust the site whose card this is, once its fingerprint, read aloud or from its
+    printed sheet, matches the one the card gives."""
+    peer, expected = read_card(card)
+    if peer.site_id == store.site.id:
+        raise SiteCardRefused("That is this site's own card; pair with the other site's card.")
+    if not fingerprints_match(expected, confirmed_fingerprint):
+        raise SiteCardRefused(
+            "The fingerprint does not match this card. Read it again with the other site; "
+            "if it still differs, do not pair: the card may not be theirs."
+        )
+    if partnership_id is not None and session.get(Partnership, partnership_id) is None:
+        raise NotFound("That partnership no longer exists.")
+    site = session.get(Site, peer.site_id)
+    if site is None:
+        site = Site(id=peer.site_id, name=peer.name, kind=peer.kind, is_local=False)
+        session.add(site)
+    elif site.is_local:
+        raise SiteCardRefused("That card carries this site's own identity.")
+    site.name, site.kind = peer.name, peer.kind
+    partner = session.get(Partner, peer.site_id)
+    if partner is not None and partner.revoked_at is None:
+        same_keys = (partner.signing_public, partner.encryption_public) == (
+            peer.signing_key,
+            peer.encryption_key,
+        )
+        if same_keys:
+            raise ConflictError(f"{peer.name} is already paired with this site.")
+    if partner is None:
+        partner = Partner(site_id=peer.site_id, last_sent_sequence=0)
+        session.add(partner)
+    # A new card from a known site (it rotated its keys) replaces the old keys.
+    partner.signing_public = peer.signing_key
+    partner.encryption_public = peer.encryption_key
+    partner.fingerprint = expected
+    partner.partnership_id = partnership_id
+    partner.paired_at = utc_now()
+    partner.paired_by_name = paired_by
+    partner.revoked_at = None
+    session.flush()
+    return partner_info(session, partner)
+
+
+def revoke(session: Session, site_id: uuid.UUID) -> PartnerInfo:
+    partner = session.get(Partner, site_id)
+    if partner is None:
+        raise NotFound("That site is not paired with this one.")
+    partner.revoked_at = partner.revoked_at or utc_now()
+    return partner_info(session, partner)
+
+
+def partners(session: Session) -> list[PartnerInfo]:
+    rows = session.scalars(select(Partner)).all()
+    return sorted((partner_info(session, p) for p in rows), key=lambda p: p.name.casefold())
+
+
+def find_partner(session: Session, name_or_fingerprint: str) -> Partner:
+    """A partner by its site name or its fingerprint (as typed)."""
+    wanted = name_or_fingerprint.strip()
+    digits = "".join(ch for ch in wanted if ch.isdigit())
+    for partner in session.scalars(select(Partner)):
+        site = session.get(Site, partner.site_id)
+        if site is not None and site.name.casefold() == wanted.casefold():
+            return partner
+        if len(digits) == 60 and digits == partner.fingerprint.replace(" ", ""):
+            return partner
+    raise NotFound(f"No paired site is called {wanted!r} (or has that fingerprint).")
+
+
+def partner_info(session: Session, partner: Partner) -> PartnerInfo:
+    site = session.get(Site, partner.site_id)
+    assert site is not None
+    partnership = (
+        session.get(Partnership, partner.partnership_id) if partner.partnership_id else None
+    )
+    counter = session.get(ChangeCounter, 1)
+    current = counter.value if counter else 0
+    return PartnerInfo(
+        site_id=partner.site_id,
+        name=site.name,
+        kind=site.kind,
+        fingerprint=partner.fingerprint,
+        partnership_id=partner.partnership_id,
+        partnership_name=partnership.name if partnership else "",
+        paired_at=partner.paired_at,
+        revoked_at=partner.revoked_at,
+        last_sent_sequence=partner.last_sent_sequence,
+        last_received_sequence=partner.last_received_sequence,
+        last_exchange_at=partner.last_exchange_at,
+        pending_changes=max(0, current - partner.acknowledged_change_seq),
+    )
+
+
+def _peer_keys(session: Session, partner: Partner) -> PeerKeys:
+    site = session.get(Site, partner.site_id)
+    assert site is not None
+    return PeerKeys(
+        site_id=partner.site_id,
+        name=site.name,
+        kind=site.kind,
+        signing_key=partner.signing_public,
+        encryption_key=partner.encryption_public,
+    )
+
+
+# -- writing a bundle -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    info: BundleInfo
+    partner: str
+    sequence: int
+    snapshot: bool
+    records: dict[str, int]
+    redactions: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.records.values()) + self.redactions
+
+
+def export_bundle(
+    store: Store,
+    partner_site_id: uuid.UUID,
+    target: Path,
+    *,
+    snapshot: bool = False,
+    progress: Progress | None = None,
+    audit: Callable[[Session, ExportResult], None] | None = None,
+) -> ExportResult:
+    """Write what the partner has not acknowledged (or everything, as a snapshot).
+
+    The bundle is written, read back and verified before the sequence number is
+    counted as used; a failed write leaves nothing that imports.
+    """
+    with store.read() as session:
+        partner = session.get(Partner, partner_site_id)
+        if partner is None:
+            raise NotFound("That site is not paired with this one.")
+        if partner.revoked_at is not None:
+            raise ValidationError("That site's pairing was revoked; pair again to send to it.")
+        me = identity(session, store)
+        recipient = _peer_keys(session, partner)
+        sequence = partner.last_sent_sequence + 1
+        counter = session.get(ChangeCounter, 1)
+        upto = counter.value if counter else 0
+        since = 0 if snapshot else partner.acknowledged_change_seq
+        meta = {
+            "ack": partner.received_change_seq,
+            "upto": upto,
+            "snapshot": snapshot,
+            "app_version": __version__,
+        }
+        tally = Outgoing()
+        lines = outgoing_lines(
+            session,
+            local_kind=store.site.kind,
+            partner_kind=recipient.kind,
+            partnerships=partnerships_for(session, store, partner),
+            since_change_seq=since,
+            tally=tally,
+        )
+        info = write_bundle(
+            target,
+            sender=me,
+            recipient=recipient,
+            sequence=sequence,
+            kind=KIND_SNAPSHOT if snapshot else KIND_CHANGES,
+            meta=meta,
+            chunks=_pieces(lines),
+            progress=progress,
+        )
+    result = ExportResult(
+        info, recipient.name, sequence, snapshot, dict(tally.records), tally.redactions
+    )
+    with store.write() as session:
+        partner = session.get(Partner, partner_site_id)
+        assert partner is not None
+        partner.last_sent_sequence = max(partner.last_sent_sequence, sequence)
+        partner.last_exchange_at = utc_now()
+        if audit is not None:
+            audit(session, result)
+    return result
+
+
+def partnerships_for(session: Session, store: Store, partner: Partner) -> list[uuid.UUID] | None:
+    """The partnerships whose records may go to ``partner`` (None: all of them).
+
+    A university hub keeps each prison's partnership apart: unless the pairing named
+    one, a prison gets the partnerships it started itself, never another prison's.
+    """
+    if partner.partnership_id is not None:
+        return [partner.partnership_id]
+    site = session.get(Site, partner.site_id)
+    if store.site.kind is SiteKind.UNIVERSITY and site is not None and site.kind is SiteKind.PRISON:
+        return list(
+            session.scalars(
+                select(Partnership.id).where(Partnership.origin_site_id == partner.site_id)
+            )
+        )
+    return None
+
+
+def _pieces(lines: Iterator[bytes]) -> Iterator[bytes]:
+    piece = bytearray()
+    for line in lines:
+        piece += line
+        if len(piece) >= _PIECE:
+            yield bytes(piece)
+            piece.clear()
+    if piece:
+        yield bytes(piece)
+
+
+# -- taking a bundle in ---------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    header: BundleHeader
+    sender: str
+    digest: str
+    already_imported: bool = False
+    dry_run: bool = False
+    summary: MergeSummary = field(default_factory=MergeSummary)
+    missing_sequences: tuple[int, int] | None = None
+
+    def describe(self) -> str:
+        if self.already_imported:
+            return (
+                f"This bundle from {self.sender} (number {self.header.sequence}) was "
+                "imported before; nothing changed."
+            )
+        s = self.summary
+        verb = "would" if self.dry_run else "did"
+        parts = [
+            f"{sum(s.added.values())} new",
+            f"{sum(s.updated.values())} updated",
+            f"{s.unchanged + s.kept_ours} already up to date",
+        ]
+        if s.redacted:
+            parts.append(f"{sum(s.redacted.values())} removed after consent was withdrawn")
+        if s.conflicts:
+            parts.append(f"{len(s.conflicts)} changed at both sites (see the conflict list)")
+        if s.missing_links:
+            parts.append(f"{sum(s.missing_links.values())} left out (linked to records not here)")
+        text = (
+            f"Bundle {self.header.sequence} from {self.sender}: "
+            f"{'this import ' + verb + ' bring' if self.dry_run else 'imported'}: "
+            + ", ".join(parts)
+            + "."
+        )
+        if self.missing_sequences is not None:
+            first, last = self.missing_sequences
+            which = f"{first}" if first == last else f"{first} to {last}"
+            text += f" Bundle {which} from {self.sender} has not been imported yet."
+        return text
+
+
+class _DryRun(Exception):
+    """Rolls a preview's transaction back."""
+
+
+def open_incoming(session: Session, store: Store, path: Path) -> OpenedBundle:
+    """The bundle, checked: ours to read, from a paired site whose pairing stands,
+    every byte as signed."""
+
+    def sender_keys(site_id: uuid.UUID) -> PeerKeys | None:
+        partner = session.get(Partner, site_id)
+        if partner is None or partner.revoked_at is not None:
+            return None
+        return _peer_keys(session, partner)
+
+    last_error: BundleRejected | None = None
+    for me in identities(session, store):
+        try:
+            return open_bundle(
+                path, me=me, sender_keys=sender_keys, max_plaintext_bytes=MAX_PLAINTEXT_BYTES
+            )
+        except BundleRejected as error:
+            if error.reason is not RejectReason.WRONG_RECIPIENT:
+                raise
+            last_error = error
+    assert last_error is not None
+    raise last_error
+
+
+Audit = Callable[[Session, "ImportResult"], None]
+
+
+def import_bundle(
+    store: Store, path: Path, *, dry_run: bool = False, audit: Audit | None = None
+) -> ImportResult:
+    """Take a bundle in, in one transaction (with its audit entry): all or nothing."""
+    result: ImportResult | None = None
+    try:
+        with store.write() as session:
+            opened = open_incoming(session, store, path)
+            header = opened.header
+            partner = session.get(Partner, header.sender)
+            assert partner is not None  # open_incoming refused unknown senders
+            sender = _peer_keys(session, partner).name
+            result = ImportResult(header, sender, opened.digest, dry_run=dry_run)
+            if session.scalar(
+                select(ReceivedBundle.id).where(ReceivedBundle.digest == opened.digest)
+            ):
+                result.already_imported = True
+                return result
+            expected = partner.last_received_sequence + 1
+            if header.sequence > expected:
+                result.missing_sequences = (expected, header.sequence - 1)
+            merger = Merger(session, clock=store.sessions.clock, partner_site_id=partner.site_id)
+            result.summary = merger.apply_all(decode_lines(opened.chunks()))
+            # The merge lets go of what it loaded, the partner's row among them.
+            partner = session.get(Partner, header.sender)
+            assert partner is not None
+            _record_receipt(session, partner, header, opened.digest, result.summary)
+            if dry_run:
+                raise _DryRun
+            if audit is not None:
+                audit(session, result)
+    except _DryRun:
+        pass
+    assert result is not None
+    return result
+
+
+def _record_receipt(
+    session: Session,
+    partner: Partner,
+    header: BundleHeader,
+    digest: str,
+    summary: MergeSummary,
+) -> None:
+    meta: Mapping[str, Any] = header.meta
+    ack = meta.get("ack")
+    upto = meta.get("upto")
+    if isinstance(ack, int) and ack >= 0:
+        partner.acknowledged_change_seq = max(partner.acknowledged_change_seq, ack)
+    if isinstance(upto, int) and upto >= 0:
+        partner.received_change_seq = max(partner.received_change_seq, upto)
+    partner.last_received_sequence = max(partner.last_received_sequence, header.sequence)
+    partner.last_exchange_at = utc_now()
+    session.add(
+        ReceivedBundle(
+            sender_site_id=partner.site_id,
+            sequence=header.sequence,
+            digest=digest,
+            records=summary.records,
+            applied=summary.changes,
+        )
+    )
+
+
+def inspect_bundle(store: Store, path: Path) -> BundleInfo:
+    """Verify every byte of a bundle without taking anything in."""
+    with store.read() as session:
+        last_error: BundleRejected | None = None
+        for me in identities(session, store):
+            try:
+                return verify_bundle(
+                    path,
+                    me=me,
+                    sender_keys=lambda site_id: _known_sender(session, site_id),
+                    max_plaintext_bytes=MAX_PLAINTEXT_BYTES,
+                )
+            except BundleRejected as error:
+                if error.reason is not RejectReason.WRONG_RECIPIENT:
+                    raise
+                last_error = error
+        assert last_error is not None
+        raise last_error
+
+
+def _known_sender(session: Session, site_id: uuid.UUID) -> PeerKeys | None:
+    partner = session.get(Partner, site_id)
+    if partner is None or partner.revoked_at is not None:
+        return None
+    return _peer_keys(session, partner)

@@ -1,0 +1,340 @@
+"""What goes to a partner: the records it may have, changed since it last
+acknowledged, in an order where parents come before children.
+
+Data minimisation is decided here, record by record, and nowhere else:
+prison-only details never leave the site; the gate's guest list stays at the
+prison; research data goes only for people whose consent covers it (and, from a
+prison to a university, covers sharing with the university team); a university
+sends a prison only its own participants. Withdrawn consent travels as
+redactions, so the partner stops holding that person's research data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.vocabulary import ConsentScope, PersonBase, SiteKind
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import (
+    Attachment,
+    AttendanceMark,
+    Certificate,
+    ClassSession,
+    Cohort,
+    Consent,
+    Course,
+    Essay,
+    EssayMark,
+    GraduationCohort,
+    GraduationEvent,
+    GroupMember,
+    Interview,
+    Membership,
+    MembershipStatusChange,
+    Partnership,
+    Person,
+    ProgrammeItem,
+    QuestionnaireAnswer,
+    QuestionnaireItem,
+    QuestionnaireResponse,
+    QuestionnaireTemplate,
+    SmallGroup,
+    Story,
+    StoryAnswer,
+    StoryQuestion,
+    SyncedRecord,
+)
+from lt_desktop.sync.records import encode, encode_redaction, synced_models
+
+#: Research data, and the kind of consent each needs.
+RESEARCH_SCOPES: dict[type[SyncedRecord], ConsentScope] = {
+    Story: ConsentScope.STORIES,
+    StoryAnswer: ConsentScope.STORIES,
+    QuestionnaireResponse: ConsentScope.QUESTIONNAIRES,
+    QuestionnaireAnswer: ConsentScope.QUESTIONNAIRES,
+    Interview: ConsentScope.INTERVIEW,
+}
+
+_SHARED = {
+    Partnership,
+    Course,
+    Cohort,
+    Person,
+    Membership,
+    MembershipStatusChange,
+    ClassSession,
+    Essay,
+    EssayMark,
+    Certificate,
+    Consent,
+    GraduationEvent,
+    GraduationCohort,
+    ProgrammeItem,
+}
+#: What each direction may carry. Anything not listed stays where it is.
+TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
+    (SiteKind.PRISON, SiteKind.UNIVERSITY): frozenset(
+        _SHARED
+        | {
+            SmallGroup,
+            GroupMember,
+            AttendanceMark,
+            Attachment,
+            StoryQuestion,
+            QuestionnaireTemplate,
+            QuestionnaireItem,
+        }
+        | set(RESEARCH_SCOPES)
+    ),
+    (SiteKind.UNIVERSITY, SiteKind.PRISON): frozenset(_SHARED),
+    # Between two installations of one side (the education PC and a facilitator's
+    # laptop): everything in the partnerships, except what never leaves a site.
+    (SiteKind.PRISON, SiteKind.PRISON): frozenset(
+        m
+        for m in synced_models().values()
+        if m.__tablename__
+        in {
+            "partnerships",
+            "courses",
+            "cohorts",
+            "people",
+            "memberships",
+            "membership_status_changes",
+            "small_groups",
+            "group_members",
+            "class_sessions",
+            "attendance",
+            "essays",
+            "essay_marks",
+            "attachments",
+            "consents",
+            "story_questions",
+            "stories",
+            "story_answers",
+            "questionnaire_templates",
+            "questionnaire_items",
+            "questionnaire_responses",
+            "questionnaire_answers",
+            "interviews",
+            "certificates",
+            "graduation_events",
+            "graduation_cohorts",
+            "programme_items",
+        }
+    ),
+}
+TRAVELS[(SiteKind.UNIVERSITY, SiteKind.UNIVERSITY)] = TRAVELS[(SiteKind.PRISON, SiteKind.PRISON)]
+
+
+@dataclass
+class Outgoing:
+    """What an export wrote, by table."""
+
+    records: dict[str, int] = field(default_factory=dict)
+    redactions: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.records.values()) + self.redactions
+
+
+class Selection:
+    """The records of the partner's partnerships, as subqueries of ids."""
+
+    def __init__(
+        self,
+        partnerships: list[uuid.UUID] | None,
+        *,
+        own_people_only: bool,
+    ) -> None:
+        self.partnerships = (
+            select(Partnership.id)
+            if partnerships is None
+            else select(Partnership.id).where(Partnership.id.in_(partnerships))
+        )
+        self.courses = select(Course.id).where(Course.partnership_id.in_(self.partnerships))
+        self.cohorts = select(Cohort.id).where(Cohort.course_id.in_(self.courses))
+        people = select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
+        if own_people_only:
+            people = people.join(Person, Person.id == Membership.person_id).where(
+                Person.base != PersonBase.PRISON
+            )
+        self.people = people
+        self.memberships = select(Membership.id).where(
+            Membership.cohort_id.in_(self.cohorts), Membership.person_id.in_(self.people)
+        )
+        self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
+        self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
+        self.essays = select(Essay.id).where(Essay.membership_id.in_(self.memberships))
+        self.events = select(GraduationCohort.event_id).where(
+            GraduationCohort.cohort_id.in_(self.cohorts)
+        )
+        self.responses = select(QuestionnaireResponse.id).where(
+            QuestionnaireResponse.cohort_id.in_(self.cohorts)
+        )
+        self.stories = select(Story.id).where(Story.session_id.in_(self.sessions))
+
+    def where(self, model: type[SyncedRecord]) -> Any:
+        """The condition that keeps ``model``'s records inside the partnerships."""
+        conditions: dict[type[SyncedRecord], Any] = {
+            Partnership: Partnership.id.in_(self.partnerships),
+            Course: Course.id.in_(self.courses),
+            Cohort: Cohort.id.in_(self.cohorts),
+            Person: Person.id.in_(self.people),
+            Membership: Membership.id.in_(self.memberships),
+            MembershipStatusChange: MembershipStatusChange.membership_id.in_(self.memberships),
+            SmallGroup: SmallGroup.id.in_(self.groups),
+            GroupMember: and_(
+                GroupMember.group_id.in_(self.groups),
+                GroupMember.membership_id.in_(self.memberships),
+            ),
+            ClassSession: ClassSession.id.in_(self.sessions),
+            AttendanceMark: and_(
+                AttendanceMark.session_id.in_(self.sessions),
+                AttendanceMark.person_id.in_(self.people),
+            ),
+            Essay: Essay.id.in_(self.essays),
+            EssayMark: EssayMark.essay_id.in_(self.essays),
+            Attachment: Attachment.essay_id.in_(self.essays),
+            Consent: Consent.person_id.in_(self.people),
+            StoryQuestion: or_(
+                StoryQuestion.cohort_id.is_(None), StoryQuestion.cohort_id.in_(self.cohorts)
+            ),
+            Story: and_(Story.id.in_(self.stories), Story.person_id.in_(self.people)),
+            StoryAnswer: StoryAnswer.story_id.in_(self.stories),
+            QuestionnaireTemplate: QuestionnaireTemplate.id.isnot(None),
+            QuestionnaireItem: QuestionnaireItem.id.isnot(None),
+            QuestionnaireResponse: and_(
+                QuestionnaireResponse.id.in_(self.responses),
+                QuestionnaireResponse.person_id.in_(self.people),
+            ),
+            QuestionnaireAnswer: QuestionnaireAnswer.response_id.in_(self.responses),
+            Interview: and_(
+                Interview.cohort_id.in_(self.cohorts), Interview.person_id.in_(self.people)
+            ),
+            Certificate: Certificate.membership_id.in_(self.memberships),
+            GraduationEvent: GraduationEvent.id.in_(self.events),
+            GraduationCohort: GraduationCohort.cohort_id.in_(self.cohorts),
+            ProgrammeItem: ProgrammeItem.event_id.in_(self.events),
+        }
+        return conditions[model]
+
+
+def consenting(scope: ConsentScope) -> Any:
+    """People whose current consent for ``scope`` stands (given and not withdrawn)."""
+    latest = (
+        select(Consent.given_on)
+        .where(Consent.person_id == Person.id, Consent.scope == scope, Consent.deleted_at.is_(None))
+        .order_by(Consent.given_on.desc(), Consent.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(Person.id).where(
+        exists(
+            select(Consent.id).where(
+                Consent.person_id == Person.id,
+                Consent.scope == scope,
+                Consent.deleted_at.is_(None),
+                Consent.withdrawn_on.is_(None),
+                Consent.given_on == latest,
+            )
+        )
+    )
+
+
+def _owner(model: type[SyncedRecord]) -> Any:
+    """The column naming the person a research record belongs to."""
+    owners: dict[type[SyncedRecord], Any] = {
+        Story: Story.person_id,
+        StoryAnswer: select(Story.person_id)
+        .where(Story.id == StoryAnswer.story_id)
+        .scalar_subquery(),
+        QuestionnaireResponse: QuestionnaireResponse.person_id,
+        QuestionnaireAnswer: select(QuestionnaireResponse.person_id)
+        .where(QuestionnaireResponse.id == QuestionnaireAnswer.response_id)
+        .scalar_subquery(),
+        Interview: Interview.person_id,
+    }
+    return owners[model]
+
+
+def research_allowed(model: type[SyncedRecord], *, to_university: bool) -> Any:
+    owner = _owner(model)
+    condition = owner.in_(consenting(RESEARCH_SCOPES[model]))
+    if to_university:
+        condition = and_(condition, owner.in_(consenting(ConsentScope.SHARE_WITH_UNIVERSITY)))
+    return condition
+
+
+def outgoing_lines(
+    session: Session,
+    *,
+    local_kind: SiteKind,
+    partner_kind: SiteKind,
+    partnerships: list[uuid.UUID] | None,
+    since_change_seq: int,
+    tally: Outgoing,
+    batch: int = 500,
+) -> Iterator[bytes]:
+    """The encoded lines of every record to send, parents before children."""
+    travels = TRAVELS[(local_kind, partner_kind)]
+    selection = Selection(
+        partnerships,
+        own_people_only=local_kind is SiteKind.UNIVERSITY and partner_kind is SiteKind.PRISON,
+    )
+    to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
+    for model in synced_models().values():
+        if model not in travels:
+            continue
+        query: Select[Any] = select(model).where(
+            model.change_seq > since_change_seq, selection.where(model)
+        )
+        if model in RESEARCH_SCOPES:
+            query = query.where(research_allowed(model, to_university=to_university))
+        query = query.order_by(model.change_seq, model.id).execution_options(
+            **{INCLUDE_DELETED: True}, yield_per=batch
+        )
+        count = 0
+        # yield_per and the session's weak identity map keep memory flat: each record
+        # is encoded and let go, whatever the store's size.
+        for record in session.scalars(query):
+            yield encode(record)
+            count += 1
+        if count:
+            tally.records[model.__tablename__] = count
+    yield from _redactions(session, selection, travels, since_change_seq, to_university, tally)
+
+
+def _redactions(
+    session: Session,
+    selection: Selection,
+    travels: frozenset[type[SyncedRecord]],
+    since_change_seq: int,
+    to_university: bool,
+    tally: Outgoing,
+) -> Iterator[bytes]:
+    """Research records of people whose consent changed since the partner last
+    acknowledged and no longer covers them."""
+    changed_consent = select(Consent.person_id).where(Consent.change_seq > since_change_seq)
+    for model in RESEARCH_SCOPES:
+        if model not in travels:
+            continue
+        owner = _owner(model)
+        query = (
+            select(model.id)
+            .where(
+                selection.where(model),
+                owner.in_(changed_consent),
+                ~research_allowed(model, to_university=to_university),
+            )
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        for record_id in session.scalars(query):
+            yield encode_redaction(model.__tablename__, record_id)
+            tally.redactions += 1

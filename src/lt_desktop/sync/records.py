@@ -1,0 +1,218 @@
+"""Records as they travel: one JSON object a line, decoded by the receiver's model.
+
+    {"t": table, "id": uuid, "v": version, "pv": previous version, "o": origin site,
+     "c": created, "u": updated, "x": deleted (or null), "f": {column: value}}
+
+A line may instead carry ``"redact": true`` and no fields: the receiver must stop
+holding that record (consent was withdrawn) without it travelling back.
+Values are JSON: UUIDs as hex, dates and times in ISO form, bytes in base64,
+enums by their stored value.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import Enum
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, Time, Uuid
+from sqlalchemy import Enum as EnumType
+
+from lt_desktop.core.errors import LtError
+from lt_desktop.storage.models import Base, SyncedRecord
+from lt_desktop.storage.models.base import UtcDateTime
+
+#: Columns every synced record has; they travel in the envelope, not among the fields.
+ENVELOPE = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "origin_site_id",
+        "version",
+        "previous_version",
+        "change_seq",
+        "deleted_at",
+    }
+)
+
+
+class PayloadInvalid(LtError):
+    pass
+
+
+@cache
+def synced_models() -> dict[str, type[SyncedRecord]]:
+    """Every synced table, by name, in the order parents come before children."""
+    by_table = {
+        mapper.class_.__tablename__: mapper.class_
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, SyncedRecord) and hasattr(mapper.class_, "__table__")
+    }
+    return {
+        table.name: by_table[table.name]
+        for table in Base.metadata.sorted_tables
+        if table.name in by_table
+    }
+
+
+def field_columns(model: type[SyncedRecord]) -> list[Column[Any]]:
+    table = cast(Table, model.__table__)
+    return [c for c in table.columns if c.name not in ENVELOPE]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One record as read from a partner's bundle."""
+
+    table: str
+    id: uuid.UUID
+    version: str
+    previous_version: str | None
+    origin_site_id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The receiver must stop holding this record; it does not travel back."""
+
+    table: str
+    id: uuid.UUID
+
+
+def encode(record: SyncedRecord) -> bytes:
+    fields = {c.name: _to_json(c, getattr(record, c.key)) for c in field_columns(type(record))}
+    return _line(
+        {
+            "t": record.__tablename__,
+            "id": record.id.hex,
+            "v": record.version,
+            "pv": record.previous_version,
+            "o": record.origin_site_id.hex,
+            "c": record.created_at.isoformat(),
+            "u": record.updated_at.isoformat(),
+            "x": None if record.deleted_at is None else record.deleted_at.isoformat(),
+            "f": fields,
+        }
+    )
+
+
+def encode_redaction(table: str, record_id: uuid.UUID) -> bytes:
+    return _line({"t": table, "id": record_id.hex, "redact": True})
+
+
+def _line(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+def decode_lines(
+    chunks: Iterator[bytes], *, max_line: int = 64 * 1024 * 1024
+) -> Iterator[Incoming | Redaction]:
+    """Records from the payload's lines, checked against this version's models."""
+    buffer = b""
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) > max_line and b"\n" not in buffer:
+            raise PayloadInvalid("The bundle holds a record far larger than any record can be.")
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                yield decode(line)
+    if buffer.strip():
+        yield decode(buffer)
+
+
+def decode(line: bytes) -> Incoming | Redaction:
+    try:
+        document = json.loads(line)
+        model = synced_models().get(document["t"])
+        if model is None:
+            raise PayloadInvalid(
+                f"The bundle holds records of a kind this version does not know "
+                f"({document['t']!r}); update LT Desktop, then import it again."
+            )
+        record_id = uuid.UUID(hex=document["id"])
+        if document.get("redact") is True:
+            return Redaction(document["t"], record_id)
+        columns = {c.name: c for c in field_columns(model)}
+        raw_fields = document["f"]
+        if not isinstance(raw_fields, dict) or set(raw_fields) - set(columns):
+            raise PayloadInvalid(f"A {document['t']} record in the bundle has unknown fields.")
+        fields = {
+            columns[name].key: _from_json(columns[name], value)
+            for name, value in raw_fields.items()
+        }
+        return Incoming(
+            table=document["t"],
+            id=record_id,
+            version=_version(document["v"]),
+            previous_version=None if document["pv"] is None else _version(document["pv"]),
+            origin_site_id=uuid.UUID(hex=document["o"]),
+            created_at=_aware(document["c"]),
+            updated_at=_aware(document["u"]),
+            deleted_at=None if document["x"] is None else _aware(document["x"]),
+            fields=fields,
+        )
+    except PayloadInvalid:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise PayloadInvalid("The bundle holds a record that cannot be read.") from error
+
+
+def _version(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 64 or value.count(".") != 2:
+        raise ValueError("not a version")
+    return value
+
+
+def _aware(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("times travel with their zone")
+    return moment
+
+
+def _to_json(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    return value
+
+
+def _from_json(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        if not column.nullable:
+            raise ValueError(f"{column.name} cannot be empty")
+        return None
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID(hex=value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value, validate=True)
+    if isinstance(kind, (UtcDateTime, DateTime)):
+        return _aware(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    if isinstance(kind, Time):
+        return time.fromisoformat(value)
+    if isinstance(kind, EnumType):
+        enum_class = kind.enum_class
+        return enum_class(value) if enum_class is not None else value
+    return value

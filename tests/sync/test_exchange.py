@@ -1,0 +1,421 @@
+"""A prison and its university exchanging bundles: pairing, what travels, merging."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lt_desktop.core.errors import ConflictError, LtError, PermissionDenied
+from lt_desktop.core.vocabulary import (
+    ConsentScope,
+    MembershipRole,
+    PersonBase,
+    SiteKind,
+)
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import Consent, Person, Story
+from lt_desktop.sync.bundle import BundleRejected, open_bundle
+from lt_desktop.sync.exchange import SiteCardRefused, identity
+from lt_desktop.sync.records import Incoming, Redaction, decode_lines
+from tests.helpers.sites import (
+    UNIVERSITY_ADMIN,
+    UNIVERSITY_PASSWORD,
+    Site,
+    copy_site,
+    new_site,
+    pair,
+)
+
+
+@pytest.fixture(scope="module")
+def _paired(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Site]:
+    from lt_desktop.core.demo import build_demo_store
+
+    root = tmp_path_factory.mktemp("paired")
+    build_demo_store(root / "prison")
+    prison = Site("HMP Northfield", root / "prison", "demo", "demo")
+    university = new_site(
+        root / "university",
+        "University of Eastbridge",
+        SiteKind.UNIVERSITY,
+        UNIVERSITY_ADMIN,
+        UNIVERSITY_PASSWORD,
+    )
+    pair(prison, university)
+    return prison, university
+
+
+@pytest.fixture
+def sites(_paired: tuple[Site, Site], tmp_path: Path) -> tuple[Site, Site]:
+    prison, university = _paired
+    return copy_site(prison, tmp_path / "prison"), copy_site(university, tmp_path / "university")
+
+
+def _plaintext(bundle: Path, reader: Site) -> bytes:
+    """The decrypted, decompressed lines of a bundle, as its recipient reads them."""
+    with reader.open() as workspace, workspace.store.read() as session:
+        me = identity(session, workspace.store)
+        from lt_desktop.sync.exchange import _known_sender
+
+        opened = open_bundle(
+            bundle,
+            me=me,
+            sender_keys=lambda s: _known_sender(session, s),
+            max_plaintext_bytes=1 << 30,
+        )
+        return b"".join(opened.chunks())
+
+
+def test_pairing_needs_the_fingerprint_the_other_site_reads_out(tmp_path: Path) -> None:
+    one = new_site(tmp_path / "one", "HMP One", SiteKind.PRISON, "admin", "admin password 1")
+    two = new_site(tmp_path / "two", "Uni Two", SiteKind.UNIVERSITY, "admin", "admin password 2")
+    with one.open() as workspace:
+        card, printed = workspace.sync.site_card()
+        assert len(printed.split()) == 12
+        with pytest.raises(SiteCardRefused, match="own card"):
+            workspace.sync.pair(card, printed)
+    with two.open() as workspace:
+        wrong = printed[:-1] + ("1" if printed[-1] != "1" else "2")
+        with pytest.raises(SiteCardRefused, match="does not match"):
+            workspace.sync.pair(card, wrong)
+        assert workspace.sync.partners() == []
+        workspace.sync.pair(card, printed.replace(" ", "-"))
+        with pytest.raises(ConflictError, match="already paired"):
+            workspace.sync.pair(card, printed)
+        assert [p.name for p in workspace.sync.partners()] == ["HMP One"]
+        actions = [line.action for line in workspace.audit.entries(action="sync")]
+        assert actions == ["sync.paired"]
+
+
+def test_only_an_administrator_pairs(sites: tuple[Site, Site]) -> None:
+    prison, _ = sites
+    with prison.open() as admin:
+        card, printed = admin.sync.site_card()
+    from lt_desktop.core.sign_in import sign_in
+
+    with sign_in(prison.folder, "staff", "demo") as staff:
+        staff.sync.partners()  # staff exchange bundles...
+        with pytest.raises(PermissionDenied):  # ...but do not decide whom to trust
+            staff.sync.pair(card, printed)
+    with sign_in(prison.folder, "facilitator", "demo") as facilitator:
+        with pytest.raises(PermissionDenied):
+            facilitator.sync.partners()
+
+
+def test_what_goes_from_prison_to_university(sites: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = sites
+    with prison.open() as workspace:
+        prison_numbers = []
+        for person in workspace.people.list_people():
+            details = workspace.people.prison_details(person.id)
+            if details is not None:
+                prison_numbers.append(details.prison_number)
+        with workspace.store.read() as session:
+            guests = [
+                g.name
+                for g in session.scalars(
+                    select(
+                        __import__(
+                            "lt_desktop.storage.models", fromlist=["GraduationGuest"]
+                        ).GraduationGuest
+                    )
+                )
+            ]
+    assert prison_numbers and guests
+    result = prison.export_to(university, tmp_path / "to-university.ltbundle")
+    assert "prison_details" not in result.records
+    assert "graduation_guests" not in result.records
+    raw = _plaintext(tmp_path / "to-university.ltbundle", university)
+    for number in prison_numbers:
+        assert number.encode() not in raw
+    for guest in guests:
+        assert guest.encode() not in raw
+    lines = list(decode_lines(iter([raw])))
+    tables = {line.table for line in lines if isinstance(line, Incoming)}
+    assert {"people", "memberships", "attendance", "essays", "stories"} <= tables
+    assert not {"prison_details", "graduation_guests", "applications", "users"} & tables
+    # Research data only for people whose consent covers it and sharing with the university.
+    with prison.open() as workspace:
+        story_people = {
+            line.fields["person_id"]
+            for line in lines
+            if isinstance(line, Incoming) and line.table == "stories"
+        }
+        for person_id in story_people:
+            states = {s.scope: s for s in workspace.consent.states(person_id)}
+            assert states[ConsentScope.STORIES].active
+            assert states[ConsentScope.SHARE_WITH_UNIVERSITY].active
+        with workspace.store.read() as session:
+            all_story_people = set(session.scalars(select(Story.person_id)))
+        assert story_people < all_story_people  # some were held back
+
+
+def test_the_university_takes_it_in_once(sites: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = sites
+    bundle = tmp_path / "first.ltbundle"
+    sent = prison.export_to(university, bundle)
+    preview = university.take_in(bundle, dry_run=True)
+    assert preview.dry_run and sum(preview.summary.added.values()) > 3000
+    with university.open() as workspace:
+        assert workspace.stats.counts()["people"] == 0  # a preview changes nothing
+    taken = university.take_in(bundle)
+    assert sum(taken.summary.added.values()) == sum(sent.records.values())
+    again = university.take_in(bundle)
+    assert again.already_imported and "nothing changed" in again.describe()
+    with university.open() as workspace:
+        counts = workspace.stats.counts()
+        assert counts["people"] == 64 and counts["prison_details"] == 0
+        assert counts["attendance_marks"] == sent.records["attendance"]
+        assert workspace.maintenance.check().sound
+        imports = workspace.audit.entries(action="sync.imported")
+        assert len(imports) == 1 and imports[0].details["sequence"] == 1
+
+
+def test_what_comes_back_from_the_university(sites: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with university.open() as workspace:
+        # The university marks an essay and adds one of its students.
+        cohort = workspace.programme.list_cohorts()[0]
+        student = workspace.people.add_person(
+            given_name="Una", family_name="Versity", base=PersonBase.UNIVERSITY
+        )
+        workspace.memberships.enrol(cohort.id, student.id, role=MembershipRole.STUDENT)
+    back = university.export_to(prison, tmp_path / "u1.ltbundle")
+    lines = list(decode_lines(iter([_plaintext(back.info.path, prison)])))
+    people = [line for line in lines if isinstance(line, Incoming) and line.table == "people"]
+    assert people and all(line.fields["base"] is not PersonBase.PRISON for line in people)
+    tables = {line.table for line in lines if isinstance(line, Incoming)}
+    assert not {"attendance", "stories", "questionnaire_answers", "small_groups"} & tables
+    taken = prison.take_in(back.info.path)
+    assert taken.summary.added["people"] == 1 and taken.summary.added["memberships"] == 1
+    with prison.open() as workspace:
+        assert [p.display_name for p in workspace.people.search("Una Versity")] == ["Una Versity"]
+
+
+def test_only_changes_since_the_acknowledgement_travel(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    with prison.open() as workspace:
+        person = workspace.people.list_people()[0]
+        info = workspace.people.get_person(person.id)
+        workspace.people.update_person(
+            person.id,
+            given_name=info.given_name,
+            family_name=info.family_name,
+            base=info.base,
+            notes="Prefers the front row",
+        )
+    second = prison.export_to(university, tmp_path / "p2.ltbundle")
+    assert second.records == {"people": 1}
+    assert second.sequence == 2
+    university.take_in(second.info.path)
+    with university.open() as workspace:
+        assert workspace.people.get_person(person.id).notes == "Prefers the front row"
+
+
+def test_an_older_bundle_never_rolls_a_record_back(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    old = prison.export_to(university, tmp_path / "p1.ltbundle")
+    with prison.open() as workspace:
+        person = workspace.people.list_people()[0]
+        info = workspace.people.get_person(person.id)
+        workspace.people.update_person(
+            person.id, given_name="Newer", family_name=info.family_name, base=info.base
+        )
+    new = prison.export_to(university, tmp_path / "p2.ltbundle", snapshot=True)
+    university.take_in(new.info.path)
+    late = university.take_in(old.info.path)  # the first bundle arrives last
+    assert sum(late.summary.updated.values()) == 0
+    with university.open() as workspace:
+        assert workspace.people.get_person(person.id).given_name == "Newer"
+
+
+def test_a_missing_bundle_in_between_is_pointed_out(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    prison.export_to(university, tmp_path / "p1.ltbundle")  # never carried across
+    third = prison.export_to(university, tmp_path / "p2.ltbundle")
+    taken = university.take_in(third.info.path)
+    assert taken.missing_sequences == (1, 1)
+    assert "Bundle 1 from HMP Northfield has not been imported yet" in taken.describe()
+
+
+def test_edits_at_both_sites_resolve_the_same_way_everywhere(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    with prison.open() as workspace:
+        cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
+        session_id = workspace.programme.list_sessions(cohort.id)[-1].id
+    for site, title in ((prison, "Edited at the prison"), (university, "Edited at the university")):
+        with site.open() as workspace:
+            s = workspace.programme.get_session(session_id)
+            workspace.programme.update_session(
+                session_id,
+                week=s.week,
+                held_on=s.held_on,
+                kind=s.kind,
+                title=title,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                lecturer_id=s.lecturer_id,
+                reading_1=s.reading_1,
+                reading_2=s.reading_2,
+                location=s.location,
+            )
+    to_uni = prison.export_to(university, tmp_path / "p2.ltbundle")
+    to_prison = university.export_to(prison, tmp_path / "u2.ltbundle")
+    at_university = university.take_in(to_uni.info.path)
+    at_prison = prison.take_in(to_prison.info.path)
+    assert len(at_university.summary.conflicts) == 1 and len(at_prison.summary.conflicts) == 1
+    titles = set()
+    for site in (prison, university):
+        with site.open() as workspace:
+            titles.add(workspace.programme.get_session(session_id).title)
+            conflicts = workspace.sync.conflicts()
+            assert len(conflicts) == 1 and conflicts[0].table == "class_sessions"
+            assert conflicts[0].lost_values["title"] in {
+                "Edited at the prison",
+                "Edited at the university",
+            } - {workspace.programme.get_session(session_id).title}
+    assert len(titles) == 1  # the same winner at both sites
+
+
+def test_a_withdrawal_is_never_lost_to_a_clash(sites: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with prison.open() as workspace, workspace.store.read() as session:
+        consent = session.scalars(
+            select(Consent).where(
+                Consent.scope == ConsentScope.INTERVIEW, Consent.withdrawn_on.is_(None)
+            )
+        ).first()
+        assert consent is not None
+        person_id = consent.person_id
+    # The prison withdraws; a moment later the university corrects the form reference.
+    with prison.open() as workspace:
+        workspace.consent.withdraw(person_id, ConsentScope.INTERVIEW, on=date(2026, 10, 1))
+    with university.open() as workspace, workspace.store.write() as session:
+        row = session.get(Consent, consent.id)
+        assert row is not None
+        row.form_reference = "CF-corrected"
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "u2.ltbundle").info.path)
+    for site in (prison, university):
+        with site.open() as workspace:
+            state = {s.scope: s for s in workspace.consent.states(person_id)}
+            assert state[ConsentScope.INTERVIEW].withdrawn_on == date(2026, 10, 1), site.name
+
+
+def test_withdrawn_consent_removes_research_data_at_the_university(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with university.open() as workspace, workspace.store.read() as session:
+        story = session.scalars(select(Story)).first()
+        assert story is not None and story.text
+        person_id = story.person_id
+    with prison.open() as workspace:
+        workspace.consent.withdraw(person_id, ConsentScope.STORIES, on=date(2026, 11, 20))
+    bundle = prison.export_to(university, tmp_path / "p2.ltbundle")
+    assert bundle.redactions > 0
+    lines = list(decode_lines(iter([_plaintext(bundle.info.path, university)])))
+    assert any(isinstance(line, Redaction) for line in lines)
+    # None of the person's stories travel again (demo stories share sentences, so look
+    # for the person, not the words).
+    assert not any(
+        isinstance(line, Incoming)
+        and line.table == "stories"
+        and line.fields["person_id"] == person_id
+        for line in lines
+    )
+    taken = university.take_in(bundle.info.path)
+    assert sum(taken.summary.redacted.values()) >= 1
+    with university.open() as workspace, workspace.store.read() as session:
+        held = session.scalars(
+            select(Story)
+            .where(Story.person_id == person_id)
+            .execution_options(**{INCLUDE_DELETED: True})
+        ).all()
+        assert held and all(s.deleted_at is not None and s.text == "" for s in held)
+    # The redaction does not travel back: the prison keeps its own record of the story.
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    with prison.open() as workspace, workspace.store.read() as session:
+        kept = session.scalars(select(Story).where(Story.person_id == person_id)).all()
+        assert kept and all(s.text for s in kept)
+
+
+def test_a_removal_travels_as_a_tombstone(sites: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with prison.open() as workspace:
+        victim = workspace.people.list_people()[3]
+        workspace.people.remove_person(victim.id)
+    university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
+    with university.open() as workspace:
+        assert victim.id not in {p.id for p in workspace.people.list_people()}
+        with workspace.store.read() as session:
+            tombstone = session.get(Person, victim.id, execution_options={INCLUDE_DELETED: True})
+            assert tombstone is not None and tombstone.given_name == ""
+
+
+def test_a_revoked_or_unknown_sender_is_refused_and_nothing_is_written(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    bundle = prison.export_to(university, tmp_path / "p1.ltbundle").info.path
+    with university.open() as workspace:
+        partner = workspace.sync.find_partner("HMP Northfield")
+        workspace.sync.revoke(partner.site_id)
+    with pytest.raises(BundleRejected, match="does not know or no longer trusts"):
+        university.take_in(bundle)
+    with university.open() as workspace:
+        assert workspace.stats.counts()["people"] == 0
+
+
+def test_a_damaged_bundle_is_refused_with_nothing_written(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    bundle = prison.export_to(university, tmp_path / "p1.ltbundle").info.path
+    data = bytearray(bundle.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    bundle.write_bytes(bytes(data))
+    with pytest.raises(LtError):
+        university.take_in(bundle)
+    with university.open() as workspace:
+        assert workspace.stats.counts()["people"] == 0
+        assert workspace.audit.entries(action="sync.imported") == []
+
+
+def test_after_a_key_rotation_the_partner_must_pair_again(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    with prison.open() as workspace:
+        new_fingerprint = workspace.sync.rotate_keys()
+        card, printed = workspace.sync.site_card()
+    assert printed == new_fingerprint
+    bundle = prison.export_to(university, tmp_path / "p1.ltbundle").info.path
+    with pytest.raises(BundleRejected):
+        university.take_in(bundle)  # signed with keys the university does not trust yet
+    with university.open() as workspace:
+        workspace.sync.pair(card, printed)
+    assert sum(university.take_in(bundle).summary.added.values()) > 0
+    # Bundles made for the prison's old keys can still be read there.
+    old_keys_bundle = university.export_to(prison, tmp_path / "u1.ltbundle")
+    assert prison.take_in(old_keys_bundle.info.path).header.sequence == 1
