@@ -33,7 +33,7 @@ def _unnamed_controls(root: QWidget) -> list[str]:
             continue
         if widget.accessibleName() or id(widget) in labelled:
             continue
-        if widget.parent() is not None and isinstance(widget.parent(), QComboBox | QAbstractSpinBox):
+        if isinstance(widget.parent(), QComboBox | QAbstractSpinBox):
             continue  # the inner line edit of a combo or spin box
         unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
     return unnamed
