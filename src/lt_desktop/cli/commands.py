@@ -15,6 +15,7 @@ from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import recover_account, sign_in
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.store import create_store, restore_store
 
@@ -186,6 +187,153 @@ def restore(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
+def site_card(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        card, printed = workspace.sync.site_card()
+        site = workspace.store.site
+    target: Path = args.out
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give the card file's name (e.g. site.ltsite).")
+    write_atomic(target, card, what="The site card")
+    if args.sheet:
+        from lt_desktop.documents.site_card_sheet import write_site_card_sheet
+        from lt_desktop.sync.identity import read_site_card
+
+        write_site_card_sheet(args.sheet, read_site_card(card), printed)
+        print(f"Printed the fingerprint sheet to {args.sheet}.")
+    print(f"Wrote the site card of {site.name} to {target}.")
+    print("Give it to the other site, and read them this fingerprint to confirm it:")
+    print(printed)
+    return 0
+
+
+def pair(args: argparse.Namespace, data_dir: Path) -> int:
+    raw = _read_small_file(args.card, "site card")
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        partnership_id = None
+        if args.partnership:
+            partnership_id = next(
+                (
+                    p.id
+                    for p in workspace.programme.list_partnerships()
+                    if p.name.casefold() == args.partnership.strip().casefold()
+                ),
+                None,
+            )
+            if partnership_id is None:
+                raise LtError(f"There is no partnership called {args.partnership!r} here.")
+        partner = workspace.sync.pair(raw, args.fingerprint, partnership_id=partnership_id)
+    print(f"Paired with {partner.name} ({partner.kind.label.lower()} site).")
+    return 0
+
+
+def partners(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        listed = workspace.sync.partners()
+    if not listed:
+        print("No paired sites yet. Exchange site cards with `lt-desktop site-card` and `pair`.")
+    for partner in listed:
+        state = "revoked" if partner.revoked_at else "paired"
+        last = f"{partner.last_exchange_at:%d %b %Y %H:%M}" if partner.last_exchange_at else "never"
+        print(f"{partner.name}  ({partner.kind.value}, {state})")
+        print(f"    fingerprint {partner.fingerprint}")
+        print(
+            f"    last exchange {last}; sent up to bundle {partner.last_sent_sequence}, "
+            f"received up to {partner.last_received_sequence}; "
+            f"{partner.pending_changes:,} record(s) changed since its last acknowledgement"
+        )
+    return 0
+
+
+def revoke(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        partner = workspace.sync.find_partner(args.site)
+        workspace.sync.revoke(partner.site_id)
+    print(f"Revoked {partner.name}: nothing from it will be imported until it is paired again.")
+    return 0
+
+
+def rotate_keys(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        printed = workspace.sync.rotate_keys()
+    print("This site has new keys. Send its new card to every partner to pair again.")
+    print(printed)
+    return 0
+
+
+def export(args: argparse.Namespace, data_dir: Path) -> int:
+    target: Path = args.out
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give the bundle's file name.")
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        partner = workspace.sync.find_partner(args.to)
+        result = workspace.sync.export(partner.site_id, target, snapshot=args.snapshot)
+    kind = "snapshot" if result.snapshot else "changes"
+    removals = f" and {result.redactions:,} removal(s)" if result.redactions else ""
+    print(
+        f"Wrote bundle {result.sequence} ({kind}) for {result.partner} to {target}: "
+        f"{sum(result.records.values()):,} record(s){removals}, {result.info.size:,} bytes, "
+        "read back and verified."
+    )
+    return 0
+
+
+def import_(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        result = workspace.sync.import_bundle(args.file, dry_run=args.dry_run)
+    print(result.describe())
+    return 0
+
+
+def inspect(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        info = workspace.sync.inspect(args.file)
+        sender = next(
+            (p.name for p in workspace.sync.partners() if p.site_id == info.header.sender), "?"
+        )
+    header = info.header
+    print(
+        f"{args.file.name}: a sound bundle from {sender}, number {header.sequence} "
+        f"({header.kind}), made {header.created_at:%d %b %Y %H:%M} UTC; "
+        f"{info.plaintext_bytes:,} bytes of records. Nothing was imported."
+    )
+    return 0
+
+
+def conflicts(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        listed = workspace.sync.conflicts(include_reviewed=args.all)
+    if not listed:
+        print("No conflicts to review.")
+    for conflict in listed:
+        kept = "this site's" if conflict.kept_from == "this site" else f"{conflict.partner}'s"
+        print(
+            f"{conflict.detected_at:%d %b %Y %H:%M}  {conflict.table} {conflict.record_id}: "
+            f"kept {kept} version; the other is kept here for review."
+        )
+    return 0
+
+
+def _read_small_file(path: Path, what: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(64 * 1024 + 1)
+    except OSError as error:
+        raise LtError(f"The {what} {path} cannot be read: {error.strerror}.") from error
+    if len(raw) > 64 * 1024:
+        raise LtError(f"{path.name} is far too large to be a {what}.")
+    return raw
+
+
 HANDLERS: dict[str, Handler] = {
     "init": init,
     "demo": demo,
@@ -196,4 +344,13 @@ HANDLERS: dict[str, Handler] = {
     "recover": recover,
     "backup": backup,
     "restore": restore,
+    "site-card": site_card,
+    "pair": pair,
+    "partners": partners,
+    "revoke": revoke,
+    "rotate-keys": rotate_keys,
+    "export": export,
+    "import": import_,
+    "inspect": inspect,
+    "conflicts": conflicts,
 }

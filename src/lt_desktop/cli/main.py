@@ -123,6 +123,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
 
     p = sub.add_parser(
+        "site-card", parents=[signed_in], help="write this site's card for a partner to pair with"
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--sheet", type=Path, metavar="PDF", help="also print the fingerprint sheet")
+
+    p = sub.add_parser(
+        "pair", parents=[signed_in], help="trust a partner site from its card (administrators)"
+    )
+    p.add_argument("card", type=Path, metavar="FILE")
+    p.add_argument(
+        "--fingerprint",
+        required=True,
+        metavar="FP",
+        help="the fingerprint the other site read out (twelve groups of five digits)",
+    )
+    p.add_argument("--partnership", metavar="NAME", help="on a university hub: its partnership")
+
+    sub.add_parser("partners", parents=[signed_in], help="list the paired sites")
+    p = sub.add_parser("revoke", parents=[signed_in], help="stop trusting a paired site")
+    p.add_argument("site", metavar="SITE", help="the paired site's name or fingerprint")
+    sub.add_parser(
+        "rotate-keys", parents=[signed_in], help="give this site new keys (partners pair again)"
+    )
+
+    p = sub.add_parser("export", parents=[signed_in], help="write a bundle for a paired site")
+    p.add_argument("--to", required=True, metavar="SITE", help="its name or fingerprint")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--snapshot", action="store_true", help="everything, not only what changed")
+
+    p = sub.add_parser("import", parents=[signed_in], help="take in a bundle from a paired site")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="say what would change; change nothing")
+
+    p = sub.add_parser("inspect", parents=[signed_in], help="verify a bundle without importing it")
+    p.add_argument("file", type=Path, metavar="FILE")
+
+    p = sub.add_parser("conflicts", parents=[signed_in], help="list edits that clashed")
+    p.add_argument("--all", action="store_true", help="include those already reviewed")
+
+    p = sub.add_parser(
         "restore",
         parents=[signed_in],
         help="replace the store with a backup (sign in as an account in the backup)",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from lt_desktop import __version__
 from lt_desktop.core.errors import ConflictError, LtError, NotFound, ValidationError
 from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     ChangeCounter,
     Partner,
@@ -49,7 +50,7 @@ from lt_desktop.sync.identity import (
 )
 from lt_desktop.sync.incoming import Merger, MergeSummary
 from lt_desktop.sync.outgoing import Outgoing, outgoing_lines
-from lt_desktop.sync.records import decode_lines
+from lt_desktop.sync.records import decode_lines, synced_models
 
 #: No bundle may hold more than this once decompressed (a year of a busy prison is
 #: far less); anything larger is refused before it can fill memory or disk.
@@ -229,8 +230,17 @@ def partner_info(session: Session, partner: Partner) -> PartnerInfo:
     partnership = (
         session.get(Partnership, partner.partnership_id) if partner.partnership_id else None
     )
-    counter = session.get(ChangeCounter, 1)
-    current = counter.value if counter else 0
+    acknowledged = partner.acknowledged_change_seq
+    pending = sum(
+        session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.change_seq > acknowledged)
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        or 0
+        for model in synced_models().values()
+    )
     return PartnerInfo(
         site_id=partner.site_id,
         name=site.name,
@@ -243,7 +253,7 @@ def partner_info(session: Session, partner: Partner) -> PartnerInfo:
         last_sent_sequence=partner.last_sent_sequence,
         last_received_sequence=partner.last_received_sequence,
         last_exchange_at=partner.last_exchange_at,
-        pending_changes=max(0, current - partner.acknowledged_change_seq),
+        pending_changes=pending,
     )
 
 

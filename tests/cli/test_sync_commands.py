@@ -1,0 +1,148 @@
+"""Pairing and exchanging bundles from the command line, as real processes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage.store import create_store
+from tests.cli.support import DEMO_PASSWORD, DEMO_USER, assert_failure, run_as
+from tests.helpers.cli import Result
+
+UNIVERSITY = "University of Eastbridge"
+COORDINATOR, COORDINATOR_PASSWORD = "coord", "coordinator password"
+FINGERPRINT = re.compile(r"^\d{5}( \d{5}){11}$")
+
+
+def _uni(folder: Path, *args: str | Path) -> Result:
+    return run_as(folder, COORDINATOR, *args, secrets=(COORDINATOR_PASSWORD,))
+
+
+def _prison(folder: Path, *args: str | Path) -> Result:
+    return run_as(folder, DEMO_USER, *args, secrets=(DEMO_PASSWORD,))
+
+
+@pytest.fixture
+def two_sites(demo_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
+    university = tmp_path / "university"
+    create_store(
+        university,
+        site_name=UNIVERSITY,
+        site_kind=SiteKind.UNIVERSITY,
+        admin_username=COORDINATOR,
+        admin_display_name="Coordinator",
+        admin_password=COORDINATOR_PASSWORD,
+    ).store.close()
+    return demo_dir, university
+
+
+def _card(folder: Path, out: Path, *, prison: bool) -> str:
+    result = (_prison if prison else _uni)(folder, "site-card", "--out", out)
+    assert result.code == 0, result.err
+    fingerprint = result.lines[-1]
+    assert FINGERPRINT.match(fingerprint), result.out
+    return fingerprint
+
+
+def _paired(two_sites: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    prison, university = two_sites
+    fingerprint = _card(prison, tmp_path / "prison.ltsite", prison=True)
+    assert (
+        _uni(university, "pair", tmp_path / "prison.ltsite", "--fingerprint", fingerprint).code == 0
+    )
+    fingerprint = _card(university, tmp_path / "university.ltsite", prison=False)
+    result = _prison(prison, "pair", tmp_path / "university.ltsite", "--fingerprint", fingerprint)
+    assert result.code == 0 and f"Paired with {UNIVERSITY}" in result.out
+    return prison, university
+
+
+def test_a_whole_exchange_from_the_command_line(
+    two_sites: tuple[Path, Path], tmp_path: Path
+) -> None:
+    prison, university = _paired(two_sites, tmp_path)
+    bundle = tmp_path / "to-university.ltbundle"
+    exported = _prison(prison, "export", "--to", UNIVERSITY, "--out", bundle)
+    assert exported.code == 0 and "read back and verified" in exported.out
+    inspected = _uni(university, "inspect", bundle)
+    assert inspected.code == 0 and "a sound bundle from HMP Northfield" in inspected.out
+    preview = _uni(university, "import", bundle, "--dry-run")
+    assert preview.code == 0 and "would bring" in preview.out
+    stats = _uni(university, "stats", "--json")
+    assert '"people": 0' in stats.out
+    taken = _uni(university, "import", bundle)
+    assert taken.code == 0 and re.search(r"imported: 3\d\d\d new", taken.out), taken.out
+    again = _uni(university, "import", bundle)
+    assert again.code == 0 and "nothing changed" in again.out
+    listed = _uni(university, "partners")
+    assert "HMP Northfield  (prison, paired)" in listed.out
+    back = tmp_path / "to-prison.ltbundle"
+    assert _uni(university, "export", "--to", "HMP Northfield", "--out", back).code == 0
+    assert _prison(prison, "import", back).code == 0
+
+
+def test_a_mistyped_fingerprint_refuses_to_pair(
+    two_sites: tuple[Path, Path], tmp_path: Path
+) -> None:
+    prison, university = two_sites
+    fingerprint = _card(prison, tmp_path / "prison.ltsite", prison=True)
+    digits = list(fingerprint)
+    digits[0] = "1" if digits[0] != "1" else "2"
+    result = _uni(university, "pair", tmp_path / "prison.ltsite", "--fingerprint", "".join(digits))
+    assert "does not match" in assert_failure(result)
+    assert "No paired sites" in _uni(university, "partners").out
+
+
+def test_a_damaged_or_foreign_bundle_is_refused_in_one_line(
+    two_sites: tuple[Path, Path], tmp_path: Path
+) -> None:
+    prison, university = _paired(two_sites, tmp_path)
+    bundle = tmp_path / "b.ltbundle"
+    assert _prison(prison, "export", "--to", UNIVERSITY, "--out", bundle).code == 0
+    data = bundle.read_bytes()
+    cut = tmp_path / "cut.ltbundle"
+    cut.write_bytes(data[: len(data) // 2])
+    assert "cut short" in assert_failure(_uni(university, "import", cut))
+    flipped = tmp_path / "flipped.ltbundle"
+    changed = bytearray(data)
+    changed[len(changed) // 3] ^= 1
+    flipped.write_bytes(bytes(changed))
+    assert_failure(_uni(university, "import", flipped))
+    foreign = tmp_path / "photo.ltbundle"
+    foreign.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    assert "not an LT Desktop bundle" in assert_failure(_uni(university, "inspect", foreign))
+    # The prison cannot read what it sent to the university.
+    assert_failure(_prison(prison, "import", bundle))
+    assert '"people": 0' in _uni(university, "stats", "--json").out
+
+
+def test_unknown_partner_and_roles(two_sites: tuple[Path, Path], tmp_path: Path) -> None:
+    prison, university = _paired(two_sites, tmp_path)
+    result = _prison(prison, "export", "--to", "Nowhere College", "--out", tmp_path / "x.ltbundle")
+    assert "No paired site is called" in assert_failure(result)
+    assert not (tmp_path / "x.ltbundle").exists()
+    staff = run_as(prison, "staff", "rotate-keys", secrets=(DEMO_PASSWORD,))
+    assert "does not allow you to pair" in assert_failure(staff)
+    marker = run_as(
+        prison,
+        "marker",
+        "export",
+        "--to",
+        UNIVERSITY,
+        "--out",
+        tmp_path / "m.ltbundle",
+        secrets=(DEMO_PASSWORD,),
+    )
+    assert "does not allow you to exchange data" in assert_failure(marker)
+
+
+def test_revoking_a_partner_refuses_its_bundles(
+    two_sites: tuple[Path, Path], tmp_path: Path
+) -> None:
+    prison, university = _paired(two_sites, tmp_path)
+    bundle = tmp_path / "b.ltbundle"
+    assert _prison(prison, "export", "--to", UNIVERSITY, "--out", bundle).code == 0
+    assert _uni(university, "revoke", "HMP Northfield").code == 0
+    assert "no longer trusts" in assert_failure(_uni(university, "import", bundle))
