@@ -45,6 +45,40 @@ def _a_prison_based_student(controller: AppController) -> Any:
     )
 
 
+def _exchange_once_with_a_university(prison: Path, university: Path) -> None:
+    """Pair the demo with a university and swap one bundle each way, so the Sync
+    screen has something to show."""
+    from lt_desktop.core.sign_in import sign_in
+    from lt_desktop.core.vocabulary import SiteKind
+    from lt_desktop.storage.store import create_store
+
+    create_store(
+        university,
+        site_name="University of Eastbridge",
+        site_kind=SiteKind.UNIVERSITY,
+        admin_username="coord",
+        admin_display_name="Coordinator",
+        admin_password="coordinator password",
+    ).store.close()
+    here, there = (prison, "demo", "demo"), (university, "coord", "coordinator password")
+    cards = {}
+    for folder, user, password in (here, there):
+        with sign_in(folder, user, password) as workspace:
+            cards[folder] = workspace.sync.site_card()
+    for (folder, user, password), other in ((here, university), (there, prison)):
+        with sign_in(folder, user, password) as workspace:
+            workspace.sync.pair(*cards[other])
+    for (folder, user, password), (to_folder, to_user, to_password) in (
+        (here, there),
+        (there, here),
+    ):
+        bundle = university.parent / f"{user}.ltbundle"
+        with sign_in(folder, user, password) as workspace:
+            workspace.sync.export(workspace.sync.partners()[0].site_id, bundle)
+        with sign_in(to_folder, to_user, to_password) as workspace:
+            workspace.sync.import_bundle(bundle)
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     apply_style(app)
@@ -53,6 +87,7 @@ def main() -> int:
         store = Path(folder) / "store"
         os.environ.setdefault("LT_DESKTOP_TEST_KDF", "cheap")
         build_demo_store(store)
+        _exchange_once_with_a_university(store, Path(folder) / "university")
         controller = AppController(store)
         controller.open_store()
         window = MainWindow(controller)
@@ -67,9 +102,13 @@ def main() -> int:
         view = window.workspace_view
         assert view is not None
         names = {
-            "Cohorts": "cohorts", "People": "people", "Groups": "groups",
-            "Sessions and register": "register", "Administration": "administration",
+            "Cohorts": "cohorts",
+            "People": "people",
+            "Groups": "groups",
+            "Sessions and register": "register",
+            "Administration": "administration",
             "Essays and marking": "essays-coming-later",
+            "Sync": "sync",
         }
         for row, screen in enumerate(view.screens):
             if screen.title not in names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,10 +61,13 @@ class Driver:
 
 @pytest.fixture
 def driver(qtbot: QtBot, demo_dir: Path) -> Iterator[Driver]:
-    yield from _driver(qtbot, demo_dir)
+    with window_on(qtbot, demo_dir) as opened:
+        yield opened
 
 
-def _driver(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
+@contextmanager
+def window_on(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
+    """The app's window on the store in ``folder``, closed (and the store with it) after."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_style(app)
@@ -82,7 +86,8 @@ def _driver(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
 
 @pytest.fixture
 def empty_driver(qtbot: QtBot, store_dir: Path) -> Iterator[Driver]:
-    yield from _driver(qtbot, store_dir)
+    with window_on(qtbot, store_dir) as opened:
+        yield opened
 
 
 def all_visible_text() -> str:

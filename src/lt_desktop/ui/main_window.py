@@ -37,11 +37,11 @@ from lt_desktop.ui.screens.coming_later import (
     QuestionnairesScreen,
     ResearchExportScreen,
     StoriesScreen,
-    SyncScreen,
 )
 from lt_desktop.ui.screens.groups import GroupsScreen
 from lt_desktop.ui.screens.people import PeopleScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
+from lt_desktop.ui.screens.sync import SyncScreen
 from lt_desktop.ui.unlock import UnlockScreen
 from lt_desktop.ui.widgets import FormDialog, show_error
 

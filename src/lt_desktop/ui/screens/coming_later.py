@@ -50,11 +50,6 @@ ResearchExportScreen = coming_later(
     {Permission.EXPORT_RESEARCH},
     "Pseudonymised research data of consenting participants, for R, SPSS or NVivo.",
 )
-SyncScreen = coming_later(
-    "Sync",
-    {Permission.SYNC},
-    "Signed, encrypted exchange with the partner site on approved removable media.",
-)
 DocumentsScreen = coming_later(
     "Documents",
     {Permission.PRINT_DOCUMENTS},

@@ -1,0 +1,532 @@
+"""Sync: pairing with partner sites and exchanging bundles on removable media."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lt_desktop.core.errors import LtError, ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.programme import PartnershipInfo
+from lt_desktop.core.services.sync import ConflictInfo
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.documents.site_card_sheet import write_site_card_sheet
+from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.sync.exchange import ExportResult, ImportResult, PartnerInfo
+from lt_desktop.sync.identity import PeerKeys, parse_fingerprint, read_site_card
+from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SESSIONS, AppController
+from lt_desktop.ui.models import Column, RecordTableModel
+from lt_desktop.ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFontDatabase,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QProgressBar,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import (
+    Banner,
+    EmptyOr,
+    FormDialog,
+    Tone,
+    button,
+    confirm,
+    heading,
+    muted,
+)
+
+SYNCED = "sync"
+#: An import can change any record a screen shows.
+EVERYTHING = {SYNCED, PEOPLE, COHORTS, MEMBERS, SESSIONS, "groups", "register", "consent", AUDIT}
+
+
+class _Progress(QObject):
+    """Carries progress from the background worker to the window."""
+
+    moved = Signal(int)
+
+
+def _fixed_font_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class SyncScreen(Screen):
+    title = "Sync"
+    needs = frozenset({Permission.SYNC})
+    listens_to = frozenset({SYNCED})
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        may_pair = self.may(Permission.PAIR_SITES)
+        self.site_fingerprint = _fixed_font_label()
+        self.site_fingerprint.setAccessibleName("This site's fingerprint")
+        site_box = QGroupBox("This site")
+        site_layout = QVBoxLayout(site_box)
+        site_layout.addWidget(
+            muted(
+                "Partners pair with this site using its card and this fingerprint, read to them "
+                "over the phone or printed on the fingerprint sheet."
+            )
+        )
+        site_layout.addWidget(self.site_fingerprint)
+        row = QHBoxLayout()
+        row.addWidget(button("Save this site's &card…", self._save_card))
+        row.addWidget(button("Print the &fingerprint sheet…", self._print_sheet))
+        self.rotate_button = button("New &keys…", self._rotate)
+        self.rotate_button.setVisible(may_pair)
+        row.addWidget(self.rotate_button)
+        row.addStretch(1)
+        site_layout.addLayout(row)
+
+        self.partners = RecordTableModel[PartnerInfo](
+            [
+                Column("Site", lambda p: p.name),
+                Column("Kind", lambda p: p.kind.label),
+                Column("State", lambda p: "Paired" if p.active else "Revoked"),
+                Column(
+                    "Last exchange",
+                    lambda p: (
+                        f"{p.last_exchange_at.astimezone():%d %b %Y %H:%M}"
+                        if p.last_exchange_at
+                        else "Never"
+                    ),
+                ),
+                Column(
+                    "Bundles sent / taken in",
+                    lambda p: f"{p.last_sent_sequence} / {p.last_received_sequence}",
+                ),
+                Column(
+                    "Not yet acknowledged",
+                    lambda p: f"{p.pending_changes:,} records",
+                    align_right=True,
+                ),
+            ]
+        )
+        self.partner_table = _table(self.partners, "Paired sites")
+        self.partners_or_empty = EmptyOr(self.partner_table, "No paired sites yet.")
+        self.pair_button = button("&Pair with a site…", self._pair)
+        self.pair_button.setVisible(may_pair)
+        self.revoke_button = button("&Revoke…", self._revoke)
+        self.revoke_button.setVisible(may_pair)
+        self.export_button = button("&Export for this site…", self._export)
+        self.import_button = button("&Import a bundle…", self._import)
+        partner_buttons = QHBoxLayout()
+        for widget in (
+            self.export_button,
+            self.import_button,
+            self.pair_button,
+            self.revoke_button,
+        ):
+            partner_buttons.addWidget(widget)
+        partner_buttons.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.banner = Banner()
+
+        exchange_tab = QWidget()
+        exchange_layout = QVBoxLayout(exchange_tab)
+        exchange_layout.addWidget(site_box)
+        exchange_layout.addWidget(heading("Paired sites", 2))
+        exchange_layout.addWidget(self.partners_or_empty, 1)
+        exchange_layout.addLayout(partner_buttons)
+        exchange_layout.addWidget(self.progress)
+
+        self.conflicts = RecordTableModel[ConflictInfo](
+            [
+                Column("When", lambda c: f"{c.detected_at.astimezone():%d %b %Y %H:%M}"),
+                Column("What", lambda c: c.table.replace("_", " ")),
+                Column(
+                    "Kept",
+                    lambda c: (
+                        "this site's version"
+                        if c.kept_from == "this site"
+                        else f"{c.partner}'s version"
+                    ),
+                ),
+                Column("The other version", lambda c: _summary(c.lost_values)),
+            ]
+        )
+        self.conflict_table = _table(self.conflicts, "Conflicts")
+        self.conflicts_or_empty = EmptyOr(
+            self.conflict_table, "No conflicts: no record was changed at two sites at once."
+        )
+        conflicts_tab = QWidget()
+        conflicts_layout = QVBoxLayout(conflicts_tab)
+        conflicts_layout.addWidget(
+            muted(
+                "When a record was changed at this site and at a partner between exchanges, every "
+                "site keeps the same one of the two (the later change). The other is kept here so "
+                "nothing is lost: check it, put right anything that matters, then mark it reviewed."
+            )
+        )
+        conflicts_layout.addWidget(self.conflicts_or_empty, 1)
+        self.reviewed_button = button("Mark &reviewed", self._reviewed)
+        self.reviewed_button.setVisible(may_pair)
+        conflicts_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(exchange_tab, "E&xchange")
+        self.tabs.addTab(conflicts_tab, "C&onflicts")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Sync"))
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self._fingerprint = ""
+        self._card = b""
+
+    # -- loading -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        def fetch(ws: Workspace) -> tuple[bytes, str, list[PartnerInfo], list[ConflictInfo]]:
+            card, fingerprint = ws.sync.site_card()
+            return card, fingerprint, ws.sync.partners(), ws.sync.conflicts()
+
+        self.controller.load(fetch, self._show)
+
+    def _show(self, result: tuple[bytes, str, list[PartnerInfo], list[ConflictInfo]]) -> None:
+        self._card, self._fingerprint, partners, conflicts = result
+        site = self.controller.site_name
+        self.site_fingerprint.setText(f"{site}\n{self._fingerprint}")
+        self.partners.set_rows(partners)
+        self.partners_or_empty.set_empty(
+            not partners,
+            "No paired sites yet. Swap site cards with the partner site, then Pair."
+            if self.may(Permission.PAIR_SITES)
+            else "No paired sites yet. An administrator pairs this site with its partner.",
+        )
+        self.conflicts.set_rows(conflicts)
+        self.conflicts_or_empty.set_empty(not conflicts)
+        self.tabs.setTabText(1, f"C&onflicts ({len(conflicts)})" if conflicts else "C&onflicts")
+
+    def _chosen_partner(self) -> PartnerInfo | None:
+        partner = self.partners.row_at(self.partner_table.currentIndex())
+        if partner is None and len(self.partners.rows) == 1:
+            partner = self.partners.rows[0]
+        if partner is None:
+            self.banner.show_message("Choose a paired site in the list first.", Tone.WARNING)
+        return partner
+
+    # -- this site -----------------------------------------------------------------------
+
+    def _save_card(self) -> None:
+        name = f"{self.controller.site_name}.ltsite"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save this site's card", str(Path.home() / name), "Site cards (*.ltsite)"
+        )
+        if path:
+            try:
+                write_atomic(Path(path), self._card, what="The site card")
+            except LtError as error:
+                self.banner.show_message(str(error), Tone.ERROR)
+                return
+            self.banner.show_message(
+                f"Saved the card as {Path(path).name}. Give it to the partner site and read "
+                "them the fingerprint shown here.",
+                Tone.GOOD,
+            )
+
+    def _print_sheet(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save the fingerprint sheet",
+            str(Path.home() / f"{self.controller.site_name} fingerprint.pdf"),
+            "PDF documents (*.pdf)",
+        )
+        if path:
+            try:
+                write_site_card_sheet(Path(path), read_site_card(self._card), self._fingerprint)
+            except LtError as error:
+                self.banner.show_message(str(error), Tone.ERROR)
+                return
+            self.banner.show_message(
+                f"Saved the fingerprint sheet as {Path(path).name}.", Tone.GOOD
+            )
+
+    def _rotate(self) -> None:
+        if not confirm(
+            self,
+            "Give this site new keys? Every partner must then import this site's new card "
+            "and confirm its new fingerprint before it can take in bundles from here.",
+            "Make new keys",
+        ):
+            return
+        self.controller.change(
+            lambda ws: ws.sync.rotate_keys(),
+            EVERYTHING,
+            lambda fingerprint: self.banner.show_message(
+                f"New keys made. The new fingerprint is {fingerprint}. Send the new card to "
+                "every partner.",
+                Tone.GOOD,
+            ),
+            lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
+
+    # -- partners -------------------------------------------------------------------------
+
+    def _pair(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Choose the partner's site card",
+            str(Path.home()),
+            "Site cards (*.ltsite);;All files (*)",
+        )
+        if not path:
+            return
+        try:
+            raw = Path(path).read_bytes()[: 64 * 1024 + 1]
+            peer = read_site_card(raw)
+        except (OSError, LtError) as error:
+            self.banner.show_message(f"That file is not a site card: {error}", Tone.ERROR)
+            return
+
+        def open_dialog(partnerships: list[PartnershipInfo]) -> None:
+            dialog = PairDialog(self, peer, partnerships)
+            if not dialog.exec():
+                return
+            typed, partnership_id = dialog.values()
+            self.controller.change(
+                lambda ws: ws.sync.pair(raw, typed, partnership_id=partnership_id),
+                {SYNCED, AUDIT},
+                lambda partner: self.banner.show_message(f"Paired with {partner.name}.", Tone.GOOD),
+                lambda message: self.banner.show_message(message, Tone.ERROR),
+            )
+
+        self.controller.load(lambda ws: ws.programme.list_partnerships(), open_dialog)
+
+    def _revoke(self) -> None:
+        partner = self._chosen_partner()
+        if partner is None or not confirm(
+            self,
+            f"Stop trusting {partner.name}? Nothing from it will be taken in until it "
+            "is paired again.",
+            "Revoke",
+        ):
+            return
+        self.controller.change(
+            lambda ws: ws.sync.revoke(partner.site_id),
+            {SYNCED, AUDIT},
+            lambda _: self.banner.show_message(f"{partner.name} is revoked.", Tone.GOOD),
+        )
+
+    # -- bundles --------------------------------------------------------------------------
+
+    def _export(self) -> None:
+        partner = self._chosen_partner()
+        if partner is None:
+            return
+        dialog = ExportDialog(self, partner, self.controller.site_name)
+        if not dialog.exec():
+            return
+        target, snapshot = dialog.values()
+        relay = _Progress(self)
+        relay.moved.connect(self._moved)
+        self._start_progress("Writing the bundle…")
+        self.controller.change(
+            lambda ws: ws.sync.export(
+                partner.site_id, target, snapshot=snapshot, progress=relay.moved.emit
+            ),
+            {SYNCED, AUDIT},
+            self._exported,
+            self._failed,
+        )
+
+    def _exported(self, result: ExportResult) -> None:
+        self.progress.hide()
+        removals = f" and {result.redactions:,} removals" if result.redactions else ""
+        self.banner.show_message(
+            f"Wrote bundle {result.sequence} for {result.partner} "
+            f"({sum(result.records.values()):,} records{removals}) to {result.info.path}. "
+            "It was read back and verified: carry it to the partner site.",
+            Tone.GOOD,
+        )
+
+    def _import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Choose a bundle to import",
+            str(Path.home()),
+            "Bundles (*.ltbundle);;All files (*)",
+        )
+        if not path:
+            return
+        bundle = Path(path)
+        self._start_progress("Checking the bundle and what it would change…")
+        self.controller.load(
+            lambda ws: ws.sync.import_bundle(bundle, dry_run=True),
+            lambda preview: self._confirm_import(bundle, preview),
+            self._failed,
+        )
+
+    def _confirm_import(self, bundle: Path, preview: ImportResult) -> None:
+        self.progress.hide()
+        if preview.already_imported:
+            self.banner.show_message(preview.describe(), Tone.INFO)
+            return
+        dialog = ImportPreviewDialog(self, preview)
+        if not dialog.exec():
+            self.banner.show_message("Nothing was imported.", Tone.INFO)
+            return
+        self._start_progress("Importing…")
+        self.controller.change(
+            lambda ws: ws.sync.import_bundle(bundle), EVERYTHING, self._imported, self._failed
+        )
+
+    def _imported(self, result: ImportResult) -> None:
+        self.progress.hide()
+        tone = Tone.WARNING if result.summary.conflicts or result.missing_sequences else Tone.GOOD
+        self.banner.show_message(result.describe(), tone)
+
+    def _reviewed(self) -> None:
+        conflict = self.conflicts.row_at(self.conflict_table.currentIndex())
+        if conflict is None:
+            self.banner.show_message("Choose a conflict in the list first.", Tone.WARNING)
+            return
+        self.controller.change(lambda ws: ws.sync.mark_reviewed(conflict.id), {SYNCED, AUDIT})
+
+    def _start_progress(self, text: str) -> None:
+        self.banner.clear()
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(text)
+        self.progress.show()
+
+    def _moved(self, done: int) -> None:
+        self.progress.setFormat(f"Writing the bundle… {done / 1_048_576:,.1f} MB")
+
+    def _failed(self, message: str) -> None:
+        self.progress.hide()
+        self.banner.show_message(message, Tone.ERROR)
+
+
+def _summary(values: dict[str, object]) -> str:
+    shown = [f"{k}: {v}" for k, v in values.items() if v not in (None, "", [])]
+    return "; ".join(shown)[:200]
+
+
+def _table(model: RecordTableModel[Any], name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class PairDialog(FormDialog):
+    def __init__(
+        self, parent: QWidget, peer: PeerKeys, partnerships: list[PartnershipInfo]
+    ) -> None:
+        super().__init__(f"Pair with {peer.name}", "Pair", parent)
+        self.form.addRow(
+            muted(
+                f"This card says it is {peer.name}, a {peer.kind.label.lower()} site. Ask someone "
+                "there to read you their fingerprint (on their Sync screen or printed sheet) and "
+                "type it below. Pair only if it matches what they read."
+            )
+        )
+        self.fingerprint = self.add_row("&Fingerprint they read", QLineEdit())
+        self.fingerprint.setPlaceholderText("12345 67890 … (twelve groups of five digits)")
+        self.partnership = QComboBox()
+        self.partnership.addItem("Whichever partnerships it brings", None)
+        for partnership in partnerships:
+            self.partnership.addItem(partnership.name, partnership.id)
+        self.add_row("For &partnership", self.partnership)
+
+    def validate(self) -> None:
+        parse_fingerprint(self.fingerprint.text())
+
+    def values(self) -> tuple[str, uuid.UUID | None]:
+        return self.fingerprint.text(), self.partnership.currentData()
+
+
+class ExportDialog(FormDialog):
+    def __init__(self, parent: QWidget, partner: PartnerInfo, site_name: str) -> None:
+        super().__init__(f"Export for {partner.name}", "Export", parent)
+        name = (
+            f"{site_name} to {partner.name} {date.today():%Y-%m-%d} "
+            f"{partner.last_sent_sequence + 1}.ltbundle"
+        )
+        self.target = QLineEdit(str(Path.home() / name))
+        choose = button("&Choose…", self._choose)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.target, 1)
+        row.addWidget(choose)
+        self.target.setAccessibleName("Save the bundle as")
+        self.form.addRow("&Save as", holder)
+        self.snapshot = QCheckBox("Everything it may have, not only what changed (a snapshot)")
+        self.add_row("", self.snapshot)
+        self.form.addRow(
+            muted(
+                f"{partner.pending_changes:,} records changed here since {partner.name} last "
+                "acknowledged an exchange. Save the bundle straight onto the approved removable "
+                "media; it is written, read back and checked before the export counts as done."
+            )
+        )
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the bundle", self.target.text(), "Bundles (*.ltbundle)"
+        )
+        if path:
+            self.target.setText(path)
+
+    def validate(self) -> None:
+        target = Path(self.target.text().strip())
+        if not self.target.text().strip() or not target.parent.is_dir():
+            raise ValidationError("Choose where to save the bundle (a folder that exists).")
+
+    def values(self) -> tuple[Path, bool]:
+        return Path(self.target.text().strip()), self.snapshot.isChecked()
+
+
+class ImportPreviewDialog(FormDialog):
+    def __init__(self, parent: QWidget, preview: ImportResult) -> None:
+        super().__init__(
+            f"Import bundle {preview.header.sequence} from {preview.sender}", "Import", parent
+        )
+        text = QLabel(preview.describe().replace("this import would bring", "importing brings"))
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        summary = preview.summary
+        kinds = sorted(set(summary.added) | set(summary.updated) | set(summary.redacted))
+        for kind in kinds:
+            parts = []
+            if summary.added[kind]:
+                parts.append(f"{summary.added[kind]:,} new")
+            if summary.updated[kind]:
+                parts.append(f"{summary.updated[kind]:,} updated")
+            if summary.redacted[kind]:
+                parts.append(f"{summary.redacted[kind]:,} removed")
+            self.form.addRow(kind.replace("_", " ").capitalize(), QLabel(", ".join(parts)))
+        if not kinds:
+            self.form.addRow(muted("Nothing here would change."))
