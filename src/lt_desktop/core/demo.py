@@ -19,6 +19,7 @@ from lt_desktop.core import demo_text as text
 from lt_desktop.core.errors import StoreAlreadyExists
 from lt_desktop.core.roles import Role
 from lt_desktop.core.services.consent import has_consent
+from lt_desktop.core.services.essays import count_words, new_candidate_number
 from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import new_research_id
@@ -122,6 +123,8 @@ class _DemoBuilder:
         self.store = store
         self.rng = rng
         self.with_accounts = with_accounts
+        self.marker_id: uuid.UUID | None = None
+        self.marker_name = ""
         self.prison_site = store.site.kind is SiteKind.PRISON
         self._names: set[tuple[str, str]] = set()
         self._prison_numbers: set[str] = set()
@@ -160,6 +163,8 @@ class _DemoBuilder:
             ]
             facilitator_person = self._staff(autumn, lecturers, coordinator, graduates=graduates)
             self._students(autumn, finished=False)
+            if self.with_accounts:
+                self._accounts(facilitator_person)
             questions = self._story_questions()
             template, items = self._questionnaire()
             everyone = {p.id: p for c in (spring, autumn) for _, p in c.members}
@@ -173,8 +178,6 @@ class _DemoBuilder:
                 self._questionnaires(cohort, template, items, finished=cohort is spring)
             self._graduation(spring)
             self._applications(autumn)
-            if self.with_accounts:
-                self._accounts(facilitator_person)
             self.store.audit(
                 session,
                 actor_id=None,
@@ -479,10 +482,10 @@ class _DemoBuilder:
             essay = m.Essay(
                 id=uuid.uuid4(),
                 membership_id=membership.id,
-                candidate_number=_candidate_number(),
+                candidate_number=new_candidate_number(),
                 title=self.rng.choice(text.ESSAY_TITLES),
                 text=body,
-                word_count=len(body.split()),
+                word_count=count_words(body),
                 submitted_on=deadline + timedelta(days=3 if late else -self.rng.randint(0, 5)),
                 late=late,
                 extension_note="Extension agreed for healthcare appointments." if late else "",
@@ -502,8 +505,9 @@ class _DemoBuilder:
             elif index % 4 == 0:
                 marks = marks[:1]
             else:
+                # Waiting for the demo marker's account (first) and a paper marker.
                 marks = [
-                    (MarkPosition.FIRST, "Marker A", None),
+                    (MarkPosition.FIRST, self.marker_name or "Marker A", None),
                     (MarkPosition.SECOND, "Marker B", None),
                 ]
             for position, marker, score in marks:
@@ -511,6 +515,7 @@ class _DemoBuilder:
                     m.EssayMark(
                         essay_id=essay.id,
                         position=position,
+                        marker_id=self.marker_id if marker == self.marker_name else None,
                         marker_name=marker,
                         score=score,
                         feedback=self.rng.choice(text.FEEDBACK) if score else "",
@@ -760,11 +765,8 @@ class _DemoBuilder:
             self.session.add(user)
             self.session.flush()
             self.store.set_password(user.id, username, DEMO_PASSWORD)
-
-
-def _candidate_number() -> str:
-    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-    return "C" + "".join(secrets.choice(alphabet) for _ in range(7))
+            if role is Role.MARKER:
+                self.marker_id, self.marker_name = user.id, user.display_name
 
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "build_demo_store"]

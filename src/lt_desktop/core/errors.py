@@ -61,6 +61,10 @@ class PermissionDenied(LtError):
     pass
 
 
+class ConsentMissing(LtError):
+    """Research data for someone whose consent does not cover it."""
+
+
 class NotFound(LtError):
     pass
 

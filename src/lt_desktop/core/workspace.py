@@ -8,14 +8,19 @@ from lt_desktop.core.services.accounts import AccountService
 from lt_desktop.core.services.audit import AuditService
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.services.consent import ConsentService
+from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.groups import GroupService
 from lt_desktop.core.services.maintenance import MaintenanceService
+from lt_desktop.core.services.marking import MarkingService
 from lt_desktop.core.services.memberships import MembershipService
 from lt_desktop.core.services.people import PeopleService
 from lt_desktop.core.services.programme import ProgrammeService
+from lt_desktop.core.services.questionnaires import QuestionnaireService
 from lt_desktop.core.services.register import RegisterService
+from lt_desktop.core.services.research import ResearchService
 from lt_desktop.core.services.settings import SettingsService
 from lt_desktop.core.services.stats import StatsService
+from lt_desktop.core.services.stories import StoryService
 from lt_desktop.core.services.sync import SyncService
 from lt_desktop.storage.store import LockedStore, Store
 
@@ -60,6 +65,26 @@ class Workspace:
     @cached_property
     def consent(self) -> ConsentService:
         return ConsentService(self.store, self.actor)
+
+    @cached_property
+    def essays(self) -> EssayService:
+        return EssayService(self.store, self.actor)
+
+    @cached_property
+    def marking(self) -> MarkingService:
+        return MarkingService(self.store, self.actor)
+
+    @cached_property
+    def stories(self) -> StoryService:
+        return StoryService(self.store, self.actor)
+
+    @cached_property
+    def questionnaires(self) -> QuestionnaireService:
+        return QuestionnaireService(self.store, self.actor)
+
+    @cached_property
+    def research(self) -> ResearchService:
+        return ResearchService(self.store, self.actor)
 
     @cached_property
     def maintenance(self) -> MaintenanceService:

@@ -1,0 +1,216 @@
+"""The research export: pseudonymised data of consenting people, for R, SPSS or NVivo.
+
+Each person appears under their research id (random, stable, carrying no identity);
+no names, no prison details, no dates beyond the session week. A person's data of a
+kind goes out only while their consent for that kind, and for sharing research data
+with the university team, stands: a withdrawal takes them out of every export from
+then on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.base import Service
+from lt_desktop.core.services.consent import has_consent
+from lt_desktop.core.services.questionnaires import score, scored, template_info
+from lt_desktop.core.vocabulary import ConsentScope, ItemKind
+from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.storage.models import (
+    ClassSession,
+    Cohort,
+    Membership,
+    Person,
+    QuestionnaireAnswer,
+    QuestionnaireResponse,
+    QuestionnaireTemplate,
+    Story,
+    StoryAnswer,
+    StoryQuestion,
+)
+
+STORIES_FILE = "stories.csv"
+ANSWERS_FILE = "questionnaire_answers.csv"
+SCORES_FILE = "questionnaire_scores.csv"
+
+
+@dataclass(frozen=True)
+class ResearchExport:
+    folder: Path
+    files: dict[str, int]  # file name: rows
+    people: int
+
+
+class ResearchService(Service):
+    def export(self, folder: Path, *, cohort_ids: list[uuid.UUID] | None = None) -> ResearchExport:
+        self._require(Permission.EXPORT_RESEARCH)
+        if not folder.is_dir():
+            raise ValidationError(f"Choose a folder that exists ({folder} does not).")
+        with self._store.read() as session:
+            allowed = _Consents(session)
+            stories = _stories(session, allowed, cohort_ids)
+            answers, scores = _questionnaires(session, allowed, cohort_ids)
+            people = {row[0] for row in stories[1:]} | {row[0] for row in answers[1:]}
+        written = {}
+        for name, rows in ((STORIES_FILE, stories), (ANSWERS_FILE, answers), (SCORES_FILE, scores)):
+            write_atomic(folder / name, _csv(rows), what="The research export")
+            written[name] = len(rows) - 1
+        with self._store.write() as session:
+            self._audit(
+                session, "research.exported", rows=sum(written.values()), people=len(people)
+            )
+        return ResearchExport(folder, written, len(people))
+
+
+class _Consents:
+    """Whose data of each kind may go out, asked once per person."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[tuple[uuid.UUID, ConsentScope], bool] = {}
+
+    def allows(self, person_id: uuid.UUID, scope: ConsentScope) -> bool:
+        return self._has(person_id, scope) and self._has(
+            person_id, ConsentScope.SHARE_WITH_UNIVERSITY
+        )
+
+    def _has(self, person_id: uuid.UUID, scope: ConsentScope) -> bool:
+        key = (person_id, scope)
+        if key not in self._known:
+            self._known[key] = has_consent(self._session, person_id, scope)
+        return self._known[key]
+
+
+def _cohort_label(cohort: Cohort) -> str:
+    return f"{cohort.course.title}: {cohort.name}"
+
+
+def _stories(
+    session: Session, allowed: _Consents, cohort_ids: list[uuid.UUID] | None
+) -> list[list[object]]:
+    questions = session.scalars(
+        select(StoryQuestion).order_by(StoryQuestion.cohort_id, StoryQuestion.position)
+    ).all()
+    header: list[object] = ["research_id", "cohort", "week", "role", "story"]
+    header += [f"q{n}: {q.text}" for n, q in enumerate(questions, start=1)]
+    rows: list[list[object]] = [header]
+    query = (
+        select(Story, ClassSession, Person)
+        .join(ClassSession, ClassSession.id == Story.session_id)
+        .join(Person, Person.id == Story.person_id)
+        .order_by(ClassSession.cohort_id, ClassSession.week, Person.research_id)
+    )
+    if cohort_ids is not None:
+        query = query.where(ClassSession.cohort_id.in_(cohort_ids))
+    roles = {(m.cohort_id, m.person_id): m.role.value for m in session.scalars(select(Membership))}
+    for story, class_session, person in session.execute(query).all():
+        if not allowed.allows(person.id, ConsentScope.STORIES):
+            continue
+        answers = {
+            a.question_id: a.answer
+            for a in session.scalars(select(StoryAnswer).where(StoryAnswer.story_id == story.id))
+        }
+        rows.append(
+            [
+                person.research_id,
+                _cohort_label(class_session.cohort),
+                class_session.week,
+                roles.get((class_session.cohort_id, person.id), ""),
+                story.text,
+            ]
+            + [answers.get(q.id, "") for q in questions]
+        )
+    return rows
+
+
+def _questionnaires(
+    session: Session, allowed: _Consents, cohort_ids: list[uuid.UUID] | None
+) -> tuple[list[list[object]], list[list[object]]]:
+    answers: list[list[object]] = [
+        [
+            "research_id",
+            "cohort",
+            "questionnaire",
+            "phase",
+            "item",
+            "wording",
+            "subscale",
+            "reverse_scored",
+            "answer",
+            "scored",
+            "text",
+        ]
+    ]
+    scores: list[list[object]] = [
+        [
+            "research_id",
+            "cohort",
+            "questionnaire",
+            "phase",
+            "score",
+            "subscale",
+            "subscale_score",
+        ]
+    ]
+    templates = {
+        t.id: template_info(session, t) for t in session.scalars(select(QuestionnaireTemplate))
+    }
+    query = (
+        select(QuestionnaireResponse, Person, Cohort)
+        .join(Person, Person.id == QuestionnaireResponse.person_id)
+        .join(Cohort, Cohort.id == QuestionnaireResponse.cohort_id)
+        .order_by(Cohort.name, Person.research_id, QuestionnaireResponse.phase)
+    )
+    if cohort_ids is not None:
+        query = query.where(QuestionnaireResponse.cohort_id.in_(cohort_ids))
+    for response, person, cohort in session.execute(query).all():
+        if not allowed.allows(person.id, ConsentScope.QUESTIONNAIRES):
+            continue
+        template = templates[response.template_id]
+        given: dict[uuid.UUID, int | str] = {}
+        for answer in session.scalars(
+            select(QuestionnaireAnswer).where(QuestionnaireAnswer.response_id == response.id)
+        ):
+            given[answer.item_id] = answer.value if answer.value is not None else answer.text
+        common: list[object] = [
+            person.research_id,
+            _cohort_label(cohort),
+            template.name,
+            response.phase.value,
+        ]
+        for item in template.items:
+            value = given.get(item.id) if item.id is not None else None
+            likert = item.kind is ItemKind.LIKERT and isinstance(value, int)
+            answers.append(
+                common
+                + [
+                    item.position + 1,
+                    item.text,
+                    item.subscale,
+                    int(item.reverse_scored),
+                    value if likert else "",
+                    scored(item, value) if likert else "",  # type: ignore[arg-type]
+                    value if item.kind is ItemKind.FREE_TEXT and value else "",
+                ]
+            )
+        overall = score(template.items, given)
+        scores.append(common + ["" if overall is None else round(overall, 3), "", ""])
+        for subscale in sorted({i.subscale for i in template.likert_items if i.subscale}):
+            part = score([i for i in template.items if i.subscale == subscale], given)
+            scores.append(common + ["", subscale, "" if part is None else round(part, 3)])
+    return answers, scores
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
