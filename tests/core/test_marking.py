@@ -143,14 +143,25 @@ def test_the_other_mark_stays_hidden_until_both_are_in(
         cohort = _autumn(admin)
         markers = admin.essays.markers()
         admin.essays.allocate_markers(cohort.id, [markers[0][0], markers[1][0]])
-        essay = admin.essays.list_essays(cohort.id)[0]
+        by_name = {
+            "Demo marker": ("marker", "demo"),
+            "Marker2": ("marker2", USER_PASSWORD),
+            "Marker3": ("marker3", USER_PASSWORD),
+        }
+        # An essay the fixture handed in, so both its markers are accounts here.
+        essay = next(
+            e
+            for e in admin.essays.list_essays(cohort.id)
+            if all(
+                e.marks[p].marker_name in by_name and e.marks[p].score is None
+                for p in (MarkPosition.FIRST, MarkPosition.SECOND)
+                if p in e.marks
+            )
+            and MarkPosition.SECOND in e.marks
+            and MarkPosition.FIRST in e.marks
+        )
         first = essay.marks[MarkPosition.FIRST].marker_name
         second = essay.marks[MarkPosition.SECOND].marker_name
-    by_name = {
-        "Demo marker": ("marker", "demo"),
-        "Marker2": ("marker2", USER_PASSWORD),
-        "Marker3": ("marker3", USER_PASSWORD),
-    }
     number = essay.candidate_number
     with sign_in(folder, *by_name[first]) as one:
         shown = one.marking.submit_mark(number, 62, "Clear and thoughtful.")
