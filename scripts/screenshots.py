@@ -17,12 +17,17 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
-from lt_desktop.core.vocabulary import MembershipRole, PersonBase  # noqa: E402
+from lt_desktop.core.vocabulary import (  # noqa: E402
+    MembershipRole,
+    PersonBase,
+    QuestionnairePhase,
+)
 from lt_desktop.ui.app import apply_style  # noqa: E402
 from lt_desktop.ui.controller import AppController  # noqa: E402
 from lt_desktop.ui.main_window import MainWindow  # noqa: E402
-from lt_desktop.ui.qt import QApplication  # noqa: E402
+from lt_desktop.ui.qt import QApplication, Qt  # noqa: E402
 from lt_desktop.ui.screens.people import PeopleScreen  # noqa: E402
+from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -107,7 +112,9 @@ def main() -> int:
             "Groups": "groups",
             "Sessions and register": "register",
             "Administration": "administration",
-            "Essays and marking": "essays-coming-later",
+            "Essays and marking": "essays",
+            "Stories": "stories",
+            "Questionnaires": "questionnaires",
             "Sync": "sync",
         }
         for row, screen in enumerate(view.screens):
@@ -118,11 +125,28 @@ def main() -> int:
             if isinstance(screen, PeopleScreen):
                 screen.show_person(_a_prison_based_student(controller))
                 settle(app, controller)
+            if isinstance(screen, QuestionnairesScreen):
+                spring = screen.cohort.findText("January", Qt.MatchFlag.MatchContains)
+                screen.cohort.setCurrentIndex(spring)
+                screen.phase.set_value(QuestionnairePhase.POST)
+                settle(app, controller)
+                screen.tabs.setCurrentIndex(1)
+                settle(app, controller)
+                window.grab().save(str(OUT / "questionnaire-change.png"))
+                screen.tabs.setCurrentIndex(0)
+                settle(app, controller)
             window.grab().save(str(OUT / f"{names[screen.title]}.png"))
             print(f"saved {names[screen.title]}.png")
         controller.lock()
         settle(app, controller)
         window.grab().save(str(OUT / "locked.png"))
+        window.unlock_screen.username.setText("marker")
+        window.unlock_screen.password.setText("demo")
+        window.unlock_screen.sign_in_button.click()
+        settle(app, controller, 1.0)
+        settle(app, controller, 0.5)
+        window.grab().save(str(OUT / "marking.png"))
+        print("saved marking.png")
         controller.shutdown()
     return 0
 

@@ -179,4 +179,6 @@ _LABELS: dict[StrEnum, str] = {
     ApplicationDecision.OFFER_DECLINED: "Offer declined",
     GuestCategory.OFFENDER_MANAGER: "Offender manager",
     ClearanceStatus.NOT_SUBMITTED: "Not submitted",
+    QuestionnairePhase.PRE: "Before the course",
+    QuestionnairePhase.POST: "After the course",
 }

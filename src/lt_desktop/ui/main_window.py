@@ -31,16 +31,14 @@ from lt_desktop.ui.qt import (
 from lt_desktop.ui.screens.administration import AdministrationScreen
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.cohorts import CohortsScreen
-from lt_desktop.ui.screens.coming_later import (
-    DocumentsScreen,
-    EssaysScreen,
-    QuestionnairesScreen,
-    ResearchExportScreen,
-    StoriesScreen,
-)
+from lt_desktop.ui.screens.coming_later import DocumentsScreen
+from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
 from lt_desktop.ui.screens.people import PeopleScreen
+from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
+from lt_desktop.ui.screens.research_export import ResearchExportScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
+from lt_desktop.ui.screens.stories import StoriesScreen
 from lt_desktop.ui.screens.sync import SyncScreen
 from lt_desktop.ui.unlock import UnlockScreen
 from lt_desktop.ui.widgets import FormDialog, show_error

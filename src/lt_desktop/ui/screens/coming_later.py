@@ -29,27 +29,6 @@ def coming_later(title: str, needs: set[Permission], what: str) -> type[Screen]:
     return ComingLater
 
 
-EssaysScreen = coming_later(
-    "Essays and marking",
-    {Permission.MANAGE_ESSAYS, Permission.MARK_ESSAYS},
-    "Reflective essays, double-blind marking under candidate numbers, moderation and "
-    "feedback sheets.",
-)
-StoriesScreen = coming_later(
-    "Stories",
-    {Permission.ENTER_RESEARCH_DATA},
-    "Weekly research stories, typed up from paper with consent checked for each person.",
-)
-QuestionnairesScreen = coming_later(
-    "Questionnaires",
-    {Permission.ENTER_RESEARCH_DATA},
-    "Pre- and post-course questionnaires, entered from paper, with the change over the course.",
-)
-ResearchExportScreen = coming_later(
-    "Research export",
-    {Permission.EXPORT_RESEARCH},
-    "Pseudonymised research data of consenting participants, for R, SPSS or NVivo.",
-)
 DocumentsScreen = coming_later(
     "Documents",
     {Permission.PRINT_DOCUMENTS},

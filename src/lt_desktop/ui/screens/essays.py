@@ -1,0 +1,663 @@
+"""Essays and marking: the coordinator's essays and moderation, and each marker's own
+list, known only by candidate numbers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lt_desktop.core.errors import LtError, ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.essays import MAX_SCAN_BYTES, EssayRow
+from lt_desktop.core.services.marking import AnonymousEssay, MarkingTask
+from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.core.vocabulary import MarkPosition
+from lt_desktop.ui.controller import AUDIT, AppController
+from lt_desktop.ui.models import Column, RecordTableModel
+from lt_desktop.ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPixmap,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import (
+    Banner,
+    EmptyOr,
+    EnumCombo,
+    FormDialog,
+    Tone,
+    button,
+    confirm,
+    date_field,
+    date_of,
+    heading,
+    muted,
+)
+
+ESSAYS = "essays"
+
+
+def _score_text(score: float | None) -> str:
+    return "—" if score is None else f"{score:g}"
+
+
+class EssaysScreen(Screen):
+    title = "Essays and marking"
+    needs = frozenset({Permission.MANAGE_ESSAYS, Permission.MARK_ESSAYS})
+    listens_to = frozenset({ESSAYS, "cohorts", "members"})
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Essays and marking"))
+        self.coordinator = CoordinatorView(self) if self.may(Permission.MANAGE_ESSAYS) else None
+        self.marker = MarkerView(self) if self.coordinator is None else None
+        layout.addWidget(self.coordinator or self.marker, 1)  # type: ignore[arg-type]
+
+    def reload(self) -> None:
+        if self.coordinator is not None:
+            self.coordinator.reload()
+        elif self.marker is not None:
+            self.marker.reload()
+
+
+# -- the coordinator ----------------------------------------------------------------------
+
+
+class CoordinatorView(QWidget):
+    def __init__(self, screen: EssaysScreen) -> None:
+        super().__init__()
+        self.controller = screen.controller
+        self.cohort = QComboBox()
+        self.cohort.setAccessibleName("Cohort")
+        self.cohort.currentIndexChanged.connect(self._load_essays)
+        self.model = RecordTableModel[EssayRow](
+            [
+                Column("Candidate", lambda e: e.candidate_number),
+                Column("Student", lambda e: e.student_name),
+                Column("Title", lambda e: e.title),
+                Column("Words", lambda e: f"{e.word_count:,}", align_right=True),
+                Column(
+                    "Handed in",
+                    lambda e: f"{e.submitted_on:%d %b}" if e.submitted_on else "",
+                ),
+                Column("Scans", lambda e: str(e.scans) if e.scans else "", align_right=True),
+                Column("First", lambda e: _score_text(_mark(e, MarkPosition.FIRST))),
+                Column("Second", lambda e: _score_text(_mark(e, MarkPosition.SECOND))),
+                Column("Status", lambda e: e.status),
+            ]
+        )
+        self.table = _table(self.model, "Essays")
+        self.table_or_empty = EmptyOr(self.table, "No essays handed in yet.")
+        self.missing = muted()
+        self.banner = Banner()
+        buttons = QHBoxLayout()
+        for text, handler in [
+            ("&Record essay…", self._record),
+            ("Attach &scan…", self._attach),
+            ("&Allocate markers…", self._allocate),
+            ("Enter marks from &sheets…", self._enter_marks),
+            ("A&gree mark…", self._agree),
+            ("Re&veal identities…", self._reveal),
+        ]:
+            buttons.addWidget(button(text, handler))
+        buttons.addStretch(1)
+        top = QHBoxLayout()
+        label = QLabel("&Cohort")
+        label.setBuddy(self.cohort)
+        top.addWidget(label)
+        top.addWidget(self.cohort, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table_or_empty, 1)
+        layout.addWidget(self.missing)
+        layout.addLayout(buttons)
+
+    def reload(self) -> None:
+        self.controller.load(lambda ws: ws.programme.list_cohorts(), self._show_cohorts)
+
+    def _show_cohorts(self, cohorts: list[CohortInfo]) -> None:
+        current = self.cohort.currentData()
+        self.cohort.blockSignals(True)
+        self.cohort.clear()
+        for cohort in cohorts:
+            self.cohort.addItem(cohort.title, cohort.id)
+        self.cohort.setCurrentIndex(max(self.cohort.findData(current), 0) if current else 0)
+        self.cohort.blockSignals(False)
+        self._load_essays()
+
+    def _load_essays(self) -> None:
+        cohort_id = self.cohort.currentData()
+        if cohort_id is None:
+            self.model.clear()
+            self.table_or_empty.set_empty(True, "There are no cohorts yet.")
+            return
+
+        def fetch(ws: Any) -> tuple[list[EssayRow], list[tuple[uuid.UUID, str]]]:
+            return ws.essays.list_essays(cohort_id), ws.essays.students_without_essay(cohort_id)
+
+        self.controller.load(fetch, self._show_essays)
+
+    def _show_essays(self, result: tuple[list[EssayRow], list[tuple[uuid.UUID, str]]]) -> None:
+        essays, missing = result
+        self.model.set_rows(essays)
+        self.table_or_empty.set_empty(
+            not essays, "No essays handed in yet: record them with Record essay."
+        )
+        self._missing = missing
+        self.missing.setText(
+            f"Still to hand in: {', '.join(name for _, name in missing)}."
+            if missing
+            else "Every student's essay is in."
+        )
+
+    def _selected(self) -> EssayRow | None:
+        essay = self.model.row_at(self.table.currentIndex())
+        if essay is None:
+            self.banner.show_message("Choose an essay in the list first.", Tone.WARNING)
+        return essay
+
+    def _error(self, message: str) -> None:
+        self.banner.show_message(message, Tone.ERROR)
+
+    def _record(self) -> None:
+        essay = self.model.row_at(self.table.currentIndex())
+        choices = [(e.membership_id, e.student_name) for e in ([essay] if essay else [])]
+        choices += getattr(self, "_missing", [])
+        if not choices:
+            self.banner.show_message("Every student's essay is recorded.", Tone.INFO)
+            return
+        dialog = RecordEssayDialog(self, choices, essay)
+        if dialog.exec():
+            membership_id, values = dialog.values()
+            self.controller.change(
+                lambda ws: ws.essays.record_essay(membership_id, **values),
+                {ESSAYS},
+                lambda row: self.banner.show_message(
+                    f"Recorded as candidate {row.candidate_number} ({row.word_count:,} words).",
+                    Tone.GOOD,
+                ),
+                self._error,
+            )
+
+    def _attach(self) -> None:
+        essay = self._selected()
+        if essay is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            f"Scan or photo of candidate {essay.candidate_number}'s essay",
+            str(Path.home()),
+            "Scans (*.png *.jpg *.jpeg *.pdf)",
+        )
+        if not path:
+            return
+        source = Path(path)
+        try:
+            if source.stat().st_size > MAX_SCAN_BYTES:
+                raise ValidationError("That scan is larger than 25 MB; scan at a lower resolution.")
+            data = source.read_bytes()
+        except (OSError, LtError) as error:
+            self._error(str(error))
+            return
+        self.controller.change(
+            lambda ws: ws.essays.attach_scan(essay.id, source.name, data),
+            {ESSAYS},
+            lambda scan: self.banner.show_message(
+                f"Kept {scan.filename} in the store with candidate {essay.candidate_number}'s "
+                "essay. You can delete the file now.",
+                Tone.GOOD,
+            ),
+            self._error,
+        )
+
+    def _allocate(self) -> None:
+        cohort_id = self.cohort.currentData()
+        if cohort_id is None:
+            return
+
+        def open_dialog(markers: list[tuple[uuid.UUID, str]]) -> None:
+            if len(markers) < 2:
+                self.banner.show_message(
+                    "Add at least two marker accounts (Administration) first.", Tone.WARNING
+                )
+                return
+            dialog = AllocateMarkersDialog(self, markers)
+            if not dialog.exec():
+                return
+            chosen, avoid = dialog.values()
+            self.controller.change(
+                lambda ws: ws.essays.allocate_markers(cohort_id, chosen, avoid_own_groups=avoid),
+                {ESSAYS, AUDIT},
+                lambda result: self.banner.show_message(
+                    f"Allocated {result.allocated} marks: "
+                    + ", ".join(f"{name} {count}" for name, count in result.per_marker.items())
+                    + (
+                        f". No marker could take {', '.join(result.not_allocated)}."
+                        if result.not_allocated
+                        else "."
+                    ),
+                    Tone.WARNING if result.not_allocated else Tone.GOOD,
+                ),
+                self._error,
+            )
+
+        self.controller.load(lambda ws: ws.essays.markers(), open_dialog)
+
+    def _enter_marks(self) -> None:
+        dialog = EnterMarksDialog(self, self.controller)
+        dialog.exec()
+        self._load_essays()
+
+    def _agree(self) -> None:
+        essay = self._selected()
+        if essay is None:
+            return
+        dialog = AgreeDialog(self, essay)
+        if dialog.exec():
+            score, feedback, reason = dialog.values()
+            self.controller.change(
+                lambda ws: ws.essays.enter_mark(
+                    essay.candidate_number, MarkPosition.AGREED, score, feedback, reason=reason
+                ),
+                {ESSAYS, AUDIT},
+                lambda row: self.banner.show_message(
+                    f"Candidate {row.candidate_number}: {row.status}.", Tone.GOOD
+                ),
+                self._error,
+            )
+
+    def _reveal(self) -> None:
+        cohort_id = self.cohort.currentData()
+        if cohort_id is None or not confirm(
+            self,
+            "Reveal who wrote each essay whose mark is agreed? Markers still see "
+            "candidate numbers only.",
+            "Reveal",
+        ):
+            return
+        self.controller.change(
+            lambda ws: ws.essays.reveal_identities(cohort_id),
+            {ESSAYS, AUDIT},
+            lambda count: self.banner.show_message(f"Revealed {count} essays' writers.", Tone.GOOD),
+        )
+
+
+def _mark(essay: EssayRow, position: MarkPosition) -> float | None:
+    mark = essay.marks.get(position)
+    return None if mark is None else mark.score
+
+
+class RecordEssayDialog(FormDialog):
+    def __init__(
+        self, parent: QWidget, students: list[tuple[uuid.UUID, str]], essay: EssayRow | None
+    ) -> None:
+        super().__init__("Record an essay", parent=parent)
+        self.student = QComboBox()
+        for membership_id, name in students:
+            self.student.addItem(name, membership_id)
+        self.add_row("&Student", self.student)
+        self.title_field = self.add_row("&Title", QLineEdit(essay.title if essay else ""))
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText(
+            "Type or paste the essay; leave empty for a handwritten one and attach its scan."
+        )
+        self.text.setMinimumHeight(200)
+        self.add_row("&Essay", self.text)
+        self.submitted = self.add_row(
+            "&Handed in",
+            date_field(essay.submitted_on if essay and essay.submitted_on else date.today()),
+        )
+        self.late = QCheckBox("Handed in late")
+        self.late.setChecked(bool(essay and essay.late))
+        self.add_row("", self.late)
+        self.note = self.add_row(
+            "E&xtension or lateness note", QLineEdit(essay.extension_note if essay else "")
+        )
+
+    def validate(self) -> None:
+        if not self.title_field.text().strip():
+            raise ValidationError("Give the essay's title (or 'Untitled').")
+
+    def values(self) -> tuple[uuid.UUID, dict[str, Any]]:
+        return self.student.currentData(), {
+            "title": self.title_field.text(),
+            "text": self.text.toPlainText(),
+            "submitted_on": date_of(self.submitted),
+            "late": self.late.isChecked(),
+            "extension_note": self.note.text(),
+        }
+
+
+class AllocateMarkersDialog(FormDialog):
+    def __init__(self, parent: QWidget, markers: list[tuple[uuid.UUID, str]]) -> None:
+        super().__init__("Allocate markers", "Allocate", parent)
+        self.form.addRow(
+            muted(
+                "Every essay without markers gets a first and a second marker, spreading the work "
+                "evenly. Markers see candidate numbers only."
+            )
+        )
+        self.markers = QListWidget()
+        self.markers.setAccessibleName("Markers")
+        for marker_id, name in markers:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, marker_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.markers.addItem(item)
+        self.add_row("&Markers", self.markers)
+        self.avoid = QCheckBox("A marker never marks students from a group they work with")
+        self.avoid.setChecked(True)
+        self.add_row("", self.avoid)
+
+    def validate(self) -> None:
+        if len(self.values()[0]) < 2:
+            raise ValidationError("Choose at least two markers: each essay is marked twice.")
+
+    def values(self) -> tuple[list[uuid.UUID], bool]:
+        chosen = [
+            self.markers.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.markers.count())
+            if self.markers.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        return chosen, self.avoid.isChecked()
+
+
+def _score_field(value: float | None = None) -> QDoubleSpinBox:
+    field = QDoubleSpinBox()
+    field.setRange(0, 100)
+    field.setDecimals(1)
+    field.setSingleStep(1)
+    if value is not None:
+        field.setValue(value)
+    return field
+
+
+class EnterMarksDialog(FormDialog):
+    """Marks from paper mark sheets, one after another, by keyboard."""
+
+    def __init__(self, parent: QWidget, controller: AppController) -> None:
+        super().__init__("Enter marks from mark sheets", "Done", parent)
+        self.buttons.button(self.buttons.StandardButton.Cancel).hide()
+        self._controller = controller
+        self.form.addRow(
+            muted(
+                "Type the candidate number, the mark and any comments as written on the sheet, "
+                "then press Enter to save and start the next."
+            )
+        )
+        self.candidate = self.add_row("&Candidate number", QLineEdit())
+        self.position = EnumCombo([MarkPosition.FIRST, MarkPosition.SECOND])
+        self.add_row("&Which mark", self.position)
+        self.score = self.add_row("&Mark", _score_field())
+        self.feedback = self.add_row("C&omments", QLineEdit())
+        self.saved = muted()
+        self.form.addRow(self.saved)
+        for field in (self.candidate, self.feedback):
+            field.returnPressed.connect(self._save)
+        self.score.editingFinished.connect(lambda: self.feedback.setFocus())
+        self.count = 0
+
+    def _save(self) -> None:
+        number = self.candidate.text().strip().upper()
+        if not number:
+            return
+        position, score, feedback = self.position.value(), self.score.value(), self.feedback.text()
+
+        def saved(row: EssayRow) -> None:
+            self.count += 1
+            self.saved.setText(
+                f"Saved {self.count}: {row.candidate_number} {position.label.lower()} "
+                f"mark {score:g}. {row.status}."
+            )
+            self.banner.clear()
+            self.candidate.clear()
+            self.feedback.clear()
+            self.candidate.setFocus()
+
+        self._controller.change(
+            lambda ws: ws.essays.enter_mark(number, position, score, feedback),
+            {ESSAYS, AUDIT},
+            saved,
+            lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
+
+    def _on_ok(self) -> None:
+        self.accept()
+
+
+class AgreeDialog(FormDialog):
+    def __init__(self, parent: QWidget, essay: EssayRow) -> None:
+        super().__init__(f"Agree the mark: candidate {essay.candidate_number}", "Agree", parent)
+        for position in (MarkPosition.FIRST, MarkPosition.SECOND):
+            mark = essay.marks.get(position)
+            text = (
+                "not given"
+                if mark is None or mark.score is None
+                else (
+                    f"{mark.score:g} ({mark.marker_name})"
+                    + (f": {mark.feedback}" if mark.feedback else "")
+                )
+            )
+            label = QLabel(text)
+            label.setWordWrap(True)
+            self.form.addRow(f"{position.label} mark", label)
+        agreed = essay.marks.get(MarkPosition.AGREED)
+        self.locked = agreed is not None and agreed.locked
+        self.score = self.add_row("&Agreed mark", _score_field(agreed.score if agreed else None))
+        self.feedback = QPlainTextEdit(agreed.feedback if agreed else "")
+        self.feedback.setTabChangesFocus(True)
+        self.feedback.setFixedHeight(90)
+        self.add_row("&Feedback for the student", self.feedback)
+        self.reason = QLineEdit()
+        if self.locked:
+            self.add_row("&Reason for the change", self.reason)
+            self.form.addRow(
+                muted(
+                    "The agreed mark is locked; the change and its reason are "
+                    "kept in the audit log."
+                )
+            )
+
+    def validate(self) -> None:
+        if self.locked and not self.reason.text().strip():
+            raise ValidationError("Give the reason for changing an agreed mark.")
+
+    def values(self) -> tuple[float, str, str]:
+        return self.score.value(), self.feedback.toPlainText(), self.reason.text()
+
+
+# -- the marker -----------------------------------------------------------------------------
+
+
+class MarkerView(QWidget):
+    """A marker's own list. Nothing here knows who wrote an essay."""
+
+    def __init__(self, screen: EssaysScreen) -> None:
+        super().__init__()
+        self.controller = screen.controller
+        self.tasks = RecordTableModel[MarkingTask](
+            [
+                Column("Candidate", lambda t: t.candidate_number),
+                Column("Your mark", lambda t: _score_text(t.my_score), align_right=True),
+                Column("Words", lambda t: f"{t.word_count:,}", align_right=True),
+                Column("Title", lambda t: t.title),
+            ]
+        )
+        self.list = _table(self.tasks, "Essays to mark")
+        self.list.selectionModel().currentRowChanged.connect(self._chosen)
+        self.list_or_empty = EmptyOr(self.list, "No essays are allocated to you yet.")
+        self.candidate = heading("", 2)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName("Essay")
+        self.scans = QVBoxLayout()
+        scans_holder = QWidget()
+        scans_holder.setLayout(self.scans)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(scans_holder)
+        scroll.setAccessibleName("Scans")
+        self.other = muted()
+        self.score = _score_field()
+        self.score.setAccessibleName("Your mark")
+        self.feedback = QPlainTextEdit()
+        self.feedback.setTabChangesFocus(True)
+        self.feedback.setFixedHeight(80)
+        self.feedback.setAccessibleName("Your feedback")
+        self.submit_button = button("&Submit mark", self._submit)
+        self.banner = Banner()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.candidate)
+        right_layout.addWidget(self.text, 2)
+        right_layout.addWidget(scroll, 1)
+        mark_row = QHBoxLayout()
+        label = QLabel("&Mark (out of 100)")
+        label.setBuddy(self.score)
+        mark_row.addWidget(label)
+        mark_row.addWidget(self.score)
+        mark_row.addWidget(self.other, 1)
+        right_layout.addLayout(mark_row)
+        feedback_label = QLabel("&Feedback")
+        feedback_label.setBuddy(self.feedback)
+        right_layout.addWidget(feedback_label)
+        right_layout.addWidget(self.feedback)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.detail = right
+        splitter = QSplitter()
+        splitter.addWidget(self.list_or_empty)
+        splitter.addWidget(right)
+        splitter.setSizes([360, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(
+            muted(
+                "You see each essay by its candidate number only, and the other marker's mark "
+                "only once both marks are in."
+            )
+        )
+        layout.addWidget(splitter, 1)
+        self._essay: AnonymousEssay | None = None
+        self.detail.setEnabled(False)
+
+    def reload(self) -> None:
+        self.controller.load(lambda ws: ws.marking.tasks(), self._show_tasks)
+
+    def _show_tasks(self, tasks: list[MarkingTask]) -> None:
+        current = self._essay.candidate_number if self._essay else None
+        self.tasks.set_rows(tasks)
+        self.list_or_empty.set_empty(not tasks)
+        row = next((i for i, t in enumerate(tasks) if t.candidate_number == current), 0)
+        if tasks:
+            self.list.selectRow(row)
+
+    def _chosen(self, current: Any, _previous: Any) -> None:
+        task = self.tasks.row_at(current)
+        if task is not None:
+            number = task.candidate_number
+            self.controller.load(lambda ws: ws.marking.open_essay(number), self._show_essay)
+
+    def _show_essay(self, essay: AnonymousEssay) -> None:
+        if self._essay is None or self._essay.candidate_number != essay.candidate_number:
+            self.banner.clear()
+        self._essay = essay
+        self.detail.setEnabled(True)
+        self.candidate.setText(
+            f"Candidate {essay.candidate_number}: {essay.title} "
+            f"({essay.word_count:,} words; you give the {essay.position.label.lower()} mark)"
+        )
+        self.text.setPlainText(essay.text or "This essay is handwritten: see its scans below.")
+        while self.scans.count():
+            old = self.scans.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for scan in essay.scans:
+            self._show_scan(essay.candidate_number, scan.id, scan.filename, scan.media_type)
+        self.score.setValue(essay.my_score or 0)
+        self.feedback.setPlainText(essay.my_feedback)
+        self.other.setText(
+            f"The other marker gave {essay.other_score:g}."
+            if essay.other_score is not None
+            else "The other mark stays hidden until both marks are in."
+        )
+        locked = essay.both_marked
+        for widget in (self.score, self.feedback, self.submit_button):
+            widget.setEnabled(not locked)
+
+    def _show_scan(self, number: str, scan_id: uuid.UUID, filename: str, media_type: str) -> None:
+        if media_type == "application/pdf":
+            self.scans.addWidget(
+                QLabel(f"{filename}: a PDF scan. Ask the coordinator for a printed copy.")
+            )
+            return
+
+        def show(data: bytes) -> None:
+            picture = QPixmap()
+            picture.loadFromData(data)
+            label = QLabel()
+            label.setAccessibleName(f"Scan {filename}")
+            label.setPixmap(
+                picture.scaledToWidth(
+                    min(picture.width(), 900), Qt.TransformationMode.SmoothTransformation
+                )
+            )
+            self.scans.addWidget(label)
+
+        self.controller.load(lambda ws: ws.marking.scan_data(number, scan_id), show)
+
+    def _submit(self) -> None:
+        if self._essay is None:
+            return
+        number = self._essay.candidate_number
+        score, feedback = self.score.value(), self.feedback.toPlainText()
+
+        def done(essay: AnonymousEssay) -> None:
+            self._show_essay(essay)
+            self.banner.show_message(f"Your mark of {score:g} for {number} is saved.", Tone.GOOD)
+
+        self.controller.change(
+            lambda ws: ws.marking.submit_mark(number, score, feedback),
+            {ESSAYS},
+            done,
+            lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
+
+
+def _table(model: RecordTableModel[Any], name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    return view

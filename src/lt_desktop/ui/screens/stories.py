@@ -1,0 +1,237 @@
+"""Weekly stories: typing up the stories participants wrote on paper, fast, by
+keyboard; and reading them back by week or by person."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.programme import CohortInfo, SessionInfo
+from lt_desktop.core.services.stories import StoryInfo, StoryLine, StoryWeek
+from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.models import Column, RecordTableModel
+from lt_desktop.ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QPlainTextEdit,
+    QShortcut,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted
+
+STORIES = "stories"
+
+
+def story_state(line: StoryLine) -> str:
+    if not line.may_have_story:
+        return "No consent"
+    return "Typed up" if line.story is not None else "—"
+
+
+class StoriesScreen(Screen):
+    title = "Stories"
+    needs = frozenset({Permission.ENTER_RESEARCH_DATA})
+    # Not its own saves: reloading would replace what is being typed for the next person.
+    listens_to = frozenset({"consent", "cohorts", "members", "sessions"})
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.cohort = QComboBox()
+        self.cohort.setAccessibleName("Cohort")
+        self.week = QComboBox()
+        self.week.setAccessibleName("Week")
+        self.cohort.currentIndexChanged.connect(self._load_weeks)
+        self.week.currentIndexChanged.connect(self._load_week)
+        self.people = RecordTableModel[StoryLine](
+            [
+                Column("Name", lambda line: line.display_name),
+                Column("Role", lambda line: line.role.label),
+                Column("Story", story_state),
+            ]
+        )
+        self.table = QTableView()
+        self.table.setModel(self.people)
+        self.table.setAccessibleName("People this week")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._person_chosen)
+
+        self.person_title = heading("", 2)
+        self.consent_banner = Banner()
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setAccessibleName("Story")
+        self.text.setPlaceholderText("Type the story as written.")
+        self.answers_form = QFormLayout()
+        self.answer_fields: dict[uuid.UUID, QPlainTextEdit] = {}
+        self.save_button = button("&Save and next (Ctrl+Enter)", self.save_and_next)
+        self.skip_button = button("S&kip to next (Ctrl+Down)", self.next_person)
+        self.banner = Banner()
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.addWidget(self.person_title)
+        editor_layout.addWidget(self.consent_banner)
+        story_label = QLabel("S&tory")
+        story_label.setBuddy(self.text)
+        editor_layout.addWidget(story_label)
+        editor_layout.addWidget(self.text, 2)
+        editor_layout.addLayout(self.answers_form)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.skip_button)
+        row.addStretch(1)
+        editor_layout.addLayout(row)
+        editor_layout.addWidget(self.banner)
+        self.editor = editor
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save_and_next)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.save_and_next)
+        QShortcut(QKeySequence("Ctrl+Down"), self, self.next_person)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        for text, combo in (("&Cohort", self.cohort), ("&Week", self.week)):
+            line = QHBoxLayout()
+            label = QLabel(text)
+            label.setBuddy(combo)
+            line.addWidget(label)
+            line.addWidget(combo, 1)
+            left_layout.addLayout(line)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(
+            muted("Only people whose consent covers weekly stories can have one kept.")
+        )
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(editor)
+        splitter.setSizes([380, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Weekly stories"))
+        layout.addWidget(splitter, 1)
+        self._week: StoryWeek | None = None
+        self.editor.setEnabled(False)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.controller.load(lambda ws: ws.programme.list_cohorts(), self._show_cohorts)
+
+    def _show_cohorts(self, cohorts: list[CohortInfo]) -> None:
+        current = self.cohort.currentData()
+        self.cohort.blockSignals(True)
+        self.cohort.clear()
+        for cohort in cohorts:
+            self.cohort.addItem(cohort.title, cohort.id)
+        self.cohort.setCurrentIndex(max(self.cohort.findData(current), 0) if current else 0)
+        self.cohort.blockSignals(False)
+        self._load_weeks()
+
+    def _load_weeks(self) -> None:
+        cohort_id = self.cohort.currentData()
+        if cohort_id is not None:
+            self.controller.load(lambda ws: ws.programme.list_sessions(cohort_id), self._show_weeks)
+
+    def _show_weeks(self, sessions: list[SessionInfo]) -> None:
+        current = self.week.currentData()
+        self.week.blockSignals(True)
+        self.week.clear()
+        for session in sessions:
+            self.week.addItem(f"Week {session.week}: {session.held_on:%d %b %Y}", session.id)
+        index = self.week.findData(current) if current else -1
+        if index < 0:  # the latest week that has happened
+            held = [i for i, s in enumerate(sessions) if s.marks_taken]
+            index = held[-1] if held else 0
+        self.week.setCurrentIndex(index)
+        self.week.blockSignals(False)
+        self._load_week()
+
+    def _load_week(self) -> None:
+        session_id = self.week.currentData()
+        if session_id is not None:
+            self.controller.load(lambda ws: ws.stories.week(session_id), self._show_week)
+
+    def _show_week(self, week: StoryWeek) -> None:
+        chosen = self._current_person()
+        self._week = week
+        self.people.set_rows(week.lines)
+        while self.answers_form.rowCount():
+            self.answers_form.removeRow(0)
+        self.answer_fields = {}
+        for question in week.questions:
+            field = QPlainTextEdit()
+            field.setTabChangesFocus(True)
+            field.setFixedHeight(54)
+            field.setAccessibleName(question.text)
+            self.answers_form.addRow(question.text, field)
+            self.answer_fields[question.id] = field
+        row = next((i for i, line in enumerate(week.lines) if line.person_id == chosen), 0)
+        if week.lines:
+            self.table.selectRow(row)
+
+    def _current_person(self) -> uuid.UUID | None:
+        line = self.people.row_at(self.table.currentIndex())
+        return None if line is None else line.person_id
+
+    def _person_chosen(self, current: Any, _previous: Any) -> None:
+        line = self.people.row_at(current)
+        self.editor.setEnabled(line is not None)
+        if line is None:
+            return
+        self.person_title.setText(f"{line.display_name} ({line.role.label.lower()})")
+        if line.consent_problem:
+            self.consent_banner.show_message(
+                f"{line.consent_problem} No story can be kept for them.", Tone.WARNING
+            )
+        else:
+            self.consent_banner.clear()
+        for widget in (self.text, self.save_button, *self.answer_fields.values()):
+            widget.setEnabled(line.may_have_story)
+        story = line.story
+        self.text.setPlainText(story.text if story else "")
+        for question_id, field in self.answer_fields.items():
+            field.setPlainText(story.answers.get(question_id, "") if story else "")
+        self.text.setFocus()
+
+    # -- saving -------------------------------------------------------------------------
+
+    def save_and_next(self) -> None:
+        line = self.people.row_at(self.table.currentIndex())
+        if self._week is None or line is None or not line.may_have_story:
+            self.next_person()
+            return
+        session_id, person_id = self._week.session_id, line.person_id
+        text = self.text.toPlainText()
+        answers = {qid: field.toPlainText() for qid, field in self.answer_fields.items()}
+        if not text.strip() and not any(a.strip() for a in answers.values()):
+            self.next_person()
+            return
+        def saved(story: StoryInfo) -> None:
+            for position, row in enumerate(self.people.rows):
+                if row.person_id == story.person_id:
+                    self.people.replace_row(position, replace(row, story=story))
+            self.banner.show_message(f"Saved {line.display_name}'s story.", Tone.GOOD)
+
+        self.controller.change(
+            lambda ws: ws.stories.save(session_id, person_id, text=text, answers=answers),
+            {STORIES}, saved, lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
+        self.next_person()
+
+    def next_person(self) -> None:
+        row = self.table.currentIndex().row()
+        if row + 1 < self.people.rowCount():
+            self.table.selectRow(row + 1)
