@@ -135,6 +135,37 @@ def test_a_marker_sees_candidate_numbers_only(marked_cohort: tuple[Path, list[st
             marker.marking.open_essay("CZZZZZZZ")
 
 
+def test_scans_reach_markers_under_the_candidate_number(
+    marked_cohort: tuple[Path, list[str]],
+) -> None:
+    """Staff may name a scan after its writer; markers never see that name."""
+    folder, _ = marked_cohort
+    with sign_in(folder, "demo", "demo") as admin:
+        cohort = _autumn(admin)
+        admin.essays.allocate_markers(cohort.id, [m[0] for m in admin.essays.markers()])
+        marker_id = next(m[0] for m in admin.essays.markers() if m[1] == "Demo marker")
+        pack_before = admin.essays.marking_pack(cohort.id, marker_id)
+        essay = pack_before.essays[0]
+        row = next(
+            r
+            for r in admin.essays.list_essays(cohort.id)
+            if r.candidate_number == essay.candidate_number
+        )
+        admin.essays.attach_scan(row.id, "smith-essay-page1.png", PNG)
+        admin.essays.attach_scan(row.id, "smith-essay.pdf", b"%PDF-1.4 scan")
+        assert [s.filename for s in admin.essays.scans(row.id)] == [
+            "smith-essay-page1.png",
+            "smith-essay.pdf",
+        ]
+        pack = admin.essays.marking_pack(cohort.id, marker_id)
+    packed = next(e for e in pack.essays if e.candidate_number == essay.candidate_number)
+    number = essay.candidate_number
+    assert [s.filename for s in packed.scans] == [f"{number}-scan-1.png", f"{number}-scan-2.pdf"]
+    with sign_in(folder, "marker", "demo") as marker:
+        opened = marker.marking.open_essay(number)
+    assert [s.filename for s in opened.scans] == [f"{number}-scan-1.png", f"{number}-scan-2.pdf"]
+
+
 def test_the_other_mark_stays_hidden_until_both_are_in(
     marked_cohort: tuple[Path, list[str]],
 ) -> None:

@@ -419,11 +419,18 @@ class EssayService(Service):
                 essay = session.get(Essay, row.id)
                 assert essay is not None
                 scans = [
-                    PackScan(a.filename, a.media_type, a.data)
-                    for a in session.scalars(
-                        select(Attachment)
-                        .where(Attachment.essay_id == essay.id)
-                        .order_by(Attachment.created_at)
+                    PackScan(
+                        blind_scan_name(essay.candidate_number, n, a.media_type),
+                        a.media_type,
+                        a.data,
+                    )
+                    for n, a in enumerate(
+                        session.scalars(
+                            select(Attachment)
+                            .where(Attachment.essay_id == essay.id)
+                            .order_by(Attachment.created_at)
+                        ),
+                        start=1,
                     )
                 ]
                 essays.append(
@@ -540,13 +547,36 @@ def flag_for_moderation(session: Session, essay: Essay) -> None:
         essay.moderation_needed = abs(first - second) > threshold
 
 
-def scans_of(session: Session, essay_id: uuid.UUID) -> list[ScanInfo]:
+_SCAN_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def blind_scan_name(candidate_number: str, number: int, media_type: str) -> str:
+    """What a scan is called wherever markers see it.
+
+    Staff name scans when they attach them, and a name such as "smith-essay.pdf" would
+    tell a blind marker who wrote the essay, so markers only ever see this one.
+    """
+    return f"{candidate_number}-scan-{number}{_SCAN_SUFFIXES.get(media_type, '')}"
+
+
+def scans_of(
+    session: Session, essay_id: uuid.UUID, *, blind_as: str | None = None
+) -> list[ScanInfo]:
+    """The essay's scans in the order attached; named by candidate number when `blind_as`."""
     return [
-        ScanInfo(a.id, a.filename, a.media_type, a.size)
-        for a in session.scalars(
-            select(Attachment)
-            .where(Attachment.essay_id == essay_id)
-            .order_by(Attachment.created_at)
+        ScanInfo(
+            a.id,
+            a.filename if blind_as is None else blind_scan_name(blind_as, n, a.media_type),
+            a.media_type,
+            a.size,
+        )
+        for n, a in enumerate(
+            session.scalars(
+                select(Attachment)
+                .where(Attachment.essay_id == essay_id)
+                .order_by(Attachment.created_at)
+            ),
+            start=1,
         )
     ]
 

@@ -104,7 +104,7 @@ class MarkingService(Service):
                 text=essay.text,
                 word_count=essay.word_count,
                 submitted_on=essay.submitted_on,
-                scans=scans_of(session, essay.id),
+                scans=scans_of(session, essay.id, blind_as=essay.candidate_number),
                 position=mine.position,
                 my_score=mine.score,
                 my_feedback=mine.feedback,
