@@ -194,8 +194,11 @@ def test_typing_the_next_story_survives_the_last_ones_save(driver: Driver, qtbot
     screen = driver.open(StoriesScreen)
     assert isinstance(screen, StoriesScreen)
     rows = screen.people.rows
-    first = next(i for i, line in enumerate(rows)
-                 if line.may_have_story and i + 1 < len(rows) and rows[i + 1].may_have_story)
+    first = next(
+        i
+        for i, line in enumerate(rows)
+        if line.may_have_story and i + 1 < len(rows) and rows[i + 1].may_have_story
+    )
     screen.table.selectRow(first)
     screen.text.setPlainText("The first story.")
     screen.save_and_next()
@@ -203,3 +206,72 @@ def test_typing_the_next_story_survives_the_last_ones_save(driver: Driver, qtbot
     driver.settle()
     assert screen.table.currentIndex().row() == first + 1
     assert screen.text.toPlainText().endswith("And the next one, typed at once.")
+
+
+def _click_button(view: QWidget, qtbot: QtBot, text: str) -> None:
+    from lt_desktop.ui.qt import QPushButton
+
+    found = next(b for b in view.findChildren(QPushButton) if b.text() == text)
+    qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
+
+
+def test_the_coordinator_prints_a_markers_pack_and_the_feedback_sheets(
+    qtbot: QtBot, demo_dir: Path, tmp_path: Path
+) -> None:
+    with sign_in(demo_dir, "marker", "demo") as marker:
+        mine = {t.candidate_number for t in marker.marking.tasks()}
+    with window_on(qtbot, demo_dir) as driver:
+        _print_essay_documents(qtbot, driver, tmp_path, mine)
+
+
+def _print_essay_documents(qtbot: QtBot, driver: Driver, tmp_path: Path, mine: set[str]) -> None:
+    from pypdf import PdfReader
+
+    from lt_desktop.ui.screens.essays import FeedbackSheetsDialog, MarkingPackDialog
+
+    driver.sign_in("staff", "demo")
+    screen = driver.open(EssaysScreen)
+    assert isinstance(screen, EssaysScreen) and screen.coordinator is not None
+    view = screen.coordinator
+    view.cohort.setCurrentIndex(view.cohort.findText("September", Qt.MatchFlag.MatchContains))
+    driver.settle()
+    names = {e.student_name for e in view.model.rows}
+    pack = tmp_path / "pack.pdf"
+
+    def choose_the_demo_marker(dialog: QWidget) -> None:
+        assert isinstance(dialog, MarkingPackDialog)
+        dialog.marker.setCurrentIndex(dialog.marker.findText("Demo marker's essays"))
+        assert dialog.target.line.text().endswith("for Demo marker's essays.pdf")
+        dialog.target.line.setText(str(tmp_path / "no such folder" / "pack.pdf"))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and "There is no folder" in dialog.banner.text()
+        dialog.target.line.setText(str(pack))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    driver.answer_next_dialog(choose_the_demo_marker)
+    _click_button(view, qtbot, "Print marking &pack…")
+    qtbot.waitUntil(lambda: "Saved the marking pack" in view.banner.text(), timeout=10_000)
+    text = "".join(page.extract_text() for page in PdfReader(pack).pages)
+    assert mine and all(number in text for number in mine)
+    others = {e.candidate_number for e in view.model.rows} - mine
+    assert not any(number in text for number in others)
+    assert not any(part in text for name in names for part in name.split() if len(part) > 3)
+
+    view.cohort.setCurrentIndex(view.cohort.findText("January", Qt.MatchFlag.MatchContains))
+    driver.settle()
+    revealed = {e.student_name for e in view.model.rows if e.identities_revealed}
+    assert revealed
+    feedback = tmp_path / "feedback.pdf"
+
+    def save_feedback(dialog: QWidget) -> None:
+        assert isinstance(dialog, FeedbackSheetsDialog)
+        dialog.target.line.setText(str(feedback))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    driver.answer_next_dialog(save_feedback)
+    _click_button(view, qtbot, "Print &feedback sheets…")
+    qtbot.waitUntil(lambda: "feedback" in view.banner.text(), timeout=10_000)
+    assert f"Saved {len(revealed)} feedback" in view.banner.text()
+    pages = [page.extract_text() for page in PdfReader(feedback).pages]
+    for name in revealed:
+        assert any(name in page for page in pages), name

@@ -30,6 +30,7 @@ from reportlab.platypus.flowables import HRFlowable, SetPageTopFlowables
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.essays import MarkingPack, PackEssay, PackScan
 from lt_desktop.core.vocabulary import MarkPosition
+from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.documents.template import (
     INK,
     MONO,
@@ -67,6 +68,19 @@ def write_marking_pack(target: Path, pack: MarkingPack, *, paper: PaperSize = Pa
         DocumentInfo(title=TITLE, partnership=pack.partnership_name, paper=paper),
         story,
     )
+
+
+def write_pack_scans(folder: Path, pack: MarkingPack) -> list[Path]:
+    """Save the PDF scans the pack points to (it cannot embed them) beside it, under the
+    candidate-number names it prints, so they are printed together."""
+    written = []
+    for essay in pack.essays:
+        for scan in essay.scans:
+            if not _is_image(scan):
+                target = folder / scan.filename
+                write_atomic(target, scan.data, what="The scan")
+                written.append(target)
+    return written
 
 
 # -- shared with the other essay documents -----------------------------------------------

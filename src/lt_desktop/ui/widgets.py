@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, time
 from enum import Enum
+from pathlib import Path
 from typing import Any, TypeVar
 
+from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.vocabulary import LabelledEnum
 from lt_desktop.ui.qt import (
     QComboBox,
@@ -14,10 +16,12 @@ from lt_desktop.ui.qt import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -230,3 +234,63 @@ def date_field(value: date) -> QDateEdit:
     field.setCalendarPopup(True)
     field.setDisplayFormat("dd MMM yyyy")
     return field
+
+
+class SavePathField(QWidget):
+    """Where to save a file: a path to type or paste, and Choose… for the usual dialog.
+
+    The folder last saved to is offered next time, so a coordinator printing a run of
+    documents picks the USB stick or the print folder once.
+    """
+
+    _last_folder: Path | None = None
+
+    def __init__(self, suggested_name: str, caption: str, file_filter: str) -> None:
+        super().__init__()
+        self._caption = caption
+        self._filter = file_filter
+        folder = SavePathField._last_folder or Path.home()
+        self.line = QLineEdit(str(folder / _safe_file_name(suggested_name)))
+        self.line.setAccessibleName(caption)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.line, 1)
+        row.addWidget(button("&Choose…", self._choose))
+        self.setFocusProxy(self.line)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self._caption, self.line.text(), self._filter)
+        if path:
+            self.line.setText(path)
+
+    def path(self) -> Path:
+        """The chosen path; raises ValidationError when it cannot be saved to."""
+        text = self.line.text().strip()
+        target = Path(text).expanduser()
+        if not text or not target.name:
+            raise ValidationError("Choose where to save the file.")
+        if not target.parent.is_dir():
+            raise ValidationError(f"There is no folder {target.parent}. Choose one that exists.")
+        if target.is_dir():
+            raise ValidationError(f"{target} is a folder. Add a file name.")
+        SavePathField._last_folder = target.parent
+        return target
+
+
+def _safe_file_name(name: str) -> str:
+    """A suggested name without characters Windows or removable media refuse."""
+    cleaned = "".join("-" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in name)
+    return cleaned.strip(" .") or "document"
+
+
+class PaperCombo(QComboBox):
+    def __init__(self) -> None:
+        super().__init__()
+        self.addItem("A4", "a4")
+        self.addItem("US Letter", "letter")
+
+    def value(self) -> Any:
+        # Imported here so the app starts without loading the PDF library.
+        from lt_desktop.documents.template import PaperSize
+
+        return PaperSize(self.currentData())

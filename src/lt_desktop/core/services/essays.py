@@ -461,30 +461,24 @@ class EssayService(Service):
                 raise ValidationError(
                     "Agree the mark and reveal identities before writing feedback sheets."
                 )
-            marks = {
-                m.position: m
-                for m in session.scalars(select(EssayMark).where(EssayMark.essay_id == essay_id))
-            }
-            agreed = marks.get(MarkPosition.AGREED)
-            if agreed is None or agreed.score is None:
-                raise ValidationError("This essay has no agreed mark yet.")
-            cohort = membership.cohort
-            return FeedbackSheet(
-                student_name=membership.person.display_name,
-                course_title=cohort.course.title,
-                cohort_name=cohort.name,
-                partnership_name=cohort.course.partnership.name,
-                candidate_number=essay.candidate_number,
-                title=essay.title,
-                agreed_score=agreed.score,
-                agreed_feedback=agreed.feedback,
-                marker_feedback=[
-                    m.feedback
-                    for p, m in sorted(marks.items())
-                    if p is not MarkPosition.AGREED and m.feedback
-                ],
-                credits=cohort.course.credits if cohort.course.accredited else None,
-            )
+            return _feedback_sheet(session, essay, membership)
+
+    def feedback_sheets(self, cohort_id: uuid.UUID) -> list[FeedbackSheet]:
+        """A sheet for every student whose essay is agreed and revealed, by name."""
+        self._require(Permission.MANAGE_ESSAYS)
+        with self._store.read() as session:
+            self._require_cohort_visible(session, cohort_id)
+            sheets = []
+            for row in _essay_rows(session, cohort_id):
+                agreed = row.marks.get(MarkPosition.AGREED)
+                if not row.identities_revealed or agreed is None or agreed.score is None:
+                    continue
+                essay = get_or_not_found(session, Essay, row.id, "essay")
+                membership = get_or_not_found(
+                    session, Membership, essay.membership_id, "membership"
+                )
+                sheets.append(_feedback_sheet(session, essay, membership))
+            return sorted(sheets, key=lambda sheet: sheet.student_name.casefold())
 
     def reveal_identities(self, cohort_id: uuid.UUID) -> int:
         """Once marks are agreed, show markers' results against names. Returns how many."""
@@ -545,6 +539,33 @@ def flag_for_moderation(session: Session, essay: Essay) -> None:
     if first is not None and second is not None:
         threshold = float(read_setting(session, MODERATION_THRESHOLD))
         essay.moderation_needed = abs(first - second) > threshold
+
+
+def _feedback_sheet(session: Session, essay: Essay, membership: Membership) -> FeedbackSheet:
+    marks = {
+        m.position: m
+        for m in session.scalars(select(EssayMark).where(EssayMark.essay_id == essay.id))
+    }
+    agreed = marks.get(MarkPosition.AGREED)
+    if agreed is None or agreed.score is None:
+        raise ValidationError("This essay has no agreed mark yet.")
+    cohort = membership.cohort
+    return FeedbackSheet(
+        student_name=membership.person.display_name,
+        course_title=cohort.course.title,
+        cohort_name=cohort.name,
+        partnership_name=cohort.course.partnership.name,
+        candidate_number=essay.candidate_number,
+        title=essay.title,
+        agreed_score=agreed.score,
+        agreed_feedback=agreed.feedback,
+        marker_feedback=[
+            m.feedback
+            for p, m in sorted(marks.items())
+            if p is not MarkPosition.AGREED and m.feedback
+        ],
+        credits=cohort.course.credits if cohort.course.accredited else None,
+    )
 
 
 _SCAN_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}

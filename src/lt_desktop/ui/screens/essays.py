@@ -43,6 +43,8 @@ from lt_desktop.ui.widgets import (
     EmptyOr,
     EnumCombo,
     FormDialog,
+    PaperCombo,
+    SavePathField,
     Tone,
     button,
     confirm,
@@ -120,6 +122,10 @@ class CoordinatorView(QWidget):
         ]:
             buttons.addWidget(button(text, handler))
         buttons.addStretch(1)
+        printing = QHBoxLayout()
+        printing.addWidget(button("Print marking &pack…", self._print_pack))
+        printing.addWidget(button("Print &feedback sheets…", self._print_feedback))
+        printing.addStretch(1)
         top = QHBoxLayout()
         label = QLabel("&Cohort")
         label.setBuddy(self.cohort)
@@ -132,6 +138,7 @@ class CoordinatorView(QWidget):
         layout.addWidget(self.table_or_empty, 1)
         layout.addWidget(self.missing)
         layout.addLayout(buttons)
+        layout.addLayout(printing)
 
     def reload(self) -> None:
         self.controller.load(lambda ws: ws.programme.list_cohorts(), self._show_cohorts)
@@ -287,6 +294,76 @@ class CoordinatorView(QWidget):
                 self._error,
             )
 
+    def _print_pack(self) -> None:
+        cohort_id = self.cohort.currentData()
+        if cohort_id is None:
+            return
+        cohort_title = self.cohort.currentText()
+
+        def open_dialog(markers: list[tuple[uuid.UUID, str]]) -> None:
+            dialog = MarkingPackDialog(self, markers, cohort_title)
+            if not dialog.exec():
+                return
+            marker_id, target, paper = dialog.values()
+
+            def write(ws: Any) -> tuple[int, list[Path]]:
+                from lt_desktop.documents.marking_pack import (
+                    write_marking_pack,
+                    write_pack_scans,
+                )
+
+                pack = ws.essays.marking_pack(cohort_id, marker_id)
+                write_marking_pack(target, pack, paper=paper)
+                return len(pack.essays), write_pack_scans(target.parent, pack)
+
+            def written(result: tuple[int, list[Path]]) -> None:
+                count, scans = result
+                also = (
+                    f" Print these scans with it: {', '.join(p.name for p in scans)}."
+                    if scans
+                    else ""
+                )
+                self.banner.show_message(
+                    f"Saved the marking pack ({count} essays) as {target.name}.{also}",
+                    Tone.GOOD,
+                )
+
+            self.controller.load(write, written, self._error)
+
+        self.controller.load(lambda ws: ws.essays.markers(), open_dialog)
+
+    def _print_feedback(self) -> None:
+        cohort_id = self.cohort.currentData()
+        if cohort_id is None:
+            return
+        dialog = FeedbackSheetsDialog(self, self.cohort.currentText(), self._selected_quietly())
+        if not dialog.exec():
+            return
+        essay, target, paper = dialog.values()
+
+        def write(ws: Any) -> int:
+            from lt_desktop.documents.feedback_sheet import write_feedback_sheets
+
+            sheets = (
+                [ws.essays.feedback_sheet(essay.id)]
+                if essay is not None
+                else ws.essays.feedback_sheets(cohort_id)
+            )
+            write_feedback_sheets(target, sheets, paper=paper)
+            return len(sheets)
+
+        self.controller.load(
+            write,
+            lambda count: self.banner.show_message(
+                f"Saved {count} feedback {'sheet' if count == 1 else 'sheets'} as {target.name}.",
+                Tone.GOOD,
+            ),
+            self._error,
+        )
+
+    def _selected_quietly(self) -> EssayRow | None:
+        return self.model.row_at(self.table.currentIndex())
+
     def _reveal(self) -> None:
         cohort_id = self.cohort.currentData()
         if cohort_id is None or not confirm(
@@ -383,6 +460,71 @@ class AllocateMarkersDialog(FormDialog):
             if self.markers.item(i).checkState() == Qt.CheckState.Checked
         ]
         return chosen, self.avoid.isChecked()
+
+
+class MarkingPackDialog(FormDialog):
+    EVERY_ESSAY = "Every essay in the cohort"
+
+    def __init__(
+        self, parent: QWidget, markers: list[tuple[uuid.UUID, str]], cohort_title: str
+    ) -> None:
+        super().__init__("Print a marking pack", "Save PDF", parent)
+        self.form.addRow(
+            muted(
+                "A PDF for a marker who marks on paper: the essays under candidate numbers, "
+                "then a mark sheet. Enter the marks from the sheet with Enter marks from sheets."
+            )
+        )
+        self.marker = QComboBox()
+        self.marker.addItem(self.EVERY_ESSAY, None)
+        for marker_id, name in markers:
+            self.marker.addItem(f"{name}'s essays", marker_id)
+        self.add_row("&For", self.marker)
+        self.paper = self.add_row("&Paper", PaperCombo())
+        self.target = SavePathField(
+            f"Marking pack {cohort_title}.pdf", "Save the marking pack", "PDF documents (*.pdf)"
+        )
+        self.add_row("&Save as", self.target)
+        self.marker.currentIndexChanged.connect(self._suggest_name)
+
+    def _suggest_name(self) -> None:
+        current = Path(self.target.line.text())
+        who = "" if self.marker.currentData() is None else f" for {self.marker.currentText()}"
+        stem = current.stem.split(" for ")[0]
+        self.target.line.setText(str(current.with_name(f"{stem}{who}.pdf")))
+
+    def validate(self) -> None:
+        self.target.path()
+
+    def values(self) -> tuple[uuid.UUID | None, Path, Any]:
+        return self.marker.currentData(), self.target.path(), self.paper.value()
+
+
+class FeedbackSheetsDialog(FormDialog):
+    def __init__(self, parent: QWidget, cohort_title: str, selected: EssayRow | None) -> None:
+        super().__init__("Print feedback sheets", "Save PDF", parent)
+        self.form.addRow(
+            muted(
+                "One page per student with their agreed mark and feedback, for essays whose "
+                "writers have been revealed."
+            )
+        )
+        self.which = QComboBox()
+        self.which.addItem("Every revealed essay in the cohort", None)
+        if selected is not None and selected.identities_revealed:
+            self.which.addItem(f"{selected.student_name} only", selected)
+        self.add_row("&Sheets", self.which)
+        self.paper = self.add_row("&Paper", PaperCombo())
+        self.target = SavePathField(
+            f"Feedback {cohort_title}.pdf", "Save the feedback sheets", "PDF documents (*.pdf)"
+        )
+        self.add_row("&Save as", self.target)
+
+    def validate(self) -> None:
+        self.target.path()
+
+    def values(self) -> tuple[EssayRow | None, Path, Any]:
+        return self.which.currentData(), self.target.path(), self.paper.value()
 
 
 def _score_field(value: float | None = None) -> QDoubleSpinBox:

@@ -219,6 +219,7 @@ class StoriesScreen(Screen):
         if not text.strip() and not any(a.strip() for a in answers.values()):
             self.next_person()
             return
+
         def saved(story: StoryInfo) -> None:
             for position, row in enumerate(self.people.rows):
                 if row.person_id == story.person_id:
@@ -227,7 +228,9 @@ class StoriesScreen(Screen):
 
         self.controller.change(
             lambda ws: ws.stories.save(session_id, person_id, text=text, answers=answers),
-            {STORIES}, saved, lambda message: self.banner.show_message(message, Tone.ERROR),
+            {STORIES},
+            saved,
+            lambda message: self.banner.show_message(message, Tone.ERROR),
         )
         self.next_person()
 
