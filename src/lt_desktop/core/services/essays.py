@@ -11,11 +11,11 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import NotFound, ValidationError
@@ -295,23 +295,24 @@ class EssayService(Service):
                 .where(Membership.cohort_id == cohort_id)
                 .order_by(Essay.candidate_number)
             ).all()
-            load: Counter[uuid.UUID] = Counter(
-                m.marker_id
-                for m in session.scalars(
-                    select(EssayMark).where(EssayMark.marker_id.in_(marker_ids))
-                )
-                if m.marker_id is not None
-            )
+            load: Counter[uuid.UUID] = Counter()
+            for marker_id, count in session.execute(
+                select(EssayMark.marker_id, func.count())
+                .where(EssayMark.marker_id.in_(marker_ids))
+                .group_by(EssayMark.marker_id)
+            ):
+                if marker_id is not None:
+                    load[marker_id] = count
             conflicts = _marker_groups(session, markers) if avoid_own_groups else {}
             student_groups = _student_groups(session, cohort_id) if avoid_own_groups else {}
+            marks_of: dict[uuid.UUID, dict[MarkPosition, EssayMark]] = defaultdict(dict)
+            for mark in session.scalars(
+                select(EssayMark).where(EssayMark.essay_id.in_([e.id for e in essays]))
+            ):
+                marks_of[mark.essay_id][mark.position] = mark
             allocated, refused = 0, []
             for essay in essays:
-                existing = {
-                    m.position: m
-                    for m in session.scalars(
-                        select(EssayMark).where(EssayMark.essay_id == essay.id)
-                    )
-                }
+                existing = marks_of[essay.id]
                 taken = {m.marker_id for m in existing.values()}
                 for position in (MarkPosition.FIRST, MarkPosition.SECOND):
                     held = existing.get(position)

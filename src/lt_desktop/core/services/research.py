@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +22,14 @@ from sqlalchemy.orm import Session
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
-from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.questionnaires import score, scored, template_info
 from lt_desktop.core.vocabulary import ConsentScope, ItemKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.models import (
     ClassSession,
     Cohort,
+    Consent,
+    Course,
     Membership,
     Person,
     QuestionnaireAnswer,
@@ -72,26 +74,34 @@ class ResearchService(Service):
 
 
 class _Consents:
-    """Whose data of each kind may go out, asked once per person."""
+    """Whose data of each kind may go out, read in one pass over the consent records.
+
+    A person's standing consent for a scope is their latest record for it, as
+    `current_consent` has it: newest given date first, then newest entered.
+    """
 
     def __init__(self, session: Session) -> None:
-        self._session = session
-        self._known: dict[tuple[uuid.UUID, ConsentScope], bool] = {}
+        latest: dict[tuple[uuid.UUID, ConsentScope], Consent] = {}
+        for record in session.scalars(
+            select(Consent).order_by(Consent.given_on, Consent.created_at)
+        ):
+            latest[(record.person_id, record.scope)] = record
+        self._standing = {key for key, record in latest.items() if record.withdrawn_on is None}
 
     def allows(self, person_id: uuid.UUID, scope: ConsentScope) -> bool:
-        return self._has(person_id, scope) and self._has(
-            person_id, ConsentScope.SHARE_WITH_UNIVERSITY
+        return (person_id, scope) in self._standing and (
+            person_id,
+            ConsentScope.SHARE_WITH_UNIVERSITY,
+        ) in self._standing
+
+
+def _cohort_labels(session: Session) -> dict[uuid.UUID, str]:
+    return {
+        cohort_id: f"{course_title}: {name}"
+        for cohort_id, course_title, name in session.execute(
+            select(Cohort.id, Course.title, Cohort.name).join(Course, Course.id == Cohort.course_id)
         )
-
-    def _has(self, person_id: uuid.UUID, scope: ConsentScope) -> bool:
-        key = (person_id, scope)
-        if key not in self._known:
-            self._known[key] = has_consent(self._session, person_id, scope)
-        return self._known[key]
-
-
-def _cohort_label(cohort: Cohort) -> str:
-    return f"{cohort.course.title}: {cohort.name}"
+    }
 
 
 def _stories(
@@ -112,17 +122,20 @@ def _stories(
     if cohort_ids is not None:
         query = query.where(ClassSession.cohort_id.in_(cohort_ids))
     roles = {(m.cohort_id, m.person_id): m.role.value for m in session.scalars(select(Membership))}
+    labels = _cohort_labels(session)
+    answered: dict[uuid.UUID, dict[uuid.UUID, str]] = defaultdict(dict)
+    for story_id, question_id, answer in session.execute(
+        select(StoryAnswer.story_id, StoryAnswer.question_id, StoryAnswer.answer)
+    ):
+        answered[story_id][question_id] = answer
     for story, class_session, person in session.execute(query).all():
         if not allowed.allows(person.id, ConsentScope.STORIES):
             continue
-        answers = {
-            a.question_id: a.answer
-            for a in session.scalars(select(StoryAnswer).where(StoryAnswer.story_id == story.id))
-        }
+        answers = answered.get(story.id, {})
         rows.append(
             [
                 person.research_id,
-                _cohort_label(class_session.cohort),
+                labels[class_session.cohort_id],
                 class_session.week,
                 roles.get((class_session.cohort_id, person.id), ""),
                 story.text,
@@ -172,18 +185,25 @@ def _questionnaires(
     )
     if cohort_ids is not None:
         query = query.where(QuestionnaireResponse.cohort_id.in_(cohort_ids))
+    labels = _cohort_labels(session)
+    given_by_response: dict[uuid.UUID, dict[uuid.UUID, int | str]] = defaultdict(dict)
+    for response_id, item_id, number, words in session.execute(
+        select(
+            QuestionnaireAnswer.response_id,
+            QuestionnaireAnswer.item_id,
+            QuestionnaireAnswer.value,
+            QuestionnaireAnswer.text,
+        )
+    ):
+        given_by_response[response_id][item_id] = number if number is not None else words
     for response, person, cohort in session.execute(query).all():
         if not allowed.allows(person.id, ConsentScope.QUESTIONNAIRES):
             continue
         template = templates[response.template_id]
-        given: dict[uuid.UUID, int | str] = {}
-        for answer in session.scalars(
-            select(QuestionnaireAnswer).where(QuestionnaireAnswer.response_id == response.id)
-        ):
-            given[answer.item_id] = answer.value if answer.value is not None else answer.text
+        given = given_by_response.get(response.id, {})
         common: list[object] = [
             person.research_id,
-            _cohort_label(cohort),
+            labels[cohort.id],
             template.name,
             response.phase.value,
         ]
