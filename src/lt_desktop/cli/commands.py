@@ -6,18 +6,25 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.errors import LtError
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.roles import Role
+from lt_desktop.core.services.documents import CsvKind, EventInfo
+from lt_desktop.core.services.people import PersonListing
+from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import recover_account, sign_in
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.core.vocabulary import ClearanceStatus, SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.store import create_store, restore_store
+
+if TYPE_CHECKING:
+    from lt_desktop.documents.template import PaperSize
 
 Handler = Callable[[argparse.Namespace, Path], int]
 
@@ -323,6 +330,222 @@ def conflicts(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
+def print_(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.documents.template import PaperSize
+
+    target = _output_file(args.out, "PDF")
+    printer = _PRINTERS[args.print_kind]
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        workspace.documents.require_printing()
+        message = printer(workspace, args, target, PaperSize(args.paper))
+    print(message)
+    return 0
+
+
+def _print_certificates(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.certificates import write_certificates
+
+    cohort = _find_cohort(workspace, args.cohort)
+    batch = workspace.documents.issue_certificates(cohort.id, issued_on=args.issued_on)
+    write_certificates(target, batch.certificates, paper=paper)
+    certificates = batch.certificates
+    new = len(batch.newly_issued)
+    serials = sorted(c.serial for c in certificates)
+    return (
+        f"Printed {_count(len(certificates), 'certificate')} for {cohort.title} to {target} "
+        f"(serial numbers {serials[0]} to {serials[-1]}; {new} newly issued, "
+        f"{len(certificates) - new} re-printed)."
+    )
+
+
+def _print_register(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.registers import write_register_sheet
+
+    cohort = _find_cohort(workspace, args.cohort)
+    sessions = workspace.programme.list_sessions(cohort.id)
+    chosen = next((s for s in sessions if s.week == args.week), None)
+    if chosen is None:
+        weeks = ", ".join(str(s.week) for s in sessions) or "none planned yet"
+        raise LtError(f"{cohort.title} has no session in week {args.week} (weeks: {weeks}).")
+    sheet = workspace.documents.register_sheet(chosen.id)
+    write_register_sheet(target, sheet, paper=paper)
+    return (
+        f"Printed the register for week {sheet.week} of {cohort.title} "
+        f"({_count(sheet.expected, 'person', 'people')} expected) to {target}."
+    )
+
+
+def _print_attendance(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.registers import write_attendance_summary
+
+    cohort = _find_cohort(workspace, args.cohort)
+    summary = workspace.documents.attendance_summary(cohort.id)
+    write_attendance_summary(target, summary, paper=paper)
+    return (
+        f"Printed the attendance summary of {cohort.title} "
+        f"({_count(len(summary.rows), 'person', 'people')}, "
+        f"{_count(len(summary.weeks), 'week')}) to {target}."
+    )
+
+
+def _print_person_attendance(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.registers import write_person_attendance
+
+    person = _find_person(workspace, args.person)
+    cohort = _find_cohort(workspace, args.cohort) if args.cohort else None
+    attendance = workspace.documents.person_attendance(
+        person.id, cohort.id if cohort is not None else None
+    )
+    write_person_attendance(target, attendance, paper=paper)
+    return (
+        f"Printed the attendance of {attendance.person_name} "
+        f"({_count(len(attendance.cohorts), 'cohort')}) to {target}."
+    )
+
+
+def _print_guest_list(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.graduation import write_guest_list
+
+    guests = workspace.documents.guest_list(_find_event(workspace, args.event).id)
+    write_guest_list(target, guests, paper=paper)
+    cleared = guests.counts()[ClearanceStatus.CLEARED]
+    return (
+        f"Printed the guest list for {guests.event.title} "
+        f"({_count(len(guests.guests), 'guest')}, {cleared} cleared) to {target}."
+    )
+
+
+def _print_programme(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.graduation import write_programme
+
+    programme = workspace.documents.graduation_programme(_find_event(workspace, args.event).id)
+    write_programme(target, programme, paper=paper)
+    return (
+        f"Printed the programme for {programme.event.title} "
+        f"({_count(len(programme.graduates), 'graduate')}) to {target}."
+    )
+
+
+def _print_cohort_report(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> str:
+    from lt_desktop.documents.cohort_report import write_cohort_report
+
+    cohort = _find_cohort(workspace, args.cohort)
+    write_cohort_report(target, workspace.documents.cohort_report(cohort.id), paper=paper)
+    return f"Printed the cohort report for {cohort.title} to {target}."
+
+
+Printer = Callable[[Workspace, argparse.Namespace, Path, "PaperSize"], str]
+
+_PRINTERS: dict[str, Printer] = {
+    "certificates": _print_certificates,
+    "register": _print_register,
+    "attendance": _print_attendance,
+    "person-attendance": _print_person_attendance,
+    "guest-list": _print_guest_list,
+    "programme": _print_programme,
+    "cohort-report": _print_cohort_report,
+}
+
+
+def csv_list(args: argparse.Namespace, data_dir: Path) -> int:
+    target = _output_file(args.out, "CSV")
+    kind = CsvKind(args.kind)
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        workspace.documents.require_printing()
+        cohort = _find_cohort(workspace, args.cohort) if args.cohort else None
+        table = workspace.documents.export_csv(
+            kind, target, cohort.id if cohort is not None else None
+        )
+    print(
+        f"Wrote {_count(len(table.rows), 'row')} of {kind.value} to {target} "
+        "(CSV in UTF-8, opens in Excel)."
+    )
+    return 0
+
+
+def _output_file(target: Path, what: str) -> Path:
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give the {what} file's name.")
+    if not target.parent.is_dir():
+        raise LtError(f"The folder {target.parent} does not exist.")
+    return target
+
+
+def _plain(text: str) -> str:
+    """Text as people type it: any dash is a hyphen, case and spacing do not matter."""
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2212":
+        text = text.replace(dash, "-")
+    return " ".join(text.casefold().split())
+
+
+def _pick(text: str, what: str, named: dict[str, list[str]], *, plural: str = "") -> str:
+    """The one key whose names match ``text``: exactly if any does, else in part."""
+    wanted = _plain(text)
+    exact = [key for key, names in named.items() if wanted in map(_plain, names)]
+    matches = exact or [
+        key for key, names in named.items() if any(wanted in _plain(n) for n in names)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LtError(f"There is no {what} called {text!r} that you can see.")
+    shown = "; ".join(named[key][-1] for key in matches[:5])
+    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+    raise LtError(
+        f"{text!r} matches {len(matches)} {plural or what + 's'} ({shown}{more}); "
+        "give more of the name."
+    )
+
+
+def _find_cohort(workspace: Workspace, text: str) -> CohortInfo:
+    cohorts = {str(c.id): c for c in workspace.programme.list_cohorts()}
+    key = _pick(text, "cohort", {k: [c.name, c.title] for k, c in cohorts.items()})
+    return cohorts[key]
+
+
+def _find_person(workspace: Workspace, text: str) -> PersonListing:
+    people = {str(p.id): p for p in workspace.people.list_people()}
+    key = _pick(
+        text,
+        "person",
+        {k: [p.sort_name, p.display_name] for k, p in people.items()},
+        plural="people",
+    )
+    return people[key]
+
+
+def _find_event(workspace: Workspace, text: str | None) -> EventInfo:
+    events = {str(e.id): e for e in workspace.documents.list_events()}
+    if text is None:
+        if len(events) == 1:
+            return next(iter(events.values()))
+        if not events:
+            raise LtError("There is no graduation here yet that you can see.")
+        titles = "; ".join(e.title for e in events.values())
+        raise UsageError(f"There are several graduations ({titles}); choose one with --event.")
+    return events[_pick(text, "graduation", {k: [e.title] for k, e in events.items()})]
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _read_small_file(path: Path, what: str) -> bytes:
     try:
         with open(path, "rb") as handle:
@@ -353,4 +576,6 @@ HANDLERS: dict[str, Handler] = {
     "import": import_,
     "inspect": inspect,
     "conflicts": conflicts,
+    "print": print_,
+    "csv": csv_list,
 }

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from lt_desktop import __version__
@@ -168,7 +169,76 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the store with a backup (sign in as an account in the backup)",
     )
     p.add_argument("file", type=Path, metavar="FILE")
+
+    document = _Parser(add_help=False, parents=[signed_in])
+    document.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="the PDF to write"
+    )
+    document.add_argument(
+        "--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)"
+    )
+    cohort_help = "the cohort's name, or the course and cohort (e.g. 'January-March 2026')"
+    printing = sub.add_parser("print", help="print a document to PDF (see `print --help`)")
+    print_sub = printing.add_subparsers(
+        dest="print_kind", metavar="KIND", required=True, parser_class=_Parser
+    )
+    p = print_sub.add_parser(
+        "certificates",
+        parents=[document],
+        help="a certificate for each student who completed a cohort (records their serials)",
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p.add_argument(
+        "--issued-on",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the date on new certificates (default: today; re-prints keep theirs)",
+    )
+    p = print_sub.add_parser(
+        "register", parents=[document], help="a blank register for one session, by small group"
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
+    p = print_sub.add_parser(
+        "attendance", parents=[document], help="a cohort's attendance so far, week by week"
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p = print_sub.add_parser(
+        "person-attendance", parents=[document], help="one person's sessions and marks"
+    )
+    p.add_argument("--person", required=True, metavar="NAME", help="the person's name")
+    p.add_argument("--cohort", metavar="NAME", help="only this cohort (default: all of theirs)")
+    for kind, what in (
+        ("guest-list", "the graduation guest list for the prison gate"),
+        ("programme", "the graduation programme booklet"),
+    ):
+        p = print_sub.add_parser(kind, parents=[document], help=what)
+        p.add_argument(
+            "--event", metavar="TITLE", help="the graduation's title (needed if there are several)"
+        )
+    p = print_sub.add_parser(
+        "cohort-report",
+        parents=[document],
+        help="a cohort's figures and charts for the partnership and funders (no names)",
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+
+    p = sub.add_parser(
+        "csv",
+        parents=[signed_in],
+        help="write a list as CSV for Excel: people, memberships or attendance",
+    )
+    p.add_argument("kind", choices=["people", "memberships", "attendance"], metavar="KIND")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--cohort", metavar="NAME", help="only this cohort (default: all you see)")
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-16") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

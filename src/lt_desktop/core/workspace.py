@@ -8,6 +8,7 @@ from lt_desktop.core.services.accounts import AccountService
 from lt_desktop.core.services.audit import AuditService
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.services.consent import ConsentService
+from lt_desktop.core.services.documents import DocumentService
 from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.groups import GroupService
 from lt_desktop.core.services.maintenance import MaintenanceService
@@ -85,6 +86,10 @@ class Workspace:
     @cached_property
     def research(self) -> ResearchService:
         return ResearchService(self.store, self.actor)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        return DocumentService(self.store, self.actor)
 
     @cached_property
     def maintenance(self) -> MaintenanceService:

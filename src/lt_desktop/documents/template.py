@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -33,6 +33,7 @@ INK = colors.HexColor("#1d2a3a")
 MUTED = colors.HexColor("#5b6675")
 RULE = colors.HexColor("#9aa5b1")
 TINT = colors.HexColor("#eef1f5")
+SIDE_MARGIN = 18 * mm
 
 SANS, SANS_BOLD, SANS_ITALIC, MONO, SERIF, SERIF_BOLD = (
     "LTSans",
@@ -102,6 +103,17 @@ class DocumentInfo:
     partnership: str = ""
     made_on: date | None = None
     paper: PaperSize = PaperSize.A4
+    # Wide grids and certificates read better turned sideways.
+    landscape: bool = False
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        return landscape(self.paper.size) if self.landscape else self.paper.size
+
+    @property
+    def text_width(self) -> float:
+        """The width the story is laid out in, between the side margins."""
+        return self.page_size[0] - 2 * SIDE_MARGIN
 
 
 class _NumberedCanvas(Canvas):
@@ -164,9 +176,9 @@ def build_pdf(target: Path, info: DocumentInfo, story: Sequence[Flowable]) -> No
     with atomic_output(target, what="The document") as handle:
         document = BaseDocTemplate(
             handle,
-            pagesize=info.paper.size,
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
+            pagesize=info.page_size,
+            leftMargin=SIDE_MARGIN,
+            rightMargin=SIDE_MARGIN,
             topMargin=24 * mm,
             bottomMargin=24 * mm,
             title=info.title,

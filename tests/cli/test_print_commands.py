@@ -1,0 +1,164 @@
+"""``lt-desktop print`` and ``lt-desktop csv`` run as real processes on the demo store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.cli.support import (
+    DEMO_USER,
+    assert_failure,
+    assert_usage_error,
+    run_as,
+)
+from tests.helpers.cli import Result
+
+SPRING = "January-March 2026"  # typed with a hyphen; the store has an en dash
+AUTUMN = "september–december 2026"
+
+
+def print_as(folder: Path, *args: str | Path, user: str = DEMO_USER) -> Result:
+    return run_as(folder, user, "print", *args)
+
+
+#: Each document: its options, what the command says, and a phrase the PDF holds.
+DOCUMENTS = [
+    (
+        "certificates",
+        ["--cohort", SPRING],
+        r"Printed 21 certificates for Crime, Justice and Society: January–March 2026 to "
+        r".*certificates\.pdf \(serial numbers LT-2026-0001 to LT-2026-0021; 0 newly "
+        r"issued, 21 re-printed\)\.",
+        "Certificate of Achievement",
+    ),
+    (
+        "register",
+        ["--cohort", AUTUMN, "--week", "11"],
+        r"Printed the register for week 11 of .*September–December 2026 \(31 people "
+        r"expected\) to .*register\.pdf\.",
+        "Reason for absence",
+    ),
+    (
+        "attendance",
+        ["--cohort", SPRING],
+        r"Printed the attendance summary of .* \(32 people, 10 weeks\) to .*",
+        "Attended that week",
+    ),
+    (
+        "person-attendance",
+        ["--person", "Jamal Allen"],
+        r"Printed the attendance of Jamal Allen \(1 cohort\) to .*",
+        "Jamal Allen",
+    ),
+    (
+        "guest-list",
+        [],
+        r"Printed the guest list for Spring 2026 graduation \(10 guests, 10 cleared\) to .*",
+        "Cleared to attend",
+    ),
+    (
+        "programme",
+        ["--event", "spring 2026"],
+        r"Printed the programme for Spring 2026 graduation \(21 graduates\) to .*",
+        "Graduating students",
+    ),
+    (
+        "cohort-report",
+        ["--cohort", SPRING, "--paper", "letter"],
+        r"Printed the cohort report for .*January–March 2026 to .*cohort-report\.pdf\.",
+        "Attendance by week",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "message", "shown"),
+    [pytest.param(*case, id=case[0]) for case in DOCUMENTS],
+)
+def test_print_writes_each_document(
+    demo_dir: Path, tmp_path: Path, kind: str, options: list[str], message: str, shown: str
+) -> None:
+    target = tmp_path / f"{kind}.pdf"
+    result = print_as(demo_dir, kind, *options, "--out", target)
+    assert result.code == 0, result.err
+    assert re.fullmatch(message, result.out.strip()), result.out
+    reader = PdfReader(target)
+    assert shown in "".join(page.extract_text() for page in reader.pages)
+    width = round(float(reader.pages[0].mediabox.width))
+    assert width == {"certificates": 842, "attendance": 842, "cohort-report": 612}.get(kind, 595)
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "rows"),
+    [
+        ("people", [], 64),
+        ("memberships", ["--cohort", SPRING], 36),
+        ("attendance", [], 620),
+    ],
+)
+def test_csv_writes_a_list_for_excel(
+    demo_dir: Path, tmp_path: Path, kind: str, options: list[str], rows: int
+) -> None:
+    target = tmp_path / f"{kind}.csv"
+    result = run_as(demo_dir, DEMO_USER, "csv", kind, *options, "--out", target)
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"Wrote {rows} rows of {kind} to {target}")
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert len(table) == rows + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["register", "--cohort", "2026", "--week", "1"], r"'2026' matches 2 cohorts"),
+        (["attendance", "--cohort", "Summer 2031"], r"no cohort called 'Summer 2031'"),
+        (["register", "--cohort", SPRING, "--week", "40"], r"has no session in week 40"),
+        (["person-attendance", "--person", "Khan"], r"'Khan' matches 2 people"),
+        (["certificates", "--cohort", AUTUMN], r"no certificates to print"),
+        (["programme", "--event", "Winter"], r"no graduation called 'Winter'"),
+    ],
+)
+def test_print_failures_are_one_line(
+    demo_dir: Path, tmp_path: Path, args: list[str], reason: str
+) -> None:
+    target = tmp_path / "out.pdf"
+    message = assert_failure(print_as(demo_dir, *args, "--out", target))
+    assert re.search(reason, message), message
+    assert not target.exists()
+
+
+def test_only_roles_that_print_may_print(demo_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    result = print_as(
+        demo_dir, "cohort-report", "--cohort", SPRING, "--out", target, user="facilitator"
+    )
+    assert "does not allow you to print documents" in assert_failure(result)
+    assert not target.exists()
+    listed = run_as(demo_dir, "facilitator", "csv", "people", "--out", tmp_path / "people.csv")
+    assert "does not allow you to print documents" in assert_failure(listed)
+    assert not (tmp_path / "people.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "register", "--cohort", SPRING, "--out", "x.pdf"],  # no --week
+        ["print", "certificates", "--cohort", SPRING, "--issued-on", "16/03/2026"],
+        ["print", "leaflet", "--out", "x.pdf"],
+        ["csv", "essays", "--out", "x.csv"],
+    ],
+)
+def test_misuse_is_a_usage_error(demo_dir: Path, args: list[str]) -> None:
+    assert_usage_error(run_as(demo_dir, DEMO_USER, *args))
+
+
+def test_out_must_be_a_file(demo_dir: Path, tmp_path: Path) -> None:
+    result = print_as(demo_dir, "cohort-report", "--cohort", SPRING, "--out", tmp_path)
+    assert "is a folder" in assert_usage_error(result)
