@@ -84,6 +84,17 @@ def _exchange_once_with_a_university(prison: Path, university: Path) -> None:
             workspace.sync.import_bundle(bundle)
 
 
+def _back_up_twice(store: Path, media: Path) -> None:
+    """Backups on the 'removable media', so the Backup screen has a list to show."""
+    from lt_desktop.core.sign_in import sign_in
+
+    media.mkdir()
+    with sign_in(store, "demo", "demo") as workspace:
+        workspace.maintenance.set_backup_folder(media)
+        workspace.maintenance.back_up_now()
+        workspace.maintenance.back_up_now()
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     apply_style(app)
@@ -93,6 +104,7 @@ def main() -> int:
         os.environ.setdefault("LT_DESKTOP_TEST_KDF", "cheap")
         build_demo_store(store)
         _exchange_once_with_a_university(store, Path(folder) / "university")
+        _back_up_twice(store, Path(folder) / "LT backups")
         controller = AppController(store)
         controller.open_store()
         window = MainWindow(controller)
@@ -108,9 +120,13 @@ def main() -> int:
         assert view is not None
         names = {
             "Cohorts": "cohorts",
+            "Applications": "applications",
+            "Backup and restore": "backups",
             "People": "people",
             "Groups": "groups",
             "Sessions and register": "register",
+            "Mentors": "mentors",
+            "Interviews": "interviews",
             "Administration": "administration",
             "Essays and marking": "essays",
             "Stories": "stories",

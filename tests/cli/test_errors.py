@@ -154,7 +154,7 @@ def _damaged_key_file(store: Path, other: Path) -> None:
     ("damage", "reason"),
     [
         (_foreign_database, "damaged or belongs to another store"),
-        (_damaged_records, "The store's database is damaged"),
+        (_damaged_records, "The store on this computer is damaged"),
         (_lost_database, "lost its database file"),
         (_foreign_key_file, "not an LT Desktop key file"),
         (_damaged_key_file, "The key file is damaged"),
@@ -346,10 +346,10 @@ def test_user_add_refuses_weak_credentials_and_adds_nothing(
     ("args", "named"),
     [
         (("frobnicate",), "frobnicate"),
-        (("backup", "--user", "demo"), "--out"),
+        (("backup", "--user", "demo", "--out", "a", "--to-folder", "b"), "--to-folder"),
         (("init", "--site-name", "X", "--site-kind", "castle", "--admin", "a"), "castle"),
     ],
-    ids=["unknown-command", "backup-without-out", "unknown-site-kind"],
+    ids=["unknown-command", "backup-to-two-places", "unknown-site-kind"],
 )
 def test_misuse_exits_2_and_names_the_problem(
     tmp_path: Path, args: tuple[str, ...], named: str

@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from lt_desktop.core.errors import ConflictError, LtError, PermissionDenied
+from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.vocabulary import (
     ConsentScope,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
+from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Consent, Person, Story
 from lt_desktop.sync.bundle import BundleRejected, open_bundle
@@ -67,6 +69,18 @@ def _plaintext(bundle: Path, reader: Site) -> bytes:
             max_plaintext_bytes=1 << 30,
         )
         return b"".join(opened.chunks())
+
+
+def _a_student(workspace: Workspace, index: int = 0) -> PersonListing:
+    """One of the people who travel: a student of the autumn cohort (applicants who are
+    in no cohort stay at the prison)."""
+    cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
+    students = {
+        m.person_id
+        for m in workspace.memberships.list_members(cohort.id)
+        if m.role is MembershipRole.STUDENT
+    }
+    return [p for p in workspace.people.list_people() if p.id in students][index]
 
 
 def test_pairing_needs_the_fingerprint_the_other_site_reads_out(tmp_path: Path) -> None:
@@ -203,7 +217,7 @@ def test_only_changes_since_the_acknowledgement_travel(
     university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
     with prison.open() as workspace:
-        person = workspace.people.list_people()[0]
+        person = _a_student(workspace)
         info = workspace.people.get_person(person.id)
         workspace.people.update_person(
             person.id,
@@ -226,7 +240,7 @@ def test_an_older_bundle_never_rolls_a_record_back(
     prison, university = sites
     old = prison.export_to(university, tmp_path / "p1.ltbundle")
     with prison.open() as workspace:
-        person = workspace.people.list_people()[0]
+        person = _a_student(workspace)
         info = workspace.people.get_person(person.id)
         workspace.people.update_person(
             person.id, given_name="Newer", family_name=info.family_name, base=info.base
@@ -363,7 +377,7 @@ def test_a_removal_travels_as_a_tombstone(sites: tuple[Site, Site], tmp_path: Pa
     prison, university = sites
     university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
     with prison.open() as workspace:
-        victim = workspace.people.list_people()[3]
+        victim = _a_student(workspace, 3)
         workspace.people.remove_person(victim.id)
     university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
     with university.open() as workspace:

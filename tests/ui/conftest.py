@@ -54,7 +54,11 @@ class Driver:
             if dialog is None:
                 QTimer.singleShot(20, poll)
                 return
-            handler(dialog)
+            try:
+                handler(dialog)
+            except BaseException:
+                dialog.close()  # a failed step must not leave the test waiting on a dialog
+                raise
 
         QTimer.singleShot(0, poll)
 

@@ -16,12 +16,12 @@ from lt_desktop.core.roles import Role
 from lt_desktop.core.services.documents import CsvKind, EventInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.sign_in import recover_account, sign_in
+from lt_desktop.core.sign_in import recover_account, restore_and_sign_in, sign_in
 from lt_desktop.core.vocabulary import ClearanceStatus, SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.folder import StoreFolder
-from lt_desktop.storage.store import create_store, restore_store
+from lt_desktop.storage.store import create_store, preview_backup
 
 if TYPE_CHECKING:
     from lt_desktop.documents.template import PaperSize
@@ -101,7 +101,9 @@ def stats(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def check(args: argparse.Namespace, data_dir: Path) -> int:
-    workspace, _, _ = _signed_in(args, data_dir)
+    username = username_from(args.user)
+    password = SecretReader(args.password_stdin).read("Password")
+    workspace = sign_in(data_dir, username, password, check_on_open=False)
     with workspace:
         report = workspace.maintenance.check()
     if not report.sound:
@@ -162,34 +164,36 @@ def recover(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def backup(args: argparse.Namespace, data_dir: Path) -> int:
-    workspace, _, _ = _signed_in(args, data_dir)
     target = args.out
-    if target.is_dir():
-        raise UsageError(f"{target} is a folder; give the backup file's name.")
+    if target is not None and target.is_dir():
+        raise UsageError(f"{target} is a folder; give the backup file's name, or use --to-folder.")
+    workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
-        workspace.maintenance.backup(target)
-    print(f"Backed up to {target} and verified ({target.stat().st_size:,} bytes).")
+        if target is not None:
+            workspace.maintenance.backup(target)
+            print(f"Backed up to {target} and verified ({target.stat().st_size:,} bytes).")
+            return 0
+        done = workspace.maintenance.back_up_now(args.to_folder)
+    print(f"Backed up to {done.path} and verified ({done.size:,} bytes).")
+    if done.removed:
+        print(f"Removed {len(done.removed)} older backup(s) of this store from {done.path.parent}.")
     return 0
 
 
 def restore(args: argparse.Namespace, data_dir: Path) -> int:
     username = username_from(args.user)
     password = SecretReader(args.password_stdin).read("Password (for an account in the backup)")
-    store, user_id = restore_store(data_dir, args.file, username=username, password=password)
-    try:
-        with store.write() as session:
-            from lt_desktop.storage.models import User
-
-            user_row = session.get(User, user_id)
-            store.audit(
-                session,
-                actor_id=user_id,
-                actor_name=user_row.display_name if user_row else username,
-                action="store.restored",
-                details={"backup": args.file.name},
-            )
-    finally:
-        store.close()
+    if args.check:
+        preview = preview_backup(args.file, username=username, password=password)
+        made = preview.made_at.astimezone()
+        print(f"{args.file.name} is sound: every byte checks out, and {username} may restore it.")
+        print(f"  Site:      {preview.site_name or '(not named)'}")
+        print(f"  Made:      {made:%d %b %Y at %H:%M} by LT Desktop {preview.app_version}")
+        for label, count in preview.counts.items():
+            print(f"  {label.capitalize() + ':':<18} {count:,}")
+        print("Nothing was changed. Restore it with the same command without --check.")
+        return 0
+    restore_and_sign_in(data_dir, args.file, username, password).close()
     print(f"Restored the store in {data_dir} from {args.file}.")
     return 0
 

@@ -119,9 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true")
 
     p = sub.add_parser(
-        "backup", parents=[signed_in], help="write an encrypted, verified backup of the store"
+        "backup",
+        parents=[signed_in],
+        help="write an encrypted, verified backup of the store (by default a dated file in "
+        "the backup folder chosen in the app, keeping its newest generations)",
     )
-    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, metavar="FILE", help="write exactly this file")
+    where.add_argument(
+        "--to-folder",
+        type=Path,
+        metavar="DIR",
+        help="a dated file in DIR, then remove this store's oldest backups there beyond the "
+        "number kept",
+    )
 
     p = sub.add_parser(
         "site-card", parents=[signed_in], help="write this site's card for a partner to pair with"
@@ -169,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the store with a backup (sign in as an account in the backup)",
     )
     p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the backup and say what it holds, changing nothing",
+    )
 
     document = _Parser(add_help=False, parents=[signed_in])
     document.add_argument(

@@ -6,6 +6,7 @@ story (useful for screenshots and for newcomers comparing notes).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 import shutil
@@ -15,21 +16,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from lt_desktop.core import demo_text as text
 from lt_desktop.core.errors import StoreAlreadyExists
 from lt_desktop.core.roles import Role
+from lt_desktop.core.services.applications import DECLINE_REASONS, ensure_default_rubric
 from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.essays import count_words, new_candidate_number
 from lt_desktop.core.services.groups import allocate
+from lt_desktop.core.services.interviews import TRANSCRIPT_MEDIA_TYPE
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import new_research_id
 from lt_desktop.core.vocabulary import (
     AbsenceReason,
     ApplicationDecision,
+    AttachmentKind,
     AttendanceStatus,
     ClearanceStatus,
     ConsentScope,
     GuestCategory,
+    InterviewStatus,
+    InvitationAnswer,
     ItemKind,
     MarkPosition,
     MembershipRole,
@@ -178,6 +186,8 @@ class _DemoBuilder:
                 self._questionnaires(cohort, template, items, finished=cohort is spring)
             self._graduation(spring)
             self._applications(autumn)
+            self._mentoring_and_evaluation(spring, autumn, graduates)
+            self._application_round(autumn)
             self.store.audit(
                 session,
                 actor_id=None,
@@ -753,6 +763,316 @@ class _DemoBuilder:
                     answered_on=cohort.row.starts_on - timedelta(days=20),
                 )
             )
+
+    def _mentoring_and_evaluation(
+        self, spring: _Cohort, autumn: _Cohort, graduates: list[m.Person]
+    ) -> None:
+        """Graduates of the first cohort invited back, trained and mentoring the second;
+        reflective interviews; and the first cohort's sense-making meeting. A generator
+        of its own, so nothing made before shifts."""
+        rng = random.Random(8_2026)
+        # The first four mentor the second cohort already (see _staff); the sixth has
+        # accepted and waits for a group, the fifth declined, the seventh has not answered.
+        invited = graduates[:7]
+        accepted = invited[:4] + invited[5:6]
+        for index, person in enumerate(invited):
+            invited_on = date(2026, 6, 1) if index < 6 else date(2026, 9, 1)
+            invitation = m.MentorInvitation(
+                person_id=person.id, cohort_id=autumn.row.id, invited_on=invited_on
+            )
+            if person in accepted:
+                invitation.answer = InvitationAnswer.ACCEPTED
+                invitation.answered_on = invited_on + timedelta(days=rng.randint(4, 20))
+            elif index == 4:
+                invitation.answer = InvitationAnswer.DECLINED
+                invitation.answered_on = invited_on + timedelta(days=12)
+                invitation.notes = "Starting a new job in September; would like to be asked again."
+            self.session.add(invitation)
+        for held_on, title in [
+            (date(2026, 7, 6), "Mentor training 1: listening and holding a discussion"),
+            (date(2026, 7, 13), "Mentor training 2: supporting reflective writing"),
+            (date(2026, 8, 3), "Mentor training 3: boundaries and looking after yourself"),
+        ]:
+            for person in accepted:
+                self.session.add(
+                    m.MentorTraining(
+                        person_id=person.id,
+                        held_on=held_on,
+                        title=title,
+                        attended=rng.random() < 0.85,
+                    )
+                )
+        self._interviews(spring, autumn, rng)
+        self._sense_making(spring, rng)
+
+    def _interviews(self, spring: _Cohort, autumn: _Cohort, rng: random.Random) -> None:
+        notes = [
+            "Spoke about finding a voice in the small group; the writing workshop was the "
+            "turning point.",
+            "Reflected on changing views of the university students, and of themselves as a "
+            "learner.",
+            "Most valued the readings and arguing about them kindly; would like to study further.",
+            "Talked about nerves in the first weeks and feeling at home by the group project.",
+            "Described the graduation as the first time family saw them recognised for learning.",
+        ]
+        transcript = (
+            "Interviewer: What did the course mean to you, looking back?\n"
+            "Participant: At first I thought I would just listen. By week three I was arguing "
+            "my corner, and people listened back.\n"
+            "Interviewer: Was there a moment that stood out?\n"
+            "Participant: The writing workshop. Somebody read my paragraph and said it made "
+            "them think again. I had not had that before.\n"
+        )
+        interviewers = ["Sam Okafor", "Priya Raman"]
+        done = 0
+        for membership, person in spring.members:
+            if membership.role not in (MembershipRole.STUDENT, MembershipRole.MENTOR):
+                continue
+            if membership.status in _LEFT_EARLY:
+                continue
+            held = spring.row.ends_on + timedelta(days=rng.randint(7, 35))
+            if not self._has_consent(person, ConsentScope.INTERVIEW, held):
+                continue
+            interview = m.Interview(
+                id=uuid.uuid4(),
+                person_id=person.id,
+                cohort_id=spring.row.id,
+                scheduled_for=datetime.combine(held, time(rng.choice([10, 11, 14])), UTC),
+                interviewer_name=rng.choice(interviewers),
+                status=InterviewStatus.DONE,
+                notes=rng.choice(notes),
+            )
+            if done == 3:
+                interview.status = InterviewStatus.CANCELLED
+                interview.notes = "Unwell on the day and did not wish to rearrange."
+            self.session.add(interview)
+            self.session.flush()  # the transcript refers to it
+            if done in (0, 1):
+                data = transcript.encode("utf-8")
+                self.session.add(
+                    m.Attachment(
+                        kind=AttachmentKind.INTERVIEW_TRANSCRIPT,
+                        filename=f"interview-transcript-{done + 1}.txt",
+                        media_type=TRANSCRIPT_MEDIA_TYPE,
+                        size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(),
+                        data=data,
+                        interview_id=interview.id,
+                    )
+                )
+            done += 1
+        planned = 0
+        for membership, person in autumn.members:
+            if membership.role is not MembershipRole.STUDENT or planned >= 5:
+                continue
+            if membership.status is not MembershipStatus.ACTIVE:
+                continue
+            if not self._has_consent(person, ConsentScope.INTERVIEW, autumn.row.ends_on):
+                continue
+            day = autumn.row.ends_on + timedelta(days=7 + planned)
+            self.session.add(
+                m.Interview(
+                    person_id=person.id,
+                    cohort_id=autumn.row.id,
+                    scheduled_for=datetime.combine(day, time(10 + planned % 3), UTC),
+                    interviewer_name=interviewers[planned % 2],
+                    status=InterviewStatus.PLANNED,
+                )
+            )
+            planned += 1
+
+    def _sense_making(self, cohort: _Cohort, rng: random.Random) -> None:
+        held_on = cohort.row.ends_on + timedelta(weeks=1)
+        meeting = m.ClassSession(
+            id=uuid.uuid4(),
+            cohort=cohort.row,
+            week=len(cohort.sessions) + 1,
+            held_on=held_on,
+            kind=SessionKind.SENSE_MAKING,
+            title="Group sense-making",
+            starts_at=time(13, 30),
+            ends_at=time(15, 30),
+            location="Education block, room 2",
+            notes=(
+                "We put the weekly stories' themes on the wall and sorted them together. "
+                "Belonging came first: several people said the small groups felt like the "
+                "first place they were listened to as thinkers. Second, confidence in writing, "
+                "tied to the workshop week. The group asked that future cohorts keep the same "
+                "small groups from start to finish."
+            ),
+        )
+        self.session.add(meeting)
+        self.session.flush()
+        recorded = datetime.combine(held_on, time(15, 35), UTC)
+        for membership, person in cohort.members:
+            if membership.role not in (
+                MembershipRole.STUDENT,
+                MembershipRole.MENTOR,
+                MembershipRole.FACILITATOR,
+            ):
+                continue
+            if membership.status in _LEFT_EARLY:
+                continue
+            roll = rng.random()
+            status = (
+                AttendanceStatus.PRESENT
+                if roll < 0.78
+                else AttendanceStatus.EXCUSED
+                if roll < 0.9
+                else AttendanceStatus.ABSENT
+            )
+            self.session.add(
+                m.AttendanceMark(
+                    session_id=meeting.id,
+                    person_id=person.id,
+                    status=status,
+                    absence_reason=(
+                        AbsenceReason.PERSONAL if status is AttendanceStatus.ABSENT else None
+                    ),
+                    recorded_by_name=RECORDER,
+                    recorded_at=recorded,
+                )
+            )
+
+    def _application_round(self, autumn: _Cohort) -> None:
+        """The second cohort's application round as it ended: every statement assessed
+        by two people on the default rubric; besides the students who accepted, a waiting
+        list, two kind declines, an offer turned down and an application withdrawn. A
+        student has left since, so a place is free for the waiting list. Applicants who
+        never enrolled are in no cohort, so they never leave this site. A generator of its
+        own, so nothing made before shifts."""
+        rng = random.Random(3_2027)
+        session = self.session
+        ensure_default_rubric(session)
+        criteria = session.scalars(
+            select(m.RubricCriterion)
+            .where(m.RubricCriterion.active.is_(True))
+            .order_by(m.RubricCriterion.position)
+        ).all()
+        admin = session.scalars(
+            select(m.User).where(m.User.role == Role.ADMINISTRATOR).order_by(m.User.created_at)
+        ).first()
+        staff = session.scalars(select(m.User).where(m.User.username == "staff")).first()
+        assessors: list[tuple[uuid.UUID | None, str]] = [
+            (admin.id if admin else None, admin.display_name if admin else RECORDER),
+            (staff.id, staff.display_name) if staff else (None, "Dr Sam Reid"),
+        ]
+        cohort = autumn.row
+        decided_on = cohort.starts_on - timedelta(days=30)  # as the students' applications
+        accepted = {
+            a.person_id: a
+            for a in session.scalars(
+                select(m.Application).where(m.Application.cohort_id == cohort.id)
+            )
+        }
+        for membership, person in autumn.members:
+            if membership.role is MembershipRole.STUDENT and person.id in accepted:
+                self._scores(rng, accepted[person.id], criteria, assessors, 3, 5)
+        waiting, declined, turned_down, withdrawn = (
+            ApplicationDecision.WAITING_LIST,
+            ApplicationDecision.DECLINED,
+            ApplicationDecision.OFFER_DECLINED,
+            ApplicationDecision.WITHDRAWN,
+        )
+        # (where they are based, the decision, lowest and highest score)
+        plan = [
+            (PersonBase.PRISON, waiting, 3, 4),
+            (PersonBase.PRISON, waiting, 3, 4),
+            (PersonBase.UNIVERSITY, waiting, 3, 4),
+            (PersonBase.UNIVERSITY, waiting, 3, 4),
+            (PersonBase.PRISON, declined, 1, 3),
+            (PersonBase.UNIVERSITY, declined, 1, 3),
+            (PersonBase.UNIVERSITY, turned_down, 4, 5),
+            (PersonBase.PRISON, withdrawn, 2, 4),
+        ]
+        reasons = iter(DECLINE_REASONS[:2])
+        for base, decision, low, high in plan:
+            person = self._applicant(rng, base)
+            application = m.Application(
+                id=uuid.uuid4(),
+                cohort_id=cohort.id,
+                person_id=person.id,
+                received_on=cohort.starts_on - timedelta(days=rng.randint(40, 70)),
+                motivation_statement=" ".join(rng.sample(text.MOTIVATION_SENTENCES, 3)),
+                heard_about=rng.choice(text.HEARD_ABOUT),
+                availability=rng.choice(text.AVAILABILITY),
+                adjustments=rng.choice(text.ADJUSTMENTS),
+                decision=decision,
+                decision_reason=next(reasons) if decision is declined else "",
+                decided_on=None if decision is withdrawn else decided_on,
+                answered_on=(
+                    decided_on + timedelta(days=rng.randint(3, 10))
+                    if decision in (turned_down, withdrawn)
+                    else None
+                ),
+            )
+            session.add(application)
+            session.flush()
+            self._scores(rng, application, criteria, assessors, low, high)
+
+    def _scores(
+        self,
+        rng: random.Random,
+        application: m.Application,
+        criteria: Sequence[m.RubricCriterion],
+        assessors: list[tuple[uuid.UUID | None, str]],
+        low: int,
+        high: int,
+    ) -> None:
+        for assessor_id, assessor_name in assessors:
+            for position, criterion in enumerate(criteria):
+                score = rng.randint(low, high)
+                self.session.add(
+                    m.ApplicationScore(
+                        application_id=application.id,
+                        criterion_id=criterion.id,
+                        assessor_id=assessor_id,
+                        assessor_name=assessor_name,
+                        score=score,
+                        notes=text.ASSESSOR_NOTES[position].get(score, ""),
+                    )
+                )
+
+    def _applicant(self, rng: random.Random, base: PersonBase) -> m.Person:
+        while True:
+            given, family = rng.choice(text.GIVEN_NAMES), rng.choice(text.FAMILY_NAMES)
+            if (given, family) not in self._names:
+                self._names.add((given, family))
+                break
+        person = m.Person(
+            id=uuid.uuid4(),
+            given_name=given,
+            family_name=family,
+            base=base,
+            email=(
+                f"{given.lower()}.{family.lower().replace(chr(39), '')}@eastbridge.ac.uk"
+                if base is PersonBase.UNIVERSITY
+                else ""
+            ),
+            research_id=new_research_id(),
+        )
+        self.session.add(person)
+        self.session.flush()
+        if base is PersonBase.PRISON and self.prison_site:
+            while True:
+                number = (
+                    f"{rng.choice('ABG')}{rng.randint(1000, 9999)}"
+                    f"{rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}"
+                )
+                if number not in self._prison_numbers:
+                    self._prison_numbers.add(number)
+                    break
+            # What only the prison needs, such as the clearance to attend, stays here.
+            self.session.add(
+                m.PrisonDetails(
+                    person_id=person.id,
+                    prison_number=number,
+                    location=rng.choice(text.PRISON_LOCATIONS),
+                    security_notes=rng.choice(text.SECURITY_NOTES),
+                    clearance=ClearanceStatus.NOT_SUBMITTED,
+                )
+            )
+        return person
 
     def _accounts(self, facilitator: m.Person) -> None:
         for username, role in DEMO_USERS:

@@ -342,3 +342,57 @@ SECURITY_NOTES = [
     "Escort needed between wings.",
     "No contact with visitors listed on file.",
 ]
+
+#: Sentences a motivation statement is made of. None says where its writer is based:
+#: the same words could come from anyone who applies.
+MOTIVATION_SENTENCES = [
+    "I have always wanted to understand why people end up where they do.",
+    "I left school early and I want to find out whether I can study again.",
+    "A friend who did the course said it changed how she thinks, and I want that too.",
+    "I like arguing about ideas, and I would like to learn to do it properly.",
+    "I want to learn with people whose lives are different from mine.",
+    "I am nervous about writing an essay, but I want to try.",
+    "Reading has kept me going this year, and I want to read with other people.",
+    "I would like to listen more than I talk, and learn from what I hear.",
+    "I want to show my children that learning does not stop.",
+    "I have questions about fairness that I cannot answer on my own.",
+    "I can come every week; I have already asked for the afternoon to be kept free.",
+    "I hope the course helps me decide what to study next.",
+    "I want to give something back by sharing what I have learned the hard way.",
+    "I would like to be part of a group that takes each other's ideas seriously.",
+]
+
+HEARD_ABOUT = [
+    "A friend who took the course",
+    "A poster",
+    "A lecturer",
+    "The education team",
+    "A mentor from the last course",
+    "A leaflet",
+]
+
+AVAILABILITY = [
+    "Any weekday afternoon",
+    "Tuesday and Thursday afternoons",
+    "Mondays, after 1 pm",
+    "Every afternoon except Friday",
+    "Weekday afternoons; one appointment a month on a Wednesday",
+]
+
+ADJUSTMENTS = [
+    "",
+    "",
+    "",
+    "",
+    "Readings in large print, please.",
+    "Would like the readings as audio where possible.",
+    "Needs extra time for written work.",
+]
+
+#: Notes an assessor might leave, for each criterion of the default rubric, by score.
+ASSESSOR_NOTES: list[dict[int, str]] = [
+    {5: "Curious throughout; lots of questions.", 2: "Little sign yet of what they want to learn."},
+    {5: "Keen to learn with people whose lives differ from theirs."},
+    {5: "Has already arranged to keep the afternoon free.", 1: "Not sure yet about every week."},
+    {4: "Hopes the course helps them choose what to study next."},
+]

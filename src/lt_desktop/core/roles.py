@@ -38,7 +38,8 @@ class Permission(Enum):
     RECORD_CONSENT = auto()
     ENTER_RESEARCH_DATA = auto()  # stories, questionnaires, interviews
     EXPORT_RESEARCH = auto()
-    MANAGE_APPLICATIONS = auto()
+    MANAGE_APPLICATIONS = auto()  # record, decide, answer offers, print letters
+    ASSESS_APPLICATIONS = auto()  # score statements against the rubric
     MANAGE_GRADUATION = auto()
     PRINT_DOCUMENTS = auto()
     SYNC = auto()
@@ -61,6 +62,7 @@ _STAFF = {
     Permission.RECORD_CONSENT,
     Permission.ENTER_RESEARCH_DATA,
     Permission.MANAGE_APPLICATIONS,
+    Permission.ASSESS_APPLICATIONS,
     Permission.MANAGE_GRADUATION,
     Permission.PRINT_DOCUMENTS,
     Permission.SYNC,
@@ -77,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PEOPLE,
             Permission.TAKE_REGISTER,
             Permission.ENTER_RESEARCH_DATA,
+            Permission.ASSESS_APPLICATIONS,
         }
     ),
     Role.MARKER: frozenset({Permission.MARK_ESSAYS}),

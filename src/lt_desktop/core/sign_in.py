@@ -28,13 +28,20 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.login_attempts import LoginAttempts
 from lt_desktop.storage.models import User, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import LockedStore, Store
+from lt_desktop.storage.store import LockedStore, Store, restore_store
 
 Clock = Callable[[], float]
 
 
-def sign_in(root: Path, username: str, password: str, *, clock: Clock = time.time) -> Workspace:
-    door = LockedStore(root)
+def sign_in(
+    root: Path,
+    username: str,
+    password: str,
+    *,
+    clock: Clock = time.time,
+    check_on_open: bool = True,
+) -> Workspace:
+    door = LockedStore(root, check_on_open=check_on_open)
     try:
         return sign_in_at(door, username, password, clock=clock)
     except BaseException:
@@ -153,4 +160,27 @@ def recover_account_at(
         store.lock()
         raise
     LoginAttempts(door.folder.login_attempts).signed_in(door.user_tag(username))
+    return Workspace(store, actor)
+
+
+def restore_and_sign_in(root: Path, backup: Path, username: str, password: str) -> Workspace:
+    """Replace the store in ``root`` with ``backup`` and sign in to the restored store
+    as the account (of the backup) that restored it. The restore is audited there."""
+    store, user_id = restore_store(root, backup, username=username, password=password)
+    try:
+        with store.write() as session:
+            user = session.get(User, user_id)
+            if user is None or user.disabled:
+                raise AccountDisabled("That account is disabled in the backup.")
+            store.audit(
+                session,
+                actor_id=user.id,
+                actor_name=user.display_name,
+                action="store.restored",
+                details={"backup": backup.name},
+            )
+            actor = Actor.from_user(user)
+    except BaseException:
+        store.close()
+        raise
     return Workspace(store, actor)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from functools import cached_property
 
 from lt_desktop.core.services.accounts import AccountService
+from lt_desktop.core.services.applications import ApplicationService
 from lt_desktop.core.services.audit import AuditService
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.services.consent import ConsentService
 from lt_desktop.core.services.documents import DocumentService
 from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.groups import GroupService
+from lt_desktop.core.services.interviews import InterviewService
 from lt_desktop.core.services.maintenance import MaintenanceService
 from lt_desktop.core.services.marking import MarkingService
 from lt_desktop.core.services.memberships import MembershipService
+from lt_desktop.core.services.mentoring import MentoringService
 from lt_desktop.core.services.people import PeopleService
 from lt_desktop.core.services.programme import ProgrammeService
 from lt_desktop.core.services.questionnaires import QuestionnaireService
@@ -56,8 +59,20 @@ class Workspace:
         return MembershipService(self.store, self.actor)
 
     @cached_property
+    def applications(self) -> ApplicationService:
+        return ApplicationService(self.store, self.actor)
+
+    @cached_property
     def groups(self) -> GroupService:
         return GroupService(self.store, self.actor)
+
+    @cached_property
+    def mentoring(self) -> MentoringService:
+        return MentoringService(self.store, self.actor)
+
+    @cached_property
+    def interviews(self) -> InterviewService:
+        return InterviewService(self.store, self.actor)
 
     @cached_property
     def register(self) -> RegisterService:

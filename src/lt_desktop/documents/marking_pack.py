@@ -30,7 +30,6 @@ from reportlab.platypus.flowables import HRFlowable, SetPageTopFlowables
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.essays import MarkingPack, PackEssay, PackScan
 from lt_desktop.core.vocabulary import MarkPosition
-from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.documents.template import (
     INK,
     MONO,
@@ -46,6 +45,7 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.storage.atomic import write_atomic
 
 TITLE = "Marking pack"
 # Room on the right of the essay text for the marker's notes in the margin.

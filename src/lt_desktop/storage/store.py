@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -90,8 +91,13 @@ class LockedStore:
     can open the store in the meantime.
     """
 
-    def __init__(self, root: Path, *, _lock: InstanceLock | None = None) -> None:
+    def __init__(
+        self, root: Path, *, check_on_open: bool = True, _lock: InstanceLock | None = None
+    ) -> None:
         self.folder = StoreFolder(Path(root))
+        # Off only for the full integrity check, which must open a damaged store to
+        # say what is wrong with it.
+        self.check_on_open = check_on_open
         if not self.folder.root.is_dir():
             raise StoreNotFound(_no_store_message(self.folder.root))
         self._lock = _lock or InstanceLock(self.folder.lock_file)
@@ -134,7 +140,9 @@ class LockedStore:
         return self.key_file.user_tag(username)
 
     def _open(self, data_key: bytes) -> Store:
-        engine, revision = _open_database(self.folder, self.key_file, data_key)
+        engine, revision = _open_database(
+            self.folder, self.key_file, data_key, check=self.check_on_open
+        )
         try:
             return Store(self, data_key, engine, revision)
         except BaseException:
@@ -442,7 +450,9 @@ def _load_key_file(folder: StoreFolder) -> KeyFile:
         raise StoreCorrupt(f"The store's key file cannot be read: {error.strerror}.") from error
 
 
-def _open_database(folder: StoreFolder, key_file: KeyFile, data_key: bytes) -> tuple[Engine, str]:
+def _open_database(
+    folder: StoreFolder, key_file: KeyFile, data_key: bytes, *, check: bool = True
+) -> tuple[Engine, str]:
     if not folder.database.exists():
         raise StoreCorrupt(
             f"The store in {folder.root} has lost its database file. Restore the newest backup."
@@ -459,6 +469,8 @@ def _open_database(folder: StoreFolder, key_file: KeyFile, data_key: bytes) -> t
             )
         if state is SchemaState.EMPTY or revision is None:
             raise StoreCorrupt("The store's database is empty; restore the newest backup.")
+        if check:
+            _quick_check(engine)
         if state is SchemaState.OLDER:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             folder.backups.mkdir(exist_ok=True)
@@ -477,6 +489,20 @@ def _open_database(folder: StoreFolder, key_file: KeyFile, data_key: bytes) -> t
     except BaseException as error:
         engine.dispose()
         raise _translated(error, "The store") from error
+
+
+def _quick_check(engine: Engine) -> None:
+    """Read every page once on opening, so damage is found now, in plain words, and
+    not part-way through someone's work. (Each page read also checks SQLCipher's
+    page authentication code.) The full check is `lt-desktop check`."""
+    with engine.connect() as connection:
+        rows = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check")]
+    if rows != ["ok"]:
+        log.error("The store failed its quick check on opening (%d problems)", len(rows))
+        raise StoreCorrupt(
+            "The store on this computer is damaged and cannot be opened safely. "
+            "Restore the newest good backup; nothing will be changed until you do."
+        )
 
 
 def _translated(error: BaseException, what: str) -> BaseException:
@@ -569,6 +595,95 @@ def restore_store(
         shutil.rmtree(staging, ignore_errors=True)
         lock.release()
         raise _translated(error, "The restored store") from error
+
+
+@dataclass(frozen=True)
+class BackupPreview:
+    """What a backup holds, read after checking every byte of it."""
+
+    path: Path
+    made_at: datetime
+    app_version: str
+    schema_revision: str
+    site_name: str
+    site_kind: SiteKind | None
+    counts: dict[str, int]
+    size: int
+
+
+#: What a restore preview counts, as a person would name it: table.
+PREVIEW_COUNTS = {
+    "people": "people",
+    "cohorts": "cohorts",
+    "sessions": "class_sessions",
+    "attendance marks": "attendance",
+    "essays": "essays",
+    "stories": "stories",
+    "accounts": "users",
+}
+
+
+def preview_backup(backup_path: Path, *, username: str, password: str) -> BackupPreview:
+    """Verify a backup as a restore would (every byte, the database's own checks, and
+    that the account may restore it) and say what it holds, changing nothing."""
+    header = read_header(backup_path)
+    if schema_state(header.schema_revision) is SchemaState.NEWER:
+        raise StoreTooNew(
+            "This backup was made by a newer version of LT Desktop; install it to restore."
+        )
+    key_file = read_key_file(backup_path, header)
+    slot = key_file.slot_for_user(username)
+    data_key = None if slot is None else slot.open(key_file.store_id, password_bytes(password))
+    if slot is None or data_key is None:
+        raise WrongCredentials(
+            "The user name or password is not right for the store in this backup."
+        )
+    # The copy checked here is the encrypted database, as it sits in the backup.
+    with tempfile.TemporaryDirectory(prefix="lt-desktop-check-") as scratch:
+        database = Path(scratch) / "store.db"
+        try:
+            verify_backup_file(backup_path, data_key, extract_to=database)
+        except OSError as error:
+            raise translate_os_error(error, "Checking the backup") from error
+        problems = database_problems(database, data_key)
+        if problems:
+            raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
+        _require_restorer(database, data_key, slot.slot_id)
+        site_name, site_kind, counts = _describe(database, data_key)
+    return BackupPreview(
+        path=backup_path,
+        made_at=header.created_at,
+        app_version=header.app_version,
+        schema_revision=header.schema_revision,
+        site_name=site_name,
+        site_kind=site_kind,
+        counts=counts,
+        size=backup_path.stat().st_size,
+    )
+
+
+def _describe(database: Path, data_key: bytes) -> tuple[str, SiteKind | None, dict[str, int]]:
+    connection = sqlcipher3.connect(str(database))
+    try:
+        connection.execute(QUIET)
+        connection.execute(raw_key_pragma(data_key))
+        row = connection.execute("SELECT name, kind FROM sites WHERE is_local").fetchone()
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        counts = {}
+        for label, table in PREVIEW_COUNTS.items():
+            if table not in tables:
+                continue
+            columns = {r[1] for r in connection.execute(f'PRAGMA table_info("{table}")')}
+            live = " WHERE deleted_at IS NULL" if "deleted_at" in columns else ""
+            (counts[label],) = connection.execute(
+                f'SELECT count(*) FROM "{table}"{live}'
+            ).fetchone()
+    finally:
+        connection.close()
+    if row is None:
+        return "", None, counts
+    kind = next((k for k in SiteKind if k.value == row[1] or k.name == row[1]), None)
+    return str(row[0]), kind, counts
 
 
 def _require_restorer(database: Path, data_key: bytes, user_id: uuid.UUID) -> None:

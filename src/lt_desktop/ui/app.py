@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.core.errors import LtError, StoreCorrupt
 from lt_desktop.core.logs import configure_logging, log_unexpected
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
@@ -31,13 +31,18 @@ def start(controller: AppController) -> MainWindow | None:
             return None
         window.show()
         return window
+    damaged = ""
     try:
         controller.open_store()
+    except StoreCorrupt as error:
+        damaged = str(error)  # offered a restore below, rather than turned away
     except LtError as error:
         QMessageBox.critical(None, "LT Desktop", str(error))
         return None
     configure_logging(controller.data_dir / "logs")
     window = MainWindow(controller)
+    if damaged:
+        window.show_damaged_store(damaged)
     window.show()
     return window
 

@@ -9,13 +9,14 @@ refresh only what it shows.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.core.errors import LtError, StoreCorrupt
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
-from lt_desktop.core.sign_in import recover_account_at, sign_in_at
+from lt_desktop.core.sign_in import recover_account_at, restore_and_sign_in, sign_in_at
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.folder import StoreFolder
@@ -45,6 +46,9 @@ PEOPLE, COHORTS, MEMBERS, GROUPS, SESSIONS, REGISTER, ACCOUNTS, SETTINGS, AUDIT,
 class AppController(QObject):
     signed_in = Signal()
     locked = Signal()
+    restored = Signal(str)  # the restored store's site name
+    restore_failed = Signal(str)  # why
+    store_damaged = Signal()  # found when opening: offer to restore a backup
     data_changed = Signal(object)  # frozenset of the kinds above
     failed = Signal(str)
 
@@ -72,6 +76,15 @@ class AppController(QObject):
         if self.door is None:
             self.door = LockedStore(self.data_dir)
 
+    def newest_backup(self) -> Path | None:
+        """The newest backup of this store found where its backups go, if any."""
+        from lt_desktop.storage.backup_catalogue import known_backups
+
+        folder = StoreFolder(self.data_dir)
+        store_id = self.door.key_file.store_id if self.door is not None else None
+        found = known_backups(folder, store_id)
+        return found[0].path if found else None
+
     @property
     def site_name(self) -> str:
         if self.workspace is not None:
@@ -83,11 +96,13 @@ class AppController(QObject):
         if door is None:
             on_error("The store is not open.")
             return
-        self.runner.submit(
-            lambda: sign_in_at(door, username, password),
-            self._enter,
-            lambda error: on_error(describe_error(error)),
-        )
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, StoreCorrupt):
+                self.store_damaged.emit()
+            on_error(describe_error(error))
+
+        self.runner.submit(lambda: sign_in_at(door, username, password), self._enter, failed)
 
     def recover(
         self,
@@ -143,6 +158,41 @@ class AppController(QObject):
             self._enter(workspace)
 
         self.runner.submit(work, done, lambda error: on_error(describe_error(error)))
+
+    def restore(self, backup: Path, username: str, password: str) -> None:
+        """Replace the store with ``backup`` and carry on signed in to the restored store
+        (``restored``), or say why not (``restore_failed``).
+
+        The open store is closed first, since the restore needs the folder to itself.
+        If the restore fails, the store on disk is the one that was open.
+        """
+        self._generation += 1
+        self.idle.stop()
+        self.runner.wait_for_done()
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+            self.door = None
+            self.locked.emit()
+        if self.door is not None:
+            self.door.release()
+            self.door = None
+
+        def failed(error: BaseException) -> None:
+            with contextlib.suppress(LtError):
+                self.open_store()
+            self.restore_failed.emit(describe_error(error))
+
+        self.runner.submit(
+            lambda: restore_and_sign_in(self.data_dir, backup, username, password),
+            self._enter_restored,
+            failed,
+        )
+
+    def _enter_restored(self, workspace: Workspace) -> None:
+        self.door = workspace.store.door
+        self._enter(workspace)
+        self.restored.emit(workspace.store.site.name)
 
     def _enter(self, workspace: Workspace) -> None:
         self.workspace = workspace

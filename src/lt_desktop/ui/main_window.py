@@ -10,7 +10,8 @@ from lt_desktop import __version__
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.passwords import check_password
 from lt_desktop.core.roles import Permission
-from lt_desktop.ui.controller import AppController
+from lt_desktop.core.services.maintenance import BackupStatus
+from lt_desktop.ui.controller import SETTINGS, AppController
 from lt_desktop.ui.qt import (
     QAction,
     QApplication,
@@ -26,14 +27,19 @@ from lt_desktop.ui.qt import (
     QShortcut,
     QStackedWidget,
     Qt,
+    QVBoxLayout,
     QWidget,
 )
 from lt_desktop.ui.screens.administration import AdministrationScreen
+from lt_desktop.ui.screens.applications import ApplicationsScreen
+from lt_desktop.ui.screens.backups import BACKUPS, BackupsScreen
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.coming_later import DocumentsScreen
 from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
+from lt_desktop.ui.screens.interviews import InterviewsScreen
+from lt_desktop.ui.screens.mentoring import MentorsScreen
 from lt_desktop.ui.screens.people import PeopleScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
@@ -41,20 +47,24 @@ from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.screens.stories import StoriesScreen
 from lt_desktop.ui.screens.sync import SyncScreen
 from lt_desktop.ui.unlock import UnlockScreen
-from lt_desktop.ui.widgets import FormDialog, show_error
+from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, show_error
 
 #: The navigation, in order. Each role sees the screens its permissions allow.
 SCREENS: list[type[Screen]] = [
     CohortsScreen,
+    ApplicationsScreen,
     PeopleScreen,
     GroupsScreen,
     SessionsScreen,
+    MentorsScreen,
+    InterviewsScreen,
     EssaysScreen,
     StoriesScreen,
     QuestionnairesScreen,
     ResearchExportScreen,
     SyncScreen,
     DocumentsScreen,
+    BackupsScreen,
     AdministrationScreen,
 ]
 
@@ -92,12 +102,20 @@ class WorkspaceView(QWidget):
                 )
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._show)
+        self.reminder = BackupReminder(self)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.reminder)
+        column.addWidget(self.stack, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(content, 1)
         if self.screens:
             self.nav.setCurrentRow(0)
+        if actor.may(Permission.BACKUP):
+            self.reminder.check(controller)
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self.screens):
@@ -110,6 +128,47 @@ class WorkspaceView(QWidget):
                 self.nav.setCurrentRow(row)
                 return screen
         return None
+
+
+class BackupReminder(QWidget):
+    """Shown above every screen while a backup is overdue, with the way to make one."""
+
+    def __init__(self, view: WorkspaceView) -> None:
+        super().__init__()
+        self._view = view
+        self.banner = Banner()
+        self.back_up_button = button("Back up &now…", self._open_backups)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 4)
+        row.addWidget(self.banner, 1)
+        row.addWidget(self.back_up_button)
+        self.hide()
+
+    def check(self, controller: AppController) -> None:
+        controller.data_changed.connect(self._on_change)
+        self._controller = controller
+        self._refresh()
+
+    def _on_change(self, kinds: frozenset[str]) -> None:
+        if kinds & {BACKUPS, SETTINGS}:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self._controller.load(lambda ws: ws.maintenance.backup_status(), self._show_status)
+
+    def _show_status(self, status: BackupStatus) -> None:
+        if status.overdue():
+            self.banner.show_message(
+                f"{status.describe()} Back up at least every {status.reminder_days} days, "
+                "so a broken or lost computer costs no one their work.",
+                Tone.WARNING,
+            )
+            self.show()
+        else:
+            self.hide()
+
+    def _open_backups(self) -> None:
+        self._view.open(BackupsScreen)
 
 
 class MainWindow(QMainWindow):
@@ -129,6 +188,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         controller.signed_in.connect(self._signed_in)
         controller.locked.connect(self._locked)
+        controller.restored.connect(self._restored)
+        controller.restore_failed.connect(self._restore_failed)
         controller.failed.connect(lambda message: show_error(self, message))
         controller.runner.busy_changed.connect(
             lambda busy: self.busy.setText("Working…" if busy else "")
@@ -190,6 +251,22 @@ class MainWindow(QMainWindow):
                 widget.deleteLater()
         self._drop_workspace_view()
         self._show_unlock(locked=True)
+
+    def _restored(self, site_name: str) -> None:
+        self.status.setText(
+            f"Restored {site_name or 'the store'} from the backup. " + self.status.text()
+        )
+
+    def _restore_failed(self, message: str) -> None:
+        self._show_unlock(locked=False)
+        self.unlock_screen.offer_restore(
+            f"The restore did not happen: {message} The store is as it was before."
+        )
+
+    def show_damaged_store(self, message: str) -> None:
+        """The store could not be opened at all: say why and offer its newest backup."""
+        self._show_unlock(locked=False)
+        self.unlock_screen.offer_restore(message)
 
     def _drop_workspace_view(self) -> None:
         if self.workspace_view is not None:

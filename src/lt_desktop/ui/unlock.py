@@ -41,6 +41,11 @@ class UnlockScreen(QWidget):
         self.forgot_button.setAccessibleName("Forgot your password: use the recovery key")
         self.forgot_button.clicked.connect(self._recover)
         self.banner = Banner()
+        self.restore_button = QPushButton("Restore from a backup…")
+        self.restore_button.setAccessibleName("Restore the store from a backup")
+        self.restore_button.clicked.connect(self._restore)
+        self.restore_button.hide()
+        controller.store_damaged.connect(self.offer_restore)
 
         form = QFormLayout()
         form.addRow("&User name", self.username)
@@ -57,6 +62,7 @@ class UnlockScreen(QWidget):
         inner.addWidget(self.banner)
         inner.addWidget(self.sign_in_button)
         inner.addWidget(self.forgot_button, 0, Qt.AlignmentFlag.AlignLeft)
+        inner.addWidget(self.restore_button)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -66,6 +72,7 @@ class UnlockScreen(QWidget):
         self.username.clear()
         self.password.clear()
         self.banner.clear()
+        self.restore_button.hide()
         self._set_busy(False)
         self.subtitle.setText(
             "The window was locked, and nothing from the store is shown. Sign in to carry on."
@@ -73,6 +80,20 @@ class UnlockScreen(QWidget):
             else "Sign in with your user name and password."
         )
         self.username.setFocus()
+
+    def offer_restore(self, message: str = "") -> None:
+        """The store cannot be used as it is: say so, and offer the newest backup."""
+        if message:
+            self.banner.show_message(message, Tone.ERROR)
+        self.restore_button.show()
+        self.restore_button.setDefault(True)
+        self.restore_button.setFocus()
+
+    def _restore(self) -> None:
+        from lt_desktop.ui.screens.backups import run_restore
+
+        newest = self._controller.newest_backup()
+        run_restore(self, self._controller, newest, username=self.username.text().strip())
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.username, self.password, self.sign_in_button, self.forgot_button):

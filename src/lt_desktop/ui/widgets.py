@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.vocabulary import LabelledEnum
 from lt_desktop.ui.qt import (
+    QAbstractItemView,
     QComboBox,
     QDate,
     QDateEdit,
@@ -20,6 +21,7 @@ from lt_desktop.ui.qt import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -27,6 +29,7 @@ from lt_desktop.ui.qt import (
     QSizePolicy,
     QStackedWidget,
     Qt,
+    QTableView,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -294,3 +297,19 @@ class PaperCombo(QComboBox):
         from lt_desktop.documents.template import PaperSize
 
         return PaperSize(self.currentData())
+
+
+def record_table(model: Any, name: str) -> QTableView:
+    """A read-only table of records: whole rows chosen one at a time, Tab leaving it."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    return view

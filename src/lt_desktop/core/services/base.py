@@ -58,6 +58,7 @@ _WHAT_IT_ALLOWS = {
     Permission.ENTER_RESEARCH_DATA: "enter research data",
     Permission.EXPORT_RESEARCH: "export research data",
     Permission.MANAGE_APPLICATIONS: "manage applications",
+    Permission.ASSESS_APPLICATIONS: "assess applications",
     Permission.MANAGE_GRADUATION: "manage graduation",
     Permission.PRINT_DOCUMENTS: "print documents",
     Permission.SYNC: "exchange data with other sites",

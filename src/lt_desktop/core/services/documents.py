@@ -563,7 +563,7 @@ class DocumentService(Service):
             for person_id, session_id, status in session.execute(
                 select(AttendanceMark.person_id, AttendanceMark.session_id, AttendanceMark.status)
                 .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
-                .where(ClassSession.cohort_id == cohort_id)
+                .where(ClassSession.cohort_id == cohort_id, _COURSE_SESSION)
             ):
                 marks.setdefault(person_id, [None] * len(sessions))[index[session_id]] = status
             members = [
@@ -840,11 +840,17 @@ def _heading(session: Session, cohort_id: uuid.UUID) -> CohortHeading:
     )
 
 
+_COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
+
+
 def _sessions(session: Session, cohort_id: uuid.UUID) -> list[ClassSession]:
+    """The course's weeks. The sense-making meeting is left out: it is part of the
+    (opt-in) evaluation and keeps its own register, so it never counts for or against
+    anyone's attendance on the course."""
     return list(
         session.scalars(
             select(ClassSession)
-            .where(ClassSession.cohort_id == cohort_id)
+            .where(ClassSession.cohort_id == cohort_id, _COURSE_SESSION)
             .order_by(ClassSession.held_on, ClassSession.week)
         )
     )

@@ -1,14 +1,34 @@
-"""Looking after the store itself: integrity checks and backups."""
+"""Looking after the store itself: integrity checks, backups and how many are kept."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from lt_desktop.core.errors import LtError
+from sqlalchemy import select
+
+from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
+from lt_desktop.core.services.settings import (
+    BACKUP_FOLDER,
+    BACKUP_GENERATIONS,
+    BACKUP_REMINDER_DAYS,
+    read_setting,
+    write_setting,
+)
 from lt_desktop.storage.backup import BackupHeader
+from lt_desktop.storage.backup_catalogue import (
+    BackupFile,
+    backups_in,
+    new_backup_path,
+    note_backup_place,
+    prune_generations,
+)
+from lt_desktop.storage.models import AuditEntry
+
+BACKED_UP = "store.backed_up"
 
 
 @dataclass(frozen=True)
@@ -19,6 +39,38 @@ class CheckReport:
     @property
     def sound(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    folder: Path | None
+    last_at: datetime | None
+    reminder_days: int
+    generations: int
+
+    def days_since(self, now: datetime | None = None) -> int | None:
+        if self.last_at is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.last_at).days
+
+    def overdue(self, now: datetime | None = None) -> bool:
+        days = self.days_since(now)
+        return days is None or days >= self.reminder_days
+
+    def describe(self, now: datetime | None = None) -> str:
+        days = self.days_since(now)
+        if days is None or self.last_at is None:
+            return "No backup has been made yet."
+        when = self.last_at.astimezone()
+        ago = "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
+        return f"The last backup was made {ago} ({when:%d %b %Y at %H:%M})."
+
+
+@dataclass(frozen=True)
+class BackupDone:
+    path: Path
+    size: int
+    removed: list[Path]
 
 
 class MaintenanceService(Service):
@@ -33,9 +85,68 @@ class MaintenanceService(Service):
         return CheckReport(problems + audit.problems, audit.entries)
 
     def backup(self, target: Path) -> BackupHeader:
-        """Write an encrypted backup and read it back to verify it."""
+        """Write an encrypted backup to ``target`` and read it back to verify it."""
         self._require(Permission.BACKUP)
         header = self._store.backup(target)
         with self._store.write() as session:
-            self._audit(session, "store.backed_up", size=target.stat().st_size)
+            self._audit(session, BACKED_UP, size=target.stat().st_size)
         return header
+
+    def back_up_now(self, folder: Path | None = None) -> BackupDone:
+        """A dated, verified backup in the backup folder (or ``folder``); then the
+        oldest of this store's backups there beyond the kept number are deleted."""
+        self._require(Permission.BACKUP)
+        status = self.backup_status()
+        folder = folder or status.folder
+        if folder is None:
+            raise ValidationError("Choose the folder backups go to (the removable media) first.")
+        if not folder.is_dir():
+            raise ValidationError(
+                f"{folder} cannot be found. Plug in the backup media, or choose another folder."
+            )
+        target = new_backup_path(folder, self._store.site.name, datetime.now(UTC))
+        self._store.backup(target)
+        size = target.stat().st_size
+        removed = prune_generations(
+            folder, self._store.key_file.store_id, keep=status.generations, protect=target
+        )
+        note_backup_place(self._store.folder, folder)
+        with self._store.write() as session:
+            self._audit(session, BACKED_UP, size=size, removed_old=len(removed))
+        return BackupDone(target, size, removed)
+
+    def backup_status(self) -> BackupStatus:
+        self._require(Permission.BACKUP)
+        with self._store.read() as session:
+            folder = str(read_setting(session, BACKUP_FOLDER))
+            last = session.scalar(
+                select(AuditEntry.at)
+                .where(AuditEntry.action == BACKED_UP)
+                .order_by(AuditEntry.sequence.desc())
+                .limit(1)
+            )
+            return BackupStatus(
+                folder=Path(folder) if folder else None,
+                last_at=last,
+                reminder_days=int(read_setting(session, BACKUP_REMINDER_DAYS)),
+                generations=int(read_setting(session, BACKUP_GENERATIONS)),
+            )
+
+    def set_backup_folder(self, folder: Path) -> BackupStatus:
+        self._require(Permission.BACKUP)
+        if not folder.is_dir():
+            raise ValidationError(f"{folder} is not a folder that exists.")
+        with self._store.write() as session:
+            before = read_setting(session, BACKUP_FOLDER)
+            write_setting(session, BACKUP_FOLDER, str(folder.resolve()))
+            self._audit(session, "setting.changed", "setting", BACKUP_FOLDER, before=before)
+        note_backup_place(self._store.folder, folder)
+        return self.backup_status()
+
+    def list_backups(self, folder: Path | None = None) -> list[BackupFile]:
+        """This store's backups in ``folder`` (or the backup folder), newest first."""
+        self._require(Permission.BACKUP)
+        folder = folder or self.backup_status().folder
+        if folder is None:
+            return []
+        return backups_in(folder, self._store.key_file.store_id)

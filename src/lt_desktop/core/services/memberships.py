@@ -115,51 +115,69 @@ class MembershipService(Service):
         on: date | None = None,
     ) -> MemberInfo:
         self._require(Permission.MANAGE_MEMBERSHIPS)
-        when = on or date.today()
         with self._store.write() as session:
-            get_or_not_found(session, Cohort, cohort_id, "cohort")
-            person = get_or_not_found(session, Person, person_id, "person")
-            existing = session.scalars(
-                select(Membership)
-                .where(Membership.cohort_id == cohort_id, Membership.person_id == person_id)
-                .execution_options(**{INCLUDE_DELETED: True})
-            ).first()
-            if existing is not None and existing.deleted_at is None:
-                raise ConflictError(f"{person.display_name} is already in this cohort.")
-            if existing is not None:  # enrolled before, removed, now back
-                membership = existing
-                membership.deleted_at = None
-                membership.role, membership.status = role, status
-                membership.status_since, membership.left_on = when, None
-            else:
-                membership = Membership(
-                    cohort_id=cohort_id,
-                    person_id=person_id,
-                    role=role,
-                    status=status,
-                    status_since=when,
-                    joined_on=when if status is MembershipStatus.ACTIVE else None,
-                )
-                session.add(membership)
-            session.flush()
-            session.add(
-                MembershipStatusChange(
-                    membership_id=membership.id,
-                    status=status,
-                    effective_on=when,
-                    reason="Enrolled",
-                    recorded_by_name=self.actor.display_name,
-                )
-            )
-            self._audit(
-                session,
-                "membership.enrolled",
-                "membership",
-                membership.id,
-                role=role.value,
-                status=status.value,
+            membership = self.enrol_in(
+                session, cohort_id, person_id, role=role, status=status, on=on or date.today()
             )
             return _member_info(membership, None, "")
+
+    def enrol_in(
+        self,
+        session: Session,
+        cohort_id: uuid.UUID,
+        person_id: uuid.UUID,
+        *,
+        role: MembershipRole,
+        status: MembershipStatus,
+        on: date,
+        reason: str = "Enrolled",
+    ) -> Membership:
+        """Enrol inside a write transaction the caller holds, so enrolling can be one step
+        of a larger change (accepting an offer of a place) that stands or falls whole."""
+        self._require(Permission.MANAGE_MEMBERSHIPS)
+        get_or_not_found(session, Cohort, cohort_id, "cohort")
+        person = get_or_not_found(session, Person, person_id, "person")
+        existing = session.scalars(
+            select(Membership)
+            .where(Membership.cohort_id == cohort_id, Membership.person_id == person_id)
+            .execution_options(**{INCLUDE_DELETED: True})
+        ).first()
+        if existing is not None and existing.deleted_at is None:
+            raise ConflictError(f"{person.display_name} is already in this cohort.")
+        if existing is not None:  # enrolled before, removed, now back
+            membership = existing
+            membership.deleted_at = None
+            membership.role, membership.status = role, status
+            membership.status_since, membership.left_on = on, None
+        else:
+            membership = Membership(
+                cohort_id=cohort_id,
+                person_id=person_id,
+                role=role,
+                status=status,
+                status_since=on,
+                joined_on=on if status is MembershipStatus.ACTIVE else None,
+            )
+            session.add(membership)
+        session.flush()
+        session.add(
+            MembershipStatusChange(
+                membership_id=membership.id,
+                status=status,
+                effective_on=on,
+                reason=reason,
+                recorded_by_name=self.actor.display_name,
+            )
+        )
+        self._audit(
+            session,
+            "membership.enrolled",
+            "membership",
+            membership.id,
+            role=role.value,
+            status=status.value,
+        )
+        return membership
 
     def change_status(
         self,

@@ -24,6 +24,7 @@ from lt_desktop.core.vocabulary import (
     MembershipRole,
     MembershipStatus,
     PersonBase,
+    SessionKind,
     SiteKind,
 )
 from lt_desktop.storage.models import (
@@ -37,6 +38,8 @@ from lt_desktop.storage.models import (
 )
 
 _RESEARCH_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: Course attendance leaves out the sense-making meeting, which keeps its own register.
+_COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
 
 
 def new_research_id() -> str:
@@ -188,6 +191,7 @@ class PeopleService(Service):
                         .where(
                             AttendanceMark.person_id == person_id,
                             ClassSession.cohort_id == m.cohort_id,
+                            _COURSE_SESSION,
                         )
                     )
                 )
@@ -210,7 +214,7 @@ class PeopleService(Service):
                     select(AttendanceMark, ClassSession, Cohort)
                     .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
                     .join(Cohort, Cohort.id == ClassSession.cohort_id)
-                    .where(AttendanceMark.person_id == person_id)
+                    .where(AttendanceMark.person_id == person_id, _COURSE_SESSION)
                     .order_by(ClassSession.held_on.desc())
                 ).all()
                 if visible is None or c.id in visible

@@ -21,6 +21,7 @@ from lt_desktop.core.vocabulary import (
     AttendanceStatus,
     MembershipRole,
     MembershipStatus,
+    SessionKind,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import AttendanceMark, ClassSession, SmallGroup, utc_now
@@ -81,6 +82,9 @@ class MarkChange:
 
 
 _UNGROUPED = 10_000
+_SENSE_MAKING_STATUSES = frozenset(
+    {MembershipStatus.ACTIVE, MembershipStatus.COMPLETED, MembershipStatus.GRADUATED}
+)
 
 
 class RegisterService(Service):
@@ -97,9 +101,15 @@ class RegisterService(Service):
                     )
                 ).all()
             )
+            # The sense-making meeting may come after the course: its graduates are expected.
+            expected_statuses = (
+                _SENSE_MAKING_STATUSES
+                if class_session.kind is SessionKind.SENSE_MAKING
+                else {MembershipStatus.ACTIVE}
+            )
             lines = []
             for member in member_infos(session, class_session.cohort_id):
-                expected = member.role in GROUPED_ROLES and member.status is MembershipStatus.ACTIVE
+                expected = member.role in GROUPED_ROLES and member.status in expected_statuses
                 mark = marks.get(member.person_id)
                 if not expected and mark is None:
                     continue

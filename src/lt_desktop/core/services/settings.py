@@ -15,23 +15,39 @@ from lt_desktop.storage.models import Setting
 IDLE_LOCK_MINUTES = "idle_lock_minutes"
 MODERATION_THRESHOLD = "moderation_threshold"
 BACKUP_REMINDER_DAYS = "backup_reminder_days"
+BACKUP_GENERATIONS = "backup_generations"
+BACKUP_FOLDER = "backup_folder"
+#: Assessors read application statements without the applicant's name, as in marking.
+BLIND_ASSESSMENT = "blind_assessment"
 
 DEFAULTS: dict[str, Any] = {
     IDLE_LOCK_MINUTES: 5,
     MODERATION_THRESHOLD: 10,
     BACKUP_REMINDER_DAYS: 7,
+    BACKUP_GENERATIONS: 10,
+    BACKUP_FOLDER: "",
+    BLIND_ASSESSMENT: False,
 }
 
 _BOUNDS = {
     IDLE_LOCK_MINUTES: (1, 120),
     MODERATION_THRESHOLD: (1, 100),
     BACKUP_REMINDER_DAYS: (1, 90),
+    BACKUP_GENERATIONS: (1, 100),
 }
 
 
 def read_setting(session: Session, key: str) -> Any:
     row = session.get(Setting, key)
     return DEFAULTS[key] if row is None else json.loads(row.value)
+
+
+def write_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
 
 
 class SettingsService(Service):
@@ -48,9 +64,15 @@ class SettingsService(Service):
             raise ValidationError(f"Choose a number from {low} to {high}.")
         with self._store.write() as session:
             before = read_setting(session, key)
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=json.dumps(value)))
-            else:
-                row.value = json.dumps(value)
+            write_setting(session, key, value)
             self._audit(session, "setting.changed", "setting", key, before=before, after=value)
+
+    def set_switch(self, key: str, on: bool) -> None:
+        """Turn an on/off setting (such as blind assessment) on or off."""
+        self._require(Permission.MANAGE_SETTINGS)
+        if not isinstance(DEFAULTS[key], bool):
+            raise KeyError(key)
+        with self._store.write() as session:
+            before = read_setting(session, key)
+            write_setting(session, key, bool(on))
+            self._audit(session, "setting.changed", "setting", key, before=before, after=on)

@@ -50,11 +50,15 @@ class RubricCriterion(SyncedRecord):
 
 
 class ApplicationScore(SyncedRecord):
+    """One assessor's score for one criterion of one application."""
+
     __tablename__ = "application_scores"
     __table_args__ = (UniqueConstraint("application_id", "criterion_id", "assessor_name"),)
 
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"), index=True)
     criterion_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rubric_criteria.id"))
+    # The assessor's account, where they scored in the app; kept as an id and a name.
+    assessor_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
     assessor_name: Mapped[str] = mapped_column(String(200))
     score: Mapped[int]
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -18,19 +18,16 @@ from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.ui.controller import ACCOUNTS, AUDIT, SETTINGS, AppController
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFontDatabase,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QModelIndex,
     QSpinBox,
     Qt,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +42,7 @@ from lt_desktop.ui.widgets import (
     confirm,
     heading,
     muted,
+    record_table,
 )
 
 AUDIT_PAGE = 200
@@ -155,7 +153,7 @@ class AccountsTab(QWidget):
                 ),
             ]
         )
-        self.table = _table(self.model, "Accounts")
+        self.table = record_table(self.model, "Accounts")
         self.banner = Banner()
         buttons = QHBoxLayout()
         for text, handler in [
@@ -380,7 +378,7 @@ class AuditTab(QWidget):
         super().__init__()
         self.controller = screen.controller
         self.model = AuditLogModel(screen.controller)
-        self.table = _table(self.model, "Audit log")
+        self.table = record_table(self.model, "Audit log")
         self.filter = QComboBox()
         self.filter.setAccessibleName("Show")
         for text, prefix in AUDIT_FILTERS:
@@ -423,21 +421,6 @@ class AuditTab(QWidget):
                 + "\n".join(f"• {p}" for p in result.problems),
                 Tone.ERROR,
             )
-
-
-def _table(model: RecordTableModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    return view
 
 
 class AccountDialog(FormDialog):

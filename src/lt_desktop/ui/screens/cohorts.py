@@ -16,12 +16,10 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, PEOPLE, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QColor,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -30,7 +28,6 @@ from lt_desktop.ui.qt import (
     QSize,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +44,7 @@ from lt_desktop.ui.widgets import (
     date_of,
     heading,
     muted,
+    record_table,
 )
 
 
@@ -111,7 +109,7 @@ class CohortsScreen(Screen):
                 Column("Course", lambda c: c.course_title),
             ]
         )
-        self.cohort_table = _table(self.cohorts, "Cohorts")
+        self.cohort_table = record_table(self.cohorts, "Cohorts")
         self.cohort_table.selectionModel().currentRowChanged.connect(self._cohort_chosen)
         self.cohorts_or_empty = EmptyOr(self.cohort_table, "No cohorts yet.")
         may_edit = self.may(Permission.EDIT_PROGRAMME)
@@ -134,7 +132,7 @@ class CohortsScreen(Screen):
                 Column("Group", lambda m: m.group_name),
             ]
         )
-        self.member_table = _table(self.members, "Members of the cohort")
+        self.member_table = record_table(self.members, "Members of the cohort")
         self.members_or_empty = EmptyOr(self.member_table, "Nobody is enrolled yet.")
         self.banner = Banner()
         may_manage = self.may(Permission.MANAGE_MEMBERSHIPS)
@@ -330,21 +328,6 @@ class CohortsScreen(Screen):
 
 def _programme_choices(ws: Workspace) -> tuple[list[PartnershipInfo], list[CourseInfo]]:
     return ws.programme.list_partnerships(), ws.programme.list_courses()
-
-
-def _table(model: RecordTableModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    return view
 
 
 class CohortDialog(FormDialog):

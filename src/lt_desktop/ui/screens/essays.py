@@ -17,13 +17,11 @@ from lt_desktop.core.vocabulary import MarkPosition
 from lt_desktop.ui.controller import AUDIT, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -33,7 +31,6 @@ from lt_desktop.ui.qt import (
     QScrollArea,
     QSplitter,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +49,7 @@ from lt_desktop.ui.widgets import (
     date_of,
     heading,
     muted,
+    record_table,
 )
 
 ESSAYS = "essays"
@@ -107,7 +105,7 @@ class CoordinatorView(QWidget):
                 Column("Status", lambda e: e.status),
             ]
         )
-        self.table = _table(self.model, "Essays")
+        self.table = record_table(self.model, "Essays")
         self.table_or_empty = EmptyOr(self.table, "No essays handed in yet.")
         self.missing = muted()
         self.banner = Banner()
@@ -648,7 +646,7 @@ class MarkerView(QWidget):
                 Column("Title", lambda t: t.title),
             ]
         )
-        self.list = _table(self.tasks, "Essays to mark")
+        self.list = record_table(self.tasks, "Essays to mark")
         self.list.selectionModel().currentRowChanged.connect(self._chosen)
         self.list_or_empty = EmptyOr(self.list, "No essays are allocated to you yet.")
         self.candidate = heading("", 2)
@@ -788,18 +786,3 @@ class MarkerView(QWidget):
             done,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )
-
-
-def _table(model: RecordTableModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    return view

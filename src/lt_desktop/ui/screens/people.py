@@ -9,6 +9,7 @@ from typing import Any
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.consent import ConsentState
+from lt_desktop.core.services.mentoring import Journey
 from lt_desktop.core.services.people import (
     AttendanceLine,
     MembershipLine,
@@ -42,6 +43,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.mentoring import MENTORING, JourneyView
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,
@@ -109,7 +111,7 @@ class PeopleListModel(QAbstractListModel):
 class PeopleScreen(Screen):
     title = "People"
     needs = frozenset({Permission.VIEW_PEOPLE})
-    listens_to = frozenset({PEOPLE, MEMBERS, REGISTER, CONSENT})
+    listens_to = frozenset({PEOPLE, MEMBERS, REGISTER, CONSENT, MENTORING})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -223,6 +225,7 @@ class PersonPanel(QScrollArea):
         self.edit_button = button("&Edit…", self._edit, accessible="Edit person")
         self.edit_button.setVisible(screen.may(Permission.EDIT_PEOPLE))
         self.banner = Banner()
+        self.journey = JourneyView()
 
         self.memberships = RecordTableModel[MembershipLine](
             [
@@ -273,6 +276,8 @@ class PersonPanel(QScrollArea):
         layout.addLayout(top)
         layout.addWidget(self.details)
         layout.addWidget(self.banner)
+        layout.addWidget(_section("Journey"))
+        layout.addWidget(self.journey)
         layout.addWidget(_section("Cohorts"))
         layout.addWidget(_table(self.memberships, "Cohorts", rows=6))
         layout.addWidget(_section("Attendance"))
@@ -285,6 +290,7 @@ class PersonPanel(QScrollArea):
         self._show_nothing()
 
     def _show_nothing(self) -> None:
+        self.journey.set_journey(None)
         self.name.setText("Choose a person")
         self.details.setText("Pick someone from the list to see their cohorts and attendance.")
         for widget in (self.edit_button, self.consent_box, self.prison_box):
@@ -295,9 +301,10 @@ class PersonPanel(QScrollArea):
             Permission.ENTER_RESEARCH_DATA
         )
 
-        def fetch(ws: Workspace) -> tuple[PersonPage, list[ConsentState] | None]:
+        def fetch(ws: Workspace) -> tuple[PersonPage, list[ConsentState] | None, Journey]:
             page = ws.people.person_page(person_id)
-            return page, ws.consent.states(person_id) if may_consent else None
+            consent = ws.consent.states(person_id) if may_consent else None
+            return page, consent, ws.mentoring.journey(person_id)
 
         self.controller.load(fetch, self._show, self._failed)
 
@@ -305,8 +312,8 @@ class PersonPanel(QScrollArea):
         self._show_nothing()
         self.banner.show_message(message, Tone.ERROR)
 
-    def _show(self, result: tuple[PersonPage, list[ConsentState] | None]) -> None:
-        page, consent = result
+    def _show(self, result: tuple[PersonPage, list[ConsentState] | None, Journey]) -> None:
+        page, consent, journey = result
         self._page = page
         person = page.person
         self.banner.clear()
@@ -320,6 +327,7 @@ class PersonPanel(QScrollArea):
             lines.append(f"Notes: {person.notes}")
         self.details.setText("\n".join(lines) or "No other details recorded.")
         self.edit_button.setEnabled(True)
+        self.journey.set_journey(journey)
         self.memberships.set_rows(page.memberships)
         self.attendance.set_rows(page.attendance)
         self.consent_box.setVisible(consent is not None)

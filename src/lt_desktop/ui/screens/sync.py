@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
@@ -19,20 +18,17 @@ from lt_desktop.sync.identity import PeerKeys, parse_fingerprint, read_site_card
 from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SESSIONS, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFontDatabase,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QObject,
     QProgressBar,
     Qt,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,6 +44,7 @@ from lt_desktop.ui.widgets import (
     confirm,
     heading,
     muted,
+    record_table,
 )
 
 SYNCED = "sync"
@@ -123,7 +120,7 @@ class SyncScreen(Screen):
                 ),
             ]
         )
-        self.partner_table = _table(self.partners, "Paired sites")
+        self.partner_table = record_table(self.partners, "Paired sites")
         self.partners_or_empty = EmptyOr(self.partner_table, "No paired sites yet.")
         self.pair_button = button("&Pair with a site…", self._pair)
         self.pair_button.setVisible(may_pair)
@@ -169,7 +166,7 @@ class SyncScreen(Screen):
                 Column("The other version", lambda c: _summary(c.lost_values)),
             ]
         )
-        self.conflict_table = _table(self.conflicts, "Conflicts")
+        self.conflict_table = record_table(self.conflicts, "Conflicts")
         self.conflicts_or_empty = EmptyOr(
             self.conflict_table, "No conflicts: no record was changed at two sites at once."
         )
@@ -423,21 +420,6 @@ class SyncScreen(Screen):
 def _summary(values: dict[str, object]) -> str:
     shown = [f"{k}: {v}" for k, v in values.items() if v not in (None, "", [])]
     return "; ".join(shown)[:200]
-
-
-def _table(model: RecordTableModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    return view
 
 
 class PairDialog(FormDialog):

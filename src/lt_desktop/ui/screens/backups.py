@@ -1,0 +1,363 @@
+"""Backup and restore: one click to back up onto the removable media, the backups
+kept there, and restoring one after checking what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.maintenance import BackupDone, BackupStatus
+from lt_desktop.core.services.settings import BACKUP_GENERATIONS, BACKUP_REMINDER_DAYS
+from lt_desktop.storage.backup_catalogue import BackupFile
+from lt_desktop.storage.store import BackupPreview
+from lt_desktop.ui.controller import AUDIT, SETTINGS, AppController
+from lt_desktop.ui.models import Column, RecordTableModel
+from lt_desktop.ui.qt import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from lt_desktop.ui.runner import describe_error
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import (
+    Banner,
+    EmptyOr,
+    FormDialog,
+    Tone,
+    button,
+    confirm,
+    heading,
+    muted,
+    record_table,
+)
+
+BACKUPS = "backups"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:,.1f} MB" if size >= 1_048_576 else f"{size / 1024:,.0f} KB"
+
+
+class BackupsScreen(Screen):
+    title = "Backup and restore"
+    needs = frozenset({Permission.BACKUP})
+    listens_to = frozenset({BACKUPS, SETTINGS})
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Last backup")
+        self.banner = Banner()
+        self.back_up_button = button("&Back up now", self._back_up)
+        self.back_up_button.setDefault(True)
+
+        self.folder = QLineEdit()
+        self.folder.setAccessibleName("Backup folder")
+        self.folder.setPlaceholderText("The folder on the approved removable media")
+        folder_row = QHBoxLayout()
+        folder_label = QLabel("Backup &folder")
+        folder_label.setBuddy(self.folder)
+        folder_row.addWidget(folder_label)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(button("C&hoose…", self._choose_folder))
+        folder_row.addWidget(button("&Use this folder", self._use_folder))
+
+        self.generations = QSpinBox()
+        self.generations.setRange(1, 100)
+        self.generations.setAccessibleName("Backups to keep")
+        self.reminder_days = QSpinBox()
+        self.reminder_days.setRange(1, 90)
+        self.reminder_days.setSuffix(" days")
+        self.reminder_days.setAccessibleName("Remind after days without a backup")
+        self.save_settings_button = button("Sa&ve", self._save_settings)
+        rules = QGroupBox("Keeping backups")
+        rules_layout = QHBoxLayout(rules)
+        keep_label = QLabel("&Keep the newest")
+        keep_label.setBuddy(self.generations)
+        remind_label = QLabel("backups of this store there; &remind everyone after")
+        remind_label.setBuddy(self.reminder_days)
+        for widget in (keep_label, self.generations, remind_label, self.reminder_days):
+            rules_layout.addWidget(widget)
+        rules_layout.addWidget(self.save_settings_button)
+        rules_layout.addStretch(1)
+        may_set = controller.workspace is not None and controller.workspace.actor.may(
+            Permission.MANAGE_SETTINGS
+        )
+        rules.setEnabled(may_set)
+        if not may_set:
+            rules.setToolTip("An administrator sets how many backups are kept.")
+
+        self.model = RecordTableModel[BackupFile](
+            [
+                Column("Made", lambda b: f"{b.made_at.astimezone():%a %d %b %Y, %H:%M}"),
+                Column("Size", lambda b: _size(b.size), align_right=True),
+                Column("By version", lambda b: b.header.app_version),
+                Column("File", lambda b: b.path.name),
+            ]
+        )
+        self.table = record_table(self.model, "Backups in the folder")
+        self.table_or_empty = EmptyOr(self.table, "")
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(button("&Restore the chosen backup…", self._restore_chosen))
+        restore_row.addWidget(button("Restore from &another file…", self._restore_other))
+        restore_row.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Backup and restore"))
+        layout.addWidget(
+            muted(
+                "A backup is one encrypted file holding the whole store. It is read back and "
+                "checked after writing. Keep it on the approved removable media, away from "
+                "this computer."
+            )
+        )
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.back_up_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.banner)
+        layout.addLayout(folder_row)
+        layout.addWidget(rules)
+        layout.addWidget(self.table_or_empty, 1)
+        layout.addLayout(restore_row)
+
+    def reload(self) -> None:
+        self.controller.load(
+            lambda ws: (ws.maintenance.backup_status(), ws.maintenance.list_backups()),
+            self._show,
+        )
+
+    def _show(self, result: tuple[BackupStatus, list[BackupFile]]) -> None:
+        status, backups = result
+        self._status = status
+        overdue = status.overdue()
+        self.status_label.setText(
+            status.describe()
+            + (
+                f" Back up at least every {status.reminder_days} days."
+                if overdue
+                else f" The next is due within {status.reminder_days} days of it."
+            )
+        )
+        if not self.folder.hasFocus():
+            self.folder.setText(str(status.folder) if status.folder else "")
+        self.generations.setValue(status.generations)
+        self.reminder_days.setValue(status.reminder_days)
+        self.model.set_rows(backups)
+        if status.folder is None:
+            message = "Choose the backup folder first: where the removable media appears."
+        elif not status.folder.is_dir():
+            message = f"{status.folder} cannot be found. Plug in the backup media."
+        else:
+            message = "There are no backups of this store in the folder yet."
+        self.table_or_empty.set_empty(not backups, message)
+
+    def _error(self, message: str) -> None:
+        self.banner.show_message(message, Tone.ERROR)
+
+    # -- backing up -----------------------------------------------------------------------
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Where backups go", self.folder.text() or str(Path.home())
+        )
+        if folder:
+            self.folder.setText(folder)
+            self._use_folder()
+
+    def _use_folder(self) -> None:
+        text = self.folder.text().strip()
+        if not text:
+            self._error("Type or choose the folder backups go to.")
+            return
+        folder = Path(text).expanduser()
+        self.controller.change(
+            lambda ws: ws.maintenance.set_backup_folder(folder),
+            {BACKUPS, AUDIT},
+            lambda _: self.banner.show_message(f"Backups now go to {folder}.", Tone.GOOD),
+            self._error,
+        )
+
+    def _back_up(self) -> None:
+        self.back_up_button.setEnabled(False)
+        self.banner.show_message("Backing up and checking the backup…")
+
+        def done(result: BackupDone) -> None:
+            self.back_up_button.setEnabled(True)
+            removed = (
+                f" The {len(result.removed)} oldest were removed, keeping the newest "
+                f"{self.generations.value()}."
+                if result.removed
+                else ""
+            )
+            self.banner.show_message(
+                f"Backed up and checked: {result.path.name} ({_size(result.size)}).{removed}",
+                Tone.GOOD,
+            )
+
+        def failed(message: str) -> None:
+            self.back_up_button.setEnabled(True)
+            self._error(message)
+
+        self.controller.change(
+            lambda ws: ws.maintenance.back_up_now(), {BACKUPS, AUDIT}, done, failed
+        )
+
+    def _save_settings(self) -> None:
+        keep, days = self.generations.value(), self.reminder_days.value()
+
+        def save(ws: Any) -> None:
+            ws.settings.set_number(BACKUP_GENERATIONS, keep)
+            ws.settings.set_number(BACKUP_REMINDER_DAYS, days)
+
+        self.controller.change(
+            save,
+            {SETTINGS, AUDIT},
+            lambda _: self.banner.show_message(
+                f"Keeping the newest {keep} backups; reminding after {days} days.", Tone.GOOD
+            ),
+            self._error,
+        )
+
+    # -- restoring --------------------------------------------------------------------------
+
+    def _restore_chosen(self) -> None:
+        chosen = self.model.row_at(self.table.currentIndex())
+        if chosen is None:
+            self.banner.show_message("Choose a backup in the list first.", Tone.WARNING)
+            return
+        self._restore(chosen.path)
+
+    def _restore_other(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Restore from a backup",
+            self.folder.text() or str(Path.home()),
+            "LT Desktop backups (*.ltbackup)",
+        )
+        if path:
+            self._restore(Path(path))
+
+    def _restore(self, backup: Path) -> None:
+        username = self.controller.workspace.actor.username if self.controller.workspace else ""
+        run_restore(self, self.controller, backup, username=username)
+
+
+def run_restore(
+    parent: QWidget, controller: AppController, backup: Path | None, *, username: str = ""
+) -> None:
+    """Check a backup, show what it holds, and restore it once confirmed. The controller
+    reports the outcome (``restored`` or ``restore_failed``) to the main window."""
+    dialog = RestoreDialog(parent, controller, backup, username)
+    if not dialog.exec() or dialog.preview is None:
+        return
+    controller.restore(dialog.preview.path, dialog.username.text().strip(), dialog.password.text())
+
+
+class RestoreDialog(FormDialog):
+    """Choose a backup, sign in as an account in it, see what it holds, then restore."""
+
+    def __init__(
+        self, parent: QWidget, controller: AppController, backup: Path | None, username: str
+    ) -> None:
+        super().__init__("Restore from a backup", "Restore", parent)
+        self.controller = controller
+        self.preview: BackupPreview | None = None
+        self.form.addRow(
+            muted(
+                "Restoring replaces everything in the store on this computer with the backup. "
+                "Sign in as an account in the backup that may restore it; the backup is checked "
+                "before anything changes, and the store is kept until the restore is complete."
+            )
+        )
+        self.path = QLineEdit(str(backup) if backup else "")
+        path_row = QWidget()
+        row = QHBoxLayout(path_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.path, 1)
+        row.addWidget(button("C&hoose…", self._choose))
+        self.path.setAccessibleName("Backup file")
+        self.form.addRow("&Backup file", path_row)
+        self.username = self.add_row("&User name", QLineEdit(username))
+        self.password = self.add_row("&Password", QLineEdit())
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.check_button = QPushButton("&Check the backup")
+        self.check_button.clicked.connect(self._check)
+        self.form.addRow("", self.check_button)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("What the backup holds")
+        self.form.addRow(self.summary)
+        self.ok_button.setEnabled(False)
+        for field in (self.path, self.username, self.password):
+            field.textChanged.connect(self._forget_preview)
+        self.password.returnPressed.connect(self._check)
+        (self.password if username else self.username).setFocus()
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Restore from a backup", self.path.text(), "LT Desktop backups (*.ltbackup)"
+        )
+        if path:
+            self.path.setText(path)
+
+    def _forget_preview(self) -> None:
+        self.preview = None
+        self.summary.clear()
+        self.ok_button.setEnabled(False)
+
+    def _check(self) -> None:
+        from lt_desktop.storage.store import preview_backup
+
+        backup = Path(self.path.text().strip()).expanduser()
+        username, password = self.username.text().strip(), self.password.text()
+        if not self.path.text().strip() or not backup.is_file():
+            self.banner.show_message("Choose a backup file that exists.", Tone.ERROR)
+            return
+        if not username or not password:
+            self.banner.show_message("Type the user name and password.", Tone.ERROR)
+            return
+        self.check_button.setEnabled(False)
+        self.banner.show_message("Checking every byte of the backup…")
+
+        def done(preview: BackupPreview) -> None:
+            self.check_button.setEnabled(True)
+            self.banner.clear()
+            self.preview = preview
+            made = preview.made_at.astimezone()
+            counts = ", ".join(f"{count:,} {label}" for label, count in preview.counts.items())
+            self.summary.setText(
+                f"✔ The backup is sound.\n{preview.site_name or 'A store'}, made "
+                f"{made:%A %d %B %Y at %H:%M} by LT Desktop {preview.app_version}.\n"
+                f"It holds {counts}.\nAnything entered since then will be lost."
+            )
+            self.ok_button.setEnabled(True)
+            self.ok_button.setFocus()
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self.banner.show_message(describe_error(error), Tone.ERROR)
+
+        self.controller.runner.submit(
+            lambda: preview_backup(backup, username=username, password=password), done, failed
+        )
+
+    def validate(self) -> None:
+        if self.preview is None:
+            raise ValidationError("Check the backup first.")
+        made = self.preview.made_at.astimezone()
+        if not confirm(
+            self,
+            f"Replace the store on this computer with the backup made {made:%d %b %Y at %H:%M}? "
+            "Anything entered since then will be lost.",
+            "Restore",
+        ):
+            raise ValidationError("Nothing was changed.")

@@ -1,0 +1,150 @@
+"""Backing up and restoring from the window, as education staff do it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.ui.qt import QApplication, QMessageBox, QPushButton, Qt, QTimer, QWidget
+from lt_desktop.ui.screens.backups import BackupsScreen, RestoreDialog
+from lt_desktop.ui.screens.people import PeopleScreen
+from tests.ui.conftest import Driver, window_on
+
+
+def _click(widget: QWidget, qtbot: QtBot, text: str) -> None:
+    found = next(b for b in widget.findChildren(QPushButton) if b.text() == text)
+    assert found.isVisible() and found.isEnabled(), text
+    qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
+
+
+def _when_shown(kind: type[QWidget], handler: Callable[[QWidget], None]) -> None:
+    """Run ``handler`` on the next modal window of ``kind``, inside its own event loop."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, poll)
+            return
+        try:
+            handler(dialog)
+        except BaseException:
+            dialog.close()  # a failed step must not leave the test waiting on a dialog
+            raise
+
+    QTimer.singleShot(0, poll)
+
+
+def _people(folder: Path) -> set[str]:
+    with sign_in(folder, "demo", "demo") as workspace:
+        return {p.display_name for p in workspace.people.list_people()}
+
+
+def _restore_with(qtbot: QtBot, password: str, seen: list[str]) -> Callable[[QWidget], None]:
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, RestoreDialog)
+        assert not dialog.ok_button.isEnabled()  # nothing restores unchecked
+        qtbot.keyClicks(dialog.password, password)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=20_000)
+        seen.append(dialog.summary.text())
+
+        def agree(box: QWidget) -> None:
+            assert isinstance(box, QMessageBox)
+            seen.append(box.text())
+            restore = next(b for b in box.buttons() if b.text() == "Restore")
+            qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+
+        _when_shown(QMessageBox, agree)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    return fill
+
+
+def test_staff_back_up_when_reminded_and_restore_what_they_lost(
+    driver: Driver, qtbot: QtBot, tmp_path: Path, demo_dir: Path
+) -> None:
+    media = tmp_path / "USB stick"
+    media.mkdir()
+    driver.sign_in("staff", "demo")
+    view = driver.window.workspace_view
+    assert view is not None
+    reminder = view.reminder
+    qtbot.waitUntil(reminder.isVisible, timeout=10_000)
+    assert "No backup has been made yet." in reminder.banner.text()
+
+    qtbot.mouseClick(reminder.back_up_button, Qt.MouseButton.LeftButton)
+    driver.settle()
+    screen = view.stack.currentWidget()
+    assert isinstance(screen, BackupsScreen)
+    assert not screen.generations.isEnabled()  # staff do not set how many are kept
+    qtbot.keyClicks(screen.folder, str(media))
+    _click(screen, qtbot, "&Use this folder")
+    driver.settle()
+    assert f"Backups now go to {media}" in screen.banner.text()
+    _click(screen, qtbot, "&Back up now")
+    qtbot.waitUntil(lambda: "Backed up and checked" in screen.banner.text(), timeout=20_000)
+    driver.settle()
+    assert screen.model.rowCount() == 1
+    assert len(list(media.glob("*.ltbackup"))) == 1
+    qtbot.waitUntil(lambda: not reminder.isVisible(), timeout=10_000)
+
+    # Someone is added after the backup; the restore takes the store back to before.
+    before = set(driver.controller.workspace.people.list_people())  # type: ignore[union-attr]
+    driver.controller.workspace.people.add_person(  # type: ignore[union-attr]
+        given_name="Added", family_name="Afterwards", base=PersonBase.UNIVERSITY
+    )
+    screen.table.selectRow(0)
+    seen: list[str] = []
+    _when_shown(RestoreDialog, _restore_with(qtbot, "demo", seen))
+    _click(screen, qtbot, "&Restore the chosen backup…")
+    qtbot.waitUntil(lambda: driver.window.workspace_view is not view, timeout=20_000)
+    driver.settle()
+    assert "The backup is sound" in seen[0] and "people" in seen[0]
+    assert "Anything entered since then will be lost." in seen[1]
+    assert "Restored" in driver.window.status.text()
+    workspace = driver.controller.workspace
+    assert workspace is not None and workspace.actor.username == "staff"
+    assert set(workspace.people.list_people()) == before
+
+
+def test_a_damaged_store_offers_its_newest_backup(
+    qtbot: QtBot, demo_dir: Path, tmp_path: Path
+) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    with sign_in(demo_dir, "demo", "demo") as workspace:
+        workspace.maintenance.set_backup_folder(media)
+        workspace.maintenance.back_up_now()
+        newest = workspace.maintenance.back_up_now().path
+        workspace.store.checkpoint()
+    names = _people(demo_dir)
+    database = demo_dir / "store.db"
+    data = bytearray(database.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    database.write_bytes(bytes(data))
+
+    with window_on(qtbot, demo_dir) as driver:
+        driver.sign_in("demo", "demo")
+        unlock = driver.window.unlock_screen
+        assert "damaged" in unlock.banner.text()
+        assert unlock.restore_button.isVisible()
+        offered: list[str] = []
+
+        def fill(dialog: QWidget) -> None:
+            assert isinstance(dialog, RestoreDialog)
+            offered.append(dialog.path.text())
+            offered.append(dialog.username.text())  # carried over from the sign-in
+            _restore_with(qtbot, "demo", offered)(dialog)
+
+        _when_shown(RestoreDialog, fill)
+        qtbot.mouseClick(unlock.restore_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: driver.window.workspace_view is not None, timeout=20_000)
+        driver.settle()
+        assert offered[:2] == [str(newest), "demo"]
+        screen = driver.open(PeopleScreen)
+        assert isinstance(screen, PeopleScreen)
+    assert _people(demo_dir) == names
