@@ -244,6 +244,7 @@ def test_people_search_finds_as_you_type(driver: Driver, qtbot: QtBot) -> None:
 
 EXPECTED_SCREENS = {
     "demo": [
+        "Overview",
         "Cohorts",
         "Applications",
         "People",
@@ -261,6 +262,7 @@ EXPECTED_SCREENS = {
         "Administration",
     ],
     "staff": [
+        "Overview",
         "Cohorts",
         "Applications",
         "People",

@@ -17,6 +17,7 @@ from lt_desktop.core.services.maintenance import MaintenanceService
 from lt_desktop.core.services.marking import MarkingService
 from lt_desktop.core.services.memberships import MembershipService
 from lt_desktop.core.services.mentoring import MentoringService
+from lt_desktop.core.services.overview import OverviewService
 from lt_desktop.core.services.people import PeopleService
 from lt_desktop.core.services.programme import ProgrammeService
 from lt_desktop.core.services.questionnaires import QuestionnaireService
@@ -105,6 +106,10 @@ class Workspace:
     @cached_property
     def documents(self) -> DocumentService:
         return DocumentService(self.store, self.actor)
+
+    @cached_property
+    def overview(self) -> OverviewService:
+        return OverviewService(self.store, self.actor)
 
     @cached_property
     def maintenance(self) -> MaintenanceService:

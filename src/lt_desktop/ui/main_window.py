@@ -40,6 +40,7 @@ from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
 from lt_desktop.ui.screens.interviews import InterviewsScreen
 from lt_desktop.ui.screens.mentoring import MentorsScreen
+from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.people import PeopleScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
@@ -51,6 +52,7 @@ from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, show_error
 
 #: The navigation, in order. Each role sees the screens its permissions allow.
 SCREENS: list[type[Screen]] = [
+    OverviewScreen,
     CohortsScreen,
     ApplicationsScreen,
     PeopleScreen,

@@ -1,0 +1,84 @@
+"""The overview of every partnership this site holds: figures only, no names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.overview import PartnershipSummary
+from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, AppController
+from lt_desktop.ui.models import Column, RecordTableModel
+from lt_desktop.ui.qt import QLabel, QVBoxLayout, QWidget
+from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.widgets import EmptyOr, heading, muted, record_table
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _last_exchange(summary: PartnershipSummary, now: datetime | None = None) -> str:
+    if not summary.partner_sites:
+        return "Not paired"
+    if summary.last_exchange_at is None:
+        return "Never"
+    days = ((now or datetime.now(UTC)) - summary.last_exchange_at).days
+    when = f"{summary.last_exchange_at.astimezone():%d %b %Y}"
+    if days <= 0:
+        return f"{when} (today)"
+    return f"{when} ({days} day{'s' if days != 1 else ''} ago)"
+
+
+class OverviewScreen(Screen):
+    title = "Overview"
+    needs = frozenset({Permission.VIEW_STATS})
+    listens_to = frozenset({COHORTS, MEMBERS, REGISTER, "sync"})
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.model = RecordTableModel[PartnershipSummary](
+            [
+                Column("Partnership", lambda s: s.name),
+                Column("Cohorts", lambda s: f"{s.cohorts} ({s.running} running)"),
+                Column("Students", lambda s: f"{s.students:,}", align_right=True),
+                Column(
+                    "Prison / university-based",
+                    lambda s: f"{s.by_base.get(PersonBase.PRISON, 0):,} / "
+                    f"{s.by_base.get(PersonBase.UNIVERSITY, 0):,}",
+                ),
+                Column("Completed", lambda s: _percent(s.completion_rate), align_right=True),
+                Column("Attendance", lambda s: _percent(s.attendance_rate), align_right=True),
+                Column("Last exchange", _last_exchange),
+            ]
+        )
+        self.table = record_table(self.model, "Partnerships")
+        self.table_or_empty = EmptyOr(self.table, "There are no partnerships yet.")
+        self.totals = QLabel()
+        self.totals.setAccessibleName("Totals")
+        self.totals.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Partnerships"))
+        layout.addWidget(
+            muted(
+                "Each partnership's cohorts and figures, and when its sites last exchanged "
+                "data with this one. Completion counts students of cohorts that have ended; "
+                "attendance counts students' register marks."
+            )
+        )
+        layout.addWidget(self.totals)
+        layout.addWidget(self.table_or_empty, 1)
+
+    def reload(self) -> None:
+        self.controller.load(lambda ws: ws.overview.partnerships(), self._show)
+
+    def _show(self, summaries: list[PartnershipSummary]) -> None:
+        self.model.set_rows(summaries)
+        self.table_or_empty.set_empty(not summaries)
+        students = sum(s.students for s in summaries)
+        running = sum(s.running for s in summaries)
+        self.totals.setText(
+            f"{len(summaries)} partnership{'s' if len(summaries) != 1 else ''}, "
+            f"{sum(s.cohorts for s in summaries)} cohorts ({running} running now), "
+            f"{students:,} students in all."
+        )
