@@ -3,9 +3,15 @@
     .venv/bin/python benchmarks/run.py                 # every suite
     .venv/bin/python benchmarks/run.py storage --quick # one suite, at a tenth of the sizes
     .venv/bin/python benchmarks/run.py app
+    .venv/bin/python benchmarks/run.py sync
+    .venv/bin/python benchmarks/run.py assessment documents applications
 
 Suites: storage (unlock, building a hub-sized store, SQLCipher against plain SQLite),
-app (cold start, unlock to the main window, people search, register marks).
+app (cold start, unlock to the main window, people search, register marks),
+sync (writing and taking in bundles: a prison year, a hub snapshot, and the floor),
+assessment (opening an essay with its scan, allocating markers, the research export),
+documents (certificates, the cohort report, an attendance summary),
+applications (the Applications screen with 2,000 applications; 60 offers in a row).
 Each suite prints a table and writes results/<suite>-latest.json.
 """
 
@@ -14,9 +20,20 @@ from __future__ import annotations
 import sys
 
 import app_bench
+import applications_bench
+import assessment_bench
+import documents_bench
 import storage_bench
+import sync_bench
 
-SUITES = {"storage": storage_bench.main, "app": app_bench.main}
+SUITES = {
+    "storage": storage_bench.main,
+    "app": app_bench.main,
+    "sync": sync_bench.main,
+    "assessment": assessment_bench.main,
+    "documents": documents_bench.main,
+    "applications": applications_bench.main,
+}
 
 
 def main(argv: list[str]) -> int:
