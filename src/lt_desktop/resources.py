@@ -1,4 +1,5 @@
-"""Files shipped with the app (fonts, icons), wherever it was installed from."""
+"""Files shipped with the app (fonts, icons, the user guide), wherever it was installed
+from."""
 
 from __future__ import annotations
 
@@ -22,3 +23,16 @@ def resources_folder() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_folder().joinpath(*parts)
+
+
+def user_guide() -> Path | None:
+    """The user guide (Markdown, its pictures beside it), or None if not shipped."""
+    candidates = [
+        _PACKAGE / "_docs",  # installed wheel
+        Path(getattr(sys, "_MEIPASS", _PACKAGE)) / "docs",  # frozen app
+        _PACKAGE.parent.parent / "docs",  # source checkout
+    ]
+    for candidate in candidates:
+        if (candidate / "user-guide.md").is_file():
+            return candidate / "user-guide.md"
+    return None

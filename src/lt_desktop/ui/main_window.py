@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.unlock_screen)
         self.setCentralWidget(self.pages)
         self.workspace_view: WorkspaceView | None = None
+        self._guide: QWidget | None = None
         self.status = QLabel()
         self.status.setAccessibleName("Status")
         self.busy = QLabel()
@@ -215,6 +216,10 @@ class MainWindow(QMainWindow):
         password_action.triggered.connect(self._change_password)
         self.account_menu.addAction(password_action)
         help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction("&User guide", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_guide)
+        help_menu.addAction(guide)
         about = QAction("&About LT Desktop", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -288,6 +293,16 @@ class MainWindow(QMainWindow):
                 {"audit"},
                 lambda _: self.status.setText("Your password is changed."),
             )
+
+    def show_guide(self) -> None:
+        from lt_desktop.ui.guide import GuideWindow
+
+        if self._guide is None:
+            self._guide = GuideWindow(self)
+            # Locking closes and destroys every dialog, this one included.
+            self._guide.destroyed.connect(lambda: setattr(self, "_guide", None))
+        self._guide.show()
+        self._guide.raise_()
 
     def _about(self) -> None:
         QMessageBox.about(

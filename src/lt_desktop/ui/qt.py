@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QThreadPool,
     QTime,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
@@ -41,6 +42,7 @@ from PySide6.QtGui import (
     QStandardItem,
     QStandardItemModel,
     QTextCharFormat,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -85,6 +87,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTextBrowser,
     QTextEdit,
     QTimeEdit,
     QToolBar,

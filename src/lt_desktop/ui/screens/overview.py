@@ -44,8 +44,10 @@ class OverviewScreen(Screen):
                 Column("Students", lambda s: f"{s.students:,}", align_right=True),
                 Column(
                     "Prison / university-based",
-                    lambda s: f"{s.by_base.get(PersonBase.PRISON, 0):,} / "
-                    f"{s.by_base.get(PersonBase.UNIVERSITY, 0):,}",
+                    lambda s: (
+                        f"{s.by_base.get(PersonBase.PRISON, 0):,} / "
+                        f"{s.by_base.get(PersonBase.UNIVERSITY, 0):,}"
+                    ),
                 ),
                 Column("Completed", lambda s: _percent(s.completion_rate), align_right=True),
                 Column("Attendance", lambda s: _percent(s.attendance_rate), align_right=True),
