@@ -10,7 +10,7 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,10 +33,17 @@ def temp_path_beside(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path, *, what: str = "The file") -> Iterator[BinaryIO]:
+def atomic_output(
+    target: Path,
+    *,
+    what: str = "The file",
+    before_replace: Callable[[Path], None] | None = None,
+) -> Iterator[BinaryIO]:
     """Yield a file to write; on success it replaces ``target`` atomically.
 
-    On any failure the partial file is removed and ``target`` is left untouched.
+    ``before_replace`` is called with the hidden file, complete and on disk, just
+    before it takes ``target``'s place. On any failure the partial file is removed
+    and ``target`` is left untouched.
     """
     temp = temp_path_beside(target)
     try:
@@ -44,6 +51,8 @@ def atomic_output(target: Path, *, what: str = "The file") -> Iterator[BinaryIO]
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if before_replace is not None:
+            before_replace(temp)
         os.replace(temp, target)
         fsync_directory(target.parent)
     except BaseException as error:

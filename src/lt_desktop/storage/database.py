@@ -20,6 +20,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_c
 from sqlalchemy.pool import QueuePool
 
 from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
+from lt_desktop.storage.ancestry import advanced
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.models import ChangeCounter, SyncedRecord, utc_now
 
@@ -159,9 +160,13 @@ class SessionFactory:
                 record.origin_site_id = self.site_id
             record.version = version
             record.previous_version = None
+            record.ancestry = version
             record.created_at = record.created_at or now
             record.updated_at = now
         for record in changed:
+            record.ancestry = advanced(
+                record.ancestry, record.version, record.previous_version, version
+            )
             record.previous_version = record.version
             record.version = version
             record.updated_at = now

@@ -240,6 +240,7 @@ def write_bundle(
     chunks: Iterable[bytes],
     progress: Callable[[int], None] | None = None,
     created_at: datetime | None = None,
+    before_rename: Callable[[Path], None] | None = None,
 ) -> BundleInfo:
     """Write a bundle to ``target`` atomically, then read it back and check all of it.
 
@@ -247,7 +248,8 @@ def write_bundle(
     plaintext bytes taken so far. ``meta`` travels in clear (it is signed, not
     encrypted): counts and acknowledgements, never personal data. If writing
     fails, ``target`` is left as it was; if the new file does not read back
-    intact (faulty media), it is removed and ``LtError`` says so.
+    intact (faulty media), it is removed and ``LtError`` says so. ``before_rename``
+    is called with the hidden, complete file just before it is put in place.
     """
     header = BundleHeader(
         sender=sender.site_id,
@@ -277,7 +279,7 @@ def write_bundle(
 
     plaintext_digest = hashlib.sha256()
     plaintext_bytes = 0
-    with atomic_output(target, what="The bundle") as out:
+    with atomic_output(target, what="The bundle", before_replace=before_rename) as out:
         signed = hashlib.sha512(preamble)
         out.write(preamble)
 

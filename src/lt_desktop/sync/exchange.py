@@ -7,6 +7,7 @@ service layer's (``core.services.sync``).
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -297,8 +298,10 @@ def export_bundle(
 ) -> ExportResult:
     """Write what the partner has not acknowledged (or everything, as a snapshot).
 
-    The bundle is written, read back and verified before the sequence number is
-    counted as used; a failed write leaves nothing that imports.
+    The bundle's number is reserved, in its own transaction, once the file is
+    complete and just before it is put in place, so a number that may have reached
+    the media is never given to another bundle; it counts as sent once the file
+    has been read back and verified. A failed write leaves nothing that imports.
     """
     with store.read() as session:
         partner = session.get(Partner, partner_site_id)
@@ -308,7 +311,7 @@ def export_bundle(
             raise ValidationError("That site's pairing was revoked; pair again to send to it.")
         me = identity(session, store)
         recipient = _peer_keys(session, partner)
-        sequence = partner.last_sent_sequence + 1
+        sequence = _next_sequence(partner)
         counter = session.get(ChangeCounter, 1)
         upto = counter.value if counter else 0
         since = 0 if snapshot else partner.acknowledged_change_seq
@@ -326,17 +329,37 @@ def export_bundle(
             partnerships=partnerships_for(session, store, partner),
             since_change_seq=since,
             tally=tally,
+            partner_site_id=partner_site_id,
+            partner_may_hold_research=sequence > 1,
         )
-        info = write_bundle(
-            target,
-            sender=me,
-            recipient=recipient,
-            sequence=sequence,
-            kind=KIND_SNAPSHOT if snapshot else KIND_CHANGES,
-            meta=meta,
-            chunks=_pieces(lines),
-            progress=progress,
-        )
+
+        reserved: list[Path] = []
+
+        def reserve(partial: Path) -> None:
+            with store.write() as writing:
+                row = writing.get(Partner, partner_site_id)
+                assert row is not None
+                row.reserved_sequence, row.reserved_file = sequence, str(partial)
+            reserved.append(partial)
+
+        try:
+            info = write_bundle(
+                target,
+                sender=me,
+                recipient=recipient,
+                sequence=sequence,
+                kind=KIND_SNAPSHOT if snapshot else KIND_CHANGES,
+                meta=meta,
+                chunks=_pieces(lines),
+                progress=progress,
+                before_rename=reserve,
+            )
+        except BaseException:
+            # The writer removes a bundle that did not get into place or read back
+            # whole: nothing carries the number, so it is free again.
+            if reserved:
+                _release(store, partner_site_id, sequence)
+            raise
     result = ExportResult(
         info, recipient.name, sequence, snapshot, dict(tally.records), tally.redactions
     )
@@ -344,10 +367,36 @@ def export_bundle(
         partner = session.get(Partner, partner_site_id)
         assert partner is not None
         partner.last_sent_sequence = max(partner.last_sent_sequence, sequence)
+        partner.reserved_sequence, partner.reserved_file = 0, ""
         partner.last_exchange_at = utc_now()
         if audit is not None:
             audit(session, result)
     return result
+
+
+def _next_sequence(partner: Partner) -> int:
+    """The number for the next bundle to ``partner``: one no bundle may already carry.
+
+    A number reserved by an export that did not finish is free again only while its
+    hidden file is still there (it was never put in place); otherwise the bundle
+    may be on its way, and the number stays used.
+    """
+    used = partner.last_sent_sequence
+    if partner.reserved_sequence > used:
+        partial = Path(partner.reserved_file) if partner.reserved_file else None
+        if partial is not None and partial.exists():
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            return partner.reserved_sequence
+        used = partner.reserved_sequence
+    return used + 1
+
+
+def _release(store: Store, partner_site_id: uuid.UUID, sequence: int) -> None:
+    with contextlib.suppress(LtError), store.write() as session:
+        partner = session.get(Partner, partner_site_id)
+        if partner is not None and partner.reserved_sequence == sequence:
+            partner.reserved_sequence, partner.reserved_file = 0, ""
 
 
 def partnerships_for(session: Session, store: Store, partner: Partner) -> list[uuid.UUID] | None:
@@ -476,7 +525,12 @@ def import_bundle(
             expected = partner.last_received_sequence + 1
             if header.sequence > expected:
                 result.missing_sequences = (expected, header.sequence - 1)
-            merger = Merger(session, clock=store.sessions.clock, partner_site_id=partner.site_id)
+            merger = Merger(
+                session,
+                clock=store.sessions.clock,
+                partner_site_id=partner.site_id,
+                local_site_id=store.site.id,
+            )
             result.summary = merger.apply_all(decode_lines(opened.chunks()))
             # The merge lets go of what it loaded, the partner's row among them.
             partner = session.get(Partner, header.sender)

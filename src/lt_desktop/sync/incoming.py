@@ -2,16 +2,20 @@
 
 For each record the partner sent, against what this site holds:
 
-- nothing here: it is added;
-- the same version: nothing to do (a bundle taken in twice changes nothing);
-- theirs was made on top of ours: it replaces ours (a fast-forward);
+- nothing here: it is added, unless this site holds the same thing under another id
+  (one register mark, one story: see ``merges``), when the two are merged;
+- the same version: nothing to do (a bundle taken in twice changes nothing), except
+  that a copy blanked here when consent was withdrawn is put back whole;
+- theirs was made on top of ours, however many edits or sites lie in between (its
+  ancestry holds ours): it replaces ours (a fast-forward);
 - ours was made on top of theirs: ours stays (an older bundle never rolls a record back);
 - otherwise both sites changed it: the higher version wins (its hybrid-logical-clock
   time, then its site, so every site picks the same one), and the other is kept in
   the conflict list. A consent withdrawal is never lost to such a clash: it is kept
   on the winning version.
 
-Redactions remove a person's research data without sending anything back.
+Redactions blank a person's research data without sending anything back; a site's
+own records are never blanked by one, and a blanked copy never replaces a whole one.
 """
 
 from __future__ import annotations
@@ -27,36 +31,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.storage.ancestry import advanced, descends, parse
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import (
-    Consent,
-    Interview,
-    QuestionnaireAnswer,
-    QuestionnaireResponse,
-    Story,
-    StoryAnswer,
-    SyncConflict,
-    SyncedRecord,
-    utc_now,
-)
+from lt_desktop.storage.models import Consent, SyncConflict, SyncedRecord, utc_now
+from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.records import (
     Incoming,
     PayloadInvalid,
     Redaction,
     encode,
+    encode_incoming,
     field_columns,
     synced_models,
 )
+from lt_desktop.sync.redaction import REDACTED_FIELDS, is_blanked, record_is_blanked
 
-#: What a redaction blanks in each kind of research record (links stay, as tombstones).
-REDACTED_FIELDS: dict[type[SyncedRecord], dict[str, Any]] = {
-    Story: {"text": "", "written_on": None, "transcribed_by_name": ""},
-    StoryAnswer: {"answer": ""},
-    QuestionnaireResponse: {"entered_by_name": ""},
-    QuestionnaireAnswer: {"value": None, "text": ""},
-    Interview: {"notes": "", "interviewer_name": "", "scheduled_for": None},
-}
+__all__ = ["REDACTED_FIELDS", "ConflictNote", "MergeSummary", "Merger"]
+
+#: Records are written out at least this often, and whenever the values waiting
+#: reach ``FLUSH_BYTES`` (a couple of scans), so memory stays flat whatever the bundle.
+FLUSH_EVERY = 1000
+FLUSH_BYTES = 1024 * 1024
+#: How many linked-to records are remembered as found, to spare a query per link.
+FOUND_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -102,20 +100,42 @@ class Merger:
         *,
         clock: HybridLogicalClock,
         partner_site_id: uuid.UUID,
-        flush_every: int = 1000,
+        local_site_id: uuid.UUID,
+        flush_every: int = FLUSH_EVERY,
+        flush_bytes: int = FLUSH_BYTES,
     ) -> None:
         self.session = session
         self.clock = clock
         self.partner_site_id = partner_site_id
+        self.local_site_id = local_site_id
         self.summary = MergeSummary()
         self._flush_every = flush_every
+        self._flush_bytes = flush_bytes
         self._pending = 0
-        self._known: dict[str, set[uuid.UUID]] = {}
+        self._pending_bytes = 0
+        # Records added since the last flush, which a query cannot see yet (their ids
+        # and natural keys), and some of the records links were last found to.
+        self._added: set[uuid.UUID] = set()
+        self._found: set[uuid.UUID] = set()
+        self._new_keys: set[tuple[str, tuple[str, ...], tuple[Any, ...]]] = set()
         # Versions are the partner's; this site only counts the change.
         session.info["keep_versions"] = True
         # Links are checked here, record by record; the database checks them all again
         # at commit, so rows can be written in any order in between.
         session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        self._merges = Merges(session)
+        # A table empty before the import holds only what this bundle brings, and a
+        # bundle holds one record per natural key (the sender's own keys are unique),
+        # so its records need no search for a twin until a merge moves links about.
+        self._empty = {
+            model.__tablename__
+            for model in synced_models().values()
+            if natural_keys(model)
+            and session.scalar(
+                select(model.id).limit(1).execution_options(**{INCLUDE_DELETED: True})
+            )
+            is None
+        }
 
     def apply_all(self, items: Iterable[Incoming | Redaction]) -> MergeSummary:
         for item in items:
@@ -123,73 +143,146 @@ class Merger:
                 self._redact(item)
             else:
                 self._apply(item)
+                self._pending_bytes += _size(item)
             self._pending += 1
-            if self._pending >= self._flush_every:
-                self.session.flush()
-                self.session.expunge_all()
-                self._pending = 0
-        self.session.flush()
+            if self._pending >= self._flush_every or self._pending_bytes >= self._flush_bytes:
+                self._flush()
+        self._flush()
         return self.summary
+
+    def _flush(self) -> None:
+        self.session.flush()
+        self.session.expunge_all()
+        self._pending = self._pending_bytes = 0
+        if len(self._found) + len(self._added) > FOUND_KEPT:
+            self._found.clear()  # a bounded cache: memory stays flat
+        self._found |= self._added
+        self._added.clear()
+        self._new_keys.clear()
 
     # -- one record ----------------------------------------------------------------------
 
     def _apply(self, incoming: Incoming) -> None:
         model = synced_models()[incoming.table]
         self.clock.observe(incoming.version)
+        incoming = self._merges.relink(model, incoming)
         with self.session.no_autoflush:
             local = self.session.get(model, incoming.id, execution_options={INCLUDE_DELETED: True})
         if local is None:
-            if not self._links_exist(model, incoming):
-                self.summary.missing_links[incoming.table] += 1
-                return
-            record = model(id=incoming.id)
-            self._copy(incoming, record)
-            self.session.add(record)
-            self._known.setdefault(incoming.table, set()).add(incoming.id)
-            self.summary.added[incoming.table] += 1
-        elif local.version == incoming.version:
-            self.summary.unchanged += 1
-        elif incoming.previous_version == local.version:
+            self._take_new(model, incoming)
+            return
+        theirs = parse(incoming.ancestry, incoming.version, incoming.previous_version)
+        ours = parse(local.ancestry, local.version, local.previous_version)
+        if local.version == incoming.version:
+            if record_is_blanked(local) and not _blanked(model, incoming):
+                self._copy(incoming, local)  # consent given again: the whole copy returns
+                self.summary.updated[incoming.table] += 1
+            else:
+                self.summary.unchanged += 1
+        elif _blanked(model, incoming) and not record_is_blanked(local):
+            self.summary.kept_ours += 1
+        elif incoming.previous_version == local.version or descends(theirs, ours):
             self._copy(incoming, local)
             self.summary.updated[incoming.table] += 1
-        elif local.previous_version == incoming.version:
+        elif local.previous_version == incoming.version or descends(ours, theirs):
             self.summary.kept_ours += 1
         else:
             self._clash(model, local, incoming)
 
+    def _take_new(self, model: type[SyncedRecord], incoming: Incoming) -> None:
+        if not self._links_exist(model, incoming):
+            self.summary.missing_links[incoming.table] += 1
+            return
+        while (twin := self._twin(model, incoming)) is not None:
+            if survives(twin.version, twin.id, incoming.version, incoming.id):
+                self._merges.remember(incoming.table, incoming.id, twin.id)
+                self._note(incoming.table, twin.id, twin.version, incoming, theirs_wins=False)
+                return
+            self._note(incoming.table, incoming.id, incoming.version, twin, theirs_wins=True)
+            self._added.discard(twin.id)
+            self._found.discard(twin.id)
+            self._merges.merge(model, twin, incoming.id)
+        record = model(id=incoming.id)
+        self._copy(incoming, record)
+        self.session.add(record)
+        self._added.add(incoming.id)
+        for key in natural_keys(model):
+            values = key_values(key, incoming.fields)
+            if values is not None:
+                self._new_keys.add((incoming.table, key, values))
+        self.summary.added[incoming.table] += 1
+
+    def _twin(self, model: type[SyncedRecord], incoming: Incoming) -> SyncedRecord | None:
+        """The record here that stands for the same thing as ``incoming``, if any."""
+        if incoming.table in self._empty and not self._merges.any():
+            return None
+        survivor = self._merges.survivor(incoming.id)
+        if survivor is not None:
+            with self.session.no_autoflush:
+                found = self.session.get(model, survivor, execution_options={INCLUDE_DELETED: True})
+            if found is not None:
+                return found
+        if any(
+            (incoming.table, key, values) in self._new_keys
+            for key in natural_keys(model)
+            if (values := key_values(key, incoming.fields)) is not None
+        ):
+            self._flush()  # a record added moments ago has the same key: let the query see it
+        return find_twin(self.session, model, incoming.id, incoming.fields)
+
     def _clash(self, model: type[SyncedRecord], local: SyncedRecord, incoming: Incoming) -> None:
         theirs_wins = incoming.version > local.version
-        if theirs_wins:
-            lost_version, lost_values = local.version, encode(local).decode()
-        else:
-            lost_version = incoming.version
-            lost_values = json.dumps(
-                {k: _plain(v) for k, v in incoming.fields.items()}, ensure_ascii=False
-            )
         withdrawn = self._withdrawal_to_keep(local, incoming) if model is Consent else None
         if theirs_wins:
+            self._note(incoming.table, local.id, incoming.version, local, theirs_wins=True)
             self._copy(incoming, local)
             self.summary.updated[incoming.table] += 1
-        winner_version = local.version
+        else:
+            self._note(incoming.table, local.id, local.version, incoming, theirs_wins=False)
         if withdrawn is not None and isinstance(local, Consent):
             local.withdrawn_on, local.withdrawal_recorded_by_name = withdrawn
-            # A new version, so the kept withdrawal travels on to every site.
-            local.previous_version, local.version = winner_version, self.clock.tick()
+            # A new version, made on the winner only (the other stays in the conflict
+            # list), so the kept withdrawal travels on to every site.
+            version = self.clock.tick()
+            local.ancestry = advanced(
+                local.ancestry, local.version, local.previous_version, version
+            )
+            local.previous_version, local.version = local.version, version
             local.updated_at = utc_now()
+
+    def _note(
+        self,
+        table: str,
+        record_id: uuid.UUID,
+        kept_version: str,
+        lost: SyncedRecord | Incoming,
+        *,
+        theirs_wins: bool,
+    ) -> None:
+        """List the version not kept, once however often it arrives."""
+        lost_line = encode(lost) if isinstance(lost, SyncedRecord) else encode_incoming(lost)
+        listed = self.session.scalars(
+            select(SyncConflict.lost_values).where(
+                SyncConflict.table_name == table, SyncConflict.lost_version == lost.version
+            )
+        ).all()
+        if any(_line_id(values) == lost.id.hex for values in listed):
+            if not theirs_wins:
+                self.summary.kept_ours += 1
+            return
+        kept_from = "partner" if theirs_wins else "this site"
         self.session.add(
             SyncConflict(
-                table_name=incoming.table,
-                record_id=incoming.id,
-                kept_version=winner_version,
-                lost_version=lost_version,
-                lost_values=lost_values,
-                kept_from="partner" if theirs_wins else "this site",
+                table_name=table,
+                record_id=record_id,
+                kept_version=kept_version,
+                lost_version=lost.version,
+                lost_values=lost_line.decode(),
+                kept_from=kept_from,
                 partner_site_id=self.partner_site_id,
             )
         )
-        self.summary.conflicts.append(
-            ConflictNote(incoming.table, incoming.id, "partner" if theirs_wins else "this site")
-        )
+        self.summary.conflicts.append(ConflictNote(table, record_id, kept_from))
 
     @staticmethod
     def _withdrawal_to_keep(local: SyncedRecord, incoming: Incoming) -> tuple[Any, str] | None:
@@ -213,12 +306,11 @@ class Merger:
             raise PayloadInvalid("The bundle asks to remove records that are not research data.")
         with self.session.no_autoflush:
             local = self.session.get(model, redaction.id, execution_options={INCLUDE_DELETED: True})
-        if local is None:
+        # The site that recorded the data keeps it: withdrawal stops it leaving, and
+        # blanks only the copies sent elsewhere.
+        if local is None or local.origin_site_id == self.local_site_id:
             return
-        already = local.deleted_at is not None and all(
-            getattr(local, name) == value for name, value in REDACTED_FIELDS[model].items()
-        )
-        if already:
+        if record_is_blanked(local):
             return
         for name, value in REDACTED_FIELDS[model].items():
             setattr(local, name, value)
@@ -233,6 +325,7 @@ class Merger:
             setattr(record, name, value)
         record.version = incoming.version
         record.previous_version = incoming.previous_version
+        record.ancestry = incoming.ancestry
         record.origin_site_id = incoming.origin_site_id
         record.created_at = incoming.created_at
         record.updated_at = incoming.updated_at
@@ -242,23 +335,40 @@ class Merger:
         for column in field_columns(model):
             for foreign_key in column.foreign_keys:
                 target = incoming.fields.get(column.key)
-                if target is None:
+                if target is None or target in self._added or target in self._found:
                     continue
-                table = foreign_key.column.table.name
-                if target in self._known.get(table, set()):
-                    continue
-                target_model = synced_models().get(table)
+                target_model = synced_models().get(foreign_key.column.table.name)
                 if target_model is None:
                     return False
-                found = self.session.scalar(
-                    select(target_model.id)
-                    .where(target_model.id == target)
-                    .execution_options(**{INCLUDE_DELETED: True})
-                )
+                with self.session.no_autoflush:
+                    found = self.session.scalar(
+                        select(target_model.id)
+                        .where(target_model.id == target)
+                        .execution_options(**{INCLUDE_DELETED: True})
+                    )
                 if found is None:
                     return False
-                self._known.setdefault(table, set()).add(target)
+                if len(self._found) >= FOUND_KEPT:
+                    self._found.clear()  # a bounded cache: memory stays flat
+                self._found.add(target)
         return True
+
+
+def _blanked(model: type[SyncedRecord], incoming: Incoming) -> bool:
+    return is_blanked(model, incoming.fields, incoming.deleted_at)
+
+
+def _size(incoming: Incoming) -> int:
+    """Roughly what the record's values hold in memory until written out."""
+    return sum(len(v) for v in incoming.fields.values() if isinstance(v, (bytes, str)))
+
+
+def _line_id(values: str) -> str | None:
+    try:
+        document = json.loads(values)
+    except ValueError:
+        return None
+    return document.get("id") if isinstance(document, dict) else None
 
 
 def _plain(value: Any) -> Any:

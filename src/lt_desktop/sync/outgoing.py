@@ -6,7 +6,8 @@ prison-only details never leave the site; the gate's guest list stays at the
 prison; research data goes only for people whose consent covers it (and, from a
 prison to a university, covers sharing with the university team); a university
 sends a prison only its own participants. Withdrawn consent travels as
-redactions, so the partner stops holding that person's research data.
+redactions, so the partner stops holding that person's research data; consent
+given (again) sends the research data it now covers, however old.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, inspect, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from lt_desktop.core.vocabulary import ConsentScope, PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED
@@ -51,6 +52,7 @@ from lt_desktop.storage.models import (
     SyncedRecord,
 )
 from lt_desktop.sync.records import encode, encode_redaction, synced_models
+from lt_desktop.sync.redaction import blanked
 
 #: Research data, and the kind of consent each needs.
 RESEARCH_SCOPES: dict[type[SyncedRecord], ConsentScope] = {
@@ -227,25 +229,39 @@ class Selection:
 
 
 def consenting(scope: ConsentScope) -> Any:
-    """People whose current consent for ``scope`` stands (given and not withdrawn)."""
+    """People whose current consent for ``scope`` stands: their latest record, as
+    ``core.services.consent.current_consent`` finds it, is not withdrawn."""
+    other = aliased(Consent)
     latest = (
-        select(Consent.given_on)
-        .where(Consent.person_id == Person.id, Consent.scope == scope, Consent.deleted_at.is_(None))
-        .order_by(Consent.given_on.desc(), Consent.created_at.desc())
+        select(other.id)
+        .where(
+            other.person_id == Consent.person_id,
+            other.scope == scope,
+            other.deleted_at.is_(None),
+        )
+        .order_by(other.given_on.desc(), other.created_at.desc(), other.id.desc())
         .limit(1)
+        .correlate(Consent)
         .scalar_subquery()
     )
-    return select(Person.id).where(
-        exists(
-            select(Consent.id).where(
-                Consent.person_id == Person.id,
-                Consent.scope == scope,
-                Consent.deleted_at.is_(None),
-                Consent.withdrawn_on.is_(None),
-                Consent.given_on == latest,
-            )
-        )
+    return select(Consent.person_id).where(
+        Consent.scope == scope,
+        Consent.deleted_at.is_(None),
+        Consent.withdrawn_on.is_(None),
+        Consent.id == latest,
     )
+
+
+def _needed_scopes(model: type[SyncedRecord], *, to_university: bool) -> list[ConsentScope]:
+    scopes = [RESEARCH_SCOPES[model]]
+    if to_university:
+        scopes.append(ConsentScope.SHARE_WITH_UNIVERSITY)
+    return scopes
+
+
+def _consent_changed(since_change_seq: int) -> Any:
+    """People any of whose consent records changed here after ``since_change_seq``."""
+    return select(Consent.person_id).where(Consent.change_seq > since_change_seq)
 
 
 def _owner(model: type[SyncedRecord]) -> Any:
@@ -266,10 +282,8 @@ def _owner(model: type[SyncedRecord]) -> Any:
 
 def research_allowed(model: type[SyncedRecord], *, to_university: bool) -> Any:
     owner = _owner(model)
-    condition = owner.in_(consenting(RESEARCH_SCOPES[model]))
-    if to_university:
-        condition = and_(condition, owner.in_(consenting(ConsentScope.SHARE_WITH_UNIVERSITY)))
-    return condition
+    scopes = _needed_scopes(model, to_university=to_university)
+    return and_(*(owner.in_(consenting(scope)) for scope in scopes))
 
 
 def outgoing_lines(
@@ -280,9 +294,16 @@ def outgoing_lines(
     partnerships: list[uuid.UUID] | None,
     since_change_seq: int,
     tally: Outgoing,
+    partner_site_id: uuid.UUID | None = None,
+    partner_may_hold_research: bool = True,
     batch: int = 500,
 ) -> Iterator[bytes]:
-    """The encoded lines of every record to send, parents before children."""
+    """The encoded lines of every record to send, parents before children.
+
+    ``partner_site_id`` and ``partner_may_hold_research`` say where redactions may
+    go: never to the site that recorded the data, and only to a partner that has
+    been sent something before (a first bundle lists nothing it never had).
+    """
     travels = TRAVELS[(local_kind, partner_kind)]
     selection = Selection(
         partnerships,
@@ -292,23 +313,36 @@ def outgoing_lines(
     for model in synced_models().values():
         if model not in travels:
             continue
-        query: Select[Any] = select(model).where(
-            model.change_seq > since_change_seq, selection.where(model)
-        )
+        changed = model.change_seq > since_change_seq
+        query: Select[Any] = select(model).where(selection.where(model))
         if model in RESEARCH_SCOPES:
-            query = query.where(research_allowed(model, to_university=to_university))
-        query = query.order_by(model.change_seq, model.id).execution_options(
-            **{INCLUDE_DELETED: True}, yield_per=batch
+            # Consent given after the data was written: what it now covers goes too,
+            # however long ago it last changed. A copy blanked here never leaves.
+            changed = or_(changed, _owner(model).in_(_consent_changed(since_change_seq)))
+            query = query.where(
+                research_allowed(model, to_university=to_university), ~blanked(model)
+            )
+        query = (
+            query.where(changed)
+            .order_by(model.change_seq, model.id)
+            .execution_options(**{INCLUDE_DELETED: True}, yield_per=batch)
         )
+        large = [a.key for a in inspect(model).column_attrs if a.deferred]
         count = 0
         # yield_per and the session's weak identity map keep memory flat: each record
-        # is encoded and let go, whatever the store's size.
+        # is encoded and let go, whatever the store's size. Large values (scans) are
+        # loaded one record at a time and dropped once encoded, not kept by the batch.
         for record in session.scalars(query):
             yield encode(record)
+            if large:
+                session.expire(record, large)
             count += 1
         if count:
             tally.records[model.__tablename__] = count
-    yield from _redactions(session, selection, travels, since_change_seq, to_university, tally)
+    if partner_may_hold_research:
+        yield from _redactions(
+            session, selection, travels, since_change_seq, to_university, partner_site_id, tally
+        )
 
 
 def _redactions(
@@ -317,24 +351,32 @@ def _redactions(
     travels: frozenset[type[SyncedRecord]],
     since_change_seq: int,
     to_university: bool,
+    partner_site_id: uuid.UUID | None,
     tally: Outgoing,
 ) -> Iterator[bytes]:
     """Research records of people whose consent changed since the partner last
-    acknowledged and no longer covers them."""
-    changed_consent = select(Consent.person_id).where(Consent.change_seq > since_change_seq)
+    acknowledged and no longer covers them: those the partner may have been sent.
+
+    Not to the site that recorded them (it keeps its own records; the withdrawal
+    reaches it as the consent record), and not for people who never gave every
+    consent the data needs to reach this partner (nothing of theirs was sent).
+    """
     for model in RESEARCH_SCOPES:
         if model not in travels:
             continue
         owner = _owner(model)
-        query = (
-            select(model.id)
-            .where(
-                selection.where(model),
-                owner.in_(changed_consent),
-                ~research_allowed(model, to_university=to_university),
-            )
-            .execution_options(**{INCLUDE_DELETED: True})
+        ever_consented = [
+            owner.in_(select(Consent.person_id).where(Consent.scope == scope))
+            for scope in _needed_scopes(model, to_university=to_university)
+        ]
+        query = select(model.id).where(
+            selection.where(model),
+            owner.in_(_consent_changed(since_change_seq)),
+            *ever_consented,
+            ~research_allowed(model, to_university=to_university),
         )
-        for record_id in session.scalars(query):
+        if partner_site_id is not None:
+            query = query.where(model.origin_site_id != partner_site_id)
+        for record_id in session.scalars(query.execution_options(**{INCLUDE_DELETED: True})):
             yield encode_redaction(model.__tablename__, record_id)
             tally.redactions += 1

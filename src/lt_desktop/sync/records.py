@@ -1,7 +1,12 @@
 """Records as they travel: one JSON object a line, decoded by the receiver's model.
 
-    {"t": table, "id": uuid, "v": version, "pv": previous version, "o": origin site,
-     "c": created, "u": updated, "x": deleted (or null), "f": {column: value}}
+    {"t": table, "id": uuid, "v": version, "pv": previous version, "a": ancestry,
+     "o": origin site, "c": created, "u": updated, "x": deleted (or null),
+     "f": {column: value}}
+
+``"a"`` (the newest version of the record each site made that this version builds
+on, as text; see ``storage.ancestry``) may be missing from lines written by older
+versions: the receiver then knows only the version and the one it replaced.
 
 A line may instead carry ``"redact": true`` and no fields: the receiver must stop
 holding that record (consent was withdrawn) without it travelling back.
@@ -37,6 +42,7 @@ ENVELOPE = frozenset(
         "origin_site_id",
         "version",
         "previous_version",
+        "ancestry",
         "change_seq",
         "deleted_at",
     }
@@ -75,6 +81,7 @@ class Incoming:
     id: uuid.UUID
     version: str
     previous_version: str | None
+    ancestry: str
     origin_site_id: uuid.UUID
     created_at: datetime
     updated_at: datetime
@@ -98,11 +105,31 @@ def encode(record: SyncedRecord) -> bytes:
             "id": record.id.hex,
             "v": record.version,
             "pv": record.previous_version,
+            "a": record.ancestry,
             "o": record.origin_site_id.hex,
             "c": record.created_at.isoformat(),
             "u": record.updated_at.isoformat(),
             "x": None if record.deleted_at is None else record.deleted_at.isoformat(),
             "f": fields,
+        }
+    )
+
+
+def encode_incoming(incoming: Incoming) -> bytes:
+    """A partner's record as it travelled (to keep it whole in the conflict list)."""
+    columns = {c.key: c for c in field_columns(synced_models()[incoming.table])}
+    return _line(
+        {
+            "t": incoming.table,
+            "id": incoming.id.hex,
+            "v": incoming.version,
+            "pv": incoming.previous_version,
+            "a": incoming.ancestry,
+            "o": incoming.origin_site_id.hex,
+            "c": incoming.created_at.isoformat(),
+            "u": incoming.updated_at.isoformat(),
+            "x": None if incoming.deleted_at is None else incoming.deleted_at.isoformat(),
+            "f": {columns[k].name: _to_json(columns[k], v) for k, v in incoming.fields.items()},
         }
     )
 
@@ -157,6 +184,7 @@ def decode(line: bytes) -> Incoming | Redaction:
             id=record_id,
             version=_version(document["v"]),
             previous_version=None if document["pv"] is None else _version(document["pv"]),
+            ancestry=_ancestry(document.get("a")),
             origin_site_id=uuid.UUID(hex=document["o"]),
             created_at=_aware(document["c"]),
             updated_at=_aware(document["u"]),
@@ -172,6 +200,16 @@ def decode(line: bytes) -> Incoming | Redaction:
 def _version(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 64 or value.count(".") != 2:
         raise ValueError("not a version")
+    return value
+
+
+def _ancestry(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 64 * 1024:
+        raise ValueError("not an ancestry")
+    for version in value.split():
+        _version(version)
     return value
 
 

@@ -36,11 +36,15 @@ class ConsentState:
 
 
 def current_consent(session: Session, person_id: uuid.UUID, scope: ConsentScope) -> Consent | None:
-    """The person's latest consent record for ``scope`` (withdrawn or not)."""
+    """The person's latest consent record for ``scope`` (withdrawn or not).
+
+    What is sent to partner sites follows the same rule (``sync.outgoing.consenting``):
+    keep the two in step. The id settles a tie the same way at every site.
+    """
     return session.scalars(
         select(Consent)
         .where(Consent.person_id == person_id, Consent.scope == scope)
-        .order_by(Consent.given_on.desc(), Consent.created_at.desc())
+        .order_by(Consent.given_on.desc(), Consent.created_at.desc(), Consent.id.desc())
         .limit(1)
     ).first()
 
@@ -92,7 +96,13 @@ class ConsentService(Service):
             return ConsentState(scope, given_on, None, form_reference.strip())
 
     def withdraw(self, person_id: uuid.UUID, scope: ConsentScope, *, on: date) -> ConsentState:
-        """Withdrawal takes effect for everything exported from now on."""
+        """Withdrawal takes effect for everything exported from now on.
+
+        Every standing record of this consent is withdrawn, not only the latest: the
+        same form may have been entered at two sites (the education department and a
+        facilitator's laptop), and an older record left standing would come back as
+        current should the newer one be removed.
+        """
         self._require(Permission.RECORD_CONSENT)
         with self._store.write() as session:
             record = current_consent(session, person_id, scope)
@@ -100,7 +110,15 @@ class ConsentService(Service):
                 raise ValidationError(f"There is no consent for {scope.label.lower()} to withdraw.")
             if on < record.given_on:
                 raise ValidationError("Consent cannot be withdrawn before it was given.")
-            record.withdrawn_on = on
-            record.withdrawal_recorded_by_name = self.actor.display_name
+            standing = session.scalars(
+                select(Consent).where(
+                    Consent.person_id == person_id,
+                    Consent.scope == scope,
+                    Consent.withdrawn_on.is_(None),
+                )
+            )
+            for each in standing:
+                each.withdrawn_on = max(on, each.given_on)
+                each.withdrawal_recorded_by_name = self.actor.display_name
             self._audit(session, "consent.withdrawn", "person", person_id, scope=scope.value)
             return ConsentState(scope, record.given_on, on, record.form_reference)

@@ -40,6 +40,7 @@ from lt_desktop.storage.models.research import (
 )
 from lt_desktop.storage.models.sync import (
     ChangeCounter,
+    MergedRecord,
     Partner,
     ReceivedBundle,
     SiteKeys,
@@ -70,6 +71,7 @@ __all__ = [
     "MembershipStatusChange",
     "MentorInvitation",
     "MentorTraining",
+    "MergedRecord",
     "Partner",
     "Partnership",
     "Person",

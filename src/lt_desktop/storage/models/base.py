@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy import DateTime, Enum, MetaData, String, Text, TypeDecorator, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -81,6 +81,10 @@ class SyncedRecord(Base):
     # The version this one replaced: lets a site tell an edit made on top of what it
     # has (a fast-forward) from one made at the same time elsewhere (a conflict).
     previous_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The newest version of the record each site made that this version builds on
+    # (storage.ancestry): tells an edit made after several others, or relayed by a
+    # third site, from one made independently. Empty on records older than it.
+    ancestry: Mapped[str] = mapped_column(Text, default="")
     # When this site last wrote the record, made or received, in its own count of
     # transactions: what a partner has not yet acknowledged is what changed after.
     change_seq: Mapped[int] = mapped_column(default=0, index=True)

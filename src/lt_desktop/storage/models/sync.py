@@ -53,6 +53,11 @@ class Partner(Base):
     # Bundles to it: the last sequence number written, and our change_seq it has
     # acknowledged having taken in.
     last_sent_sequence: Mapped[int] = mapped_column(default=0)
+    # A number taken for a bundle just before its file was put in place (and the
+    # hidden file it was written to): until the export is confirmed, whether that
+    # file got there says whether the number is used up.
+    reserved_sequence: Mapped[int] = mapped_column(default=0)
+    reserved_file: Mapped[str] = mapped_column(Text, default="")
     acknowledged_change_seq: Mapped[int] = mapped_column(default=0)
     # Bundles from it: the last sequence number taken in, and its change_seq we have
     # taken in (acknowledged back in our next bundle).
@@ -93,3 +98,16 @@ class SyncConflict(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utc_now)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     reviewed_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class MergedRecord(Base):
+    """A record found, when a partner's came in, to be the same thing as another (one
+    register mark, one story: the same natural key) under another id. The two were
+    merged into the survivor; links that still name the merged one mean the survivor."""
+
+    __tablename__ = "merged_records"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    merged_into: Mapped[uuid.UUID] = mapped_column(index=True)
+    merged_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -1,0 +1,223 @@
+"""Records of one thing made at two sites, bundle numbers, and what a first bundle lists.
+
+The education department (P) and a facilitator's laptop (L) at one prison, and its
+university (U), as real stores exchanging real bundles.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lt_desktop.core.vocabulary import ConsentScope, MembershipRole, PersonBase, SiteKind
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import MergedRecord, Partner, Story, StoryAnswer
+from tests.helpers.sites import (
+    LAPTOP_ADMIN,
+    LAPTOP_PASSWORD,
+    UNIVERSITY_ADMIN,
+    UNIVERSITY_PASSWORD,
+    Site,
+    copy_site,
+    new_site,
+    pair,
+)
+
+
+@dataclass(frozen=True)
+class Sites:
+    prison: Site
+    laptop: Site
+    university: Site
+    person: uuid.UUID  # consents to stories and to their sharing with the university
+    session: uuid.UUID
+    questions: tuple[uuid.UUID, ...]
+
+
+@pytest.fixture(scope="module")
+def _seeded(tmp_path_factory: pytest.TempPathFactory) -> Sites:
+    root = tmp_path_factory.mktemp("merging")
+    prison = new_site(root / "p", "HMP Northfield", SiteKind.PRISON, "education", "education 1")
+    laptop = new_site(
+        root / "l", "Northfield laptop", SiteKind.PRISON, LAPTOP_ADMIN, LAPTOP_PASSWORD
+    )
+    university = new_site(
+        root / "u",
+        "University of Eastbridge",
+        SiteKind.UNIVERSITY,
+        UNIVERSITY_ADMIN,
+        UNIVERSITY_PASSWORD,
+    )
+    pair(prison, laptop)
+    pair(prison, university)
+    with prison.open() as workspace:
+        programme = workspace.programme
+        partnership = programme.add_partnership(
+            name="Northfield and Eastbridge", prison_name=prison.name, university_name="UoE"
+        )
+        course = programme.add_course(partnership_id=partnership.id, title="Crime")
+        cohort = programme.add_cohort(
+            course_id=course.id,
+            name="September",
+            starts_on=date(2026, 9, 7),
+            ends_on=date(2026, 12, 14),
+        )
+        person = workspace.people.add_person(
+            given_name="Amir", family_name="Okafor", base=PersonBase.PRISON
+        )
+        workspace.memberships.enrol(cohort.id, person.id, role=MembershipRole.STUDENT)
+        session = programme.add_session(
+            cohort_id=cohort.id, week=1, held_on=date(2026, 9, 7), title="Week 1"
+        )
+        for scope in (ConsentScope.STORIES, ConsentScope.SHARE_WITH_UNIVERSITY):
+            workspace.consent.record(person.id, scope, given_on=date(2026, 8, 20))
+        questions = workspace.stories.set_questions(["What did you learn?", "From whom?"])
+    for other in (laptop, university):
+        other.take_in(
+            prison.export_to(other, root / f"first-{other.folder.name}.ltbundle").info.path
+        )
+    return Sites(prison, laptop, university, person.id, session.id, tuple(q.id for q in questions))
+
+
+@pytest.fixture
+def sites(_seeded: Sites, tmp_path: Path) -> Sites:
+    return Sites(
+        copy_site(_seeded.prison, tmp_path / "p"),
+        copy_site(_seeded.laptop, tmp_path / "l"),
+        copy_site(_seeded.university, tmp_path / "u"),
+        _seeded.person,
+        _seeded.session,
+        _seeded.questions,
+    )
+
+
+def _stories(site: Site, person: uuid.UUID) -> list[tuple[uuid.UUID, str, str]]:
+    with site.open() as workspace, workspace.store.read() as session:
+        return [
+            (s.id, s.text, s.version)
+            for s in session.scalars(
+                select(Story)
+                .where(Story.person_id == person)
+                .execution_options(**{INCLUDE_DELETED: True})
+            )
+        ]
+
+
+def _answers(site: Site, story_id: uuid.UUID) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
+    with site.open() as workspace, workspace.store.read() as session:
+        return {
+            a.question_id: (a.id, a.answer)
+            for a in session.scalars(
+                select(StoryAnswer)
+                .where(StoryAnswer.story_id == story_id)
+                .execution_options(**{INCLUDE_DELETED: True})
+            )
+        }
+
+
+def test_a_story_typed_in_at_both_prison_sites_becomes_one(sites: Sites, tmp_path: Path) -> None:
+    first, second = sites.questions
+    with sites.prison.open() as workspace:
+        workspace.stories.save(
+            sites.session, sites.person, text="Typed in from the paper copy.", answers={first: "P"}
+        )
+    with sites.laptop.open() as workspace:
+        workspace.stories.save(
+            sites.session,
+            sites.person,
+            text="Typed in during the class.",
+            answers={first: "L", second: "A classmate"},
+        )
+    n = iter(range(100))
+    for sender, recipient in [
+        (sites.laptop, sites.prison),
+        (sites.prison, sites.laptop),
+        (sites.prison, sites.university),
+        (sites.laptop, sites.prison),
+    ]:
+        taken = recipient.take_in(
+            sender.export_to(recipient, tmp_path / f"{next(n)}.ltbundle").info.path
+        )
+        assert not taken.summary.missing_links, taken.describe()
+
+    everywhere = (sites.prison, sites.laptop, sites.university)
+    held = {site.name: _stories(site, sites.person) for site in everywhere}
+    assert all(len(stories) == 1 for stories in held.values()), held
+    assert len({stories[0] for stories in held.values()}) == 1, held
+    ((story_id, text, _),) = held[sites.prison.name]
+    # The later story stands; the answers to the question asked twice were merged the
+    # same way, and the one asked only on the laptop moved to the story that stands.
+    assert text == "Typed in during the class."
+    answers = {site.name: _answers(site, story_id) for site in everywhere}
+    assert len({tuple(sorted(a.items())) for a in answers.values()}) == 1, answers
+    assert {q: a for q, (_, a) in answers[sites.prison.name].items()} == {
+        first: "L",
+        second: "A classmate",
+    }
+    # The education department lists what it typed in; the laptop never held it.
+    with sites.prison.open() as workspace:
+        lost = {c.table: c.lost_values for c in workspace.sync.conflicts()}
+        assert lost["stories"]["text"] == "Typed in from the paper copy."
+        assert lost["story_answers"]["answer"] == "P"
+        with workspace.store.read() as session:
+            assert len(session.scalars(select(MergedRecord)).all()) == 2
+    with sites.laptop.open() as workspace:
+        assert workspace.sync.conflicts() == []
+
+
+def test_a_bundle_number_is_never_given_twice(sites: Sites, tmp_path: Path) -> None:
+    """An export cut short after reserving its number: the number is free again only
+    if the bundle never got into place."""
+    prison, laptop = sites.prison, sites.laptop
+    with prison.open() as workspace:
+        partner_id = workspace.sync.find_partner(laptop.name).site_id
+
+    def cut_short(*, file_left: bool) -> int:
+        with prison.open() as workspace, workspace.store.write() as session:
+            partner = session.get(Partner, partner_id)
+            assert partner is not None
+            partial = tmp_path / f".{partner.last_sent_sequence}.ltbundle.partial"
+            if file_left:
+                partial.write_bytes(b"half a bundle")
+            partner.reserved_sequence = partner.last_sent_sequence + 1
+            partner.reserved_file = str(partial)
+            return partner.reserved_sequence
+
+    reserved = cut_short(file_left=True)  # killed before the rename
+    again = prison.export_to(laptop, tmp_path / "again.ltbundle")
+    assert again.sequence == reserved
+    assert not any(tmp_path.glob(".*.partial"))  # the half-written file is tidied away
+
+    reserved = cut_short(file_left=False)  # killed after the rename: it may be on its way
+    after = prison.export_to(laptop, tmp_path / "after.ltbundle")
+    assert after.sequence == reserved + 1
+    with prison.open() as workspace:
+        assert workspace.sync.find_partner(laptop.name).last_sent_sequence == reserved + 1
+
+
+def test_a_first_bundle_lists_no_redactions(sites: Sites, tmp_path: Path) -> None:
+    """Research data the partner never had is not even named to it."""
+    prison, university = sites.prison, sites.university
+    with prison.open() as workspace:
+        workspace.stories.save(sites.session, sites.person, text="A story.", answers={})
+    university.take_in(prison.export_to(university, tmp_path / "story.ltbundle").info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "ack.ltbundle").info.path)
+    with prison.open() as workspace:
+        workspace.consent.withdraw(sites.person, ConsentScope.STORIES, on=date(2026, 10, 1))
+    other = new_site(
+        tmp_path / "other",
+        "Leeds Beckett University",
+        SiteKind.UNIVERSITY,
+        UNIVERSITY_ADMIN,
+        UNIVERSITY_PASSWORD,
+    )
+    pair(sites.prison, other)
+    first = prison.export_to(other, tmp_path / "first.ltbundle", snapshot=True)
+    assert first.redactions == 0 and "stories" not in first.records
+    # The university, which was sent the story, is told to blank it.
+    assert prison.export_to(university, tmp_path / "u.ltbundle").redactions == 1
