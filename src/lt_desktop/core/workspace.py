@@ -11,6 +11,7 @@ from lt_desktop.core.services.base import Actor
 from lt_desktop.core.services.consent import ConsentService
 from lt_desktop.core.services.documents import DocumentService
 from lt_desktop.core.services.essays import EssayService
+from lt_desktop.core.services.graduation import GraduationService
 from lt_desktop.core.services.groups import GroupService
 from lt_desktop.core.services.interviews import InterviewService
 from lt_desktop.core.services.maintenance import MaintenanceService
@@ -74,6 +75,10 @@ class Workspace:
     @cached_property
     def interviews(self) -> InterviewService:
         return InterviewService(self.store, self.actor)
+
+    @cached_property
+    def graduation(self) -> GraduationService:
+        return GraduationService(self.store, self.actor)
 
     @cached_property
     def register(self) -> RegisterService:

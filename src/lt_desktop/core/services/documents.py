@@ -441,76 +441,21 @@ class DocumentService(Service):
         of it is one transaction, recorded in the audit log.
         """
         self._require(Permission.PRINT_DOCUMENTS)
-        when = issued_on or date.today()
         with self._store.write() as session:
             self._require_cohort_visible(session, cohort_id)
-            heading = _heading(session, cohort_id)
-            cohort = get_or_not_found(session, Cohort, cohort_id, "cohort")
-            students = list(
-                session.scalars(
-                    select(Membership).where(
-                        Membership.cohort_id == cohort_id,
-                        Membership.role == MembershipRole.STUDENT,
-                        Membership.status.in_(CERTIFIED_STATUSES),
-                    )
-                )
-            )
-            if not students:
-                raise ValidationError(
-                    f"No student of {heading.title} has completed it yet, so there are no "
-                    "certificates to print. Mark students as completed or graduated first."
-                )
-            students.sort(key=lambda m: (m.person.sort_name.casefold(), m.person.display_name))
-            existing = {
-                c.membership_id: c
-                for c in session.scalars(
-                    select(Certificate).where(
-                        Certificate.membership_id.in_([m.id for m in students])
-                    )
-                )
-            }
             event_id = session.scalars(
                 select(GraduationCohort.event_id).where(GraduationCohort.cohort_id == cohort_id)
             ).first()
-            serials = _free_serials(session, when.year)
-            course = cohort.course
-            certificates = []
-            for membership in students:
-                row = existing.get(membership.id)
-                new = row is None
-                if row is None:
-                    row = Certificate(
-                        membership_id=membership.id,
-                        serial=next(serials),
-                        issued_on=when,
-                        event_id=event_id,
-                    )
-                    session.add(row)
-                certificates.append(
-                    CertificateInfo(
-                        serial=row.serial,
-                        issued_on=row.issued_on,
-                        student_name=membership.person.display_name,
-                        course_title=heading.course_title,
-                        partnership_name=heading.partnership_name,
-                        university_name=heading.university_name,
-                        prison_name=heading.prison_name,
-                        starts_on=heading.starts_on,
-                        ends_on=heading.ends_on,
-                        credits=course.credits if course.accredited else None,
-                        level=course.level if course.accredited else None,
-                        newly_issued=new,
-                    )
-                )
-            session.flush()
-            batch = CertificateBatch(heading, certificates)
+            batch = issue_cohort_certificates(
+                session, cohort_id, issued_on=issued_on or date.today(), event_id=event_id
+            )
             self._audit(
                 session,
                 "certificates.printed",
                 "cohort",
                 cohort_id,
                 issued=len(batch.newly_issued),
-                reprinted=len(certificates) - len(batch.newly_issued),
+                reprinted=len(batch.certificates) - len(batch.newly_issued),
             )
             return batch
 
@@ -838,6 +783,81 @@ def _heading(session: Session, cohort_id: uuid.UUID) -> CohortHeading:
         starts_on=cohort.starts_on,
         ends_on=cohort.ends_on,
     )
+
+
+def issue_cohort_certificates(
+    session: Session,
+    cohort_id: uuid.UUID,
+    *,
+    issued_on: date,
+    event_id: uuid.UUID | None,
+    at_event: bool = False,
+) -> CertificateBatch:
+    """Certificates for the students who completed a cohort, inside the caller's
+    transaction (the caller checks permissions and writes the audit entry).
+
+    A student who already has a certificate keeps its serial number and date; the
+    others get the next free numbers of the year, recorded against ``event_id``. With
+    ``at_event``, a certificate issued before the graduation was arranged is recorded
+    against it too, as the one presented there.
+    """
+    heading = _heading(session, cohort_id)
+    cohort = get_or_not_found(session, Cohort, cohort_id, "cohort")
+    students = list(
+        session.scalars(
+            select(Membership).where(
+                Membership.cohort_id == cohort_id,
+                Membership.role == MembershipRole.STUDENT,
+                Membership.status.in_(CERTIFIED_STATUSES),
+            )
+        )
+    )
+    if not students:
+        raise ValidationError(
+            f"No student of {heading.title} has completed it yet, so there are no "
+            "certificates to print. Mark students as completed or graduated first."
+        )
+    students.sort(key=lambda m: (m.person.sort_name.casefold(), m.person.display_name))
+    existing = {
+        c.membership_id: c
+        for c in session.scalars(
+            select(Certificate).where(Certificate.membership_id.in_([m.id for m in students]))
+        )
+    }
+    serials = _free_serials(session, issued_on.year)
+    course = cohort.course
+    certificates = []
+    for membership in students:
+        row = existing.get(membership.id)
+        new = row is None
+        if row is None:
+            row = Certificate(
+                membership_id=membership.id,
+                serial=next(serials),
+                issued_on=issued_on,
+                event_id=event_id,
+            )
+            session.add(row)
+        elif at_event and row.event_id is None:
+            row.event_id = event_id
+        certificates.append(
+            CertificateInfo(
+                serial=row.serial,
+                issued_on=row.issued_on,
+                student_name=membership.person.display_name,
+                course_title=heading.course_title,
+                partnership_name=heading.partnership_name,
+                university_name=heading.university_name,
+                prison_name=heading.prison_name,
+                starts_on=heading.starts_on,
+                ends_on=heading.ends_on,
+                credits=course.credits if course.accredited else None,
+                level=course.level if course.accredited else None,
+                newly_issued=new,
+            )
+        )
+    session.flush()
+    return CertificateBatch(heading, certificates)
 
 
 _COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
