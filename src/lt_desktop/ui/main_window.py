@@ -35,7 +35,7 @@ from lt_desktop.ui.screens.applications import ApplicationsScreen
 from lt_desktop.ui.screens.backups import BACKUPS, BackupsScreen
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.cohorts import CohortsScreen
-from lt_desktop.ui.screens.coming_later import DocumentsScreen
+from lt_desktop.ui.screens.documents import DocumentsScreen
 from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
 from lt_desktop.ui.screens.interviews import InterviewsScreen

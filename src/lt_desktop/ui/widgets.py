@@ -266,6 +266,19 @@ class SavePathField(QWidget):
         if path:
             self.line.setText(path)
 
+    def suggest(self, name: str, file_filter: str | None = None) -> None:
+        """Offer a new file name in the folder already shown, when what is to be saved
+        changes; ``file_filter`` changes what Choose… offers."""
+        text = self.line.text().strip()
+        shown = Path(text).expanduser() if text else None
+        if shown is None:
+            folder = SavePathField._last_folder or Path.home()
+        else:
+            folder = shown if shown.is_dir() else shown.parent
+        self.line.setText(str(folder / _safe_file_name(name)))
+        if file_filter is not None:
+            self._filter = file_filter
+
     def path(self) -> Path:
         """The chosen path; raises ValidationError when it cannot be saved to."""
         text = self.line.text().strip()
