@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[store],
     )
     parser.add_argument("--version", action="version", version=f"LT Desktop {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the app on --data-dir (else on a temporary folder), making a demo store "
+        "there if it has none; sign in as the demo account if there is one, then quit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
@@ -261,7 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir: Path = getattr(args, "data_dir", None) or default_data_dir()
+    if args.smoke_test and args.command is not None:
+        parser.error("--smoke-test goes without a command")
     if args.command is None:
+        if args.smoke_test:
+            from lt_desktop.ui.smoke import run_smoke_test
+
+            return run_smoke_test(getattr(args, "data_dir", None))
         from lt_desktop.ui.app import run_app  # Qt is loaded only for the app itself
 
         return run_app(data_dir)
