@@ -37,6 +37,7 @@ from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.documents import DocumentsScreen
 from lt_desktop.ui.screens.essays import EssaysScreen
+from lt_desktop.ui.screens.graduation import GraduationScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
 from lt_desktop.ui.screens.interviews import InterviewsScreen
 from lt_desktop.ui.screens.mentoring import MentorsScreen
@@ -60,6 +61,7 @@ SCREENS: list[type[Screen]] = [
     SessionsScreen,
     MentorsScreen,
     InterviewsScreen,
+    GraduationScreen,
     EssaysScreen,
     StoriesScreen,
     QuestionnairesScreen,
