@@ -104,6 +104,7 @@ class LockedStore:
         try:
             self._lock.acquire()
             _finish_interrupted_restore(self.folder)
+            _clear_unfinished_writes(self.folder)
             if not self.folder.has_store():
                 raise StoreNotFound(_no_store_message(self.folder.root))
             self.key_file = _load_key_file(self.folder)
@@ -719,6 +720,17 @@ def _swap_in(folder: StoreFolder, staging: Path) -> None:
     fsync_directory(folder.root)
     shutil.rmtree(replaced, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _clear_unfinished_writes(folder: StoreFolder) -> None:
+    """Delete the hidden files a write cut short by a crash left in the store folder (a
+    key file or a backup being written, a backup's snapshot). Each is encrypted, but of no
+    use, and nothing else writes them while we hold the lock."""
+    for place in (folder.root, folder.backups):
+        with contextlib.suppress(OSError):
+            for path in place.glob(".*.partial*"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _finish_interrupted_restore(folder: StoreFolder) -> None:
