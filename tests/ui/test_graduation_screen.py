@@ -102,10 +102,14 @@ def test_a_guest_typed_in_then_submitted_and_cleared_changes_the_warning(
     qtbot.keyClicks(tab.name, GUEST)
     qtbot.keyClick(tab.name, Qt.Key.Key_Tab)
     qtbot.keyClicks(tab.relationship, "Aunt")
+    qtbot.keyClick(tab.relationship, Qt.Key.Key_Tab)
+    assert tab.category.hasFocus()  # Family, as most guests are
+    qtbot.keyClick(tab.category, Qt.Key.Key_Tab)
+    assert tab.guest_of.hasFocus()
     qtbot.keyClick(tab.guest_of, Qt.Key.Key_Down)
     student = tab.guest_of.currentText()
     assert student != "(no student)"
-    qtbot.keyClick(tab.relationship, Qt.Key.Key_Return)
+    qtbot.keyClick(tab.guest_of, Qt.Key.Key_Return)
     driver.settle()
     assert screen.banner.text() == f"{GUEST} is on the guest list as {student}'s guest."
     assert tab.name.text() == "" and tab.name.hasFocus()
