@@ -20,6 +20,20 @@ from lt_desktop.storage import models as m
 
 #: Long enough that random (encrypted) bytes do not hold it by chance.
 SNIPPET = 40
+#: What people write, or others write about them, besides names and prison details.
+WRITTEN_BY_OR_ABOUT_PEOPLE: dict[type[m.Base], tuple[str, ...]] = {
+    m.Essay: ("text", "extension_note"),
+    m.EssayMark: ("feedback",),
+    m.AttendanceMark: ("note",),
+    m.Membership: ("notes",),
+    m.Application: ("motivation_statement", "availability", "adjustments", "decision_reason"),
+    m.ApplicationScore: ("notes",),
+    m.Consent: ("notes",),
+    m.Story: ("text",),
+    m.StoryAnswer: ("answer",),
+    m.QuestionnaireAnswer: ("text",),
+    m.Interview: ("notes",),
+}
 
 
 @dataclass(frozen=True)
@@ -68,10 +82,9 @@ def personal_data(workspace: Workspace) -> PersonalData:
             phrases.update(_snippets(user.display_name))
         for guest in session.scalars(select(m.GraduationGuest)):
             phrases.update(_snippets(guest.name, guest.notes))
-        for essay in session.scalars(select(m.Essay)):
-            phrases.update(_snippets(essay.text))
-        for story in session.scalars(select(m.Story)):
-            phrases.update(_snippets(story.text))
+        for model, columns in WRITTEN_BY_OR_ABOUT_PEOPLE.items():
+            for row in session.execute(select(*(getattr(model, c) for c in columns))):
+                phrases.update(_snippets(*row))
     return PersonalData(frozenset(names), frozenset(p for p in phrases if len(p) >= 7))
 
 

@@ -17,7 +17,7 @@ from lt_desktop import __version__
 from lt_desktop.cli import commands
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.errors import LtError
-from lt_desktop.core.logs import configure_logging, log_unexpected
+from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
 from lt_desktop.core.roles import Role
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.storage.folder import default_data_dir
@@ -289,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     except LtError as error:
+        log_refused(log, f"The {args.command} command", error)
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ and moved into the audit log at the next successful sign-in.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +32,8 @@ from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.store import LockedStore, Store, restore_store
 
 Clock = Callable[[], float]
+
+log = logging.getLogger(__name__)
 
 
 def sign_in(
@@ -69,6 +72,7 @@ def sign_in_at(
         store.lock()
         raise
     attempts.signed_in(tag)
+    log.info("Signed in (role: %s; schema %s)", actor.role.value, store.schema_revision)
     return Workspace(store, actor)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lt_desktop.core.errors import LtError
-from lt_desktop.core.logs import log_unexpected
+from lt_desktop.core.logs import log_refused, log_unexpected
 from lt_desktop.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ class _Callbacks:
 def describe_error(error: BaseException) -> str:
     """What to tell the user about a failure."""
     if isinstance(error, LtError):
+        log_refused(log, "A task in the app", error)
         return str(error)
     log_unexpected(log, "A background task", error)
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ from lt_desktop.storage.backup_catalogue import (
 from lt_desktop.storage.models import AuditEntry
 
 BACKED_UP = "store.backed_up"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,23 @@ class MaintenanceService(Service):
         try:
             audit = self._store.verify_audit_log()
         except LtError as error:
-            return CheckReport([*problems, f"The audit log could not be read: {error}"], 0)
-        return CheckReport(problems + audit.problems, audit.entries)
+            report = CheckReport([*problems, f"The audit log could not be read: {error}"], 0)
+        else:
+            report = CheckReport(problems + audit.problems, audit.entries)
+        if report.sound:
+            log.info("Checked the store: sound (%d audit entries)", report.audit_entries)
+        else:
+            log.warning("Checked the store: %d problems found", len(report.problems))
+        return report
 
     def backup(self, target: Path) -> BackupHeader:
         """Write an encrypted backup to ``target`` and read it back to verify it."""
         self._require(Permission.BACKUP)
         header = self._store.backup(target)
+        size = target.stat().st_size
         with self._store.write() as session:
-            self._audit(session, BACKED_UP, size=target.stat().st_size)
+            self._audit(session, BACKED_UP, size=size)
+        log.info("Backed up the store to a chosen file: %d bytes, verified", size)
         return header
 
     def back_up_now(self, folder: Path | None = None) -> BackupDone:
@@ -113,6 +124,11 @@ class MaintenanceService(Service):
         note_backup_place(self._store.folder, folder)
         with self._store.write() as session:
             self._audit(session, BACKED_UP, size=size, removed_old=len(removed))
+        log.info(
+            "Backed up the store to the backup folder: %d bytes, verified; %d older removed",
+            size,
+            len(removed),
+        )
         return BackupDone(target, size, removed)
 
     def backup_status(self) -> BackupStatus:

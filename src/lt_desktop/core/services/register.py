@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from lt_desktop.core.vocabulary import (
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import AttendanceMark, ClassSession, SmallGroup, utc_now
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,8 @@ class RegisterService(Service):
                     row.recorded_by_name = self.actor.display_name
                     row.recorded_at = now
                 changes.append(MarkChange(person_id, before, mark))
-            return changes
+        log.debug("Saved %d register marks for session %s", len(changes), session_id)
+        return changes
 
     def mark(
         self, session_id: uuid.UUID, person_id: uuid.UUID, mark: Mark | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,8 @@ from lt_desktop.sync.exchange import (
     Progress,
 )
 from lt_desktop.sync.identity import PeerKeys
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class SyncService(Service):
                 digest=result.info.digest,
             )
 
-        return exchange.export_bundle(
+        result = exchange.export_bundle(
             self._store,
             partner_site_id,
             target,
@@ -143,6 +146,13 @@ class SyncService(Service):
             progress=progress,
             audit=audit,
         )
+        log.info(
+            "Exported bundle %d for a partner site: %d records%s",
+            result.sequence,
+            result.total,
+            " (a snapshot)" if result.snapshot else "",
+        )
+        return result
 
     def import_bundle(self, path: Path, *, dry_run: bool = False) -> ImportResult:
         """Take a bundle in (or, with ``dry_run``, say what taking it in would change)."""
@@ -164,7 +174,19 @@ class SyncService(Service):
                 conflicts=len(summary.conflicts),
             )
 
-        return exchange.import_bundle(self._store, path, dry_run=dry_run, audit=audit)
+        result = exchange.import_bundle(self._store, path, dry_run=dry_run, audit=audit)
+        summary = result.summary
+        log.info(
+            "%s bundle %d from a partner site: %d added, %d updated, %d removed, %d conflicts%s",
+            "Previewed" if result.dry_run else "Imported",
+            result.header.sequence,
+            sum(summary.added.values()),
+            sum(summary.updated.values()),
+            sum(summary.redacted.values()),
+            len(summary.conflicts),
+            " (taken in before)" if result.already_imported else "",
+        )
+        return result
 
     def inspect(self, path: Path) -> BundleInfo:
         self._require(Permission.SYNC)
