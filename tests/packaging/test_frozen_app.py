@@ -41,6 +41,7 @@ def load(name: str) -> types.ModuleType:
         )
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up there
         spec.loader.exec_module(module)
         return module
     finally:
@@ -304,7 +305,10 @@ def test_the_smoke_test_goes_without_a_command() -> None:
 def _newest_source_change() -> float:
     folders = [ROOT / "src", ROOT / "migrations", ROOT / "resources", PACKAGING]
     return max(
-        path.stat().st_mtime for folder in folders for path in folder.rglob("*") if path.is_file()
+        path.stat().st_mtime
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
     )
 
 
