@@ -51,7 +51,7 @@ from lt_desktop.storage.models import (
     StoryQuestion,
     SyncedRecord,
 )
-from lt_desktop.sync.records import encode, encode_redaction, synced_models
+from lt_desktop.sync.records import encode_redaction, row_plan, synced_models
 from lt_desktop.sync.redaction import blanked
 
 #: Research data, and the kind of consent each needs.
@@ -132,6 +132,10 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
     ),
 }
 TRAVELS[(SiteKind.UNIVERSITY, SiteKind.UNIVERSITY)] = TRAVELS[(SiteKind.PRISON, SiteKind.PRISON)]
+
+
+#: Rows read at a time from a table that holds scans (each may be megabytes).
+_SCAN_BATCH = 4
 
 
 @dataclass
@@ -314,7 +318,8 @@ def outgoing_lines(
         if model not in travels:
             continue
         changed = model.change_seq > since_change_seq
-        query: Select[Any] = select(model).where(selection.where(model))
+        plan = row_plan(model)
+        query: Select[Any] = select(*plan.columns).where(selection.where(model))
         if model in RESEARCH_SCOPES:
             # Consent given after the data was written: what it now covers goes too,
             # however long ago it last changed. A copy blanked here never leaves.
@@ -322,20 +327,20 @@ def outgoing_lines(
             query = query.where(
                 research_allowed(model, to_university=to_university), ~blanked(model)
             )
+        # Rows are read a batch at a time and each is encoded and let go, so memory
+        # stays flat whatever the store's size; a table holding scans is read a few
+        # rows at a time, so a batch never holds more than a few of them.
+        holds_scans = any(a.deferred for a in inspect(model).column_attrs)
         query = (
             query.where(changed)
             .order_by(model.change_seq, model.id)
-            .execution_options(**{INCLUDE_DELETED: True}, yield_per=batch)
+            .execution_options(
+                **{INCLUDE_DELETED: True}, yield_per=_SCAN_BATCH if holds_scans else batch
+            )
         )
-        large = [a.key for a in inspect(model).column_attrs if a.deferred]
         count = 0
-        # yield_per and the session's weak identity map keep memory flat: each record
-        # is encoded and let go, whatever the store's size. Large values (scans) are
-        # loaded one record at a time and dropped once encoded, not kept by the batch.
-        for record in session.scalars(query):
-            yield encode(record)
-            if large:
-                session.expire(record, large)
+        for row in session.execute(query):
+            yield plan.encode(row)
             count += 1
         if count:
             tally.records[model.__tablename__] = count
