@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.errors import LtError
+from lt_desktop.core.errors import LtError, StoreCorrupt, StoreTooNew
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.roles import Role
 from lt_desktop.core.services.documents import CsvKind, EventInfo
@@ -116,6 +116,32 @@ def check(args: argparse.Namespace, data_dir: Path) -> int:
         "The store is sound: encryption, structure and the audit log "
         f"({report.audit_entries} entries) all check out."
     )
+    return 0
+
+
+def diagnostics(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.diagnostics import report_without_signing_in, save_diagnostics
+
+    target = _output_file(args.out, "diagnostics")
+    if args.without_signing_in:
+        save_diagnostics(target, report_without_signing_in(data_dir))
+        print(f"Wrote the diagnostics to {target}, without signing in: versions, the store's")
+        print("files and recent errors, but no settings or counts. No personal data.")
+        return 0
+    try:
+        workspace, _, _ = _signed_in(args, data_dir)
+    except (StoreCorrupt, StoreTooNew) as error:
+        # What support most needs to see: the report says why the store did not open.
+        save_diagnostics(
+            target, report_without_signing_in(data_dir, f"The store did not open: {error}")
+        )
+        print(f"The store did not open. Wrote the diagnostics to {target}, with why, but")
+        print("without settings or counts. No personal data.")
+        return 0
+    with workspace:
+        workspace.diagnostics.save(target)
+    print(f"Wrote the diagnostics to {target}: versions, settings, counts and recent")
+    print("errors. No personal data.")
     return 0
 
 
@@ -566,6 +592,7 @@ HANDLERS: dict[str, Handler] = {
     "demo": demo,
     "stats": stats,
     "check": check,
+    "diagnostics": diagnostics,
     "user": user,
     "passwd": passwd,
     "recover": recover,

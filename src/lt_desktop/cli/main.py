@@ -98,6 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[signed_in], help="check the store's integrity and its audit log"
     )
 
+    p = sub.add_parser(
+        "diagnostics",
+        parents=[signed_in],
+        help="write a file for support: versions, settings, counts and recent errors, with no "
+        "personal data",
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument(
+        "--without-signing-in",
+        action="store_true",
+        help="for a store that will not open, or a forgotten password: no settings or counts",
+    )
+
     user = sub.add_parser("user", help="manage user accounts (administrators)")
     user_sub = user.add_subparsers(
         dest="user_command", metavar="ACTION", required=True, parser_class=_Parser

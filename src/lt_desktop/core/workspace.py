@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from lt_desktop.core.diagnostics import DiagnosticsService
 from lt_desktop.core.services.accounts import AccountService
 from lt_desktop.core.services.applications import ApplicationService
 from lt_desktop.core.services.audit import AuditService
@@ -127,6 +128,10 @@ class Workspace:
     @cached_property
     def stats(self) -> StatsService:
         return StatsService(self.store, self.actor)
+
+    @cached_property
+    def diagnostics(self) -> DiagnosticsService:
+        return DiagnosticsService(self.store, self.actor)
 
     def lock(self) -> LockedStore:
         """Close the database (the key leaves memory with it) but keep the folder held."""

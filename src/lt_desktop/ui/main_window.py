@@ -6,7 +6,11 @@ window locks, so nothing personal stays on screen, in the title, or in a dialog.
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from lt_desktop import __version__
+from lt_desktop.core.diagnostics import report_without_signing_in, save_diagnostics
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.passwords import check_password
 from lt_desktop.core.roles import Permission
@@ -16,6 +20,7 @@ from lt_desktop.ui.qt import (
     QAction,
     QApplication,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -30,6 +35,7 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from lt_desktop.ui.runner import describe_error
 from lt_desktop.ui.screens.administration import AdministrationScreen
 from lt_desktop.ui.screens.applications import ApplicationsScreen
 from lt_desktop.ui.screens.backups import BACKUPS, BackupsScreen
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.workspace_view: WorkspaceView | None = None
         self._guide: QWidget | None = None
+        self._store_problem = ""  # why the store would not open, for the diagnostics
         self.status = QLabel()
         self.status.setAccessibleName("Status")
         self.busy = QLabel()
@@ -222,6 +229,9 @@ class MainWindow(QMainWindow):
         guide.setShortcut(QKeySequence.StandardKey.HelpContents)
         guide.triggered.connect(self.show_guide)
         help_menu.addAction(guide)
+        self.diagnostics_action = QAction("Save &diagnostics for support…", self)
+        self.diagnostics_action.triggered.connect(self.save_diagnostics)
+        help_menu.addAction(self.diagnostics_action)
         about = QAction("&About LT Desktop", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -274,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def show_damaged_store(self, message: str) -> None:
         """The store could not be opened at all: say why and offer its newest backup."""
+        self._store_problem = message
         self._show_unlock(locked=False)
         self.unlock_screen.offer_restore(message)
 
@@ -305,6 +316,34 @@ class MainWindow(QMainWindow):
             self._guide.destroyed.connect(lambda: setattr(self, "_guide", None))
         self._guide.show()
         self._guide.raise_()
+
+    def save_diagnostics(self) -> None:
+        """A file for support: versions, settings, counts and recent errors, and no
+        personal data. Before anyone signs in (or when the store will not open), what
+        can be known without the store's key."""
+        suggested = Path.home() / f"LT Desktop diagnostics {date.today():%Y-%m-%d}.txt"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save diagnostics for support", str(suggested), "Text files (*.txt)"
+        )
+        if not path:
+            return
+        target = Path(path)
+
+        def saved(_: object) -> None:
+            self.status.setText(
+                f"Saved the diagnostics as {target.name}. They hold no personal data: send "
+                "them to whoever supports LT Desktop for you."
+            )
+
+        if self.controller.workspace is not None:
+            self.controller.change(lambda ws: ws.diagnostics.save(target), {"audit"}, saved)
+            return
+        data_dir, why = self.controller.data_dir, self._store_problem
+        self.controller.runner.submit(
+            lambda: save_diagnostics(target, report_without_signing_in(data_dir, why)),
+            saved,
+            lambda error: show_error(self, describe_error(error)),
+        )
 
     def _about(self) -> None:
         QMessageBox.about(
