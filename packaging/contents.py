@@ -114,8 +114,8 @@ EXCLUDES = [
 #: Bundled files dropped by destination prefix: Qt's own translations (the app is in
 #: English) would add megabytes for nothing.
 DROPPED_DATA_PREFIXES = [
-    "PySide6/Qt/translations/",
-    "PySide6\\Qt\\translations\\",
+    "PySide6/Qt/translations/",  # Linux
+    "PySide6/translations/",  # Windows
 ]
 
 #: Qt plugins for set-ups the app never runs on (embedded framebuffers, VNC, touch
@@ -142,11 +142,21 @@ REQUIRED_QT_PLUGINS = {
 Entry = tuple[str, str, str]  # PyInstaller's (name in the app, source, kind)
 
 
+def keep_data(entry: Entry) -> bool:
+    name = entry[0].replace("\\", "/")
+    return not any(name.startswith(prefix) for prefix in DROPPED_DATA_PREFIXES)
+
+
+#: Where PySide6 keeps Qt's plugins: Linux wheels under Qt/, Windows wheels not.
+QT_PLUGIN_FOLDERS = ["PySide6/Qt/plugins/", "PySide6/plugins/"]
+
+
 def _dropped_plugin(name: str) -> bool:
     name = name.replace("\\", "/")
-    plugins = "PySide6/Qt/plugins/"
-    return name.startswith(plugins) and any(
-        name[len(plugins) :].startswith(prefix) for prefix in DROPPED_QT_PLUGINS
+    return any(
+        name.startswith(plugins + prefix)
+        for plugins in QT_PLUGIN_FOLDERS
+        for prefix in DROPPED_QT_PLUGINS
     )
 
 

@@ -177,9 +177,16 @@ def test_the_frozen_app_finds_what_the_spec_ships(frozen_layout: Path) -> None:
     assert list((frozen_layout / "migrations" / "versions").glob(f"{head}_*.py"))
 
 
+def test_qt_translations_are_left_out_on_either_system() -> None:
+    for name in ("PySide6/Qt/translations/qtbase_de.qm", "PySide6\\translations\\qtbase_de.qm"):
+        assert not contents.keep_data((name, "/src/qtbase_de.qm", "DATA"))
+    assert contents.keep_data(("resources/fonts/DejaVuSans.ttf", "/src/DejaVuSans.ttf", "DATA"))
+
+
 def test_leaving_out_a_qt_plugin_leaves_out_what_only_it_needed() -> None:
     plugins = "PySide6/Qt/plugins"
     binaries = [
+        ("PySide6/plugins/generic/qtuiotouchplugin.dll", "/src/qtuiotouchplugin.dll", "BINARY"),
         (f"{plugins}/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY"),
         (f"{plugins}/platforms/libqvnc.so", "/src/libqvnc.so", "BINARY"),
         (f"{plugins}/platformthemes/libqgtk3.so", "/src/libqgtk3.so", "BINARY"),
@@ -328,4 +335,4 @@ def test_the_built_app_passes_its_smoke_test(tmp_path: Path) -> None:
     assert report.passed == ["version", "window", "demo", "stats", "check", "print", "start"]
     internal = program.parent / "_internal"
     for plugin in contents.REQUIRED_QT_PLUGINS[sys.platform]:
-        assert (internal / "PySide6" / "Qt" / "plugins" / plugin).exists(), plugin
+        assert any((internal / f / plugin).exists() for f in contents.QT_PLUGIN_FOLDERS), plugin
