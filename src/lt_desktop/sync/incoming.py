@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -111,8 +112,10 @@ class Merger:
         self.summary = MergeSummary()
         self._flush_every = flush_every
         self._flush_bytes = flush_bytes
-        self._pending = 0
-        self._pending_bytes = 0
+        # What the current window's records are here, and which records they link to
+        # exist, looked up for the whole window at once (see _prefetch).
+        self._held: dict[uuid.UUID, SyncedRecord | None] = {}
+        self._present: set[uuid.UUID] = set()
         # Records added since the last flush, which a query cannot see yet (their ids
         # and natural keys), and some of the records links were last found to.
         self._added: set[uuid.UUID] = set()
@@ -138,22 +141,83 @@ class Merger:
         }
 
     def apply_all(self, items: Iterable[Incoming | Redaction]) -> MergeSummary:
-        for item in items:
-            if isinstance(item, Redaction):
-                self._redact(item)
-            else:
-                self._apply(item)
-                self._pending_bytes += _size(item)
-            self._pending += 1
-            if self._pending >= self._flush_every or self._pending_bytes >= self._flush_bytes:
-                self._flush()
-        self._flush()
+        for window in self._windows(items):
+            self._prefetch(window)
+            for item in window:
+                if isinstance(item, Redaction):
+                    self._redact(item)
+                else:
+                    self._apply(item)
+            self._flush()
         return self.summary
+
+    def _windows(
+        self, items: Iterable[Incoming | Redaction]
+    ) -> Iterator[list[Incoming | Redaction]]:
+        """The items a flush at a time: ``flush_every`` of them, or fewer once their
+        values reach ``flush_bytes``."""
+        window: list[Incoming | Redaction] = []
+        size = 0
+        for item in items:
+            window.append(item)
+            if isinstance(item, Incoming):
+                size += _size(item)
+            if len(window) >= self._flush_every or size >= self._flush_bytes:
+                yield window
+                window, size = [], 0
+        if window:
+            yield window
+
+    def _prefetch(self, window: list[Incoming | Redaction]) -> None:
+        """Look up, with a query per table, what the window's records are here and
+        which of the records they link to exist: a query per record would cost
+        most of an import."""
+        ids: defaultdict[type[SyncedRecord], set[uuid.UUID]] = defaultdict(set)
+        targets: defaultdict[type[SyncedRecord], set[uuid.UUID]] = defaultdict(set)
+        models = synced_models()
+        for item in window:
+            model = models[item.table]
+            ids[model].add(item.id)
+            if isinstance(item, Incoming):
+                for key, target_model in _links(model):
+                    target = item.fields.get(key)
+                    if isinstance(target, uuid.UUID):
+                        targets[target_model].add(target)
+        with self.session.no_autoflush:
+            for model, wanted in ids.items():
+                self._held.update(dict.fromkeys(wanted))
+                for chunk in _chunks(wanted):
+                    for record in self.session.scalars(
+                        select(model)
+                        .where(model.id.in_(chunk))
+                        .execution_options(**{INCLUDE_DELETED: True})
+                    ):
+                        self._held[record.id] = record
+            for model, wanted in targets.items():
+                for chunk in _chunks(wanted):
+                    self._present.update(
+                        self.session.scalars(
+                            select(model.id)
+                            .where(model.id.in_(chunk))
+                            .execution_options(**{INCLUDE_DELETED: True})
+                        )
+                    )
+
+    def _local(self, model: type[SyncedRecord], record_id: uuid.UUID) -> SyncedRecord | None:
+        if record_id in self._held:
+            return self._held[record_id]
+        with self.session.no_autoflush:
+            return self.session.get(model, record_id, execution_options={INCLUDE_DELETED: True})
+
+    def _forget_prefetched(self) -> None:
+        """After a merge or a flush what was looked up may be stale: look again."""
+        self._held.clear()
+        self._present.clear()
 
     def _flush(self) -> None:
         self.session.flush()
         self.session.expunge_all()
-        self._pending = self._pending_bytes = 0
+        self._forget_prefetched()
         if len(self._found) + len(self._added) > FOUND_KEPT:
             self._found.clear()  # a bounded cache: memory stays flat
         self._found |= self._added
@@ -166,8 +230,7 @@ class Merger:
         model = synced_models()[incoming.table]
         self.clock.observe(incoming.version)
         incoming = self._merges.relink(model, incoming)
-        with self.session.no_autoflush:
-            local = self.session.get(model, incoming.id, execution_options={INCLUDE_DELETED: True})
+        local = self._local(model, incoming.id)
         if local is None:
             self._take_new(model, incoming)
             return
@@ -202,10 +265,12 @@ class Merger:
             self._added.discard(twin.id)
             self._found.discard(twin.id)
             self._merges.merge(model, twin, incoming.id)
+            self._forget_prefetched()
         record = model(id=incoming.id)
         self._copy(incoming, record)
         self.session.add(record)
         self._added.add(incoming.id)
+        self._held[incoming.id] = record
         for key in natural_keys(model):
             values = key_values(key, incoming.fields)
             if values is not None:
@@ -304,8 +369,7 @@ class Merger:
         model = synced_models()[redaction.table]
         if model not in REDACTED_FIELDS:
             raise PayloadInvalid("The bundle asks to remove records that are not research data.")
-        with self.session.no_autoflush:
-            local = self.session.get(model, redaction.id, execution_options={INCLUDE_DELETED: True})
+        local = self._local(model, redaction.id)
         # The site that recorded the data keeps it: withdrawal stops it leaving, and
         # blanks only the copies sent elsewhere.
         if local is None or local.origin_site_id == self.local_site_id:
@@ -335,7 +399,12 @@ class Merger:
         for column in field_columns(model):
             for foreign_key in column.foreign_keys:
                 target = incoming.fields.get(column.key)
-                if target is None or target in self._added or target in self._found:
+                if (
+                    target is None
+                    or target in self._added
+                    or target in self._found
+                    or target in self._present
+                ):
                     continue
                 target_model = synced_models().get(foreign_key.column.table.name)
                 if target_model is None:
@@ -352,6 +421,24 @@ class Merger:
                     self._found.clear()  # a bounded cache: memory stays flat
                 self._found.add(target)
         return True
+
+
+@cache
+def _links(model: type[SyncedRecord]) -> tuple[tuple[str, type[SyncedRecord]], ...]:
+    """Each field of ``model`` that names another synced record, with that record's model."""
+    models = synced_models()
+    return tuple(
+        (column.key, models[foreign_key.column.table.name])
+        for column in field_columns(model)
+        for foreign_key in column.foreign_keys
+        if foreign_key.column.table.name in models
+    )
+
+
+def _chunks(ids: set[uuid.UUID], size: int = 500) -> Iterator[list[uuid.UUID]]:
+    listed = list(ids)
+    for start in range(0, len(listed), size):
+        yield listed[start : start + size]
 
 
 def _blanked(model: type[SyncedRecord], incoming: Incoming) -> bool:
