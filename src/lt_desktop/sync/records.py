@@ -144,13 +144,17 @@ class RowPlan:
 
     table: str
     columns: tuple[ColumnElement[Any], ...]
-    fields: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    field_names: tuple[str, ...]
+    #: The fields whose stored form is not their JSON form, and what converts them.
+    conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
 
     def encode(self, row: Sequence[Any]) -> bytes:
         id_hex, version, previous, ancestry, origin, created, updated, deleted = row[:8]
-        fields = {}
-        for (name, convert), value in zip(self.fields, row[8:], strict=True):
-            fields[name] = value if convert is None or value is None else convert(value)
+        fields = dict(zip(self.field_names, row[8:], strict=True))
+        for name, convert in self.conversions:
+            value = fields[name]
+            if value is not None:
+                fields[name] = convert(value)
         return _line(
             {
                 "t": self.table,
@@ -179,7 +183,10 @@ def row_plan(model: type[SyncedRecord]) -> RowPlan:
             type_coerce(table.columns[name], NullType())
             for name in (*envelope, *moments, *(c.name for c in fields))
         ),
-        fields=tuple((c.name, _stored_to_json(c)) for c in fields),
+        field_names=tuple(c.name for c in fields),
+        conversions=tuple(
+            (c.name, convert) for c in fields if (convert := _stored_to_json(c)) is not None
+        ),
     )
 
 
@@ -245,8 +252,11 @@ def encode_redaction(table: str, record_id: uuid.UUID) -> bytes:
     return _line({"t": table, "id": record_id.hex, "redact": True})
 
 
+_LINE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _line(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    return (_LINE_ENCODER.encode(document) + "\n").encode()
 
 
 def decode_lines(
