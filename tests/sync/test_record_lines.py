@@ -18,9 +18,9 @@ from lt_desktop.core.vocabulary import AttachmentKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Attachment, Essay, EssayMark
-from lt_desktop.sync.records import encode, row_plan, synced_models
 from lt_desktop.sync.records import _stored_moment as stored_moment
 from lt_desktop.sync.records import _stored_time as stored_time
+from lt_desktop.sync.records import encode, row_plan, synced_models
 
 
 def _lines_both_ways(workspace: Workspace) -> dict[str, int]:
