@@ -174,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if args.json:
         args.json.write_text(json.dumps(report.__dict__, indent=2) + "\n", encoding="utf-8")
+    internal = program.parent / "_internal"
+    for plugin in contents.REQUIRED_QT_PLUGINS.get(sys.platform, []):
+        if not any((internal / folder / plugin).exists() for folder in contents.QT_PLUGIN_FOLDERS):
+            print(f"FAILED the Qt plugin {plugin} is not in the bundle", file=sys.stderr)
+            return 1
     print(f"{report.version}: {len(report.passed)} steps passed")
     return 0
 

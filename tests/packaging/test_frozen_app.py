@@ -1,7 +1,6 @@
-"""The packaged app: what the PyInstaller spec puts in, the offline wheelhouse, the
-version people see, and (on request, since a build takes minutes) the built app.
-
-    LT_DESKTOP_TEST_FROZEN=1 pytest tests/packaging   # also build (or reuse) and run it
+"""The packaged app: what the PyInstaller spec puts in, the offline wheelhouse and the
+version people see. The built app itself is checked by ``packaging/smoke_test.py``
+after ``packaging/build.py`` (a build takes minutes, so it is not part of the suite).
 """
 
 from __future__ import annotations
@@ -9,7 +8,6 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +26,6 @@ from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
-FROZEN = "LT_DESKTOP_TEST_FROZEN"
 
 
 def load(name: str) -> types.ModuleType:
@@ -304,35 +301,3 @@ def test_the_smoke_test_goes_without_a_command() -> None:
     result = run_cli("--smoke-test", "stats")
     assert result.code == 2
     assert result.err.strip().endswith("--smoke-test goes without a command")
-
-
-# -- the built app (minutes: only when asked) ----------------------------------------------
-
-
-def _newest_source_change() -> float:
-    folders = [ROOT / "src", ROOT / "migrations", ROOT / "resources", PACKAGING]
-    return max(
-        path.stat().st_mtime
-        for folder in folders
-        for path in folder.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
-    )
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get(FROZEN),
-    reason=f"building the app takes minutes: set {FROZEN}=1 to build (or reuse dist/) and run it",
-)
-def test_the_built_app_passes_its_smoke_test(tmp_path: Path) -> None:
-    build = load("build")
-    smoke = load("smoke_test")
-    program = contents.executable_path(ROOT / "dist")
-    if not program.is_file() or program.stat().st_mtime < _newest_source_change():
-        assert build.main([]) == 0
-    report = smoke.smoke_test(program, tmp_path)
-    assert report.version == f"LT Desktop {__version__}"
-    assert report.passed == ["version", "window", "demo", "stats", "check", "print", "start"]
-    internal = program.parent / "_internal"
-    for plugin in contents.REQUIRED_QT_PLUGINS[sys.platform]:
-        assert any((internal / f / plugin).exists() for f in contents.QT_PLUGIN_FOLDERS), plugin
