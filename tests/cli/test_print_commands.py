@@ -58,7 +58,7 @@ DOCUMENTS = [
     (
         "guest-list",
         [],
-        r"Printed the guest list for Spring 2026 graduation \(10 guests, 10 cleared\) to .*",
+        r"Printed the guest list for Spring 2026 graduation \(15 guests, 10 cleared\) to .*",
         "Cleared to attend",
     ),
     (

@@ -103,6 +103,30 @@ def test_the_demo_graduation_is_shown_with_its_programme_guests_and_graduates(
     assert [i.title for i in details.programme][:2] == ["Welcome", "Reflections from graduates"]
     assert [i.position for i in details.programme] == list(range(len(details.programme)))
     assert details.guests and all(g.guest_of for g in details.guests)
+    # Most guests were cleared and came; a few were still waiting, and one was refused.
+    cleared = [g for g in details.guests if g.clearance is ClearanceStatus.CLEARED]
+    not_cleared = [g for g in details.guests if g.clearance is not ClearanceStatus.CLEARED]
+    assert len(cleared) == 10 and all(g.attended is True for g in cleared)
+    assert sorted(g.clearance.value for g in not_cleared) == [
+        "not_submitted",
+        "not_submitted",
+        "refused",
+        "submitted",
+        "submitted",
+    ]
+    assert all(g.attended is None for g in not_cleared)
+    assert event.guest_deadline is not None
+    for guest in details.guests:
+        if guest.clearance is ClearanceStatus.NOT_SUBMITTED:
+            assert guest.submitted_on is None and guest.decided_on is None
+            continue
+        assert guest.submitted_on is not None and guest.submitted_on <= event.guest_deadline
+        if guest.clearance is ClearanceStatus.SUBMITTED:
+            assert guest.decided_on is None
+        else:
+            assert guest.decided_on is not None
+            assert guest.submitted_on <= guest.decided_on < event.held_on
+    assert details.warnings.count.guests == 14  # the refused guest is not expected
     assert len(details.graduates) == 21
     assert all(g.certificate_serial for g in details.graduates if g.status.value == "graduated")
     # The event has happened: nothing is late, only the count is reported.
@@ -368,8 +392,8 @@ def test_who_attended_is_recorded_on_the_day_students_in_the_register(
     (event,) = demo.graduation.list_events()
     details = demo.graduation.details(event.id)
     student = details.graduates[0]
-    guest = details.guests[0]
-    assert guest.attended is True  # the demo's guests all came
+    guest = next(g for g in details.guests if g.clearance is ClearanceStatus.CLEARED)
+    assert guest.attended is True  # the demo's cleared guests all came
     after = demo.graduation.record_attendance(
         event.id, guests={guest.id: False}, students={student.membership_id: False}
     )

@@ -27,6 +27,7 @@ from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import (
     AbsenceReason,
+    ClearanceStatus,
     ConsentScope,
     MembershipRole,
     MembershipStatus,
@@ -332,14 +333,26 @@ def test_guest_list_names_visitors_and_who_invited_them(
     write_guest_list(target, guests)
     text = flat(text_of(target))
     assert "Spring 2026 graduation" in text and "HMP Northfield chapel" in text
-    assert f"Cleared to attend ({len(guests.guests)})" in text
+    assert "15 (10 cleared, 2 submitted, 2 not submitted, 1 refused)" in text
+    assert "Cleared to attend (10)" in text
+    assert "Awaiting clearance: not to be admitted unless cleared (2)" in text
+    assert "Not yet submitted for clearance: not to be admitted (2)" in text
+    assert "Refused: not to be admitted (1)" in text
     for guest in guests.guests:
         *given, family = guest.name.split()
         assert f"{family}, {' '.join(given)}" in text
         assert guest.guest_of in text
         assert guest.relationship in text
-    families = [g.name.split()[-1] for g in guests.guests]
-    assert families == sorted(families, key=str.casefold)
+    # Cleared first, then awaiting, not submitted and refused; each by family name.
+    assert [g.clearance for g in guests.guests] == (
+        [ClearanceStatus.CLEARED] * 10
+        + [ClearanceStatus.SUBMITTED] * 2
+        + [ClearanceStatus.NOT_SUBMITTED] * 2
+        + [ClearanceStatus.REFUSED]
+    )
+    for status in ClearanceStatus:
+        families = [g.name.split()[-1] for g in guests.guests if g.clearance is status]
+        assert families == sorted(families, key=str.casefold)
     assert_nothing_prison_only(text, demo_copy)
 
 

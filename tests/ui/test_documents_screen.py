@@ -204,7 +204,7 @@ def test_a_persons_attendance_typed_by_name_and_the_guest_list(
     _save_as(qtbot, screen, guests)
     _press_save(qtbot, driver, screen)
     assert screen.banner.text() == (
-        f"Saved the guest list for Spring 2026 graduation (10 guests, 10 cleared) to {guests}."
+        f"Saved the guest list for Spring 2026 graduation (15 guests, 10 cleared) to {guests}."
     )
     assert "Cleared to attend" in text_of(guests)
 

@@ -744,6 +744,50 @@ class _DemoBuilder:
                         attended=True,
                     )
                 )
+        self._guests_not_cleared(event, cohort)
+
+    def _guests_not_cleared(self, event: m.GraduationEvent, cohort: _Cohort) -> None:
+        """Guests whose clearance never came through: two sent on the deadline day that
+        the prison had not answered by the ceremony, two added too late to send, and one
+        refused. None of them was admitted. A generator of its own, so nothing made
+        before shifts."""
+        rng = random.Random(3_2026)
+        graduated = [
+            membership
+            for membership, _ in cohort.members
+            if membership.status is MembershipStatus.GRADUATED
+        ]
+        deadline = event.guest_deadline
+        assert deadline is not None
+        plan: list[tuple[ClearanceStatus, date | None, date | None]] = [
+            (ClearanceStatus.SUBMITTED, deadline, None),
+            (ClearanceStatus.SUBMITTED, deadline, None),
+            (ClearanceStatus.NOT_SUBMITTED, None, None),
+            (ClearanceStatus.NOT_SUBMITTED, None, None),
+            (
+                ClearanceStatus.REFUSED,
+                event.held_on - timedelta(days=35),
+                event.held_on - timedelta(days=17),
+            ),
+        ]
+        for (clearance, submitted_on, decided_on), inviter in zip(
+            plan, rng.sample(graduated, len(plan)), strict=True
+        ):
+            relationship = rng.choice(["Sister", "Father", "Cousin", "Friend"])
+            self.session.add(
+                m.GraduationGuest(
+                    event_id=event.id,
+                    invited_by_id=inviter.id,
+                    name=f"{rng.choice(text.GIVEN_NAMES)} {rng.choice(text.FAMILY_NAMES)}",
+                    relationship_to_student=relationship,
+                    category=(
+                        GuestCategory.FRIEND if relationship == "Friend" else GuestCategory.FAMILY
+                    ),
+                    clearance=clearance,
+                    submitted_on=submitted_on,
+                    decided_on=decided_on,
+                )
+            )
 
     def _applications(self, cohort: _Cohort) -> None:
         for membership, person in cohort.members:
