@@ -26,6 +26,7 @@ from lt_desktop.ui.app import apply_style  # noqa: E402
 from lt_desktop.ui.controller import AppController  # noqa: E402
 from lt_desktop.ui.main_window import MainWindow  # noqa: E402
 from lt_desktop.ui.qt import QApplication, Qt  # noqa: E402
+from lt_desktop.ui.screens.documents import DocumentsScreen  # noqa: E402
 from lt_desktop.ui.screens.people import PeopleScreen  # noqa: E402
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen  # noqa: E402
 
@@ -131,6 +132,8 @@ def main() -> int:
             "Essays and marking": "essays",
             "Stories": "stories",
             "Questionnaires": "questionnaires",
+            "Documents": "documents",
+            "Graduation": "graduation",
             "Sync": "sync",
         }
         for row, screen in enumerate(view.screens):
@@ -149,6 +152,16 @@ def main() -> int:
                 screen.tabs.setCurrentIndex(1)
                 settle(app, controller)
                 window.grab().save(str(OUT / "questionnaire-change.png"))
+                screen.tabs.setCurrentIndex(0)
+                settle(app, controller)
+            if isinstance(screen, DocumentsScreen):
+                screen.tabs.setCurrentWidget(screen.figures)
+                settle(app, controller)
+                figures = screen.figures.cohort
+                figures.setCurrentIndex(figures.findText("January", Qt.MatchFlag.MatchContains))
+                settle(app, controller, 1.0)
+                window.grab().save(str(OUT / "cohort-figures.png"))
+                print("saved cohort-figures.png")
                 screen.tabs.setCurrentIndex(0)
                 settle(app, controller)
             window.grab().save(str(OUT / f"{names[screen.title]}.png"))
