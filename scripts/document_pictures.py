@@ -24,10 +24,14 @@ from lt_desktop.core.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.documents.certificates import write_certificates  # noqa: E402
 from lt_desktop.documents.cohort_report import write_cohort_report  # noqa: E402
 from lt_desktop.documents.graduation import write_guest_list, write_programme  # noqa: E402
+from lt_desktop.documents.recovery_sheet import write_recovery_sheet  # noqa: E402
 from lt_desktop.documents.registers import (  # noqa: E402
     write_attendance_summary,
     write_register_sheet,
 )
+from lt_desktop.documents.site_card_sheet import write_site_card_sheet  # noqa: E402
+from lt_desktop.storage.recovery_key import RecoveryKey  # noqa: E402
+from lt_desktop.sync.identity import read_site_card  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "documents"
 
@@ -63,6 +67,14 @@ def main() -> int:
             write_guest_list(pdfs / "guest-list.pdf", documents.guest_list(event.id))
             write_programme(pdfs / "programme.pdf", documents.graduation_programme(event.id))
             write_cohort_report(pdfs / "cohort-report.pdf", documents.cohort_report(finished.id))
+            card, fingerprint = workspace.sync.site_card()
+            write_site_card_sheet(pdfs / "site-card-sheet.pdf", read_site_card(card), fingerprint)
+            # A key made for the picture: the demo store's own was shown once and not kept.
+            write_recovery_sheet(
+                pdfs / "recovery-sheet.pdf",
+                site_name=workspace.store.site.name,
+                recovery_key=str(RecoveryKey.generate()),
+            )
         OUT.mkdir(parents=True, exist_ok=True)
         for pdf in sorted(pdfs.glob("*.pdf")):
             target = OUT / pdf.stem
