@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
 import json
 import os
 import struct
+import threading
 import tracemalloc
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pytest
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.core.errors import DiskFull, LtError
 from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.sync import bundle as bundle_module
 from lt_desktop.sync.bundle import (
     CHUNK_BYTES,
     MAGIC,
@@ -147,10 +153,10 @@ def test_progress_is_reported_up_to_the_total(
         sequence=1,
         kind="changes",
         meta={},
-        chunks=[bytes(200_000), bytes(10)],
+        chunks=[bytes(600_000), bytes(10)],
         progress=seen.append,
     )
-    assert seen == sorted(seen) and seen[-1] == 200_010 and len(seen) > 2
+    assert seen == sorted(seen) and seen[-1] == 600_010 and len(seen) > 2
 
 
 def test_verify_bundle_checks_everything_and_hands_out_no_plaintext(
@@ -177,6 +183,148 @@ def test_a_failed_write_leaves_nothing_behind(
         write(target, prison, university, failing())
     assert target.read_bytes() == b"the previous bundle"
     assert sorted(p.name for p in media.iterdir()) == ["broken.ltbundle"]
+
+
+def _worker_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread is not threading.main_thread()}
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [LtError("The export was interrupted."), KeyboardInterrupt(), GeneratorExit()],
+    ids=["error", "interrupt", "generator-exit"],
+)
+def test_a_producer_failing_midway_stops_the_writer_and_leaves_nothing(
+    media: Path, prison: SiteIdentity, university: SiteIdentity, stop: BaseException
+) -> None:
+    threads_before = _worker_threads()
+
+    def failing() -> Iterator[bytes]:
+        yield from _random_pieces(3 * MiB, piece=300_000)
+        raise stop
+
+    target = media / "broken.ltbundle"
+    with pytest.raises(type(stop)):
+        write(target, prison, university, failing())
+    assert list(media.iterdir()) == []
+    assert _worker_threads() == threads_before
+
+
+def _failing_media(
+    monkeypatch: pytest.MonkeyPatch, error: BaseException, *, after: int
+) -> list[str]:
+    """Make bundle files fail to take more than ``after`` bytes, as a full or pulled-out
+    stick does; returns the names of the threads that wrote to them."""
+    writers: list[str] = []
+    real_output = bundle_module.atomic_output
+
+    class Media:
+        def __init__(self, handle: BinaryIO) -> None:
+            self._handle, self._written = handle, 0
+
+        def write(self, data: bytes) -> int:
+            writers.append(threading.current_thread().name)
+            if self._written + len(data) > after:
+                raise error
+            self._written += len(data)
+            return self._handle.write(data)
+
+    @contextlib.contextmanager
+    def failing_output(target: Path, **kwargs: Any) -> Iterator[Media]:
+        with real_output(target, **kwargs) as handle:
+            yield Media(handle)
+
+    monkeypatch.setattr(bundle_module, "atomic_output", failing_output)
+    return writers
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "message"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), DiskFull, "disk is full"),
+        (OSError(errno.EIO, "Input/output error"), LtError, "went away"),
+        (RuntimeError("the codec broke"), RuntimeError, "the codec broke"),
+    ],
+    ids=["disk-full", "media-pulled-out", "anything-else"],
+)
+def test_a_write_failing_in_the_writer_thread_reaches_the_caller_and_stops_it(
+    media: Path,
+    prison: SiteIdentity,
+    university: SiteIdentity,
+    monkeypatch: pytest.MonkeyPatch,
+    error: BaseException,
+    raised: type[BaseException],
+    message: str,
+) -> None:
+    writers = _failing_media(monkeypatch, error, after=5 * SEALED_CHUNK_BYTES)
+    threads_before = _worker_threads()
+    produced = 0
+
+    def plenty() -> Iterator[bytes]:
+        nonlocal produced
+        for _ in range(500):
+            produced += 1
+            yield os.urandom(CHUNK_BYTES)
+
+    target = media / "to-university.ltbundle"
+    target.write_bytes(b"the previous bundle")
+    with pytest.raises(raised, match=message):
+        write(target, prison, university, plenty())
+    assert target.read_bytes() == b"the previous bundle"
+    assert sorted(p.name for p in media.iterdir()) == ["to-university.ltbundle"]
+    assert _worker_threads() == threads_before
+    # The payload was written off the caller's thread, and the caller stopped
+    # producing soon after the writer failed, not when the data ran out.
+    assert set(writers[1:]) == {"bundle-writer"} and writers[0] == "MainThread"
+    assert produced < 40, produced
+
+
+def test_progress_is_reported_on_the_callers_thread(
+    media: Path, prison: SiteIdentity, university: SiteIdentity
+) -> None:
+    threads: set[int] = set()
+    seen: list[int] = []
+
+    def progress(taken: int) -> None:
+        threads.add(threading.get_ident())
+        seen.append(taken)
+
+    write_bundle(
+        media / "progress.ltbundle",
+        sender=prison,
+        recipient=university.public(),
+        sequence=1,
+        kind="changes",
+        meta={},
+        chunks=_random_pieces(2 * MiB, piece=100_000),
+        progress=progress,
+    )
+    assert threads == {threading.get_ident()}
+    assert seen == sorted(seen) and seen[-1] == 2 * MiB
+
+
+def test_a_large_bundle_of_mixed_pieces_round_trips_with_its_digest(
+    media: Path, prison: SiteIdentity, university: SiteIdentity
+) -> None:
+    """Many pieces of every size, compressible and not: what is read is what was written."""
+    sizes = [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 5 * CHUNK_BYTES + 7, 3 * MiB]
+    pieces = []
+    for number in range(60):
+        size = sizes[number % len(sizes)] if number % 3 else 1000 + number
+        text = b"".join(b'{"record": %d, "name": "Grendon"}\n' % n for n in range(size // 32 + 1))
+        pieces.append(text[:size] if number % 2 else os.urandom(size))
+    written = hashlib.sha256(b"".join(pieces)).hexdigest()
+    path = media / "large.ltbundle"
+    info = write(path, prison, university, iter(pieces))
+
+    read = hashlib.sha256()
+    taken = 0
+    for piece in open_as(path, university, prison).chunks():
+        read.update(piece)
+        taken += len(piece)
+    assert read.hexdigest() == written
+    assert taken == info.plaintext_bytes == sum(len(piece) for piece in pieces)
+    assert info.chunk_count == len(chunk_spans(path.read_bytes())) > 100
 
 
 def test_writing_refuses_headers_no_reader_would_accept(

@@ -32,8 +32,10 @@ import contextlib
 import hashlib
 import hmac
 import os
+import queue
 import re
 import struct
+import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -90,6 +92,13 @@ _SIGNATURE_CONTEXT = b"LT-DESKTOP-BUNDLE v1 signature\x00"
 _HEADER_FIELDS = frozenset({"sender", "recipient", "sequence", "created_at", "kind", "meta"})
 _IO_BLOCK = 256 * 1024
 _COMPRESSION_LEVEL = 6
+# The payload writer's thread is handed plaintext in pieces this large: each
+# compressor call then works long enough to be worth taking the GIL back for.
+_PIECE_BYTES = 4 * CHUNK_BYTES
+# Pieces waiting for it: enough to ride out a slow query or a slow write, few
+# enough to keep memory flat.
+_PIECES_IN_FLIGHT = 2
+_WAIT_SECONDS = 0.05
 
 
 class RejectReason(StrEnum):
@@ -287,20 +296,21 @@ def write_bundle(
             out.write(sealed)
             signed.update(sealed)
 
-        sealer = _ChunkSealer(payload_key, write_sealed)
-        compressor = zlib.compressobj(_COMPRESSION_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS)
-        for chunk in chunks:
-            view = memoryview(chunk).cast("B")
-            # Slicing keeps each compressor call, and so memory, small whatever the caller passes.
-            for start in range(0, len(view), CHUNK_BYTES):
-                piece = view[start : start + CHUNK_BYTES]
-                plaintext_digest.update(piece)
-                plaintext_bytes += len(piece)
-                sealer.feed(compressor.compress(piece))
-                if progress is not None:
-                    progress(plaintext_bytes)
-        sealer.feed(compressor.flush())
-        sealer.finish()
+        # ``chunks`` runs here, on the caller's thread (it may hold a database session
+        # bound to it); the payload writer works alongside it.
+        with _PayloadWriter(payload_key, write_sealed) as payload:
+            for chunk in chunks:
+                view = memoryview(chunk).cast("B")
+                # Slicing keeps memory small whatever the caller passes; copying lets
+                # the caller's chunk go (or its buffer be reused) once it is cut up.
+                for start in range(0, len(view), _PIECE_BYTES):
+                    piece = bytes(view[start : start + _PIECE_BYTES])
+                    plaintext_digest.update(piece)
+                    payload.put(piece)
+                    plaintext_bytes += len(piece)
+                    if progress is not None:
+                        progress(plaintext_bytes)
+            payload.finish()
         out.write(sender.signing_private_key.sign(_SIGNATURE_CONTEXT + signed.digest()))
 
     try:
@@ -410,6 +420,74 @@ def read_unverified_header(path: Path) -> BundleHeader:
     """
     with _open_for_reading(path) as handle:
         return _read_preamble(handle, path).header
+
+
+class _PayloadWriter:
+    """Compresses, seals and writes the payload on a thread of its own.
+
+    Producing the plaintext (database reads, JSON) needs the GIL; zlib lets go of
+    it while it works on a piece, so on two cores the two overlap. A few pieces in
+    flight keep memory flat. The worker's first error stops it and is raised, as
+    it was, in the caller's thread at its next ``put`` or at ``finish`` (so the
+    caller's handling of a full disk or a pulled-out stick is unchanged). Leaving
+    the ``with`` block any other way stops the worker and waits for it, so the
+    partial file is never removed while still being written. Every wait has a
+    timeout, so neither side can block on a partner that has stopped.
+    """
+
+    def __init__(self, key: bytes, write: Callable[[bytes], None]) -> None:
+        self._sealer = _ChunkSealer(key, write)
+        self._compressor = zlib.compressobj(_COMPRESSION_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS)
+        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIECES_IN_FLIGHT)
+        self._abandoned = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bundle-writer")
+
+    def __enter__(self) -> _PayloadWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._abandoned.set()
+        self._thread.join()
+
+    def put(self, piece: bytes) -> None:
+        """Queue the next piece of plaintext, waiting while the queue is full."""
+        self._offer(piece)
+
+    def finish(self) -> None:
+        """Write out the rest of the payload and wait until it is written."""
+        self._offer(None)
+        self._thread.join()
+        self._raise_failure()
+
+    def _offer(self, piece: bytes | None) -> None:
+        while True:
+            self._raise_failure()
+            try:
+                self._pieces.put(piece, timeout=_WAIT_SECONDS)
+                return
+            except queue.Full:
+                continue
+
+    def _raise_failure(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        try:
+            while not self._abandoned.is_set():
+                try:
+                    piece = self._pieces.get(timeout=_WAIT_SECONDS)
+                except queue.Empty:
+                    continue
+                if piece is None:
+                    self._sealer.feed(self._compressor.flush())
+                    self._sealer.finish()
+                    return
+                self._sealer.feed(self._compressor.compress(piece))
+        except BaseException as error:  # handed to the caller's thread, which decides
+            self._error = error
 
 
 class _ChunkSealer:
