@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, inspect, or_, select
+from sqlalchemy import Select, and_, inspect, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lt_desktop.core.vocabulary import ConsentScope, PersonBase, SiteKind
@@ -173,7 +173,7 @@ class Selection:
             )
         self.people = people
         self.memberships = select(Membership.id).where(
-            Membership.cohort_id.in_(self.cohorts), Membership.person_id.in_(self.people)
+            Membership.cohort_id.in_(self.cohorts), _filtered(Membership.person_id).in_(self.people)
         )
         self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
         self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
@@ -198,12 +198,12 @@ class Selection:
             SmallGroup: SmallGroup.id.in_(self.groups),
             GroupMember: and_(
                 GroupMember.group_id.in_(self.groups),
-                GroupMember.membership_id.in_(self.memberships),
+                _filtered(GroupMember.membership_id).in_(self.memberships),
             ),
             ClassSession: ClassSession.id.in_(self.sessions),
             AttendanceMark: and_(
                 AttendanceMark.session_id.in_(self.sessions),
-                AttendanceMark.person_id.in_(self.people),
+                _filtered(AttendanceMark.person_id).in_(self.people),
             ),
             Essay: Essay.id.in_(self.essays),
             EssayMark: EssayMark.essay_id.in_(self.essays),
@@ -230,6 +230,18 @@ class Selection:
             ProgrammeItem: ProgrammeItem.event_id.in_(self.events),
         }
         return conditions[model]
+
+
+def _filtered(column: Any) -> Any:
+    """``column`` as a value SQLite checks row by row rather than looks up in an index.
+
+    With an IN-list on each column of a two-column unique index (a register mark's
+    session and person), SQLite probes the index for every pair of the two lists:
+    2,200 sessions by 5,000 people on a hub, eleven million probes for 100,000 marks.
+    Looking up by the first list alone and checking the second on each row found
+    costs one probe per session.
+    """
+    return column.op("||")(literal_column("''"))
 
 
 def consenting(scope: ConsentScope) -> Any:
