@@ -18,9 +18,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from lt_desktop.core.services.documents import BaseCounts, CohortReport, QuestionnaireFigures
+from lt_desktop.core.services.documents import (
+    BaseCounts,
+    CohortReport,
+    QuestionnaireFigures,
+    describe_leavers,
+    describe_staff,
+)
 from lt_desktop.core.services.questionnaires import Summary
-from lt_desktop.core.vocabulary import MembershipRole
 from lt_desktop.documents.parts import date_range, escaped, facts, percent
 from lt_desktop.documents.template import (
     INK,
@@ -69,8 +74,8 @@ def write_cohort_report(
         Paragraph("Students and staff", style["heading"]),
         _numbers_table(report),
         Spacer(1, 2 * mm),
-        Paragraph(_leavers(report), style["body"]),
-        Paragraph(_staff(report), style["body"]),
+        Paragraph(describe_leavers(report), style["body"]),
+        Paragraph(describe_staff(report), style["body"]),
     ]
     story += _attendance_section(report)
     story += _essay_section(report)
@@ -175,48 +180,6 @@ def _numbers_table(report: CohortReport) -> Table:
         )
     )
     return table
-
-
-def _leavers(report: CohortReport) -> str:
-    if not report.left:
-        text = "No student left before the end."
-    else:
-        parts = [
-            f"{n} {what}"
-            for n, what in (
-                (report.withdrew, "withdrew"),
-                (report.transferred, "transferred"),
-                (report.released, "left on release"),
-            )
-            if n
-        ]
-        text = f"{report.left} left before the end: {_listed(parts)}."
-    if report.still_taking_part:
-        text += f" {report.still_taking_part} are still taking part."
-    return text
-
-
-def _staff(report: CohortReport) -> str:
-    if not report.staff:
-        return "No staff are recorded for this cohort."
-    parts = [
-        f"{count} {role.label.lower()}{'s' if count != 1 else ''}"
-        for role, count in sorted(report.staff.items(), key=lambda item: _STAFF_ORDER[item[0]])
-    ]
-    return f"Staff: {_listed(parts)}."
-
-
-_STAFF_ORDER = {
-    MembershipRole.FACILITATOR: 0,
-    MembershipRole.MENTOR: 1,
-    MembershipRole.LECTURER: 2,
-    MembershipRole.COORDINATOR: 3,
-    MembershipRole.STUDENT: 4,
-}
-
-
-def _listed(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 # -- attendance ---------------------------------------------------------------------------

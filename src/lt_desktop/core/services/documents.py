@@ -407,6 +407,49 @@ class CohortReport:
         return rate(sum(w.attended for w in self.weeks), sum(w.marked for w in self.weeks))
 
 
+def describe_leavers(report: CohortReport) -> str:
+    """Who left before the end, in words (the report and the app say it alike)."""
+    if not report.left:
+        text = "No student left before the end."
+    else:
+        parts = [
+            f"{n} {what}"
+            for n, what in (
+                (report.withdrew, "withdrew"),
+                (report.transferred, "transferred"),
+                (report.released, "left on release"),
+            )
+            if n
+        ]
+        text = f"{report.left} left before the end: {_listed(parts)}."
+    if report.still_taking_part:
+        text += f" {report.still_taking_part} are still taking part."
+    return text
+
+
+def describe_staff(report: CohortReport) -> str:
+    if not report.staff:
+        return "No staff are recorded for this cohort."
+    parts = [
+        f"{count} {role.label.lower()}{'s' if count != 1 else ''}"
+        for role, count in sorted(report.staff.items(), key=lambda item: _STAFF_ORDER[item[0]])
+    ]
+    return f"Staff: {_listed(parts)}."
+
+
+_STAFF_ORDER = {
+    MembershipRole.FACILITATOR: 0,
+    MembershipRole.MENTOR: 1,
+    MembershipRole.LECTURER: 2,
+    MembershipRole.COORDINATOR: 3,
+    MembershipRole.STUDENT: 4,
+}
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 class CsvKind(Enum):
     PEOPLE = "people"
     MEMBERSHIPS = "memberships"

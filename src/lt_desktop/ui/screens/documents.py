@@ -25,10 +25,12 @@ from lt_desktop.core.services.documents import (
     CsvKind,
     EventInfo,
     QuestionnaireFigures,
+    describe_leavers,
+    describe_staff,
 )
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.questionnaires import Summary
-from lt_desktop.core.vocabulary import ClearanceStatus, MembershipRole
+from lt_desktop.core.vocabulary import ClearanceStatus
 from lt_desktop.ui.controller import (
     AUDIT,
     COHORTS,
@@ -697,48 +699,6 @@ def _people_in(ws: Workspace, cohort_id: uuid.UUID | None) -> list[tuple[uuid.UU
 
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
-
-
-def _listed(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def describe_leavers(report: CohortReport) -> str:
-    if not report.left:
-        text = "No student left before the end."
-    else:
-        parts = [
-            f"{n} {what}"
-            for n, what in (
-                (report.withdrew, "withdrew"),
-                (report.transferred, "transferred"),
-                (report.released, "left on release"),
-            )
-            if n
-        ]
-        text = f"{report.left} left before the end: {_listed(parts)}."
-    if report.still_taking_part:
-        text += f" {report.still_taking_part} are still taking part."
-    return text
-
-
-_STAFF_ORDER = [
-    MembershipRole.FACILITATOR,
-    MembershipRole.MENTOR,
-    MembershipRole.LECTURER,
-    MembershipRole.COORDINATOR,
-]
-
-
-def describe_staff(report: CohortReport) -> str:
-    if not report.staff:
-        return "No staff are recorded for this cohort."
-    parts = [
-        f"{report.staff[role]} {role.label.lower()}{'s' if report.staff[role] != 1 else ''}"
-        for role in _STAFF_ORDER
-        if report.staff.get(role)
-    ]
-    return f"Staff: {_listed(parts)}."
 
 
 class BarChart(QWidget):
