@@ -41,6 +41,7 @@ from lt_desktop.ui.qt import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QShortcut,
     QSpinBox,
     QSplitter,
@@ -476,21 +477,15 @@ class GuestsTab(QWidget):
             line.returnPressed.connect(self.add_guest)
         for combo in (self.category, self.guest_of):
             _on_enter(combo, self.add_guest)
-        entry = QGridLayout()
-        for column, (text, field, name) in enumerate(
+        entry = _entry_row(
             (
                 ("Na&me", self.name, "Guest's name"),
                 ("Relations&hip", self.relationship, "Relationship"),
                 ("Cate&gory", self.category, "Category"),
                 ("Guest &of", self.guest_of, "Guest of"),
-            )
-        ):
-            label = QLabel(text)
-            label.setBuddy(field)
-            field.setAccessibleName(name)
-            entry.addWidget(label, 0, column)
-            entry.addWidget(field, 1, column)
-        entry.addWidget(self.add_button, 1, 4)
+            ),
+            self.add_button,
+        )
         entry.setColumnStretch(0, 3)
         entry.setColumnStretch(1, 2)
         entry.setColumnStretch(3, 3)
@@ -775,21 +770,15 @@ class ProgrammeTab(QWidget):
         kind_editor = self.kind.lineEdit()
         if kind_editor is not None:
             kind_editor.returnPressed.connect(self.add_item)
-        entry = QGridLayout()
-        for column, (text, field, name) in enumerate(
+        entry = _entry_row(
             (
                 ("T&ime", self.starts_at, "Time"),
                 ("Ite&m", self.item_title, "Item"),
                 ("&Kind", self.kind, "Kind"),
                 ("&Who", self.who, "Who"),
-            )
-        ):
-            label = QLabel(text)
-            label.setBuddy(field)
-            field.setAccessibleName(name)
-            entry.addWidget(label, 0, column)
-            entry.addWidget(field, 1, column)
-        entry.addWidget(self.add_button, 1, 4)
+            ),
+            self.add_button,
+        )
         entry.setColumnStretch(1, 3)
         entry.setColumnStretch(3, 2)
 
@@ -1219,3 +1208,16 @@ def _index_of(combo: QComboBox, value: object) -> int:
 
 
 __all__ = ["GRADUATION", "GraduationScreen", "TickTableModel"]
+
+
+def _entry_row(fields: tuple[tuple[str, QWidget, str], ...], add: QPushButton) -> QGridLayout:
+    """Labels over the fields of a keyboard-first entry line, with its Add button last."""
+    entry = QGridLayout()
+    for column, (text, field, name) in enumerate(fields):
+        label = QLabel(text)
+        label.setBuddy(field)
+        field.setAccessibleName(name)
+        entry.addWidget(label, 0, column)
+        entry.addWidget(field, 1, column)
+    entry.addWidget(add, 1, len(fields))
+    return entry
