@@ -19,7 +19,9 @@ def main() -> int:
     steps = [
         ("lint", [str(python), "-m", "ruff", "check", "--output-format", "concise", "."]),
         ("types", [str(python), "-m", "mypy", "src"]),
-        ("tests", [str(python), "-m", "pytest", *sys.argv[1:]]),
+        # Two test processes: the suite is mostly waiting on SQLCipher, Qt and child
+        # processes, and two workers halve it on a two-core machine.
+        ("tests", [str(python), "-m", "pytest", "-n", "2", *sys.argv[1:]]),
     ]
     for name, command in steps:
         print(f"== {name}: {' '.join(command[2:])}", flush=True)
