@@ -19,11 +19,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from lt_desktop.core.services.documents import (
-    BaseCounts,
     CohortReport,
     QuestionnaireFigures,
     describe_leavers,
     describe_staff,
+    numbers_by_base,
 )
 from lt_desktop.core.services.questionnaires import Summary
 from lt_desktop.documents.parts import date_range, escaped, facts, percent
@@ -142,19 +142,7 @@ def _key_figures(report: CohortReport, width: float) -> Table:
 
 
 def _numbers_table(report: CohortReport) -> Table:
-    with_community = report.started.community or report.completed.community
-    header = ["", "Prison-based", "University-based"]
-    if with_community:
-        header.append("Community")
-    header.append("All students")
-
-    def cells(counts: BaseCounts) -> list[int]:
-        values = [counts.prison, counts.university]
-        if with_community:
-            values.append(counts.community)
-        return [*values, counts.total]
-
-    started, completed = cells(report.started), cells(report.completed)
+    header, started, completed = numbers_by_base(report)
     rates = [percent(c / s if s else None) for c, s in zip(completed, started, strict=True)]
     table = Table(
         [

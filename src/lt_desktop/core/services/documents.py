@@ -407,6 +407,25 @@ class CohortReport:
         return rate(sum(w.attended for w in self.weeks), sum(w.marked for w in self.weeks))
 
 
+def numbers_by_base(report: CohortReport) -> tuple[list[str], list[int], list[int]]:
+    """The column headings and the students started and completed by base, for the
+    report's table (the PDF and the app show the same one). Community-based students
+    get a column only when there are any."""
+    with_community = bool(report.started.community or report.completed.community)
+    header = ["", "Prison-based", "University-based"]
+    if with_community:
+        header.append("Community")
+    header.append("All students")
+
+    def cells(counts: BaseCounts) -> list[int]:
+        values = [counts.prison, counts.university]
+        if with_community:
+            values.append(counts.community)
+        return [*values, counts.total]
+
+    return header, cells(report.started), cells(report.completed)
+
+
 def describe_leavers(report: CohortReport) -> str:
     """Who left before the end, in words (the report and the app say it alike)."""
     if not report.left:

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.documents import (
-    BaseCounts,
     CohortReport,
     CsvKind,
     EventInfo,
     QuestionnaireFigures,
     describe_leavers,
     describe_staff,
+    numbers_by_base,
 )
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.questionnaires import Summary
@@ -1036,19 +1036,7 @@ class CohortFigures(QWidget):
         self._show_change(report)
 
     def _show_numbers(self, report: CohortReport) -> None:
-        with_community = bool(report.started.community or report.completed.community)
-        header = ["", "Prison-based", "University-based"]
-        if with_community:
-            header.append("Community")
-        header.append("All students")
-
-        def cells(counts: BaseCounts) -> list[int]:
-            values = [counts.prison, counts.university]
-            if with_community:
-                values.append(counts.community)
-            return [*values, counts.total]
-
-        started, completed = cells(report.started), cells(report.completed)
+        header, started, completed = numbers_by_base(report)
         rates = [_percent(c / s if s else None) for c, s in zip(completed, started, strict=True)]
         if self.numbers is not None:
             self.numbers.setParent(None)
