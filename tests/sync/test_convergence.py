@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import Phase, given, note, settings
+from hypothesis import Phase, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -273,7 +273,9 @@ class World:
         return target
 
     def take_in(self, recipient: str, bundle: Path) -> ImportResult:
-        return self.workspaces[recipient].sync.import_bundle(bundle)
+        result = self.workspaces[recipient].sync.import_bundle(bundle)
+        self._learn_parents(recipient)
+        return result
 
     def exchange(self, sender: str, recipient: str) -> ImportResult:
         return self.take_in(recipient, self.export(sender, recipient))
@@ -425,6 +427,17 @@ class World:
                     held[_key(table, line)] = Held(line, redacted)
             self._learn_from_conflicts(session)
         return held
+
+    def _learn_parents(self, site: str) -> None:
+        """What each version the site holds was made on: an import can make a version
+        (a withdrawal kept on a clash's winner) that a later one replaces everywhere."""
+        with self.workspaces[site].store.read() as session:
+            for model in synced_models().values():
+                query = select(model.version, model.previous_version).execution_options(
+                    **{INCLUDE_DELETED: True}
+                )
+                for version, previous in session.execute(query):
+                    self.parents.setdefault(version, previous)
 
     def _learn_from_conflicts(self, session: Session) -> None:
         # A losing version kept whole (it was this site's) says what it was made on.
@@ -766,6 +779,18 @@ racing_consents = st.one_of(
 
 @settings(max_examples=8, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(programme=st.lists(racing_consents, min_size=2, max_size=8))
+@example(  # a clash's kept withdrawal once replaced the university's own correction
+    programme=[
+        Deliver((P, L), 3),
+        Export((P, U)),
+        Withdraw(L, 3, ConsentScope.INTERVIEW, 3),
+        Deliver((L, P), 0),
+        Withdraw(P, 3, ConsentScope.INTERVIEW, 16),
+        Exchange((P, L)),
+        CorrectForm(0, ConsentScope.INTERVIEW, "B"),
+        Withdraw(L, 3, ConsentScope.INTERVIEW, 10),
+    ]
+)
 def test_a_withdrawal_is_never_lost_whatever_races_it(
     template: Template, programme: list[Step]
 ) -> None:
