@@ -1,6 +1,7 @@
-"""An export reads stored rows and writes each as its line without building records;
-the line must be exactly the one the record itself encodes to, for every kind of
-record and every kind of value, or partners would see changes that were never made."""
+"""An export reads stored rows and writes each as its line without building records
+(SQLite writes most of them itself); the line must be exactly the one the record
+itself encodes to, for every kind of record and every kind of value, or partners
+would see changes that were never made."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import hashlib
 import json
 from datetime import UTC, date, datetime, time
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
@@ -17,7 +18,7 @@ from sqlalchemy.dialects import sqlite
 from lt_desktop.core.vocabulary import AttachmentKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import Attachment, Essay, EssayMark
+from lt_desktop.storage.models import Attachment, Essay, EssayMark, Person
 from lt_desktop.sync.records import _stored_moment as stored_moment
 from lt_desktop.sync.records import _stored_time as stored_time
 from lt_desktop.sync.records import encode, row_plan, synced_models
@@ -40,6 +41,13 @@ def _lines_both_ways(workspace: Workspace) -> dict[str, int]:
             assert len(rows) == len(records)
             for row, record in zip(rows, records, strict=True):
                 assert plan.encode(row) == encode(record), f"{table} {record.id}"
+            if plan.line is not None:
+                written_by_sqlite = session.scalars(
+                    select(plan.line)
+                    .order_by(model.id)
+                    .execution_options(**{INCLUDE_DELETED: True})
+                ).all()
+                assert written_by_sqlite == [encode(record) for record in records], table
             if records:
                 compared[table] = len(records)
     return compared
@@ -82,6 +90,31 @@ def test_values_of_every_stored_kind_round_trip_exactly(demo: Workspace) -> None
         assert line["f"]["score"] == 65
         assert line["x"] == "2026-03-04T05:06:07+00:00"
     _lines_both_ways(demo)
+
+
+def test_any_text_is_written_by_sqlite_as_python_writes_it(demo: Workspace) -> None:
+    """Quotes, backslashes, control characters, NULs, line separators and text beyond
+    the basic plane: SQLite's JSON must escape each exactly as Python's does."""
+    with demo.store.read() as session:
+        person_id = session.scalars(select(Person.id).limit(1)).one()
+    plan = row_plan(Person)
+    assert plan.line is not None
+
+    @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.text(), st.text(st.characters(codec="utf-8"), max_size=5))
+    def written_alike(notes: str, name: str) -> None:
+        with demo.store.write() as session:
+            person = session.get(Person, person_id)
+            assert person is not None
+            person.notes, person.preferred_name = notes, name
+        with demo.store.read() as session:
+            person = session.get(Person, person_id)
+            assert person is not None
+            by_sqlite = session.scalars(select(plan.line).where(Person.id == person_id)).one()
+            assert by_sqlite == encode(person)
+            assert json.loads(by_sqlite)["f"]["notes"] == notes
+
+    written_alike()
 
 
 def _row(session, model, record_id):  # type: ignore[no-untyped-def]

@@ -331,7 +331,10 @@ def outgoing_lines(
             continue
         changed = model.change_seq > since_change_seq
         plan = row_plan(model)
-        query: Select[Any] = select(*plan.columns).where(selection.where(model))
+        # SQLite writes the lines itself where it can: a tenth of the time Python takes.
+        query: Select[Any] = select(*(plan.columns if plan.line is None else (plan.line,))).where(
+            selection.where(model)
+        )
         if model in RESEARCH_SCOPES:
             # Consent given after the data was written: what it now covers goes too,
             # however long ago it last changed. A copy blanked here never leaves.
@@ -351,9 +354,14 @@ def outgoing_lines(
             )
         )
         count = 0
-        for row in session.execute(query):
-            yield plan.encode(row)
-            count += 1
+        if plan.line is None:
+            for row in session.execute(query):
+                yield plan.encode(row)
+                count += 1
+        else:
+            for line in session.scalars(query):
+                yield line
+                count += 1
         if count:
             tally.records[model.__tablename__] = count
     if partner_may_hold_research:

@@ -40,9 +40,13 @@ from sqlalchemy import (
     Text,
     Time,
     Uuid,
+    case,
+    func,
+    literal_column,
     type_coerce,
 )
 from sqlalchemy import Enum as EnumType
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.types import NullType
 
 from lt_desktop.core.errors import LtError
@@ -147,6 +151,10 @@ class RowPlan:
     field_names: tuple[str, ...]
     #: The fields whose stored form is not their JSON form, and what converts them.
     conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
+    #: The whole line, newline included, as SQLite writes it (``json_object``): the
+    #: same bytes again, made without a Python object per value. None for a table
+    #: holding binary data, which SQLite cannot write in base64.
+    line: ColumnElement[Any] | None
 
     def encode(self, row: Sequence[Any]) -> bytes:
         id_hex, version, previous, ancestry, origin, created, updated, deleted = row[:8]
@@ -187,7 +195,87 @@ def row_plan(model: type[SyncedRecord]) -> RowPlan:
         conversions=tuple(
             (c.name, convert) for c in fields if (convert := _stored_to_json(c)) is not None
         ),
+        line=_line_in_sql(table, fields),
     )
+
+
+def _line_in_sql(table: Table, fields: list[Column[Any]]) -> ColumnElement[Any] | None:
+    if any(isinstance(c.type, LargeBinary) for c in fields):
+        return None
+
+    def stored(name: str) -> ColumnElement[Any]:
+        return type_coerce(table.columns[name], NullType())
+
+    def pairs(items: list[tuple[str, ColumnElement[Any]]]) -> list[ColumnElement[Any]]:
+        return [part for key, value in items for part in (_sql_text(key), value)]
+
+    document = func.json_object(
+        *pairs(
+            [
+                ("t", _sql_text(table.name)),
+                ("id", stored("id")),
+                ("v", stored("version")),
+                ("pv", stored("previous_version")),
+                ("a", stored("ancestry")),
+                ("o", stored("origin_site_id")),
+                ("c", _moment_in_sql(stored("created_at"))),
+                ("u", _moment_in_sql(stored("updated_at"))),
+                ("x", _moment_in_sql(stored("deleted_at"))),
+                (
+                    "f",
+                    func.json_object(
+                        *pairs(
+                            [(c.name, _stored_to_json_in_sql(c, stored(c.name))) for c in fields]
+                        )
+                    ),
+                ),
+            ]
+        )
+    )
+    # As bytes, so the line goes into the bundle as SQLite made it.
+    return type_coerce(
+        sql_cast(document.op("||")(literal_column("char(10)")), LargeBinary), NullType()
+    )
+
+
+def _sql_text(text: str) -> ColumnElement[Any]:
+    """A constant string written into the statement (names of tables and columns)."""
+    return literal_column("'" + text.replace("'", "''") + "'")
+
+
+def _moment_in_sql(stored: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``_stored_moment`` in SQL (NULL stays NULL)."""
+    whole_seconds = case(
+        (func.substr(stored, 20) == ".000000", func.substr(stored, 1, 19)), else_=stored
+    )
+    return func.replace(whole_seconds, " ", "T").op("||")(literal_column("'+00:00'"))
+
+
+def _time_in_sql(stored: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``_stored_time`` in SQL."""
+    return case((func.substr(stored, 9) == ".000000", func.substr(stored, 1, 8)), else_=stored)
+
+
+def _stored_to_json_in_sql(column: Column[Any], stored: ColumnElement[Any]) -> ColumnElement[Any]:
+    """What ``_stored_to_json`` does for ``column``, in SQL."""
+    kind = column.type
+    if isinstance(kind, (UtcDateTime, DateTime)):
+        return _moment_in_sql(stored)
+    if isinstance(kind, Time):
+        return _time_in_sql(stored)
+    if isinstance(kind, Boolean):
+        # json() makes the words JSON values rather than strings; json(NULL) is NULL.
+        flag = case(
+            (stored != 0, literal_column("'true'")), (stored == 0, literal_column("'false'"))
+        )
+        return func.json(flag)
+    if isinstance(kind, Numeric):
+        # The same number, the same digits; SQLite would spell one below 0.0001 with
+        # an exponent differently (1.0e-05, not 1e-05), which marks never are.
+        return stored
+    if _stored_to_json(column) is None:
+        return stored
+    raise TypeError(f"no SQL form known for {column.name}'s type {kind!r}")
 
 
 def _stored_moment(stored: str) -> str:
