@@ -280,26 +280,38 @@ def _consent_changed(since_change_seq: int) -> Any:
     return select(Consent.person_id).where(Consent.change_seq > since_change_seq)
 
 
-def _owner(model: type[SyncedRecord]) -> Any:
-    """The column naming the person a research record belongs to."""
+def _owned_by(model: type[SyncedRecord], people: Any) -> Any:
+    """The condition that a research record belongs to one of ``people`` (a subquery).
+
+    An answer names its story (or response), not the person: it is looked up
+    through the stories of those people, not its story's person row by row, which
+    SQLite would do once for every condition on every answer.
+    """
+    if model is StoryAnswer:
+        return StoryAnswer.story_id.in_(select(Story.id).where(Story.person_id.in_(people)))
+    if model is QuestionnaireAnswer:
+        return QuestionnaireAnswer.response_id.in_(
+            select(QuestionnaireResponse.id).where(QuestionnaireResponse.person_id.in_(people))
+        )
     owners: dict[type[SyncedRecord], Any] = {
         Story: Story.person_id,
-        StoryAnswer: select(Story.person_id)
-        .where(Story.id == StoryAnswer.story_id)
-        .scalar_subquery(),
         QuestionnaireResponse: QuestionnaireResponse.person_id,
-        QuestionnaireAnswer: select(QuestionnaireResponse.person_id)
-        .where(QuestionnaireResponse.id == QuestionnaireAnswer.response_id)
-        .scalar_subquery(),
         Interview: Interview.person_id,
     }
-    return owners[model]
+    return owners[model].in_(people)
+
+
+def _allowed_people(model: type[SyncedRecord], *, to_university: bool) -> Any:
+    """People whose consent covers sending ``model``'s records to this partner."""
+    first, *others = _needed_scopes(model, to_university=to_university)
+    people = consenting(first)
+    for scope in others:
+        people = people.where(Consent.person_id.in_(consenting(scope)))
+    return people
 
 
 def research_allowed(model: type[SyncedRecord], *, to_university: bool) -> Any:
-    owner = _owner(model)
-    scopes = _needed_scopes(model, to_university=to_university)
-    return and_(*(owner.in_(consenting(scope)) for scope in scopes))
+    return _owned_by(model, _allowed_people(model, to_university=to_university))
 
 
 def outgoing_lines(
@@ -314,7 +326,8 @@ def outgoing_lines(
     partner_may_hold_research: bool = True,
     batch: int = 500,
 ) -> Iterator[bytes]:
-    """The encoded lines of every record to send, parents before children.
+    """The encoded lines of every record to send, parents before children, in
+    pieces of one or more whole lines.
 
     ``partner_site_id`` and ``partner_may_hold_research`` say where redactions may
     go: never to the site that recorded the data, and only to a partner that has
@@ -338,30 +351,34 @@ def outgoing_lines(
         if model in RESEARCH_SCOPES:
             # Consent given after the data was written: what it now covers goes too,
             # however long ago it last changed. A copy blanked here never leaves.
-            changed = or_(changed, _owner(model).in_(_consent_changed(since_change_seq)))
+            changed = or_(changed, _owned_by(model, _consent_changed(since_change_seq)))
             query = query.where(
                 research_allowed(model, to_university=to_university), ~blanked(model)
             )
         # Rows are read a batch at a time and each is encoded and let go, so memory
         # stays flat whatever the store's size; a table holding scans is read a few
-        # rows at a time, so a batch never holds more than a few of them.
+        # rows at a time, so a batch never holds more than a few of them. They come
+        # in no particular order within a table (the receiver needs only parents'
+        # tables first): sorting would read a whole table before its first line,
+        # leaving the compressor idle meanwhile.
         holds_scans = any(a.deferred for a in inspect(model).column_attrs)
-        query = (
-            query.where(changed)
-            .order_by(model.change_seq, model.id)
-            .execution_options(
+        query = query.where(changed)
+        if plan.line is None:
+            query = query.execution_options(
                 **{INCLUDE_DELETED: True}, yield_per=_SCAN_BATCH if holds_scans else batch
             )
-        )
         count = 0
         if plan.line is None:
             for row in session.execute(query):
                 yield plan.encode(row)
                 count += 1
         else:
-            for line in session.scalars(query):
-                yield line
-                count += 1
+            # Through the driver, not the ORM: the lines come ready-made, so nothing
+            # is done per line in Python but joining a batch of them.
+            with session.connection().execute(query) as result:
+                while rows := result.fetchmany(batch):
+                    yield b"".join([line for (line,) in rows])
+                    count += len(rows)
         if count:
             tally.records[model.__tablename__] = count
     if partner_may_hold_research:
@@ -389,17 +406,16 @@ def _redactions(
     for model in RESEARCH_SCOPES:
         if model not in travels:
             continue
-        owner = _owner(model)
-        ever_consented = [
-            owner.in_(select(Consent.person_id).where(Consent.scope == scope))
-            for scope in _needed_scopes(model, to_university=to_university)
-        ]
-        query = select(model.id).where(
-            selection.where(model),
-            owner.in_(_consent_changed(since_change_seq)),
-            *ever_consented,
-            ~research_allowed(model, to_university=to_university),
+        # Every condition is on the person the record belongs to: the people are
+        # found once, and each record tested against them once.
+        people = _consent_changed(since_change_seq).where(
+            *(
+                Consent.person_id.in_(select(Consent.person_id).where(Consent.scope == scope))
+                for scope in _needed_scopes(model, to_university=to_university)
+            ),
+            Consent.person_id.not_in(_allowed_people(model, to_university=to_university)),
         )
+        query = select(model.id).where(selection.where(model), _owned_by(model, people))
         if partner_site_id is not None:
             query = query.where(model.origin_site_id != partner_site_id)
         for record_id in session.scalars(query.execution_options(**{INCLUDE_DELETED: True})):
