@@ -185,6 +185,33 @@ def test_a_failed_write_leaves_nothing_behind(
     assert sorted(p.name for p in media.iterdir()) == ["broken.ltbundle"]
 
 
+@pytest.mark.parametrize("where", ["header", "payload", "signature"])
+def test_a_bundle_the_media_changes_before_it_reads_back_is_removed(
+    media: Path, prison: SiteIdentity, university: SiteIdentity, where: str
+) -> None:
+    """Faulty media: the file as read back is not the file written. The export says
+    so and leaves nothing to carry."""
+
+    def damage(written: Path) -> None:
+        data = written.read_bytes()
+        offset = {"header": 20, "payload": len(data) // 2, "signature": len(data) - 1}[where]
+        written.write_bytes(flip_bit(data, offset))
+
+    target = media / "faulty.ltbundle"
+    with pytest.raises(LtError, match="did not read back as it was written"):
+        write_bundle(
+            target,
+            sender=prison,
+            recipient=university.public(),
+            sequence=1,
+            kind="changes",
+            meta={},
+            chunks=[os.urandom(300_000)],
+            before_rename=damage,
+        )
+    assert list(media.iterdir()) == []
+
+
 def _worker_threads() -> set[threading.Thread]:
     return {thread for thread in threading.enumerate() if thread is not threading.main_thread()}
 

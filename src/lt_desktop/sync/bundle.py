@@ -286,7 +286,6 @@ def write_bundle(
     )
     payload_key = _payload_key(shared, salt, recipient.encryption_key, preamble)
 
-    plaintext_digest = hashlib.sha256()
     plaintext_bytes = 0
     with atomic_output(target, what="The bundle", before_replace=before_rename) as out:
         signed = hashlib.sha512(preamble)
@@ -305,7 +304,6 @@ def write_bundle(
                 # the caller's chunk go (or its buffer be reused) once it is cut up.
                 for start in range(0, len(view), _PIECE_BYTES):
                     piece = bytes(view[start : start + _PIECE_BYTES])
-                    plaintext_digest.update(piece)
                     payload.put(piece)
                     plaintext_bytes += len(piece)
                     if progress is not None:
@@ -319,7 +317,7 @@ def write_bundle(
             preamble=preamble,
             payload_key=payload_key,
             sender=sender.public(),
-            plaintext_sha256=plaintext_digest.digest(),
+            plaintext_sha256=payload.plaintext_sha256,
             plaintext_bytes=plaintext_bytes,
         )
     except BaseException:
@@ -438,6 +436,8 @@ class _PayloadWriter:
     def __init__(self, key: bytes, write: Callable[[bytes], None]) -> None:
         self._sealer = _ChunkSealer(key, write)
         self._compressor = zlib.compressobj(_COMPRESSION_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS)
+        # The plaintext's hash, for the read-back; made here, off the producer's thread.
+        self._plaintext_digest = hashlib.sha256()
         self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIECES_IN_FLIGHT)
         self._abandoned = threading.Event()
         self._error: BaseException | None = None
@@ -450,6 +450,11 @@ class _PayloadWriter:
     def __exit__(self, *exc_info: object) -> None:
         self._abandoned.set()
         self._thread.join()
+
+    @property
+    def plaintext_sha256(self) -> bytes:
+        """The SHA-256 of all the plaintext put (complete once ``finish`` returns)."""
+        return self._plaintext_digest.digest()
 
     def put(self, piece: bytes) -> None:
         """Queue the next piece of plaintext, waiting while the queue is full."""
@@ -485,6 +490,7 @@ class _PayloadWriter:
                     self._sealer.feed(self._compressor.flush())
                     self._sealer.finish()
                     return
+                self._plaintext_digest.update(piece)
                 self._sealer.feed(self._compressor.compress(piece))
         except BaseException as error:  # handed to the caller's thread, which decides
             self._error = error
@@ -727,26 +733,30 @@ def _verify_written(
         f"The bundle {target.name} did not read back as it was written; the media may be "
         "faulty. It has been removed: try again, or use other media."
     )
-    with _open_for_reading(target) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        read_back = _read_preamble(handle, target)
-        if read_back.raw != preamble:
-            raise written_back
-        layout = _checked_layout(size, len(preamble), target)
-        signed_digest = _check_signature(handle, target, layout, sender)
-        if layout.structure_problem():
-            raise written_back
-        digest = hashlib.sha256()
-        for piece in _plaintext(
-            handle,
-            target,
-            preamble=read_back,
-            layout=layout,
-            payload_key=payload_key,
-            signed_digest=signed_digest,
-            max_plaintext_bytes=plaintext_bytes,
-        ):
-            digest.update(piece)
+    # Whatever a recipient would say of it, here it means the media did not keep it.
+    try:
+        with _open_for_reading(target) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            read_back = _read_preamble(handle, target)
+            if read_back.raw != preamble:
+                raise written_back
+            layout = _checked_layout(size, len(preamble), target)
+            signed_digest = _check_signature(handle, target, layout, sender)
+            if layout.structure_problem():
+                raise written_back
+            digest = hashlib.sha256()
+            for piece in _plaintext(
+                handle,
+                target,
+                preamble=read_back,
+                layout=layout,
+                payload_key=payload_key,
+                signed_digest=signed_digest,
+                max_plaintext_bytes=plaintext_bytes,
+            ):
+                digest.update(piece)
+    except BundleRejected as error:
+        raise written_back from error
     if not hmac.compare_digest(digest.digest(), plaintext_sha256):
         raise written_back
     return BundleInfo(
