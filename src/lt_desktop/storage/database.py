@@ -148,7 +148,7 @@ class SessionFactory:
                     )
         if not new and not changed:
             return
-        change_seq = _next_change_seq(session)
+        change_seq = next_change_seq(session)
         for record in (*new, *changed):
             record.change_seq = change_seq
         if session.info.get("keep_versions"):
@@ -176,7 +176,7 @@ class SessionFactory:
 CHANGE_SEQ = "change_seq"
 
 
-def _next_change_seq(session: Session) -> int:
+def next_change_seq(session: Session) -> int:
     """One number per write transaction, counted up in the same transaction."""
     value = session.info.get(CHANGE_SEQ)
     if value is None:

@@ -27,14 +27,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.storage.ancestry import advanced, descends, parse
 from lt_desktop.storage.clock import HybridLogicalClock
-from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.database import INCLUDE_DELETED, next_change_seq
 from lt_desktop.storage.models import Consent, SyncConflict, SyncedRecord, utc_now
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.records import (
@@ -121,6 +121,12 @@ class Merger:
         self._added: set[uuid.UUID] = set()
         self._found: set[uuid.UUID] = set()
         self._new_keys: set[tuple[str, tuple[str, ...], tuple[Any, ...]]] = set()
+        # New records waiting to be inserted together, as rows rather than ORM objects
+        # (most of a first import is new records; an object each cost most of it).
+        self._rows: defaultdict[tuple[str, frozenset[str]], list[dict[str, Any]]] = defaultdict(
+            list
+        )
+        self._row_ids: set[uuid.UUID] = set()
         # Versions are the partner's; this site only counts the change.
         session.info["keep_versions"] = True
         # Links are checked here, record by record; the database checks them all again
@@ -204,7 +210,9 @@ class Merger:
                     )
 
     def _local(self, model: type[SyncedRecord], record_id: uuid.UUID) -> SyncedRecord | None:
-        if record_id in self._held:
+        if record_id in self._row_ids:
+            self._insert_rows()  # taken in moments ago: a query must see it
+        elif record_id in self._held:
             return self._held[record_id]
         with self.session.no_autoflush:
             return self.session.get(model, record_id, execution_options={INCLUDE_DELETED: True})
@@ -214,7 +222,21 @@ class Merger:
         self._held.clear()
         self._present.clear()
 
+    def _insert_rows(self) -> None:
+        """Insert the new records waiting as rows, a statement per table."""
+        if not self._rows:
+            return
+        change_seq = next_change_seq(self.session)
+        models = synced_models()
+        for (table_name, _columns), rows in self._rows.items():
+            for row in rows:
+                row["change_seq"] = change_seq
+            self.session.execute(insert(_table(models[table_name])), rows)
+        self._rows.clear()
+        self._row_ids.clear()
+
     def _flush(self) -> None:
+        self._insert_rows()
         self.session.flush()
         self.session.expunge_all()
         self._forget_prefetched()
@@ -257,6 +279,9 @@ class Merger:
             self.summary.missing_links[incoming.table] += 1
             return
         while (twin := self._twin(model, incoming)) is not None:
+            # From the first merge on, every table is searched for twins: the rows
+            # waiting must be where the searches can see them.
+            self._insert_rows()
             if survives(twin.version, twin.id, incoming.version, incoming.id):
                 self._merges.remember(incoming.table, incoming.id, twin.id)
                 self._note(incoming.table, twin.id, twin.version, incoming, theirs_wins=False)
@@ -266,23 +291,41 @@ class Merger:
             self._found.discard(twin.id)
             self._merges.merge(model, twin, incoming.id)
             self._forget_prefetched()
-        record = model(id=incoming.id)
-        self._copy(incoming, record)
-        self.session.add(record)
+        row = {
+            **incoming.fields,
+            "id": incoming.id,
+            "version": incoming.version,
+            "previous_version": incoming.previous_version,
+            "ancestry": incoming.ancestry,
+            "origin_site_id": incoming.origin_site_id,
+            "created_at": incoming.created_at,
+            "updated_at": incoming.updated_at,
+            "deleted_at": incoming.deleted_at,
+        }
+        # Rows of one statement must name the same columns (a line from an older
+        # version may lack a newer field, which then takes its default).
+        self._rows[(incoming.table, frozenset(row))].append(row)
+        self._row_ids.add(incoming.id)
+        self._held.pop(incoming.id, None)
         self._added.add(incoming.id)
-        self._held[incoming.id] = record
-        for key in natural_keys(model):
-            values = key_values(key, incoming.fields)
-            if values is not None:
-                self._new_keys.add((incoming.table, key, values))
+        if self._searches_twins(incoming.table):
+            for key in natural_keys(model):
+                values = key_values(key, incoming.fields)
+                if values is not None:
+                    self._new_keys.add((incoming.table, key, values))
         self.summary.added[incoming.table] += 1
+
+    def _searches_twins(self, table: str) -> bool:
+        return table not in self._empty or self._merges.any()
 
     def _twin(self, model: type[SyncedRecord], incoming: Incoming) -> SyncedRecord | None:
         """The record here that stands for the same thing as ``incoming``, if any."""
-        if incoming.table in self._empty and not self._merges.any():
+        if not self._searches_twins(incoming.table):
             return None
         survivor = self._merges.survivor(incoming.id)
         if survivor is not None:
+            if survivor in self._row_ids:
+                self._insert_rows()
             with self.session.no_autoflush:
                 found = self.session.get(model, survivor, execution_options={INCLUDE_DELETED: True})
             if found is not None:
@@ -396,31 +439,45 @@ class Merger:
         record.deleted_at = incoming.deleted_at
 
     def _links_exist(self, model: type[SyncedRecord], incoming: Incoming) -> bool:
-        for column in field_columns(model):
-            for foreign_key in column.foreign_keys:
-                target = incoming.fields.get(column.key)
-                if (
-                    target is None
-                    or target in self._added
-                    or target in self._found
-                    or target in self._present
-                ):
-                    continue
-                target_model = synced_models().get(foreign_key.column.table.name)
-                if target_model is None:
-                    return False
-                with self.session.no_autoflush:
-                    found = self.session.scalar(
-                        select(target_model.id)
-                        .where(target_model.id == target)
-                        .execution_options(**{INCLUDE_DELETED: True})
-                    )
-                if found is None:
-                    return False
-                if len(self._found) >= FOUND_KEPT:
-                    self._found.clear()  # a bounded cache: memory stays flat
-                self._found.add(target)
+        for key, target_model in _all_links(model):
+            target = incoming.fields.get(key)
+            if (
+                target is None
+                or target in self._added
+                or target in self._found
+                or target in self._present
+            ):
+                continue
+            if target_model is None:
+                return False
+            with self.session.no_autoflush:
+                found = self.session.scalar(
+                    select(target_model.id)
+                    .where(target_model.id == target)
+                    .execution_options(**{INCLUDE_DELETED: True})
+                )
+            if found is None:
+                return False
+            if len(self._found) >= FOUND_KEPT:
+                self._found.clear()  # a bounded cache: memory stays flat
+            self._found.add(target)
         return True
+
+
+def _table(model: type[SyncedRecord]) -> Table:
+    return cast(Table, model.__table__)
+
+
+@cache
+def _all_links(model: type[SyncedRecord]) -> tuple[tuple[str, type[SyncedRecord] | None], ...]:
+    """Each field of ``model`` that names another record, with that record's model
+    (None where it is not a synced record, which no bundle can bring)."""
+    models = synced_models()
+    return tuple(
+        (column.key, models.get(foreign_key.column.table.name))
+        for column in field_columns(model)
+        for foreign_key in column.foreign_keys
+    )
 
 
 @cache

@@ -88,9 +88,27 @@ def synced_models() -> dict[str, type[SyncedRecord]]:
     }
 
 
-def field_columns(model: type[SyncedRecord]) -> list[Column[Any]]:
+@cache
+def field_columns(model: type[SyncedRecord]) -> tuple[Column[Any], ...]:
     table = cast(Table, model.__table__)
-    return [c for c in table.columns if c.name not in ENVELOPE]
+    return tuple(c for c in table.columns if c.name not in ENVELOPE)
+
+
+@dataclass(frozen=True)
+class _FieldReader:
+    """How a field's JSON value becomes the model's value."""
+
+    key: str
+    nullable: bool
+    convert: Callable[[Any], Any] | None  # None: the JSON value is the value
+
+
+@cache
+def _field_readers(model: type[SyncedRecord]) -> dict[str, _FieldReader]:
+    return {
+        c.name: _FieldReader(c.key, bool(c.nullable), _json_to_value(c))
+        for c in field_columns(model)
+    }
 
 
 @dataclass(frozen=True)
@@ -199,7 +217,7 @@ def row_plan(model: type[SyncedRecord]) -> RowPlan:
     )
 
 
-def _line_in_sql(table: Table, fields: list[Column[Any]]) -> ColumnElement[Any] | None:
+def _line_in_sql(table: Table, fields: Sequence[Column[Any]]) -> ColumnElement[Any] | None:
     if any(isinstance(c.type, LargeBinary) for c in fields):
         return None
 
@@ -376,14 +394,19 @@ def decode(line: bytes) -> Incoming | Redaction:
         record_id = uuid.UUID(hex=document["id"])
         if document.get("redact") is True:
             return Redaction(document["t"], record_id)
-        columns = {c.name: c for c in field_columns(model)}
+        readers = _field_readers(model)
         raw_fields = document["f"]
-        if not isinstance(raw_fields, dict) or set(raw_fields) - set(columns):
+        if not isinstance(raw_fields, dict) or not readers.keys() >= raw_fields.keys():
             raise PayloadInvalid(f"A {document['t']} record in the bundle has unknown fields.")
-        fields = {
-            columns[name].key: _from_json(columns[name], value)
-            for name, value in raw_fields.items()
-        }
+        fields: dict[str, Any] = {}
+        for name, value in raw_fields.items():
+            reader = readers[name]
+            if value is None:
+                if not reader.nullable:
+                    raise ValueError(f"{name} cannot be empty")
+                fields[reader.key] = None
+            else:
+                fields[reader.key] = value if reader.convert is None else reader.convert(value)
         return Incoming(
             table=document["t"],
             id=record_id,
@@ -439,23 +462,27 @@ def _to_json(column: Column[Any], value: Any) -> Any:
     return value
 
 
-def _from_json(column: Column[Any], value: Any) -> Any:
-    if value is None:
-        if not column.nullable:
-            raise ValueError(f"{column.name} cannot be empty")
-        return None
+def _json_to_value(column: Column[Any]) -> Callable[[Any], Any] | None:
+    """What turns a field's JSON value (not null) into the model's value."""
     kind = column.type
     if isinstance(kind, Uuid):
-        return uuid.UUID(hex=value)
+        return _uuid
     if isinstance(kind, LargeBinary):
-        return base64.b64decode(value, validate=True)
+        return _from_base64
     if isinstance(kind, (UtcDateTime, DateTime)):
-        return _aware(value)
+        return _aware
     if isinstance(kind, Date):
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if isinstance(kind, Time):
-        return time.fromisoformat(value)
+        return time.fromisoformat
     if isinstance(kind, EnumType):
-        enum_class = kind.enum_class
-        return enum_class(value) if enum_class is not None else value
-    return value
+        return kind.enum_class
+    return None
+
+
+def _uuid(value: str) -> uuid.UUID:
+    return uuid.UUID(hex=value)
+
+
+def _from_base64(value: str) -> bytes:
+    return base64.b64decode(value, validate=True)
