@@ -429,15 +429,15 @@ class World:
         return held
 
     def _learn_parents(self, site: str) -> None:
-        """What each version the site holds was made on: an import can make a version
-        (a withdrawal kept on a clash's winner) that a later one replaces everywhere."""
+        """What each consent version the site holds was made on. An import makes a
+        version of its own only for a consent (a withdrawal kept on a clash's winner),
+        and a later version may replace it everywhere before the sites are compared."""
+        query = select(Consent.version, Consent.previous_version).execution_options(
+            **{INCLUDE_DELETED: True}
+        )
         with self.workspaces[site].store.read() as session:
-            for model in synced_models().values():
-                query = select(model.version, model.previous_version).execution_options(
-                    **{INCLUDE_DELETED: True}
-                )
-                for version, previous in session.execute(query):
-                    self.parents.setdefault(version, previous)
+            for version, previous in session.execute(query):
+                self.parents.setdefault(version, previous)
 
     def _learn_from_conflicts(self, session: Session) -> None:
         # A losing version kept whole (it was this site's) says what it was made on.
