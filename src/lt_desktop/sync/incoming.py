@@ -291,17 +291,7 @@ class Merger:
             self._found.discard(twin.id)
             self._merges.merge(model, twin, incoming.id)
             self._forget_prefetched()
-        row = {
-            **incoming.fields,
-            "id": incoming.id,
-            "version": incoming.version,
-            "previous_version": incoming.previous_version,
-            "ancestry": incoming.ancestry,
-            "origin_site_id": incoming.origin_site_id,
-            "created_at": incoming.created_at,
-            "updated_at": incoming.updated_at,
-            "deleted_at": incoming.deleted_at,
-        }
+        row = {"id": incoming.id, **_stored_values(incoming)}
         # Rows of one statement must name the same columns (a line from an older
         # version may lack a newer field, which then takes its default).
         self._rows[(incoming.table, frozenset(row))].append(row)
@@ -428,15 +418,8 @@ class Merger:
 
     @staticmethod
     def _copy(incoming: Incoming, record: SyncedRecord) -> None:
-        for name, value in incoming.fields.items():
+        for name, value in _stored_values(incoming).items():
             setattr(record, name, value)
-        record.version = incoming.version
-        record.previous_version = incoming.previous_version
-        record.ancestry = incoming.ancestry
-        record.origin_site_id = incoming.origin_site_id
-        record.created_at = incoming.created_at
-        record.updated_at = incoming.updated_at
-        record.deleted_at = incoming.deleted_at
 
     def _links_exist(self, model: type[SyncedRecord], incoming: Incoming) -> bool:
         for key, target_model in _all_links(model):
@@ -462,6 +445,20 @@ class Merger:
                 self._found.clear()  # a bounded cache: memory stays flat
             self._found.add(target)
         return True
+
+
+def _stored_values(incoming: Incoming) -> dict[str, Any]:
+    """Everything the record holds but its id, by attribute."""
+    return {
+        **incoming.fields,
+        "version": incoming.version,
+        "previous_version": incoming.previous_version,
+        "ancestry": incoming.ancestry,
+        "origin_site_id": incoming.origin_site_id,
+        "created_at": incoming.created_at,
+        "updated_at": incoming.updated_at,
+        "deleted_at": incoming.deleted_at,
+    }
 
 
 def _table(model: type[SyncedRecord]) -> Table:

@@ -355,30 +355,31 @@ def outgoing_lines(
             query = query.where(
                 research_allowed(model, to_university=to_university), ~blanked(model)
             )
-        # Rows are read a batch at a time and each is encoded and let go, so memory
-        # stays flat whatever the store's size; a table holding scans is read a few
-        # rows at a time, so a batch never holds more than a few of them. They come
-        # in no particular order within a table (the receiver needs only parents'
-        # tables first): sorting would read a whole table before its first line,
-        # leaving the compressor idle meanwhile.
-        holds_scans = any(a.deferred for a in inspect(model).column_attrs)
+        # Rows are read a batch at a time and let go once written, so memory stays
+        # flat whatever the store's size. They come in no particular order within a
+        # table (the receiver needs only parents' tables first): sorting would read a
+        # whole table before its first line, leaving the compressor idle meanwhile.
         query = query.where(changed)
-        if plan.line is None:
-            query = query.execution_options(
-                **{INCLUDE_DELETED: True}, yield_per=_SCAN_BATCH if holds_scans else batch
-            )
         count = 0
         if plan.line is None:
-            for row in session.execute(query):
+            # Encoded here, a few rows at a time where they hold scans, so a batch
+            # never holds more than a few of them.
+            holds_scans = any(a.deferred for a in inspect(model).column_attrs)
+            rows = session.execute(
+                query.execution_options(
+                    **{INCLUDE_DELETED: True}, yield_per=_SCAN_BATCH if holds_scans else batch
+                )
+            )
+            for row in rows:
                 yield plan.encode(row)
                 count += 1
         else:
             # Through the driver, not the ORM: the lines come ready-made, so nothing
             # is done per line in Python but joining a batch of them.
             with session.connection().execute(query) as result:
-                while rows := result.fetchmany(batch):
-                    yield b"".join([line for (line,) in rows])
-                    count += len(rows)
+                while lines := result.fetchmany(batch):
+                    yield b"".join([line for (line,) in lines])
+                    count += len(lines)
         if count:
             tally.records[model.__tablename__] = count
     if partner_may_hold_research:
