@@ -22,6 +22,7 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.store import LockedStore, create_store
+from lt_desktop.ui.garbage import GuiThreadCollector
 from lt_desktop.ui.idle import IdleWatcher
 from lt_desktop.ui.qt import QApplication, QObject, Signal
 from lt_desktop.ui.runner import Runner, describe_error
@@ -57,6 +58,9 @@ class AppController(QObject):
         self.data_dir = Path(data_dir)
         self.runner = Runner(self)
         self.runner.failed.connect(self.failed)
+        # Work runs on a worker thread: Qt objects must not be collected there.
+        self.collector = GuiThreadCollector(self)
+        self.collector.start()
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
@@ -220,6 +224,7 @@ class AppController(QObject):
     def shutdown(self) -> None:
         self.idle.stop()
         self.runner.wait_for_done()
+        self.collector.stop()
         if self.workspace is not None:
             self.workspace.close()
             self.workspace = None
