@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from lt_desktop.core.errors import ConflictError, LtError, PermissionDenied
+from lt_desktop.core.errors import ConflictError, LtError, PermissionDenied, ValidationError
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.vocabulary import (
     ConsentScope,
+    MarkPosition,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import Consent, Person, Story
-from lt_desktop.sync.bundle import BundleRejected, open_bundle
+from lt_desktop.storage.models import (
+    AttendanceMark,
+    ClassSession,
+    Consent,
+    Membership,
+    Person,
+    Story,
+)
+from lt_desktop.sync.bundle import BundleRejected, open_bundle, write_bundle
 from lt_desktop.sync.exchange import SiteCardRefused, identity
 from lt_desktop.sync.records import Incoming, Redaction, decode_lines
 from tests.helpers.sites import (
@@ -208,6 +217,186 @@ def test_what_comes_back_from_the_university(sites: tuple[Site, Site], tmp_path:
     assert taken.summary.added["people"] == 1 and taken.summary.added["memberships"] == 1
     with prison.open() as workspace:
         assert [p.display_name for p in workspace.people.search("Una Versity")] == ["Una Versity"]
+
+
+def test_a_mark_made_at_the_university_reaches_the_prison(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with university.open() as workspace:
+        cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
+        with workspace.store.read() as session:
+            prison_learners = set(
+                session.scalars(
+                    select(Membership.id)
+                    .join(Person, Person.id == Membership.person_id)
+                    .where(Person.base == PersonBase.PRISON)
+                )
+            )
+        essay = next(
+            e for e in workspace.essays.list_essays(cohort.id) if e.membership_id in prison_learners
+        )
+        workspace.essays.enter_mark(
+            essay.candidate_number,
+            MarkPosition.AGREED,
+            68,
+            "A clear argument, well evidenced.",
+            reason="Agreed at the exam board",
+        )
+    taken = prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    assert not taken.summary.missing_links, taken.describe()
+    with prison.open() as workspace:
+        row = next(e for e in workspace.essays.list_essays(cohort.id) if e.id == essay.id)
+        agreed = row.marks[MarkPosition.AGREED]
+        assert (agreed.score, agreed.feedback) == (68, "A clear argument, well evidenced.")
+
+
+def _lecturer_for_a_session_with_a_register(workspace: Workspace) -> tuple[uuid.UUID, uuid.UUID]:
+    """A new university lecturer, in no cohort, made the lecturer of a session whose
+    register was taken: (the session, the lecturer)."""
+    lecturer = workspace.people.add_person(
+        given_name="Lena", family_name="Tutor", base=PersonBase.UNIVERSITY
+    )
+    with workspace.store.read() as session:
+        session_id = session.scalars(select(AttendanceMark.session_id).limit(1)).one()
+    held = workspace.programme.get_session(session_id)
+    workspace.programme.update_session(
+        session_id,
+        week=held.week,
+        held_on=held.held_on,
+        kind=held.kind,
+        title="Punishment and society",
+        starts_at=held.starts_at,
+        ends_at=held.ends_at,
+        lecturer_id=lecturer.id,
+        reading_1=held.reading_1,
+        reading_2=held.reading_2,
+        location=held.location,
+    )
+    return session_id, lecturer.id
+
+
+def _held_at(site: Site, session_id: uuid.UUID) -> tuple[str | None, uuid.UUID | None, int]:
+    with site.open() as workspace, workspace.store.read() as session:
+        row = session.get(ClassSession, session_id)
+        marks = session.scalar(
+            select(func.count())
+            .select_from(AttendanceMark)
+            .where(AttendanceMark.session_id == session_id)
+        )
+        return (row.title, row.lecturer_id, marks or 0) if row else (None, None, marks or 0)
+
+
+def test_a_session_travels_with_its_lecturer_and_its_register(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    with prison.open() as workspace:
+        session_id, lecturer_id = _lecturer_for_a_session_with_a_register(workspace)
+    expected = _held_at(prison, session_id)
+    taken = university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    assert not taken.summary.missing_links, taken.describe()
+    assert (
+        _held_at(university, session_id)
+        == expected
+        == (
+            "Punishment and society",
+            lecturer_id,
+            expected[2],
+        )
+    )
+    assert expected[2] > 0
+
+
+def test_a_new_lecturer_for_a_session_the_university_holds_arrives_with_it(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with prison.open() as workspace:
+        session_id, lecturer_id = _lecturer_for_a_session_with_a_register(workspace)
+    taken = university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
+    assert not taken.summary.missing_links, taken.describe()
+    assert taken.summary.added["people"] == 1 and taken.summary.updated["class_sessions"] == 1
+    assert _held_at(university, session_id)[:2] == ("Punishment and society", lecturer_id)
+
+
+def test_what_is_left_out_for_want_of_a_record_is_not_acknowledged(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    """A record whose linked record is not here is neither taken in nor acknowledged:
+    it comes again, and arrives once what it needs has."""
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    with prison.open() as workspace:
+        session_id, lecturer_id = _lecturer_for_a_session_with_a_register(workspace)
+    full = prison.export_to(university, tmp_path / "p2.ltbundle")
+    # The same change, as a bundle the prison signs, with the lecturer's record lost
+    # on the way (as from an export that chose too little).
+    lines = _plaintext(full.info.path, university).splitlines(keepends=True)
+    kept = [
+        line
+        for line in lines
+        if lecturer_id.hex not in line.decode() or b'"class_sessions"' in line
+    ]
+    assert len(kept) == len(lines) - 1
+    with prison.open() as workspace, workspace.store.read() as session:
+        me = identity(session, workspace.store)
+        with university.open() as other, other.store.read() as theirs:
+            recipient = identity(theirs, other.store).public()
+    short = write_bundle(
+        tmp_path / "short.ltbundle",
+        sender=me,
+        recipient=recipient,
+        sequence=full.sequence + 1,
+        kind="changes",
+        meta={"ack": 0, "upto": 10**6},
+        chunks=iter([b"".join(kept)]),
+    )
+    taken = university.take_in(short.path)
+    assert taken.summary.missing_links == {"class_sessions": 1}
+    assert "1 left out until the records they link to arrive" in taken.describe()
+    assert _held_at(university, session_id)[0] != "Punishment and society"
+    # The university's next bundle acknowledges only what came before.
+    prison.take_in(university.export_to(prison, tmp_path / "u2.ltbundle").info.path)
+    again = prison.export_to(university, tmp_path / "p3.ltbundle")
+    assert again.records.get("class_sessions", 0) >= 1 and again.records.get("people", 0) >= 1
+    taken = university.take_in(again.info.path)
+    assert not taken.summary.missing_links, taken.describe()
+    assert _held_at(university, session_id)[:2] == ("Punishment and society", lecturer_id)
+
+
+def test_the_pending_count_is_what_the_next_export_carries(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    with prison.open() as workspace:
+        pending = workspace.sync.find_partner(university.name).pending_changes
+    sent = prison.export_to(university, tmp_path / "p1.ltbundle")
+    assert pending == sum(sent.records.values())
+    university.take_in(sent.info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    with prison.open() as workspace:
+        assert workspace.sync.find_partner(university.name).pending_changes == 0
+        # A prison-only detail changes: it never travels, so nothing is pending.
+        person = _a_student(workspace)
+        details = workspace.people.prison_details(person.id)
+        assert details is not None
+        workspace.people.set_prison_details(
+            person.id, prison_number=details.prison_number, location="B wing, cell 12"
+        )
+        assert workspace.sync.find_partner(university.name).pending_changes == 0
+        info = workspace.people.get_person(person.id)
+        workspace.people.update_person(
+            person.id,
+            given_name=info.given_name,
+            family_name=info.family_name,
+            base=info.base,
+            notes="Prefers the front row",
+        )
+        assert workspace.sync.find_partner(university.name).pending_changes == 1
 
 
 def test_only_changes_since_the_acknowledgement_travel(
@@ -433,3 +622,59 @@ def test_after_a_key_rotation_the_partner_must_pair_again(
     # Bundles made for the prison's old keys can still be read there.
     old_keys_bundle = university.export_to(prison, tmp_path / "u1.ltbundle")
     assert prison.take_in(old_keys_bundle.info.path).header.sequence == 1
+
+
+def test_a_prison_with_two_universities_sends_each_only_its_partnership(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, eastbridge = sites
+    westbridge = new_site(
+        tmp_path / "westbridge", "Westbridge University", SiteKind.UNIVERSITY, "coord", "pw 12345"
+    )
+    with prison.open() as workspace:
+        first = workspace.programme.list_partnerships()[0]
+        second = workspace.programme.add_partnership(
+            name="Northfield and Westbridge",
+            prison_name="HMP Northfield",
+            university_name="Westbridge University",
+        )
+        course = workspace.programme.add_course(partnership_id=second.id, title="Philosophy")
+        workspace.programme.add_cohort(
+            course_id=course.id,
+            name="Westbridge spring",
+            starts_on=date(2027, 1, 11),
+            ends_on=date(2027, 3, 29),
+        )
+        card, fingerprint = workspace.sync.site_card()
+    with westbridge.open() as workspace:
+        workspace.sync.pair(card, fingerprint)
+        west_card, west_fingerprint = workspace.sync.site_card()
+    with prison.open() as workspace:
+        with pytest.raises(ValidationError, match="choose the one Westbridge University"):
+            workspace.sync.pair(west_card, west_fingerprint)
+        workspace.sync.pair(west_card, west_fingerprint, partnership_id=second.id)
+        # Eastbridge was paired when the prison ran one partnership: until its pairing
+        # says which, nothing goes to it (and nothing of Westbridge's, ever).
+        east = workspace.sync.find_partner(eastbridge.name)
+        with pytest.raises(ValidationError, match="pair with University of Eastbridge again"):
+            workspace.sync.export(east.site_id, tmp_path / "east.ltbundle")
+        assert not (tmp_path / "east.ltbundle").exists()
+    sent = prison.export_to(westbridge, tmp_path / "west.ltbundle")
+    lines = [
+        line
+        for line in decode_lines(iter([_plaintext(sent.info.path, westbridge)]))
+        if isinstance(line, Incoming)
+    ]
+    assert {line.id for line in lines if line.table == "partnerships"} == {second.id}
+    assert not [line for line in lines if line.table in {"people", "memberships", "essays"}]
+    with eastbridge.open() as workspace:
+        east_card, east_fingerprint = workspace.sync.site_card()
+    with prison.open() as workspace:
+        workspace.sync.pair(east_card, east_fingerprint, partnership_id=first.id)
+    sent = prison.export_to(eastbridge, tmp_path / "east.ltbundle")
+    partnerships = {
+        line.id
+        for line in decode_lines(iter([_plaintext(sent.info.path, eastbridge)]))
+        if isinstance(line, Incoming) and line.table == "partnerships"
+    }
+    assert partnerships == {first.id}

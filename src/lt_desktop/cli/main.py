@@ -169,7 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FP",
         help="the fingerprint the other site read out (twelve groups of five digits)",
     )
-    p.add_argument("--partnership", metavar="NAME", help="on a university hub: its partnership")
+    p.add_argument(
+        "--partnership",
+        metavar="NAME",
+        help="the partnership the other site belongs to (on a university hub, and at a "
+        "prison that runs more than one)",
+    )
 
     sub.add_parser("partners", parents=[signed_in], help="list the paired sites")
     p = sub.add_parser("revoke", parents=[signed_in], help="stop trusting a paired site")

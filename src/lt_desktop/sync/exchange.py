@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from lt_desktop import __version__
 from lt_desktop.core.errors import ConflictError, LtError, NotFound, ValidationError
 from lt_desktop.core.vocabulary import SiteKind
-from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     ChangeCounter,
     Partner,
@@ -50,8 +49,8 @@ from lt_desktop.sync.identity import (
     read_site_card,
 )
 from lt_desktop.sync.incoming import Merger, MergeSummary
-from lt_desktop.sync.outgoing import Outgoing, outgoing_lines
-from lt_desktop.sync.records import decode_lines, synced_models
+from lt_desktop.sync.outgoing import Outgoing, outgoing_lines, pending_records
+from lt_desktop.sync.records import decode_lines
 
 #: No bundle may hold more than this once decompressed (a year of a busy prison is
 #: far less); anything larger is refused before it can fill memory or disk.
@@ -169,6 +168,10 @@ def pair(
         )
     if partnership_id is not None and session.get(Partnership, partnership_id) is None:
         raise NotFound("That partnership no longer exists.")
+    if partnership_id is None and _partnership_to_name(session, store.site.kind, peer.kind):
+        raise ValidationError(
+            f"This site runs more than one partnership: choose the one {peer.name} belongs to."
+        )
     site = session.get(Site, peer.site_id)
     if site is None:
         site = Site(id=peer.site_id, name=peer.name, kind=peer.kind, is_local=False)
@@ -182,7 +185,7 @@ def pair(
             peer.signing_key,
             peer.encryption_key,
         )
-        if same_keys:
+        if same_keys and partner.partnership_id == partnership_id:
             raise ConflictError(f"{peer.name} is already paired with this site.")
     if partner is None:
         partner = Partner(site_id=peer.site_id, last_sent_sequence=0)
@@ -196,20 +199,20 @@ def pair(
     partner.paired_by_name = paired_by
     partner.revoked_at = None
     session.flush()
-    return partner_info(session, partner)
+    return partner_info(session, store, partner)
 
 
-def revoke(session: Session, site_id: uuid.UUID) -> PartnerInfo:
+def revoke(session: Session, store: Store, site_id: uuid.UUID) -> PartnerInfo:
     partner = session.get(Partner, site_id)
     if partner is None:
         raise NotFound("That site is not paired with this one.")
     partner.revoked_at = partner.revoked_at or utc_now()
-    return partner_info(session, partner)
+    return partner_info(session, store, partner)
 
 
-def partners(session: Session) -> list[PartnerInfo]:
+def partners(session: Session, store: Store) -> list[PartnerInfo]:
     rows = session.scalars(select(Partner)).all()
-    return sorted((partner_info(session, p) for p in rows), key=lambda p: p.name.casefold())
+    return sorted((partner_info(session, store, p) for p in rows), key=lambda p: p.name.casefold())
 
 
 def find_partner(session: Session, name_or_fingerprint: str) -> Partner:
@@ -225,22 +228,22 @@ def find_partner(session: Session, name_or_fingerprint: str) -> Partner:
     raise NotFound(f"No paired site is called {wanted!r} (or has that fingerprint).")
 
 
-def partner_info(session: Session, partner: Partner) -> PartnerInfo:
+def partner_info(session: Session, store: Store, partner: Partner) -> PartnerInfo:
     site = session.get(Site, partner.site_id)
     assert site is not None
     partnership = (
         session.get(Partnership, partner.partnership_id) if partner.partnership_id else None
     )
-    acknowledged = partner.acknowledged_change_seq
-    pending = sum(
-        session.scalar(
-            select(func.count())
-            .select_from(model)
-            .where(model.change_seq > acknowledged)
-            .execution_options(**{INCLUDE_DELETED: True})
-        )
-        or 0
-        for model in synced_models().values()
+    try:
+        partnerships = partnerships_for(session, store, partner)
+    except ValidationError:
+        partnerships = None  # an export says why it cannot go; the count is of them all
+    pending = pending_records(
+        session,
+        local_kind=store.site.kind,
+        partner_kind=site.kind,
+        partnerships=partnerships,
+        since_change_seq=partner.acknowledged_change_seq,
     )
     return PartnerInfo(
         site_id=partner.site_id,
@@ -414,7 +417,21 @@ def partnerships_for(session: Session, store: Store, partner: Partner) -> list[u
                 select(Partnership.id).where(Partnership.origin_site_id == partner.site_id)
             )
         )
+    if site is not None and _partnership_to_name(session, store.site.kind, site.kind):
+        # A prison working with two universities never sends one the other's people.
+        raise ValidationError(
+            f"This site runs more than one partnership: pair with {site.name} again, "
+            "choosing the partnership it belongs to, before sending it anything."
+        )
     return None
+
+
+def _partnership_to_name(session: Session, local_kind: SiteKind, partner_kind: SiteKind) -> bool:
+    """Whether a pairing must say which partnership the partner belongs to: a prison
+    running more than one partnership, with a university."""
+    if (local_kind, partner_kind) != (SiteKind.PRISON, SiteKind.UNIVERSITY):
+        return False
+    return len(session.scalars(select(Partnership.id).limit(2)).all()) > 1
 
 
 def _pieces(lines: Iterator[bytes]) -> Iterator[bytes]:
@@ -459,7 +476,10 @@ class ImportResult:
         if s.conflicts:
             parts.append(f"{len(s.conflicts)} changed at both sites (see the conflict list)")
         if s.missing_links:
-            parts.append(f"{sum(s.missing_links.values())} left out (linked to records not here)")
+            parts.append(
+                f"{sum(s.missing_links.values())} left out until the records they link to "
+                "arrive (they come again with later bundles)"
+            )
         text = (
             f"Bundle {self.header.sequence} from {self.sender}: "
             f"{'this import ' + verb + ' bring' if self.dry_run else 'imported'}: "
@@ -558,7 +578,9 @@ def _record_receipt(
     upto = meta.get("upto")
     if isinstance(ack, int) and ack >= 0:
         partner.acknowledged_change_seq = max(partner.acknowledged_change_seq, ack)
-    if isinstance(upto, int) and upto >= 0:
+    # Records left out for want of what they link to are not acknowledged: the
+    # partner sends them again until what they need has arrived.
+    if isinstance(upto, int) and upto >= 0 and not summary.missing_links:
         partner.received_change_seq = max(partner.received_change_seq, upto)
     partner.last_received_sequence = max(partner.last_received_sequence, header.sequence)
     partner.last_exchange_at = utc_now()

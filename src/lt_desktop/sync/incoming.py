@@ -260,19 +260,28 @@ class Merger:
         ours = parse(local.ancestry, local.version, local.previous_version)
         if local.version == incoming.version:
             if record_is_blanked(local) and not _blanked(model, incoming):
-                self._copy(incoming, local)  # consent given again: the whole copy returns
-                self.summary.updated[incoming.table] += 1
+                self._replace(model, incoming, local)  # consent given again: the whole copy
             else:
                 self.summary.unchanged += 1
         elif _blanked(model, incoming) and not record_is_blanked(local):
             self.summary.kept_ours += 1
         elif incoming.previous_version == local.version or descends(theirs, ours):
-            self._copy(incoming, local)
-            self.summary.updated[incoming.table] += 1
+            self._replace(model, incoming, local)
         elif local.previous_version == incoming.version or descends(ours, theirs):
             self.summary.kept_ours += 1
+        elif incoming.version > local.version and not self._links_exist(model, incoming):
+            # The winner names a record not here yet: the clash waits for it.
+            self.summary.missing_links[incoming.table] += 1
         else:
             self._clash(model, local, incoming)
+
+    def _replace(self, model: type[SyncedRecord], incoming: Incoming, local: SyncedRecord) -> None:
+        """Take the partner's version of a record held here, if what it links to is."""
+        if not self._links_exist(model, incoming):
+            self.summary.missing_links[incoming.table] += 1
+            return
+        self._copy(incoming, local)
+        self.summary.updated[incoming.table] += 1
 
     def _take_new(self, model: type[SyncedRecord], incoming: Incoming) -> None:
         if not self._links_exist(model, incoming):

@@ -5,7 +5,8 @@ Data minimisation is decided here, record by record, and nowhere else:
 prison-only details never leave the site; the gate's guest list stays at the
 prison; research data goes only for people whose consent covers it (and, from a
 prison to a university, covers sharing with the university team); a university
-sends a prison only its own participants. Withdrawn consent travels as
+sends a prison only its own participants, with the marks, feedback and
+certificates of every learner in the partnership's cohorts. Withdrawn consent travels as
 redactions, so the partner stops holding that person's research data; consent
 given (again) sends the research data it now covers, however old.
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, inspect, literal_column, or_, select
+from sqlalchemy import Select, and_, func, inspect, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lt_desktop.core.vocabulary import ConsentScope, PersonBase, SiteKind
@@ -166,18 +167,28 @@ class Selection:
         )
         self.courses = select(Course.id).where(Course.partnership_id.in_(self.partnerships))
         self.cohorts = select(Cohort.id).where(Cohort.course_id.in_(self.courses))
-        people = select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
+        members: Any = select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
         if own_people_only:
-            people = people.join(Person, Person.id == Membership.person_id).where(
+            members = members.join(Person, Person.id == Membership.person_id).where(
                 Person.base != PersonBase.PRISON
             )
-        self.people = people
+        # And whoever teaches the cohorts' sessions: a session names its lecturer, who
+        # need not be a member of any cohort, and arrives only once the lecturer has.
+        self.people = members.union(
+            select(ClassSession.lecturer_id).where(
+                ClassSession.cohort_id.in_(self.cohorts), ClassSession.lecturer_id.isnot(None)
+            )
+        )
         self.memberships = select(Membership.id).where(
             Membership.cohort_id.in_(self.cohorts), _filtered(Membership.person_id).in_(self.people)
         )
+        # Marks, feedback and certificates go for every learner in the cohorts, the
+        # partner's own learners among them: a university marks the prison's essays.
+        self.all_memberships = select(Membership.id).where(Membership.cohort_id.in_(self.cohorts))
         self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
         self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
         self.essays = select(Essay.id).where(Essay.membership_id.in_(self.memberships))
+        self.marked_essays = select(Essay.id).where(Essay.membership_id.in_(self.all_memberships))
         self.events = select(GraduationCohort.event_id).where(
             GraduationCohort.cohort_id.in_(self.cohorts)
         )
@@ -206,7 +217,7 @@ class Selection:
                 _filtered(AttendanceMark.person_id).in_(self.people),
             ),
             Essay: Essay.id.in_(self.essays),
-            EssayMark: EssayMark.essay_id.in_(self.essays),
+            EssayMark: EssayMark.essay_id.in_(self.marked_essays),
             Attachment: Attachment.essay_id.in_(self.essays),
             Consent: Consent.person_id.in_(self.people),
             StoryQuestion: or_(
@@ -224,7 +235,7 @@ class Selection:
             Interview: and_(
                 Interview.cohort_id.in_(self.cohorts), Interview.person_id.in_(self.people)
             ),
-            Certificate: Certificate.membership_id.in_(self.memberships),
+            Certificate: Certificate.membership_id.in_(self.all_memberships),
             GraduationEvent: GraduationEvent.id.in_(self.events),
             GraduationCohort: GraduationCohort.cohort_id.in_(self.cohorts),
             ProgrammeItem: ProgrammeItem.event_id.in_(self.events),
@@ -334,32 +345,20 @@ def outgoing_lines(
     been sent something before (a first bundle lists nothing it never had).
     """
     travels = TRAVELS[(local_kind, partner_kind)]
-    selection = Selection(
-        partnerships,
-        own_people_only=local_kind is SiteKind.UNIVERSITY and partner_kind is SiteKind.PRISON,
-    )
+    selection = _selection(partnerships, local_kind, partner_kind)
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
     for model in synced_models().values():
         if model not in travels:
             continue
-        changed = model.change_seq > since_change_seq
         plan = row_plan(model)
         # SQLite writes the lines itself where it can: a tenth of the time Python takes.
-        query: Select[Any] = select(*(plan.columns if plan.line is None else (plan.line,))).where(
-            selection.where(model)
-        )
-        if model in RESEARCH_SCOPES:
-            # Consent given after the data was written: what it now covers goes too,
-            # however long ago it last changed. A copy blanked here never leaves.
-            changed = or_(changed, _owned_by(model, _consent_changed(since_change_seq)))
-            query = query.where(
-                research_allowed(model, to_university=to_university), ~blanked(model)
-            )
         # Rows are read a batch at a time and let go once written, so memory stays
         # flat whatever the store's size. They come in no particular order within a
         # table (the receiver needs only parents' tables first): sorting would read a
         # whole table before its first line, leaving the compressor idle meanwhile.
-        query = query.where(changed)
+        query: Select[Any] = select(*(plan.columns if plan.line is None else (plan.line,))).where(
+            *_to_send(model, selection, since_change_seq, to_university=to_university)
+        )
         count = 0
         if plan.line is None:
             # Encoded here, a few rows at a time where they hold scans, so a batch
@@ -386,6 +385,53 @@ def outgoing_lines(
         yield from _redactions(
             session, selection, travels, since_change_seq, to_university, partner_site_id, tally
         )
+
+
+def pending_records(
+    session: Session,
+    *,
+    local_kind: SiteKind,
+    partner_kind: SiteKind,
+    partnerships: list[uuid.UUID] | None,
+    since_change_seq: int,
+) -> int:
+    """How many records the next export to this partner would carry."""
+    selection = _selection(partnerships, local_kind, partner_kind)
+    to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
+    return sum(
+        session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(*_to_send(model, selection, since_change_seq, to_university=to_university))
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        or 0
+        for model in synced_models().values()
+        if model in TRAVELS[(local_kind, partner_kind)]
+    )
+
+
+def _selection(
+    partnerships: list[uuid.UUID] | None, local_kind: SiteKind, partner_kind: SiteKind
+) -> Selection:
+    return Selection(
+        partnerships,
+        own_people_only=local_kind is SiteKind.UNIVERSITY and partner_kind is SiteKind.PRISON,
+    )
+
+
+def _to_send(
+    model: type[SyncedRecord], selection: Selection, since_change_seq: int, *, to_university: bool
+) -> list[Any]:
+    """The conditions that pick ``model``'s records to send."""
+    changed = model.change_seq > since_change_seq
+    conditions = [selection.where(model)]
+    if model in RESEARCH_SCOPES:
+        # Consent given after the data was written: what it now covers goes too,
+        # however long ago it last changed. A copy blanked here never leaves.
+        changed = or_(changed, _owned_by(model, _consent_changed(since_change_seq)))
+        conditions += [research_allowed(model, to_university=to_university), ~blanked(model)]
+    return [*conditions, changed]
 
 
 def _redactions(

@@ -95,19 +95,19 @@ class SyncService(Service):
     def partners(self) -> list[PartnerInfo]:
         self._require(Permission.SYNC)
         with self._store.read() as session:
-            return exchange.partners(session)
+            return exchange.partners(session, self._store)
 
     def find_partner(self, name_or_fingerprint: str) -> PartnerInfo:
         self._require(Permission.SYNC)
         with self._store.read() as session:
             partner = exchange.find_partner(session, name_or_fingerprint)
-            return exchange.partner_info(session, partner)
+            return exchange.partner_info(session, self._store, partner)
 
     def revoke(self, site_id: uuid.UUID) -> PartnerInfo:
         """Stop trusting a site: nothing from it is taken in until it is paired again."""
         self._require(Permission.PAIR_SITES)
         with self._store.write() as session:
-            partner = exchange.revoke(session, site_id)
+            partner = exchange.revoke(session, self._store, site_id)
             self._audit(session, "sync.revoked", "site", site_id, site=partner.name)
             return partner
 
