@@ -720,6 +720,11 @@ def _header(**changes: object) -> bytes:
             "real date",
         ),
         (
+            _with_header(_header(created_at="٢٠٢٦-02-03T09:00:00Z")),  # another script's digits
+            RejectReason.MALFORMED_HEADER,
+            "in the form",
+        ),
+        (
             _with_header(_header(sender=str(uuid.uuid4()).upper())),
             RejectReason.MALFORMED_HEADER,
             "lower-case",

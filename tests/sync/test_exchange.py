@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -26,11 +28,12 @@ from lt_desktop.storage.models import (
     Consent,
     Membership,
     Person,
+    PrisonDetails,
     Story,
 )
-from lt_desktop.sync.bundle import BundleRejected, open_bundle, write_bundle
+from lt_desktop.sync.bundle import BundleInfo, BundleRejected, open_bundle, write_bundle
 from lt_desktop.sync.exchange import SiteCardRefused, identity
-from lt_desktop.sync.records import Incoming, Redaction, decode_lines
+from lt_desktop.sync.records import Incoming, Redaction, decode_lines, encode
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,
     UNIVERSITY_PASSWORD,
@@ -322,6 +325,32 @@ def test_a_new_lecturer_for_a_session_the_university_holds_arrives_with_it(
     assert _held_at(university, session_id)[:2] == ("Punishment and society", lecturer_id)
 
 
+def _signed(
+    sender: Site,
+    recipient: Site,
+    target: Path,
+    payload: bytes,
+    *,
+    sequence: int,
+    kind: str = "changes",
+    meta: dict[str, object],
+) -> BundleInfo:
+    """A bundle ``sender`` signs for ``recipient``, holding ``payload`` as it is."""
+    with sender.open() as workspace, workspace.store.read() as session:
+        me = identity(session, workspace.store)
+    with recipient.open() as workspace, workspace.store.read() as session:
+        them = identity(session, workspace.store).public()
+    return write_bundle(
+        target,
+        sender=me,
+        recipient=them,
+        sequence=sequence,
+        kind=kind,
+        meta=meta,
+        chunks=iter([payload]),
+    )
+
+
 def test_what_is_left_out_for_want_of_a_record_is_not_acknowledged(
     sites: tuple[Site, Site], tmp_path: Path
 ) -> None:
@@ -342,18 +371,13 @@ def test_what_is_left_out_for_want_of_a_record_is_not_acknowledged(
         if lecturer_id.hex not in line.decode() or b'"class_sessions"' in line
     ]
     assert len(kept) == len(lines) - 1
-    with prison.open() as workspace, workspace.store.read() as session:
-        me = identity(session, workspace.store)
-        with university.open() as other, other.store.read() as theirs:
-            recipient = identity(theirs, other.store).public()
-    short = write_bundle(
+    short = _signed(
+        prison,
+        university,
         tmp_path / "short.ltbundle",
-        sender=me,
-        recipient=recipient,
+        b"".join(kept),
         sequence=full.sequence + 1,
-        kind="changes",
         meta={"ack": 0, "upto": 10**6},
-        chunks=iter([b"".join(kept)]),
     )
     taken = university.take_in(short.path)
     assert taken.summary.missing_links == {"class_sessions": 1}
@@ -678,3 +702,104 @@ def test_a_prison_with_two_universities_sends_each_only_its_partnership(
         if isinstance(line, Incoming) and line.table == "partnerships"
     }
     assert partnerships == {first.id}
+
+
+def test_a_bundle_of_a_kind_not_taken_in_is_refused_with_nothing_written(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    records = _plaintext(
+        prison.export_to(university, tmp_path / "p1.ltbundle").info.path, university
+    )
+    odd = _signed(
+        prison, university, tmp_path / "odd.ltbundle", records, sequence=2, kind="backup", meta={}
+    )
+    with pytest.raises(LtError, match="holds 'backup', not records") as refused:
+        university.take_in(odd.path)
+    assert "\n" not in str(refused.value)
+    with university.open() as workspace:
+        assert workspace.stats.counts()["people"] == 0
+        assert workspace.audit.entries(action="sync.imported") == []
+        assert workspace.sync.find_partner(prison.name).last_received_sequence == 0
+
+
+def _new_student(site: Site, given: str, family: str) -> None:
+    with site.open() as workspace:
+        cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
+        person = workspace.people.add_person(
+            given_name=given, family_name=family, base=PersonBase.UNIVERSITY
+        )
+        workspace.memberships.enrol(cohort.id, person.id, role=MembershipRole.STUDENT)
+
+
+def _holds(site: Site, name: str) -> bool:
+    with site.open() as workspace:
+        return [p.display_name for p in workspace.people.search(name)] == [name]
+
+
+def _note(site: Site, person_id: uuid.UUID, notes: str) -> None:
+    with site.open() as workspace:
+        info = workspace.people.get_person(person_id)
+        workspace.people.update_person(
+            person_id,
+            given_name=info.given_name,
+            family_name=info.family_name,
+            base=info.base,
+            notes=notes,
+        )
+
+
+def test_a_partner_that_restored_a_backup_gets_back_what_it_lost(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    """The university restores last week's backup: what it had from the prison since
+    comes again, what it had sent the prison stays there and comes back, and what it
+    changes from then on still travels, though its numbers have gone back."""
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    backup = copy_site(university, tmp_path / "backup")
+    with prison.open() as workspace:
+        learner = _a_student(workspace).id
+    _note(prison, learner, "Prefers the front row")
+    university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
+    for given in ("Una", "Ursula", "Ulric"):
+        _new_student(university, given, "Versity")
+    prison.take_in(university.export_to(prison, tmp_path / "u2.ltbundle").info.path)
+
+    shutil.rmtree(university.folder)
+    shutil.copytree(backup.folder, university.folder)
+    assert not _holds(university, "Una Versity")
+    time.sleep(1.1)  # bundles are stamped to the second: the next is newer
+    _new_student(university, "Rhea", "Stored")
+    taken = prison.take_in(university.export_to(prison, tmp_path / "u3.ltbundle").info.path)
+    assert taken.summary.added["people"] == 1
+    university.take_in(prison.export_to(university, tmp_path / "p3.ltbundle").info.path)
+    with university.open() as workspace:
+        assert workspace.people.get_person(learner).notes == "Prefers the front row"
+    assert _holds(university, "Una Versity") and _holds(university, "Ulric Versity")
+
+    # A change the university makes now carries a number it had used before the
+    # restore; it still reaches the prison.
+    time.sleep(1.1)
+    _new_student(university, "Later", "Change")
+    prison.take_in(university.export_to(prison, tmp_path / "u4.ltbundle").info.path)
+    assert _holds(prison, "Later Change") and _holds(prison, "Rhea Stored")
+
+
+def test_records_a_site_of_the_senders_kind_never_sends_are_refused(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    """Prison-only details in a bundle (a faulty or altered sender) are not taken in:
+    the university refuses the whole bundle rather than hold them."""
+    prison, university = sites
+    with prison.open() as workspace, workspace.store.read() as session:
+        details = session.scalars(select(PrisonDetails).limit(2)).all()
+        payload = b"".join(encode(record) for record in details)
+    assert len(details) == 2
+    odd = _signed(prison, university, tmp_path / "odd.ltbundle", payload, sequence=1, meta={})
+    with pytest.raises(LtError, match="holds prison details, which a site of its kind never"):
+        university.take_in(odd.path)
+    with university.open() as workspace:
+        assert workspace.stats.counts()["prison_details"] == 0
+        assert workspace.audit.entries(action="sync.imported") == []

@@ -180,7 +180,7 @@ class Store:
                 if row is None:
                     raise StoreCorrupt("The store does not say which site it belongs to.")
                 self.site = SiteInfo(row.id, row.name, SiteKind(row.kind))
-                clock = HybridLogicalClock(self.site.id, _newest_version(connection))
+                clock = HybridLogicalClock(self.site.id, _newest_versions(connection, self.site.id))
         except (DBAPIError, ValueError) as error:
             raise translate_sqlite_error(error) from error
         self.sessions = SessionFactory(engine, self.site.id, clock)
@@ -515,15 +515,20 @@ def _translated(error: BaseException, what: str) -> BaseException:
     return error
 
 
-def _newest_version(connection: Any) -> str | None:
-    newest: str | None = None
+def _newest_versions(connection: Any, site_id: uuid.UUID) -> tuple[str, ...]:
+    """The newest version the store holds, and the newest this site made (which the
+    clock follows whatever its time; see ``HybridLogicalClock.observe``)."""
+    newest: list[str] = []
     for mapper in Base.registry.mappers:
         model = mapper.class_
         if issubclass(model, SyncedRecord) and hasattr(model, "__table__"):
-            value = connection.execute(select(func.max(model.__table__.c.version))).scalar()
-            if value is not None and (newest is None or value > newest):
-                newest = value
-    return newest
+            version = model.__table__.c.version
+            newest += connection.execute(
+                select(func.max(version)).union_all(
+                    select(func.max(version)).where(version.like(f"%.{site_id.hex}"))
+                )
+            ).scalars()
+    return tuple(v for v in newest if v is not None)
 
 
 def _no_store_message(root: Path) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_TIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _MAX_DEPTH = 16
 _MAX_INT_CHARS = 40

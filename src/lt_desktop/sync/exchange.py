@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +49,8 @@ from lt_desktop.sync.identity import (
     read_site_card,
 )
 from lt_desktop.sync.incoming import Merger, MergeSummary
-from lt_desktop.sync.outgoing import Outgoing, outgoing_lines, pending_records
-from lt_desktop.sync.records import decode_lines
+from lt_desktop.sync.outgoing import TRAVELS, Outgoing, outgoing_lines, pending_records
+from lt_desktop.sync.records import PayloadInvalid, decode_lines
 
 #: No bundle may hold more than this once decompressed (a year of a busy prison is
 #: far less); anything larger is refused before it can fill memory or disk.
@@ -533,6 +533,11 @@ def import_bundle(
         with store.write() as session:
             opened = open_incoming(session, store, path)
             header = opened.header
+            if header.kind not in (KIND_CHANGES, KIND_SNAPSHOT):
+                raise PayloadInvalid(
+                    f"This bundle holds {header.kind!r}, not records this version takes in; "
+                    "nothing was imported."
+                )
             partner = session.get(Partner, header.sender)
             assert partner is not None  # open_incoming refused unknown senders
             sender = _peer_keys(session, partner).name
@@ -545,11 +550,16 @@ def import_bundle(
             expected = partner.last_received_sequence + 1
             if header.sequence > expected:
                 result.missing_sequences = (expected, header.sequence - 1)
+            sending_site = session.get(Site, partner.site_id)
+            assert sending_site is not None
             merger = Merger(
                 session,
                 clock=store.sessions.clock,
                 partner_site_id=partner.site_id,
                 local_site_id=store.site.id,
+                accepted=frozenset(
+                    model.__tablename__ for model in TRAVELS[(sending_site.kind, store.site.kind)]
+                ),
             )
             result.summary = merger.apply_all(decode_lines(opened.chunks()))
             # The merge lets go of what it loaded, the partner's row among them.
@@ -573,16 +583,51 @@ def _record_receipt(
     digest: str,
     summary: MergeSummary,
 ) -> None:
+    """Note what the bundle says the partner has: the newest bundle's word stands.
+
+    A partner's acknowledgement and change number only rise, except after it
+    restored a backup: then its newer bundles carry lower ones, and they are taken
+    as they are, so this site sends again what the partner lost and acknowledges
+    only what the partner holds. A bundle made before the newest one taken in (it
+    came late) says nothing newer, and moves nothing.
+    """
+    if not _newest_received(partner, header):
+        _add_receipt(session, partner, header, digest, summary)
+        return
     meta: Mapping[str, Any] = header.meta
     ack = meta.get("ack")
     upto = meta.get("upto")
     if isinstance(ack, int) and ack >= 0:
-        partner.acknowledged_change_seq = max(partner.acknowledged_change_seq, ack)
-    # Records left out for want of what they link to are not acknowledged: the
-    # partner sends them again until what they need has arrived.
-    if isinstance(upto, int) and upto >= 0 and not summary.missing_links:
-        partner.received_change_seq = max(partner.received_change_seq, upto)
-    partner.last_received_sequence = max(partner.last_received_sequence, header.sequence)
+        partner.acknowledged_change_seq = ack
+    if isinstance(upto, int) and upto >= 0:
+        # Records left out for want of what they link to are not acknowledged: the
+        # partner sends them again until what they need has arrived.
+        partner.received_change_seq = (
+            min(partner.received_change_seq, upto) if summary.missing_links else upto
+        )
+    partner.last_received_sequence = header.sequence
+    partner.last_received_created_at = header.created_at
+    _add_receipt(session, partner, header, digest, summary)
+
+
+def _newest_received(partner: Partner, header: BundleHeader) -> bool:
+    if partner.last_received_created_at is None:
+        return True
+    last = _as_utc(partner.last_received_created_at)
+    return (header.created_at, header.sequence) > (last, partner.last_received_sequence)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _add_receipt(
+    session: Session,
+    partner: Partner,
+    header: BundleHeader,
+    digest: str,
+    summary: MergeSummary,
+) -> None:
     partner.last_exchange_at = utc_now()
     session.add(
         ReceivedBundle(

@@ -102,10 +102,13 @@ class Merger:
         clock: HybridLogicalClock,
         partner_site_id: uuid.UUID,
         local_site_id: uuid.UUID,
+        accepted: frozenset[str] | None = None,
         flush_every: int = FLUSH_EVERY,
         flush_bytes: int = FLUSH_BYTES,
     ) -> None:
         self.session = session
+        # The tables a site of the partner's kind sends one of ours (None: any).
+        self._accepted = accepted
         self.clock = clock
         self.partner_site_id = partner_site_id
         self.local_site_id = local_site_id
@@ -150,6 +153,11 @@ class Merger:
         for window in self._windows(items):
             self._prefetch(window)
             for item in window:
+                if self._accepted is not None and item.table not in self._accepted:
+                    raise PayloadInvalid(
+                        f"The bundle holds {item.table.replace('_', ' ')}, which a site of "
+                        "its kind never sends to this one; nothing was imported."
+                    )
                 if isinstance(item, Redaction):
                     self._redact(item)
                 else:

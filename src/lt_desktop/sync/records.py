@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -369,17 +370,23 @@ def decode_lines(
     chunks: Iterator[bytes], *, max_line: int = 64 * 1024 * 1024
 ) -> Iterator[Incoming | Redaction]:
     """Records from the payload's lines, checked against this version's models."""
-    buffer = b""
+    # Only the new piece is searched for the end of a line, and only whole lines are
+    # split off: a record of many pieces (a scan) costs its length, not its square.
+    buffer = bytearray()
     for chunk in chunks:
         buffer += chunk
-        if len(buffer) > max_line and b"\n" not in buffer:
-            raise PayloadInvalid("The bundle holds a record far larger than any record can be.")
-        *lines, buffer = buffer.split(b"\n")
-        for line in lines:
+        if b"\n" not in chunk:
+            if len(buffer) > max_line:
+                raise PayloadInvalid("The bundle holds a record far larger than any record can be.")
+            continue
+        end = buffer.rfind(b"\n")
+        whole = bytes(buffer[:end])
+        del buffer[: end + 1]
+        for line in whole.split(b"\n"):
             if line.strip():
                 yield decode(line)
     if buffer.strip():
-        yield decode(buffer)
+        yield decode(bytes(buffer))
 
 
 def decode(line: bytes) -> Incoming | Redaction:
@@ -425,8 +432,13 @@ def decode(line: bytes) -> Incoming | Redaction:
         raise PayloadInvalid("The bundle holds a record that cannot be read.") from error
 
 
+#: A version as ``storage.clock`` writes it, in its only spelling: versions are
+#: compared as text, so any other spelling would sort out of turn.
+_VERSION = re.compile(r"[0-9a-f]{12}\.[0-9a-f]{4}\.[0-9a-f]{32}")
+
+
 def _version(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 64 or value.count(".") != 2:
+    if not isinstance(value, str) or not _VERSION.fullmatch(value):
         raise ValueError("not a version")
     return value
 
@@ -436,7 +448,7 @@ def _ancestry(value: Any) -> str:
         return ""
     if not isinstance(value, str) or len(value) > 64 * 1024:
         raise ValueError("not an ancestry")
-    for version in value.split():
+    for version in value.split(" ") if value else ():
         _version(version)
     return value
 

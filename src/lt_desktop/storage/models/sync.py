@@ -63,6 +63,9 @@ class Partner(Base):
     # taken in (acknowledged back in our next bundle).
     last_received_sequence: Mapped[int] = mapped_column(default=0)
     received_change_seq: Mapped[int] = mapped_column(default=0)
+    # When the newest bundle taken in was made: only a newer one moves the numbers
+    # above, and it moves them even backwards (the partner restored a backup).
+    last_received_created_at: Mapped[datetime | None] = mapped_column(default=None)
     last_exchange_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
