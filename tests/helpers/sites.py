@@ -4,6 +4,7 @@ a facilitator's laptop at the prison."""
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,15 +54,24 @@ def new_site(folder: Path, name: str, kind: SiteKind, username: str, password: s
     return Site(name, folder, username, password)
 
 
-def pair(a: Site, b: Site) -> None:
-    """Each site imports the other's card, confirming the fingerprint it reads."""
+def pair(a: Site, b: Site, *, partnership_id: uuid.UUID | None = None) -> None:
+    """Each site imports the other's card, confirming the fingerprint it reads; ``a``
+    names the partnership ``b`` belongs to, where it must."""
     with a.open() as workspace:
         card_a, fingerprint_a = workspace.sync.site_card()
     with b.open() as workspace:
         card_b, fingerprint_b = workspace.sync.site_card()
         workspace.sync.pair(card_a, fingerprint_a)
     with a.open() as workspace:
-        workspace.sync.pair(card_b, fingerprint_b)
+        workspace.sync.pair(card_b, fingerprint_b, partnership_id=partnership_id)
+
+
+def pair_again(a: Site, b: Site, *, partnership_id: uuid.UUID) -> None:
+    """``a`` pairs with ``b`` again, for the partnership ``b`` belongs to."""
+    with b.open() as workspace:
+        card_b, fingerprint_b = workspace.sync.site_card()
+    with a.open() as workspace:
+        workspace.sync.pair(card_b, fingerprint_b, partnership_id=partnership_id)
 
 
 def copy_site(site: Site, folder: Path) -> Site:

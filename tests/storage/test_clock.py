@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lt_desktop.storage.clock import (
     MAX_AHEAD_MS,
@@ -70,5 +70,28 @@ def test_a_reopened_store_keeps_making_later_versions_than_its_own(tmp_path: Pat
     try:
         made = store.sessions.clock.tick()
         assert own_ahead < made < foreign_further
+    finally:
+        store.close()
+
+
+def test_an_edit_of_a_record_from_a_clock_far_ahead_sorts_after_it(tmp_path: Path) -> None:
+    """This site's clock does not follow a partner years ahead, but an edit made on top
+    of that partner's version still gets a later version than it: a concurrent edit
+    elsewhere must lose to it, as to its parent, whatever order they arrive in."""
+    store = new_store(tmp_path / "store")
+    far_ahead = format_version(NOW + 3 * YEARS, 5, THERE)
+    try:
+        with store.write() as session:
+            session.add(Partnership(name="P", prison_name="HMP A", university_name="U of B"))
+        with store.write() as session:
+            session.execute(text("UPDATE partnerships SET version = :v"), {"v": far_ahead})
+        with store.write() as session:
+            partnership = session.scalars(select(Partnership)).one()
+            partnership.notes = "Edited here"
+        with store.read() as session:
+            edited = session.scalars(select(Partnership)).one()
+            assert edited.previous_version == far_ahead
+            assert edited.version > far_ahead
+            assert parse_version(edited.version)[2] == store.site.id
     finally:
         store.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -13,6 +11,7 @@ from sqlalchemy import func, select
 
 from lt_desktop.core.errors import ConflictError, LtError, PermissionDenied, ValidationError
 from lt_desktop.core.services.people import PersonListing
+from lt_desktop.core.sign_in import restore_and_sign_in
 from lt_desktop.core.vocabulary import (
     ConsentScope,
     MarkPosition,
@@ -27,9 +26,11 @@ from lt_desktop.storage.models import (
     ClassSession,
     Consent,
     Membership,
+    Partner,
     Person,
     PrisonDetails,
     Story,
+    WaitingRecord,
 )
 from lt_desktop.sync.bundle import BundleInfo, BundleRejected, open_bundle, write_bundle
 from lt_desktop.sync.exchange import SiteCardRefused, identity
@@ -255,6 +256,36 @@ def test_a_mark_made_at_the_university_reaches_the_prison(
         assert (agreed.score, agreed.feedback) == (68, "A clear argument, well evidenced.")
 
 
+def test_an_essay_a_prison_learner_handed_in_at_the_university_reaches_the_prison(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    with university.open() as workspace:
+        cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
+        with workspace.store.read() as session:
+            prison_learners = set(
+                session.scalars(
+                    select(Membership.id)
+                    .join(Person, Person.id == Membership.person_id)
+                    .where(Person.base == PersonBase.PRISON)
+                )
+            )
+        membership_id = next(
+            m for m, _ in workspace.essays.students_without_essay(cohort.id) if m in prison_learners
+        )
+        essay = workspace.essays.record_essay(
+            membership_id, title="What the course taught me", text="A short essay."
+        )
+        workspace.essays.enter_mark(essay.candidate_number, MarkPosition.FIRST, 61)
+    taken = prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    assert not taken.summary.missing_links and taken.summary.still_waiting == 0
+    with prison.open() as workspace:
+        row = next(e for e in workspace.essays.list_essays(cohort.id) if e.id == essay.id)
+        assert row.title == "What the course taught me"
+        assert row.marks[MarkPosition.FIRST].score == 61
+
+
 def _lecturer_for_a_session_with_a_register(workspace: Workspace) -> tuple[uuid.UUID, uuid.UUID]:
     """A new university lecturer, in no cohort, made the lecturer of a session whose
     register was taken: (the session, the lecturer)."""
@@ -351,45 +382,70 @@ def _signed(
     )
 
 
-def test_what_is_left_out_for_want_of_a_record_is_not_acknowledged(
+def _waiting(site: Site) -> int:
+    with site.open() as workspace, workspace.store.read() as session:
+        return session.scalar(select(func.count()).select_from(WaitingRecord)) or 0
+
+
+def test_a_record_naming_one_not_here_yet_waits_for_it(
     sites: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    """A record whose linked record is not here is neither taken in nor acknowledged:
-    it comes again, and arrives once what it needs has."""
+    """The lecturer's record and the session that names them come in two bundles, the
+    session's first: it waits, and is taken in with the bundle that brings the
+    lecturer. Nothing needs sending again, so acknowledgements move on as usual."""
     prison, university = sites
     university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
     with prison.open() as workspace:
         session_id, lecturer_id = _lecturer_for_a_session_with_a_register(workspace)
     full = prison.export_to(university, tmp_path / "p2.ltbundle")
-    # The same change, as a bundle the prison signs, with the lecturer's record lost
-    # on the way (as from an export that chose too little).
     lines = _plaintext(full.info.path, university).splitlines(keepends=True)
-    kept = [
-        line
-        for line in lines
-        if lecturer_id.hex not in line.decode() or b'"class_sessions"' in line
+    (lecturer,) = [
+        line for line in lines if b'"people"' in line and lecturer_id.hex.encode() in line
     ]
-    assert len(kept) == len(lines) - 1
-    short = _signed(
+    meta = dict(full.info.header.meta)
+    first = _signed(
         prison,
         university,
-        tmp_path / "short.ltbundle",
-        b"".join(kept),
-        sequence=full.sequence + 1,
-        meta={"ack": 0, "upto": 10**6},
+        tmp_path / "first.ltbundle",
+        b"".join(line for line in lines if line != lecturer),
+        sequence=full.sequence,
+        meta=meta,
     )
-    taken = university.take_in(short.path)
+    preview = university.take_in(first.path, dry_run=True)
+    assert preview.summary.missing_links == {"class_sessions": 1}
+    assert _waiting(university) == 0  # a preview keeps nothing
+
+    taken = university.take_in(first.path)
     assert taken.summary.missing_links == {"class_sessions": 1}
-    assert "1 left out until the records they link to arrive" in taken.describe()
+    assert taken.summary.still_waiting == 1
+    assert "1 kept waiting for records they name that are not here yet" in taken.describe()
     assert _held_at(university, session_id)[0] != "Punishment and society"
-    # The university's next bundle acknowledges only what came before.
-    prison.take_in(university.export_to(prison, tmp_path / "u2.ltbundle").info.path)
-    again = prison.export_to(university, tmp_path / "p3.ltbundle")
-    assert again.records.get("class_sessions", 0) >= 1 and again.records.get("people", 0) >= 1
-    taken = university.take_in(again.info.path)
-    assert not taken.summary.missing_links, taken.describe()
+    assert _waiting(university) == 1
+    with university.open() as workspace:
+        assert workspace.sync.find_partner(prison.name).pending_changes >= 0
+        with workspace.store.read() as session:
+            partner = session.get(Partner, identity_of(prison))
+            assert partner is not None and partner.received_change_seq == meta["upto"]
+
+    second = _signed(
+        prison,
+        university,
+        tmp_path / "second.ltbundle",
+        lecturer,
+        sequence=full.sequence + 1,
+        meta=meta,
+    )
+    taken = university.take_in(second.path)
+    assert taken.summary.added["people"] == 1 and taken.summary.released == 1
+    assert "1 that were waiting for records now here" in taken.describe()
     assert _held_at(university, session_id)[:2] == ("Punishment and society", lecturer_id)
+    assert _waiting(university) == 0
+
+
+def identity_of(site: Site) -> uuid.UUID:
+    with site.open() as workspace:
+        return workspace.store.site.id
 
 
 def test_the_pending_count_is_what_the_next_export_carries(
@@ -421,6 +477,13 @@ def test_the_pending_count_is_what_the_next_export_carries(
             notes="Prefers the front row",
         )
         assert workspace.sync.find_partner(university.name).pending_changes == 1
+        # A consent withdrawn: the redactions it sends are pending too.
+        with workspace.store.read() as session:
+            storyteller = session.scalars(select(Story.person_id).limit(1)).one()
+        workspace.consent.withdraw(storyteller, ConsentScope.STORIES, on=date(2026, 11, 20))
+        pending = workspace.sync.find_partner(university.name).pending_changes
+    sent = prison.export_to(university, tmp_path / "p2.ltbundle")
+    assert sent.redactions > 0 and pending == sent.total
 
 
 def test_only_changes_since_the_acknowledgement_travel(
@@ -674,7 +737,9 @@ def test_a_prison_with_two_universities_sends_each_only_its_partnership(
         workspace.sync.pair(card, fingerprint)
         west_card, west_fingerprint = workspace.sync.site_card()
     with prison.open() as workspace:
-        with pytest.raises(ValidationError, match="choose the one Westbridge University"):
+        with pytest.raises(
+            ValidationError, match="choose the partnership Westbridge University belongs to"
+        ):
             workspace.sync.pair(west_card, west_fingerprint)
         workspace.sync.pair(west_card, west_fingerprint, partnership_id=second.id)
         # Eastbridge was paired when the prison ran one partnership: until its pairing
@@ -702,6 +767,25 @@ def test_a_prison_with_two_universities_sends_each_only_its_partnership(
         if isinstance(line, Incoming) and line.table == "partnerships"
     }
     assert partnerships == {first.id}
+
+
+def test_a_second_university_is_paired_for_its_own_partnership(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    """A prison running one partnership, paired with its university, pairs with a
+    second one before that one's partnership is set up: it must say which partnership
+    the second is in, or the first university's people would go to it."""
+    prison, eastbridge = sites
+    westbridge = new_site(
+        tmp_path / "westbridge", "Westbridge University", SiteKind.UNIVERSITY, "coord", "pw 12345"
+    )
+    with westbridge.open() as workspace:
+        card, fingerprint = workspace.sync.site_card()
+    with prison.open() as workspace:
+        assert len(workspace.programme.list_partnerships()) == 1
+        with pytest.raises(ValidationError, match="more than one university"):
+            workspace.sync.pair(card, fingerprint)
+        assert [p.name for p in workspace.sync.partners()] == [eastbridge.name]
 
 
 def test_a_bundle_of_a_kind_not_taken_in_is_refused_with_nothing_written(
@@ -749,16 +833,26 @@ def _note(site: Site, person_id: uuid.UUID, notes: str) -> None:
         )
 
 
+def _back_up(site: Site, target: Path) -> Path:
+    with site.open() as workspace:
+        workspace.maintenance.backup(target)
+    return target
+
+
+def _restore(site: Site, backup: Path) -> None:
+    restore_and_sign_in(site.folder, backup, site.username, site.password).close()
+
+
 def test_a_partner_that_restored_a_backup_gets_back_what_it_lost(
     sites: tuple[Site, Site], tmp_path: Path
 ) -> None:
     """The university restores last week's backup: what it had from the prison since
     comes again, what it had sent the prison stays there and comes back, and what it
-    changes from then on still travels, though its numbers have gone back."""
+    changes from then on still travels, though it has lost count of what it sent."""
     prison, university = sites
     university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
-    backup = copy_site(university, tmp_path / "backup")
+    backup = _back_up(university, tmp_path / "university.ltbackup")
     with prison.open() as workspace:
         learner = _a_student(workspace).id
     _note(prison, learner, "Prefers the front row")
@@ -767,10 +861,8 @@ def test_a_partner_that_restored_a_backup_gets_back_what_it_lost(
         _new_student(university, given, "Versity")
     prison.take_in(university.export_to(prison, tmp_path / "u2.ltbundle").info.path)
 
-    shutil.rmtree(university.folder)
-    shutil.copytree(backup.folder, university.folder)
+    _restore(university, backup)
     assert not _holds(university, "Una Versity")
-    time.sleep(1.1)  # bundles are stamped to the second: the next is newer
     _new_student(university, "Rhea", "Stored")
     taken = prison.take_in(university.export_to(prison, tmp_path / "u3.ltbundle").info.path)
     assert taken.summary.added["people"] == 1
@@ -779,12 +871,38 @@ def test_a_partner_that_restored_a_backup_gets_back_what_it_lost(
         assert workspace.people.get_person(learner).notes == "Prefers the front row"
     assert _holds(university, "Una Versity") and _holds(university, "Ulric Versity")
 
-    # A change the university makes now carries a number it had used before the
-    # restore; it still reaches the prison.
-    time.sleep(1.1)
     _new_student(university, "Later", "Change")
     prison.take_in(university.export_to(prison, tmp_path / "u4.ltbundle").info.path)
     assert _holds(prison, "Later Change") and _holds(prison, "Rhea Stored")
+
+
+def test_a_restored_site_that_first_takes_in_a_bundle_from_before_still_sends_its_changes(
+    sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    """After the restore the university first takes in a bundle the prison made before
+    it: that bundle acknowledges changes the university has lost count of, and the
+    changes it makes now must still travel."""
+    prison, university = sites
+    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    backup = _back_up(university, tmp_path / "university.ltbackup")
+    for given in ("Una", "Ursula", "Ulric", "Uma"):
+        _new_student(university, given, "Versity")
+    prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    waiting_on_the_stick = prison.export_to(university, tmp_path / "p2.ltbundle")
+    assert waiting_on_the_stick.info.header.meta["ack"] > 0
+
+    _restore(university, backup)
+    university.take_in(waiting_on_the_stick.info.path)
+    _new_student(university, "Lost", "Change")
+    for round_trip in range(2):
+        prison.take_in(
+            university.export_to(prison, tmp_path / f"u{round_trip + 2}.ltbundle").info.path
+        )
+        university.take_in(
+            prison.export_to(university, tmp_path / f"p{round_trip + 3}.ltbundle").info.path
+        )
+    assert _holds(prison, "Lost Change")
+    assert _holds(university, "Uma Versity")
 
 
 def test_records_a_site_of_the_senders_kind_never_sends_are_refused(

@@ -26,6 +26,7 @@ from tests.helpers.sites import (
     copy_site,
     new_site,
     pair,
+    pair_again,
 )
 
 
@@ -216,7 +217,11 @@ def test_a_first_bundle_lists_no_redactions(sites: Sites, tmp_path: Path) -> Non
         UNIVERSITY_ADMIN,
         UNIVERSITY_PASSWORD,
     )
-    pair(sites.prison, other)
+    with prison.open() as workspace:
+        (partnership,) = workspace.programme.list_partnerships()
+    # A prison working with two universities names the partnership each is in.
+    pair(sites.prison, other, partnership_id=partnership.id)
+    pair_again(prison, university, partnership_id=partnership.id)
     first = prison.export_to(other, tmp_path / "first.ltbundle", snapshot=True)
     assert first.redactions == 0 and "stories" not in first.records
     # The university, which was sent the story, is told to blank it.

@@ -122,3 +122,52 @@ def test_a_declined_preview_imports_nothing(
         qtbot.waitUntil(lambda: "Nothing was imported" in screen.banner.text(), timeout=30_000)
     with university.open() as workspace:
         assert workspace.stats.counts()["people"] == 0
+
+
+def test_a_prison_with_two_partnerships_says_which_one_a_university_is_in(
+    driver: Driver,
+    qtbot: QtBot,
+    university: Site,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with university.open() as workspace:
+        card, read_out = workspace.sync.site_card()
+    (tmp_path / "uni.ltsite").write_bytes(card)
+    driver.sign_in("demo", "demo")
+    workspace = driver.controller.workspace
+    assert workspace is not None
+    eastbridge = workspace.programme.list_partnerships()[0]
+    workspace.programme.add_partnership(
+        name="Northfield and Westbridge",
+        prison_name="HMP Northfield",
+        university_name="Westbridge University",
+    )
+    screen = driver.open(SyncScreen)
+    assert isinstance(screen, SyncScreen)
+    seen: list[str] = []
+
+    def pair_without_then_with(dialog: QWidget) -> None:
+        assert isinstance(dialog, PairDialog)
+        # The university's own partnership is offered first, found by its name.
+        assert dialog.partnership.currentData() == eastbridge.id
+        qtbot.keyClicks(dialog.fingerprint, read_out)
+        dialog.partnership.setCurrentIndex(0)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        seen.append(dialog.banner.text())
+        assert dialog.isVisible()
+        choices = [dialog.partnership.itemData(i) for i in range(dialog.partnership.count())]
+        dialog.partnership.setCurrentIndex(choices.index(eastbridge.id))
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    _choose_file(monkeypatch, tmp_path / "uni.ltsite")
+    driver.answer_next_dialog(pair_without_then_with)
+    qtbot.mouseClick(screen.pair_button, Qt.MouseButton.LeftButton)
+    driver.settle()
+    assert seen and "choose the partnership this one belongs to" in seen[0]
+    screen = driver.open(SyncScreen)
+    assert isinstance(screen, SyncScreen)
+    assert [(p.name, p.partnership_name) for p in screen.partners.rows] == [
+        ("University of Eastbridge", eastbridge.name)
+    ]
+    driver.controller.shutdown()

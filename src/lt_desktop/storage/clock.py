@@ -51,6 +51,14 @@ class HybridLogicalClock:
                     self._milliseconds, self._counter = self._milliseconds + 1, 0
             return format_version(self._milliseconds, self._counter, self._site_id)
 
+    def follow(self, version: str) -> None:
+        """Move past a version this site is about to build on, whatever its time, so
+        the new version sorts after the one it replaces."""
+        milliseconds, counter, _ = parse_version(version)
+        with self._lock:
+            if (milliseconds, counter) > (self._milliseconds, self._counter):
+                self._milliseconds, self._counter = milliseconds, counter
+
     def observe(self, version: str) -> None:
         """Move past a version made elsewhere, so later local changes sort after it.
 

@@ -153,6 +153,10 @@ class SessionFactory:
             record.change_seq = change_seq
         if session.info.get("keep_versions"):
             return  # a sync import carries the versions of the site that made them
+        for record in changed:
+            # Even past a partner's clock that is far ahead: a change sorts after
+            # what it was made on, or a clash would undo it in favour of its parent.
+            self.clock.follow(record.version)
         version = self.clock.tick()
         now = utc_now()
         for record in new:

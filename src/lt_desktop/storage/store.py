@@ -593,6 +593,7 @@ def restore_store(
         if problems:
             raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
         _require_restorer(staging / folder.database.name, data_key, slot.slot_id)
+        _begin_new_epoch(staging / folder.database.name, data_key)
         key_file.save(staging / folder.key_file.name)
         _swap_in(folder, staging)
         door = LockedStore(folder.root, _lock=lock)
@@ -710,6 +711,30 @@ def _require_restorer(database: Path, data_key: bytes, user_id: uuid.UUID) -> No
         raise PermissionDenied(
             f"Your role ({role.label.lower()}) does not allow you to back up or restore the store."
         )
+
+
+#: How far a restore moves the store's change numbers on. Partners may have taken in,
+#: and acknowledged, numbers the store gave out after the backup was made and has
+#: now lost; numbered from past all of them, its changes from here on still travel,
+#: and its partners tell its bundles from before the restore by the step they are in.
+RESTORE_STEP = 1 << 32
+
+
+def _begin_new_epoch(database: Path, data_key: bytes) -> None:
+    """Move a restored database's change numbers on to the next ``RESTORE_STEP``."""
+    connection = sqlcipher3.connect(str(database))
+    try:
+        connection.execute(QUIET)
+        connection.execute(raw_key_pragma(data_key))
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        if "change_counter" in tables:  # a store from before exchanges has none to move
+            with connection:
+                connection.execute(
+                    "UPDATE change_counter SET value = (value / ? + 1) * ?",
+                    (RESTORE_STEP, RESTORE_STEP),
+                )
+    finally:
+        connection.close()
 
 
 def _swap_in(folder: StoreFolder, staging: Path) -> None:

@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +28,10 @@ from lt_desktop.storage.models import (
     ReceivedBundle,
     Site,
     SiteKeys,
+    WaitingRecord,
     utc_now,
 )
-from lt_desktop.storage.store import Store
+from lt_desktop.storage.store import RESTORE_STEP, Store
 from lt_desktop.sync.bundle import (
     BundleHeader,
     BundleInfo,
@@ -136,6 +137,8 @@ class PartnerInfo:
     last_received_sequence: int
     last_exchange_at: datetime | None
     pending_changes: int
+    #: Records from it that name one not here yet, waiting for it.
+    waiting_records: int = 0
 
     @property
     def active(self) -> bool:
@@ -168,9 +171,12 @@ def pair(
         )
     if partnership_id is not None and session.get(Partnership, partnership_id) is None:
         raise NotFound("That partnership no longer exists.")
-    if partnership_id is None and _partnership_to_name(session, store.site.kind, peer.kind):
+    if partnership_id is None and _partnership_to_name(
+        session, store.site.kind, peer.kind, peer.site_id
+    ):
         raise ValidationError(
-            f"This site runs more than one partnership: choose the one {peer.name} belongs to."
+            f"This site works with more than one university: choose the partnership "
+            f"{peer.name} belongs to."
         )
     site = session.get(Site, peer.site_id)
     if site is None:
@@ -194,6 +200,9 @@ def pair(
     partner.signing_public = peer.signing_key
     partner.encryption_public = peer.encryption_key
     partner.fingerprint = expected
+    if partner.partnership_id != partnership_id:
+        # Another partnership's records, however old, are new to the partner.
+        partner.acknowledged_change_seq = 0
     partner.partnership_id = partnership_id
     partner.paired_at = utc_now()
     partner.paired_by_name = paired_by
@@ -244,6 +253,8 @@ def partner_info(session: Session, store: Store, partner: Partner) -> PartnerInf
         partner_kind=site.kind,
         partnerships=partnerships,
         since_change_seq=partner.acknowledged_change_seq,
+        partner_site_id=partner.site_id,
+        partner_may_hold_research=partner.last_sent_sequence >= 1,
     )
     return PartnerInfo(
         site_id=partner.site_id,
@@ -258,6 +269,12 @@ def partner_info(session: Session, store: Store, partner: Partner) -> PartnerInf
         last_received_sequence=partner.last_received_sequence,
         last_exchange_at=partner.last_exchange_at,
         pending_changes=pending,
+        waiting_records=session.scalar(
+            select(func.count())
+            .select_from(WaitingRecord)
+            .where(WaitingRecord.sender_site_id == partner.site_id)
+        )
+        or 0,
     )
 
 
@@ -417,21 +434,38 @@ def partnerships_for(session: Session, store: Store, partner: Partner) -> list[u
                 select(Partnership.id).where(Partnership.origin_site_id == partner.site_id)
             )
         )
-    if site is not None and _partnership_to_name(session, store.site.kind, site.kind):
+    if site is not None and _partnership_to_name(
+        session, store.site.kind, site.kind, partner.site_id
+    ):
         # A prison working with two universities never sends one the other's people.
         raise ValidationError(
-            f"This site runs more than one partnership: pair with {site.name} again, "
+            f"This site works with more than one university: pair with {site.name} again, "
             "choosing the partnership it belongs to, before sending it anything."
         )
     return None
 
 
-def _partnership_to_name(session: Session, local_kind: SiteKind, partner_kind: SiteKind) -> bool:
-    """Whether a pairing must say which partnership the partner belongs to: a prison
-    running more than one partnership, with a university."""
+def _partnership_to_name(
+    session: Session, local_kind: SiteKind, partner_kind: SiteKind, partner_site_id: uuid.UUID
+) -> bool:
+    """Whether a pairing must say which partnership the partner belongs to: a prison's
+    with a university, once the prison runs more than one partnership or is paired
+    with another university (whose partnership may be made later)."""
     if (local_kind, partner_kind) != (SiteKind.PRISON, SiteKind.UNIVERSITY):
         return False
-    return len(session.scalars(select(Partnership.id).limit(2)).all()) > 1
+    if len(session.scalars(select(Partnership.id).limit(2)).all()) > 1:
+        return True
+    other_university = session.scalar(
+        select(Partner.site_id)
+        .join(Site, Site.id == Partner.site_id)
+        .where(
+            Site.kind == SiteKind.UNIVERSITY,
+            Partner.site_id != partner_site_id,
+            Partner.revoked_at.is_(None),
+        )
+        .limit(1)
+    )
+    return other_university is not None
 
 
 def _pieces(lines: Iterator[bytes]) -> Iterator[bytes]:
@@ -475,10 +509,12 @@ class ImportResult:
             parts.append(f"{sum(s.redacted.values())} removed after consent was withdrawn")
         if s.conflicts:
             parts.append(f"{len(s.conflicts)} changed at both sites (see the conflict list)")
+        if s.released:
+            parts.append(f"{s.released} that were waiting for records now here")
         if s.missing_links:
             parts.append(
-                f"{sum(s.missing_links.values())} left out until the records they link to "
-                "arrive (they come again with later bundles)"
+                f"{sum(s.missing_links.values())} kept waiting for records they name that "
+                "are not here yet (taken in when those arrive)"
             )
         text = (
             f"Bundle {self.header.sequence} from {self.sender}: "
@@ -550,18 +586,19 @@ def import_bundle(
             expected = partner.last_received_sequence + 1
             if header.sequence > expected:
                 result.missing_sequences = (expected, header.sequence - 1)
-            sending_site = session.get(Site, partner.site_id)
-            assert sending_site is not None
-            merger = Merger(
-                session,
-                clock=store.sessions.clock,
-                partner_site_id=partner.site_id,
-                local_site_id=store.site.id,
-                accepted=frozenset(
-                    model.__tablename__ for model in TRAVELS[(sending_site.kind, store.site.kind)]
-                ),
-            )
+            merger = _merger(session, store, partner.site_id)
             result.summary = merger.apply_all(decode_lines(opened.chunks()))
+            # What waited for records this bundle brought, from any partner, comes in.
+            merger.take_in_waiting()
+            for other in session.scalars(
+                select(WaitingRecord.sender_site_id)
+                .where(WaitingRecord.sender_site_id != header.sender)
+                .distinct()
+            ).all():
+                waited = _merger(session, store, other)
+                waited.take_in_waiting()
+                result.summary.released += waited.summary.released
+                result.summary.still_waiting += waited.summary.still_waiting
             # The merge lets go of what it loaded, the partner's row among them.
             partner = session.get(Partner, header.sender)
             assert partner is not None
@@ -576,6 +613,18 @@ def import_bundle(
     return result
 
 
+def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
+    site = session.get(Site, sender)
+    assert site is not None  # a partner's site, or one that was
+    return Merger(
+        session,
+        clock=store.sessions.clock,
+        partner_site_id=sender,
+        local_site_id=store.site.id,
+        accepted=frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)]),
+    )
+
+
 def _record_receipt(
     session: Session,
     partner: Partner,
@@ -586,39 +635,32 @@ def _record_receipt(
     """Note what the bundle says the partner has: the newest bundle's word stands.
 
     A partner's acknowledgement and change number only rise, except after it
-    restored a backup: then its newer bundles carry lower ones, and they are taken
-    as they are, so this site sends again what the partner lost and acknowledges
-    only what the partner holds. A bundle made before the newest one taken in (it
-    came late) says nothing newer, and moves nothing.
+    restored a backup: then its newer bundles carry lower acknowledgements, taken
+    as they are, so this site sends again what the partner lost. A restore moves a
+    site's change numbers on by a whole ``RESTORE_STEP`` (see ``storage.store``),
+    so a bundle's *epoch*, its change number's multiple of that step, says which
+    came later across a restore, and its sequence number within one. A bundle made
+    before the newest one taken in (it came late) says nothing newer, and moves
+    nothing. Records left out for want of what they name wait here (see
+    ``incoming``), so the partner need not send them again.
     """
-    if not _newest_received(partner, header):
-        _add_receipt(session, partner, header, digest, summary)
-        return
     meta: Mapping[str, Any] = header.meta
     ack = meta.get("ack")
     upto = meta.get("upto")
-    if isinstance(ack, int) and ack >= 0:
-        partner.acknowledged_change_seq = ack
-    if isinstance(upto, int) and upto >= 0:
-        # Records left out for want of what they link to are not acknowledged: the
-        # partner sends them again until what they need has arrived.
-        partner.received_change_seq = (
-            min(partner.received_change_seq, upto) if summary.missing_links else upto
-        )
-    partner.last_received_sequence = header.sequence
-    partner.last_received_created_at = header.created_at
+    if not isinstance(upto, int) or upto < 0:
+        upto = None
+    epoch = (upto or 0) // RESTORE_STEP
+    newest = (epoch, header.sequence) > (
+        partner.received_change_seq // RESTORE_STEP,
+        partner.last_received_sequence,
+    )
+    if newest:
+        if isinstance(ack, int) and ack >= 0:
+            partner.acknowledged_change_seq = ack
+        if upto is not None:
+            partner.received_change_seq = upto
+        partner.last_received_sequence = header.sequence
     _add_receipt(session, partner, header, digest, summary)
-
-
-def _newest_received(partner: Partner, header: BundleHeader) -> bool:
-    if partner.last_received_created_at is None:
-        return True
-    last = _as_utc(partner.last_received_created_at)
-    return (header.created_at, header.sequence) > (last, partner.last_received_sequence)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _add_receipt(

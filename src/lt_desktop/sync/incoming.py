@@ -29,18 +29,25 @@ from datetime import date
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.storage.ancestry import advanced, descends, parse
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.database import INCLUDE_DELETED, next_change_seq
-from lt_desktop.storage.models import Consent, SyncConflict, SyncedRecord, utc_now
+from lt_desktop.storage.models import (
+    Consent,
+    SyncConflict,
+    SyncedRecord,
+    WaitingRecord,
+    utc_now,
+)
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.records import (
     Incoming,
     PayloadInvalid,
     Redaction,
+    decode,
     encode,
     encode_incoming,
     field_columns,
@@ -56,6 +63,8 @@ FLUSH_EVERY = 1000
 FLUSH_BYTES = 1024 * 1024
 #: How many linked-to records are remembered as found, to spare a query per link.
 FOUND_KEPT = 1024
+#: Waiting records read at a time (one may hold a scan).
+_WAITING_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,12 @@ class MergeSummary:
     unchanged: int = 0
     kept_ours: int = 0
     redacted: Counter[str] = field(default_factory=Counter)
+    #: Records of this bundle that name one not here yet: kept, waiting for it.
     missing_links: Counter[str] = field(default_factory=Counter)
+    #: Records that were waiting (from this bundle or earlier ones) taken in now.
+    released: int = 0
+    #: Records still waiting once the import is done.
+    still_waiting: int = 0
     conflicts: list[ConflictNote] = field(default_factory=list)
 
     @property
@@ -136,6 +150,10 @@ class Merger:
         # at commit, so rows can be written in any order in between.
         session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         self._merges = Merges(session)
+        # Records kept to wait for what they name; while those are tried again, a
+        # record that must wait on is not one of this bundle's.
+        self._parked = 0
+        self._retrying = False
         # A table empty before the import holds only what this bundle brings, and a
         # bundle holds one record per natural key (the sender's own keys are unique),
         # so its records need no search for a twin until a merge moves links about.
@@ -278,22 +296,21 @@ class Merger:
         elif local.previous_version == incoming.version or descends(ours, theirs):
             self.summary.kept_ours += 1
         elif incoming.version > local.version and not self._links_exist(model, incoming):
-            # The winner names a record not here yet: the clash waits for it.
-            self.summary.missing_links[incoming.table] += 1
+            self._wait(incoming)  # the winner names a record not here yet: the clash waits
         else:
             self._clash(model, local, incoming)
 
     def _replace(self, model: type[SyncedRecord], incoming: Incoming, local: SyncedRecord) -> None:
         """Take the partner's version of a record held here, if what it links to is."""
         if not self._links_exist(model, incoming):
-            self.summary.missing_links[incoming.table] += 1
+            self._wait(incoming)
             return
         self._copy(incoming, local)
         self.summary.updated[incoming.table] += 1
 
     def _take_new(self, model: type[SyncedRecord], incoming: Incoming) -> None:
         if not self._links_exist(model, incoming):
-            self.summary.missing_links[incoming.table] += 1
+            self._wait(incoming)
             return
         while (twin := self._twin(model, incoming)) is not None:
             # From the first merge on, every table is searched for twins: the rows
@@ -321,6 +338,80 @@ class Merger:
                 if values is not None:
                     self._new_keys.add((incoming.table, key, values))
         self.summary.added[incoming.table] += 1
+
+    def _wait(self, incoming: Incoming) -> None:
+        """Keep a record that names one not here yet, to take in once it is."""
+        self._parked += 1
+        if not self._retrying:
+            self.summary.missing_links[incoming.table] += 1
+        with self.session.no_autoflush:
+            held = self.session.scalar(
+                select(WaitingRecord.id).where(
+                    WaitingRecord.table_name == incoming.table,
+                    WaitingRecord.record_id == incoming.id,
+                    WaitingRecord.version == incoming.version,
+                )
+            )
+        if held is None:
+            self.session.add(
+                WaitingRecord(
+                    sender_site_id=self.partner_site_id,
+                    table_name=incoming.table,
+                    record_id=incoming.id,
+                    version=incoming.version,
+                    line=encode_incoming(incoming),
+                )
+            )
+
+    def take_in_waiting(self) -> None:
+        """Take in the records this partner sent that were waiting, now that what they
+        name may be here; those that still name a missing record wait on.
+
+        Pass after pass, since a record may wait for another that was waiting too;
+        each pass takes the records waiting when it began.
+        """
+        self._retrying = True
+        # Waiting records came in earlier bundles: any table may hold their twins.
+        self._empty = set()
+        try:
+            while True:
+                self._flush()
+                ids = self.session.scalars(
+                    select(WaitingRecord.id)
+                    .where(WaitingRecord.sender_site_id == self.partner_site_id)
+                    .order_by(WaitingRecord.waiting_since, WaitingRecord.id)
+                ).all()
+                if not ids:
+                    break
+                parked = self._parked
+                self.apply_all(self._waiting_lines(list(ids)))
+                released = len(ids) - (self._parked - parked)
+                self.summary.released += released
+                if released == 0:
+                    break
+        finally:
+            self._retrying = False
+        self._flush()
+        self.summary.still_waiting += (
+            self.session.scalar(
+                select(func.count())
+                .select_from(WaitingRecord)
+                .where(WaitingRecord.sender_site_id == self.partner_site_id)
+            )
+            or 0
+        )
+
+    def _waiting_lines(self, ids: list[uuid.UUID]) -> Iterator[Incoming | Redaction]:
+        for start in range(0, len(ids), _WAITING_BATCH):
+            batch = ids[start : start + _WAITING_BATCH]
+            lines = self.session.scalars(
+                select(WaitingRecord.line).where(WaitingRecord.id.in_(batch))
+            ).all()
+            # Gone before it is tried again: one that still cannot be taken in is
+            # kept again, as it came.
+            self.session.execute(delete(WaitingRecord).where(WaitingRecord.id.in_(batch)))
+            for line in lines:
+                yield decode(line)
 
     def _searches_twins(self, table: str) -> bool:
         return table not in self._empty or self._merges.any()
@@ -358,6 +449,7 @@ class Merger:
             local.withdrawn_on, local.withdrawal_recorded_by_name = withdrawn
             # A new version, made on the winner only (the other stays in the conflict
             # list), so the kept withdrawal travels on to every site.
+            self.clock.follow(local.version)
             version = self.clock.tick()
             local.ancestry = advanced(
                 local.ancestry, local.version, local.previous_version, version

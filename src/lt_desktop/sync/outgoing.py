@@ -182,8 +182,9 @@ class Selection:
         self.memberships = select(Membership.id).where(
             Membership.cohort_id.in_(self.cohorts), _filtered(Membership.person_id).in_(self.people)
         )
-        # Marks, feedback and certificates go for every learner in the cohorts, the
-        # partner's own learners among them: a university marks the prison's essays.
+        # Essays, marks, feedback and certificates go for every learner in the
+        # cohorts, the partner's own learners among them: a university marks the
+        # prison's essays (and may record one a prison learner handed in there).
         self.all_memberships = select(Membership.id).where(Membership.cohort_id.in_(self.cohorts))
         self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
         self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
@@ -216,7 +217,7 @@ class Selection:
                 AttendanceMark.session_id.in_(self.sessions),
                 _filtered(AttendanceMark.person_id).in_(self.people),
             ),
-            Essay: Essay.id.in_(self.essays),
+            Essay: Essay.id.in_(self.marked_essays),
             EssayMark: EssayMark.essay_id.in_(self.marked_essays),
             Attachment: Attachment.essay_id.in_(self.essays),
             Consent: Consent.person_id.in_(self.people),
@@ -394,11 +395,14 @@ def pending_records(
     partner_kind: SiteKind,
     partnerships: list[uuid.UUID] | None,
     since_change_seq: int,
+    partner_site_id: uuid.UUID | None = None,
+    partner_may_hold_research: bool = True,
 ) -> int:
-    """How many records the next export to this partner would carry."""
+    """How many records (and redactions) the next export to this partner would carry."""
     selection = _selection(partnerships, local_kind, partner_kind)
+    travels = TRAVELS[(local_kind, partner_kind)]
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
-    return sum(
+    records = sum(
         session.scalar(
             select(func.count())
             .select_from(model)
@@ -407,7 +411,20 @@ def pending_records(
         )
         or 0
         for model in synced_models().values()
-        if model in TRAVELS[(local_kind, partner_kind)]
+        if model in travels
+    )
+    if not partner_may_hold_research:
+        return records
+    return records + sum(
+        session.scalar(
+            select(func.count())
+            .select_from(query.subquery())
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        or 0
+        for _, query in _redaction_queries(
+            selection, travels, since_change_seq, to_university, partner_site_id
+        )
     )
 
 
@@ -443,6 +460,21 @@ def _redactions(
     partner_site_id: uuid.UUID | None,
     tally: Outgoing,
 ) -> Iterator[bytes]:
+    for model, query in _redaction_queries(
+        selection, travels, since_change_seq, to_university, partner_site_id
+    ):
+        for record_id in session.scalars(query.execution_options(**{INCLUDE_DELETED: True})):
+            yield encode_redaction(model.__tablename__, record_id)
+            tally.redactions += 1
+
+
+def _redaction_queries(
+    selection: Selection,
+    travels: frozenset[type[SyncedRecord]],
+    since_change_seq: int,
+    to_university: bool,
+    partner_site_id: uuid.UUID | None,
+) -> Iterator[tuple[type[SyncedRecord], Select[Any]]]:
     """Research records of people whose consent changed since the partner last
     acknowledged and no longer covers them: those the partner may have been sent.
 
@@ -465,6 +497,4 @@ def _redactions(
         query = select(model.id).where(selection.where(model), _owned_by(model, people))
         if partner_site_id is not None:
             query = query.where(model.origin_site_id != partner_site_id)
-        for record_id in session.scalars(query.execution_options(**{INCLUDE_DELETED: True})):
-            yield encode_redaction(model.__tablename__, record_id)
-            tally.redactions += 1
+        yield model, query

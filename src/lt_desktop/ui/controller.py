@@ -95,6 +95,10 @@ class AppController(QObject):
             return self.workspace.store.site.name
         return ""
 
+    @property
+    def site_kind(self) -> SiteKind | None:
+        return self.workspace.store.site.kind if self.workspace is not None else None
+
     def sign_in(self, username: str, password: str, on_error: Callable[[str], None]) -> None:
         door = self.door
         if door is None:

@@ -45,6 +45,7 @@ from lt_desktop.storage.models.sync import (
     ReceivedBundle,
     SiteKeys,
     SyncConflict,
+    WaitingRecord,
 )
 
 __all__ = [
@@ -93,5 +94,6 @@ __all__ = [
     "SyncConflict",
     "SyncedRecord",
     "User",
+    "WaitingRecord",
     "utc_now",
 ]

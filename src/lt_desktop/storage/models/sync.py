@@ -1,12 +1,13 @@
 """What a site keeps to exchange data with its partners: its own keys, its
-partners, the bundles it has taken in, and the conflicts it has resolved."""
+partners, the bundles it has taken in, the records waiting for others, and the
+conflicts it has resolved."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.storage.models.base import Base, utc_now
@@ -63,9 +64,6 @@ class Partner(Base):
     # taken in (acknowledged back in our next bundle).
     last_received_sequence: Mapped[int] = mapped_column(default=0)
     received_change_seq: Mapped[int] = mapped_column(default=0)
-    # When the newest bundle taken in was made: only a newer one moves the numbers
-    # above, and it moves them even backwards (the partner restored a backup).
-    last_received_created_at: Mapped[datetime | None] = mapped_column(default=None)
     last_exchange_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
@@ -114,3 +112,20 @@ class MergedRecord(Base):
     table_name: Mapped[str] = mapped_column(String(64))
     merged_into: Mapped[uuid.UUID] = mapped_column(index=True)
     merged_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class WaitingRecord(Base):
+    """A partner's record that names one this site does not hold yet (it is in a
+    bundle still to come, or on its way from another site): kept as it arrived, and
+    taken in by the first import after which what it names is here."""
+
+    __tablename__ = "waiting_records"
+    __table_args__ = (UniqueConstraint("table_name", "record_id", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    sender_site_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[uuid.UUID]
+    version: Mapped[str] = mapped_column(String(64))
+    line: Mapped[bytes] = mapped_column(LargeBinary)
+    waiting_since: Mapped[datetime] = mapped_column(default=utc_now)

@@ -10,6 +10,7 @@ from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import PartnershipInfo
 from lt_desktop.core.services.sync import ConflictInfo
+from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
 from lt_desktop.storage.atomic import write_atomic
@@ -116,6 +117,11 @@ class SyncScreen(Screen):
                 Column(
                     "Not yet acknowledged",
                     lambda p: f"{p.pending_changes:,} records",
+                    align_right=True,
+                ),
+                Column(
+                    "Waiting for what they name",
+                    lambda p: f"{p.waiting_records:,} records" if p.waiting_records else "",
                     align_right=True,
                 ),
             ]
@@ -300,7 +306,16 @@ class SyncScreen(Screen):
             return
 
         def open_dialog(partnerships: list[PartnershipInfo]) -> None:
-            dialog = PairDialog(self, peer, partnerships)
+            other_universities = any(
+                p.kind is SiteKind.UNIVERSITY and p.site_id != peer.site_id and not p.revoked_at
+                for p in self.partners.rows
+            )
+            must_choose = (
+                self.controller.site_kind is SiteKind.PRISON
+                and peer.kind is SiteKind.UNIVERSITY
+                and (len(partnerships) > 1 or other_universities)
+            )
+            dialog = PairDialog(self, peer, partnerships, must_choose=must_choose)
             if not dialog.exec():
                 return
             typed, partnership_id = dialog.values()
@@ -424,7 +439,12 @@ def _summary(values: dict[str, object]) -> str:
 
 class PairDialog(FormDialog):
     def __init__(
-        self, parent: QWidget, peer: PeerKeys, partnerships: list[PartnershipInfo]
+        self,
+        parent: QWidget,
+        peer: PeerKeys,
+        partnerships: list[PartnershipInfo],
+        *,
+        must_choose: bool = False,
     ) -> None:
         super().__init__(f"Pair with {peer.name}", "Pair", parent)
         self.form.addRow(
@@ -437,13 +457,26 @@ class PairDialog(FormDialog):
         self.fingerprint = self.add_row("&Fingerprint they read", QLineEdit())
         self.fingerprint.setPlaceholderText("12345 67890 … (twelve groups of five digits)")
         self.partnership = QComboBox()
-        self.partnership.addItem("Whichever partnerships it brings", None)
+        # A prison working with more than one university says which partnership this
+        # one is in: it sends it nothing of the others.
+        self.must_choose = must_choose
+        if self.must_choose:
+            self.partnership.addItem("Choose the partnership…", None)
+        else:
+            self.partnership.addItem("Whichever partnerships it brings", None)
         for partnership in partnerships:
             self.partnership.addItem(partnership.name, partnership.id)
+            if self.must_choose and partnership.university_name.casefold() == peer.name.casefold():
+                self.partnership.setCurrentIndex(self.partnership.count() - 1)
         self.add_row("For &partnership", self.partnership)
 
     def validate(self) -> None:
         parse_fingerprint(self.fingerprint.text())
+        if self.must_choose and self.partnership.currentData() is None:
+            raise ValidationError(
+                "This site works with more than one university: choose the partnership "
+                "this one belongs to."
+            )
 
     def values(self) -> tuple[str, uuid.UUID | None]:
         return self.fingerprint.text(), self.partnership.currentData()
