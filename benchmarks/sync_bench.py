@@ -5,8 +5,10 @@ least that writing one could cost.
   sessions each with every register taken, 120 essays of 3,000 words each with a 300 KB
   scan, 1,400 stories with consent to share them), exported from the prison to its
   university and taken in there;
-- a hub snapshot: the hub-sized store (hub_store.py) as a prison site, sent whole as a
-  snapshot to a paired university and taken in there;
+- a hub snapshot: the hub-sized store (hub_store.py), a university hub running eight
+  partnerships, sent whole as a snapshot to a second installation of the hub (every
+  record of every partnership travels between two installations of one side) and
+  taken in there;
 - the floor: the plaintext each export produced, read back from its bundle once, pushed
   through the bare primitives the container is made of (read, zlib, ChaCha20-Poly1305 in
   64 KiB pieces, Ed25519 over a SHA-512 of the output), to compare each export with.
@@ -73,6 +75,7 @@ RESULTS = HERE / "results"
 CHILD = HERE / "_sync_child.py"
 TARGET_RATIO = 2.0
 PRISON, UNIVERSITY = "HMP Northfield", "University of Eastbridge"
+SECOND_HUB = "University of Eastbridge, second office"
 PASSWORD = "benchmark password"
 RECORDER = "Education department"
 DEFAULT_SEED = 20_151_001
@@ -123,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         hub_size = QUICK if args.quick else FULL
         _progress(f"building the hub store ({hub_size.people:,} people)")
         results["hub_snapshot"] = _scenario(
-            work / "hub", lambda folder: _hub_store(folder, hub_size, args.seed), 1, True
+            work / "hub",
+            lambda folder: _hub_store(folder, hub_size, args.seed),
+            1,
+            True,
+            second_hub=True,
         )
         results["hub_snapshot"]["size"] = asdict(hub_size)
     results["machine"]["load_average_after"] = _load_average()
@@ -148,12 +155,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 # -- one scenario: build, pair, export, import, floor -------------------------------------------
 
 
-def _scenario(work: Path, build: Any, runs: int, snapshot: bool) -> dict[str, Any]:
+def _scenario(
+    work: Path, build: Any, runs: int, snapshot: bool, *, second_hub: bool = False
+) -> dict[str, Any]:
     work.mkdir()
     started = time.perf_counter()
     prison, rows = build(work / "prison")
     build_seconds = time.perf_counter() - started
-    university = _university(work / "university")
+    university = _university(work / "university", name=SECOND_HUB if second_hub else UNIVERSITY)
     _pair(prison, university)
     pristine = work / "university-pristine"
     shutil.copytree(university.folder, pristine, ignore=shutil.ignore_patterns("store.lock"))
@@ -164,7 +173,8 @@ def _scenario(work: Path, build: Any, runs: int, snapshot: bool) -> dict[str, An
     extra = ["--snapshot"] if snapshot else []
 
     def export(name: str, *flags: str) -> dict[str, Any]:
-        return _child("export", prison, str(bundles / name), UNIVERSITY, *extra, *flags)
+        recipient = SECOND_HUB if second_hub else UNIVERSITY
+        return _child("export", prison, str(bundles / name), recipient, *extra, *flags)
 
     _progress("  exporting")
     timed = [export(f"timed-{n}.ltbundle") for n in range(runs)]
@@ -280,10 +290,10 @@ def _child(action: str, login: Login, *args: str) -> dict[str, Any]:
 # -- the stores -----------------------------------------------------------------------------------
 
 
-def _university(folder: Path) -> Login:
+def _university(folder: Path, *, name: str = UNIVERSITY) -> Login:
     create_store(
         folder,
-        site_name=UNIVERSITY,
+        site_name=name,
         site_kind=SiteKind.UNIVERSITY,
         admin_username="coordinator",
         admin_display_name="Coordinator",
@@ -304,7 +314,7 @@ def _pair(a: Login, b: Login) -> None:
 
 
 def _hub_store(folder: Path, size: HubSize, seed: int) -> tuple[Login, dict[str, int]]:
-    built = build_hub_store(folder, size, seed=seed, site_kind=SiteKind.PRISON)
+    built = build_hub_store(folder, size, seed=seed, site_kind=SiteKind.UNIVERSITY)
     return Login(built.folder, built.username, built.password), dict(built.summary.rows)
 
 
