@@ -223,6 +223,18 @@ def test_what_comes_back_from_the_university(sites: tuple[Site, Site], tmp_path:
         assert [p.display_name for p in workspace.people.search("Una Versity")] == ["Una Versity"]
 
 
+def _prison_learners(workspace: Workspace) -> set[uuid.UUID]:
+    """The memberships of people based at the prison."""
+    with workspace.store.read() as session:
+        return set(
+            session.scalars(
+                select(Membership.id)
+                .join(Person, Person.id == Membership.person_id)
+                .where(Person.base == PersonBase.PRISON)
+            )
+        )
+
+
 def test_a_mark_made_at_the_university_reaches_the_prison(
     sites: tuple[Site, Site], tmp_path: Path
 ) -> None:
@@ -230,14 +242,7 @@ def test_a_mark_made_at_the_university_reaches_the_prison(
     university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
     with university.open() as workspace:
         cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
-        with workspace.store.read() as session:
-            prison_learners = set(
-                session.scalars(
-                    select(Membership.id)
-                    .join(Person, Person.id == Membership.person_id)
-                    .where(Person.base == PersonBase.PRISON)
-                )
-            )
+        prison_learners = _prison_learners(workspace)
         essay = next(
             e for e in workspace.essays.list_essays(cohort.id) if e.membership_id in prison_learners
         )
@@ -263,14 +268,7 @@ def test_an_essay_a_prison_learner_handed_in_at_the_university_reaches_the_priso
     university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
     with university.open() as workspace:
         cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
-        with workspace.store.read() as session:
-            prison_learners = set(
-                session.scalars(
-                    select(Membership.id)
-                    .join(Person, Person.id == Membership.person_id)
-                    .where(Person.base == PersonBase.PRISON)
-                )
-            )
+        prison_learners = _prison_learners(workspace)
         membership_id = next(
             m for m, _ in workspace.essays.students_without_essay(cohort.id) if m in prison_learners
         )

@@ -516,19 +516,31 @@ def _translated(error: BaseException, what: str) -> BaseException:
 
 
 def _newest_versions(connection: Any, site_id: uuid.UUID) -> tuple[str, ...]:
-    """The newest version the store holds, and the newest this site made (which the
-    clock follows whatever its time; see ``HybridLogicalClock.observe``)."""
-    newest: list[str] = []
-    for mapper in Base.registry.mappers:
-        model = mapper.class_
-        if issubclass(model, SyncedRecord) and hasattr(model, "__table__"):
-            version = model.__table__.c.version
-            newest += connection.execute(
-                select(func.max(version)).union_all(
-                    select(func.max(version)).where(version.like(f"%.{site_id.hex}"))
+    """The newest version the store holds, and, when that is another site's (which
+    the clock follows only so far; see ``HybridLogicalClock.observe``), the newest
+    this site made, which it follows whatever its time."""
+    tables = [
+        mapper.class_.__table__
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, SyncedRecord) and hasattr(mapper.class_, "__table__")
+    ]
+
+    def newest(*, own: bool) -> str | None:
+        found = [
+            connection.execute(
+                select(func.max(t.c.version)).where(
+                    *((t.c.version.like(f"%.{site_id.hex}"),) if own else ())
                 )
-            ).scalars()
-    return tuple(v for v in newest if v is not None)
+            ).scalar()
+            for t in tables
+        ]
+        return max((v for v in found if v is not None), default=None)
+
+    overall = newest(own=False)
+    if overall is None or overall.endswith(site_id.hex):
+        return () if overall is None else (overall,)
+    own = newest(own=True)
+    return (overall,) if own is None else (overall, own)
 
 
 def _no_store_message(root: Path) -> str:

@@ -660,16 +660,6 @@ def _record_receipt(
         if upto is not None:
             partner.received_change_seq = upto
         partner.last_received_sequence = header.sequence
-    _add_receipt(session, partner, header, digest, summary)
-
-
-def _add_receipt(
-    session: Session,
-    partner: Partner,
-    header: BundleHeader,
-    digest: str,
-    summary: MergeSummary,
-) -> None:
     partner.last_exchange_at = utc_now()
     session.add(
         ReceivedBundle(
