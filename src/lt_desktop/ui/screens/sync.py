@@ -65,7 +65,9 @@ def _fixed_font_label(text: str = "") -> QLabel:
     font.setPointSizeF(font.pointSizeF() * 1.2)
     label.setFont(font)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
+    # Not wrapped: a wrapped label's height follows its width, which a layout inside
+    # a tab does not always ask again once the text arrives, so the fingerprint's
+    # line could be cut off. Twelve groups of digits fit any window the app allows.
     return label
 
 
