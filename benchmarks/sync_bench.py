@@ -13,9 +13,11 @@ least that writing one could cost.
   through the bare primitives the container is made of (read, zlib, ChaCha20-Poly1305 in
   64 KiB pieces, Ed25519 over a SHA-512 of the output), to compare each export with.
 
-Each export and import runs in a fresh process (``_sync_child.py``): once for its time,
-once with timers on its parts, and once under tracemalloc for the peak of Python
-allocations. Resident memory is reported once signed in and at its peak during the work.
+Each export and import runs in a fresh process (``_sync_child.py``): three times for its
+time, once with timers on its parts, and once under tracemalloc for the peak of Python
+allocations. Every export starts from a copy of the sender as it was when paired, and the
+timed exports take turns with the floor's runs. Resident memory is reported once signed
+in and at its peak during the work.
 
     .venv/bin/python benchmarks/run.py sync            # full sizes: several minutes
     .venv/bin/python benchmarks/run.py sync --quick    # a tenth of the sizes
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         results["hub_snapshot"] = _scenario(
             work / "hub",
             lambda folder: _hub_store(folder, hub_size, args.seed),
-            1,
+            runs,
             True,
             second_hub=True,
         )
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
-    parser.add_argument("--runs", type=int, help="timed runs of each prison-year export/import")
+    parser.add_argument("--runs", type=int, help="timed runs of each export and import (3)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--output", type=Path, help="where to write the JSON figures")
     parser.add_argument("--workdir", type=Path, help="where to build the stores (a disk to test)")
@@ -166,6 +168,8 @@ def _scenario(
     _pair(prison, university)
     pristine = work / "university-pristine"
     shutil.copytree(university.folder, pristine, ignore=shutil.ignore_patterns("store.lock"))
+    sender_pristine = work / "prison-pristine"
+    shutil.copytree(prison.folder, sender_pristine, ignore=shutil.ignore_patterns("store.lock"))
     figures: dict[str, Any] = {"rows": rows, "build_seconds": build_seconds}
 
     bundles = work / "bundles"
@@ -173,15 +177,40 @@ def _scenario(
     extra = ["--snapshot"] if snapshot else []
 
     def export(name: str, *flags: str) -> dict[str, Any]:
+        # Every export starts from the sender as it was when paired, so each run is the
+        # same first bundle rather than the next in a sequence (a later one would also
+        # carry redactions, and time different work).
+        sender = work / "prison-run"
+        shutil.rmtree(sender, ignore_errors=True)
+        shutil.copytree(sender_pristine, sender)
         recipient = SECOND_HUB if second_hub else UNIVERSITY
-        return _child("export", prison, str(bundles / name), recipient, *extra, *flags)
+        try:
+            return _child(
+                "export",
+                Login(sender, prison.username, prison.password),
+                str(bundles / name),
+                recipient,
+                *extra,
+                *flags,
+            )
+        finally:
+            shutil.rmtree(sender, ignore_errors=True)
 
-    _progress("  exporting")
-    timed = [export(f"timed-{n}.ltbundle") for n in range(runs)]
+    # Exports and floor runs take turns, so that a slower or faster stretch of the
+    # machine's time falls on both sides of the ratio rather than on one.
+    _progress("  exporting, in turn with the floor: the same plaintext through the bare primitives")
+    bundle = bundles / "timed-0.ltbundle"
+    plaintext = work / "plaintext.jsonl"
+    timed: list[dict[str, Any]] = []
+    floor: list[dict[str, Any]] = []
+    for n in range(runs):
+        timed.append(export(f"timed-{n}.ltbundle"))
+        if n == 0:
+            _capture_plaintext(university, bundle, plaintext)
+        floor.append(_floor(plaintext))
     phases = export("phases.ltbundle", "--phases")
     _progress("  exporting under tracemalloc")
     traced = export("traced.ltbundle", "--trace")
-    bundle = bundles / "timed-0.ltbundle"
     figures["bundle"] = {
         "bytes": timed[0]["bundle_bytes"],
         "plaintext_bytes": timed[0]["plaintext_bytes"],
@@ -209,10 +238,6 @@ def _scenario(
     figures["import"]["added"] = timed[0]["added"]
     figures["import"]["missing_links"] = timed[0]["missing_links"]
 
-    _progress("  the floor: the same plaintext through the bare primitives")
-    plaintext = work / "plaintext.jsonl"
-    _capture_plaintext(university, bundle, plaintext)
-    floor = [_floor(plaintext) for _ in range(3)]
     floor_median = statistics.median(f["seconds"] for f in floor)
     figures["floor"] = {
         "seconds": _spread([f["seconds"] for f in floor]),
@@ -250,7 +275,7 @@ def _export_parts(run: dict[str, Any]) -> dict[str, float]:
     fsync = spent.get("fsync", 0.0)
     return {
         "records to lines (queries, ORM, JSON)": lines,
-        "compress, encrypt, sign, write": max(0.0, write - lines - read_back - fsync),
+        "compress, seal and check, sign, write": max(0.0, write - lines - read_back - fsync),
         "fsync (bundle and key file)": fsync,
         "read back and verify": read_back,
         "transactions around it": max(0.0, run["seconds"] - write),

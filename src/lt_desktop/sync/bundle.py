@@ -95,10 +95,14 @@ _COMPRESSION_LEVEL = 6
 # The payload writer's thread is handed plaintext in pieces this large: each
 # compressor call then works long enough to be worth taking the GIL back for.
 _PIECE_BYTES = 4 * CHUNK_BYTES
-# Pieces waiting for it: enough to ride out a slow query or a slow write, few
-# enough to keep memory flat.
-_PIECES_IN_FLIGHT = 2
+# Pieces waiting for it: 2 MiB, enough that the reads rarely wait on the
+# compressor through a run of small records and it rarely starves through a
+# slow query or write, and still a flat bound whatever the bundle's size.
+_PIECES_IN_FLIGHT = 8
 _WAIT_SECONDS = 0.05
+# What the writer's check inflates at a time: a sealed piece of lines in one or two
+# goes, since each call hands the GIL back and forth with the thread reading records.
+_CHECKED_PIECE_BYTES = 1024 * 1024
 
 
 class RejectReason(StrEnum):
@@ -300,24 +304,31 @@ def write_bundle(
         with _PayloadWriter(payload_key, write_sealed) as payload:
             for chunk in chunks:
                 view = memoryview(chunk).cast("B")
-                # Slicing keeps memory small whatever the caller passes; copying lets
-                # the caller's chunk go (or its buffer be reused) once it is cut up.
+                # Cutting up keeps memory small whatever the caller passes. A mutable
+                # chunk is copied, so the caller may reuse its buffer at once; bytes
+                # cannot change, so their pieces are views of them.
+                immutable = isinstance(chunk, bytes)
                 for start in range(0, len(view), _PIECE_BYTES):
-                    piece = bytes(view[start : start + _PIECE_BYTES])
-                    payload.put(piece)
+                    piece = view[start : start + _PIECE_BYTES]
+                    payload.put(piece if immutable else bytes(piece))
                     plaintext_bytes += len(piece)
                     if progress is not None:
                         progress(plaintext_bytes)
             payload.finish()
-        out.write(sender.signing_private_key.sign(_SIGNATURE_CONTEXT + signed.digest()))
+        if not payload.decodes_to_what_was_put:
+            raise LtError(
+                "The bundle could not be written: its contents did not check out as they "
+                "were sealed. Nothing was written; try again."
+            )
+        written_digest = signed.digest()
+        out.write(sender.signing_private_key.sign(_SIGNATURE_CONTEXT + written_digest))
 
     try:
         return _verify_written(
             target,
             preamble=preamble,
-            payload_key=payload_key,
             sender=sender.public(),
-            plaintext_sha256=payload.plaintext_sha256,
+            written_digest=written_digest,
             plaintext_bytes=plaintext_bytes,
         )
     except BaseException:
@@ -434,11 +445,15 @@ class _PayloadWriter:
     """
 
     def __init__(self, key: bytes, write: Callable[[bytes], None]) -> None:
-        self._sealer = _ChunkSealer(key, write)
+        self._check = _SealedCheck(key)
+        self._sealer = _ChunkSealer(key, write, self._check)
         self._compressor = zlib.compressobj(_COMPRESSION_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS)
-        # The plaintext's hash, for the read-back; made here, off the producer's thread.
+        # The plaintext's hash, to compare with what the sealed pieces open to; made
+        # here, off the producer's thread.
         self._plaintext_digest = hashlib.sha256()
-        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=_PIECES_IN_FLIGHT)
+        self._pieces: queue.Queue[bytes | memoryview | None] = queue.Queue(
+            maxsize=_PIECES_IN_FLIGHT
+        )
         self._abandoned = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bundle-writer")
@@ -452,11 +467,14 @@ class _PayloadWriter:
         self._thread.join()
 
     @property
-    def plaintext_sha256(self) -> bytes:
-        """The SHA-256 of all the plaintext put (complete once ``finish`` returns)."""
-        return self._plaintext_digest.digest()
+    def decodes_to_what_was_put(self) -> bool:
+        """Whether the sealed pieces, opened and inflated as a recipient will, give
+        back exactly the plaintext put (known once ``finish`` returns)."""
+        return self._check.complete and hmac.compare_digest(
+            self._check.plaintext_sha256, self._plaintext_digest.digest()
+        )
 
-    def put(self, piece: bytes) -> None:
+    def put(self, piece: bytes | memoryview) -> None:
         """Queue the next piece of plaintext, waiting while the queue is full."""
         self._offer(piece)
 
@@ -466,7 +484,7 @@ class _PayloadWriter:
         self._thread.join()
         self._raise_failure()
 
-    def _offer(self, piece: bytes | None) -> None:
+    def _offer(self, piece: bytes | memoryview | None) -> None:
         while True:
             self._raise_failure()
             try:
@@ -499,9 +517,12 @@ class _PayloadWriter:
 class _ChunkSealer:
     """Cuts a byte stream into 64 KiB pieces and seals each (age's STREAM)."""
 
-    def __init__(self, key: bytes, write: Callable[[bytes], None]) -> None:
+    def __init__(
+        self, key: bytes, write: Callable[[bytes], None], check: _SealedCheck | None = None
+    ) -> None:
         self._aead = ChaCha20Poly1305(key)
         self._write = write
+        self._check = check
         self._pending = bytearray()
         self.count = 0
 
@@ -521,8 +542,52 @@ class _ChunkSealer:
             raise LtError(
                 "The data is too large for one bundle (the limit is 2 GiB after compression)."
             )
-        self._write(self._aead.encrypt(_nonce(self.count, last), piece, None))
+        sealed = self._aead.encrypt(_nonce(self.count, last), piece, None)
+        self._write(sealed)
+        if self._check is not None:
+            self._check.opened(sealed, self.count, last=last)
         self.count += 1
+
+
+class _SealedCheck:
+    """Opens and inflates each sealed piece as it is made, as its recipient will, and
+    hashes what comes out.
+
+    It runs on the payload writer's thread, which has time to spare while the
+    records are read, so the check costs the export almost nothing; the read-back
+    then only has to prove the file holds exactly the bytes that were checked.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = ChaCha20Poly1305(key)
+        self._inflater = zlib.decompressobj(zlib.MAX_WBITS)
+        self._digest = hashlib.sha256()
+        self._sound = True
+        self._ended = False
+
+    @property
+    def complete(self) -> bool:
+        """Every piece opened, and the stream inflated to its end and no further."""
+        return self._sound and self._ended and self._inflater.eof
+
+    @property
+    def plaintext_sha256(self) -> bytes:
+        return self._digest.digest()
+
+    def opened(self, sealed: bytes, counter: int, *, last: bool) -> None:
+        if not self._sound:
+            return
+        try:
+            compressed = self._aead.decrypt(_nonce(counter, last), sealed, None)
+            if self._inflater.eof:
+                raise zlib.error("data after the end of the stream")
+            for piece in _inflated(self._inflater, compressed, _CHECKED_PIECE_BYTES):
+                self._digest.update(piece)
+            if self._inflater.unused_data:
+                raise zlib.error("data after the end of the stream")
+        except (InvalidTag, zlib.error):
+            self._sound = False
+        self._ended = last
 
 
 def _nonce(counter: int, last: bool) -> bytes:
@@ -692,13 +757,14 @@ def _plaintext(
             ) from error
         if inflater.eof:
             raise _damaged(path, "it has data after the end of its payload")
-        pending = compressed
+        pieces = _inflated(inflater, compressed)
         while True:
             try:
-                piece = inflater.decompress(pending, CHUNK_BYTES)
+                piece = next(pieces, None)
             except zlib.error as error:
                 raise _damaged(path, "its payload cannot be decompressed") from error
-            pending = inflater.unconsumed_tail
+            if piece is None:
+                break
             produced += len(piece)
             if produced > max_plaintext_bytes:
                 raise BundleRejected(
@@ -706,11 +772,7 @@ def _plaintext(
                     f"{path.name} holds more data than the {max_plaintext_bytes:,} bytes "
                     "allowed; it was not opened.",
                 )
-            if piece:
-                yield piece
-            # A full output may leave more inside the inflater even with no input left.
-            if not pending and len(piece) < CHUNK_BYTES:
-                break
+            yield piece
         if inflater.unused_data:
             raise _damaged(path, "it has data after the end of its payload")
     if not inflater.eof:
@@ -719,16 +781,34 @@ def _plaintext(
         raise _changed_while_reading(path)
 
 
+def _inflated(inflater: Any, compressed: bytes, most: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """What ``compressed`` inflates to, in pieces of at most ``most`` bytes (so a
+    piece that inflates a thousandfold is never held whole); raises ``zlib.error``."""
+    pending = compressed
+    while True:
+        piece = inflater.decompress(pending, most)
+        pending = inflater.unconsumed_tail
+        if piece:
+            yield piece
+        # A full output may leave more inside the inflater even with no input left.
+        if not pending and len(piece) < most:
+            return
+
+
 def _verify_written(
     target: Path,
     *,
     preamble: bytes,
-    payload_key: bytes,
     sender: PeerKeys,
-    plaintext_sha256: bytes,
+    written_digest: bytes,
     plaintext_bytes: int,
 ) -> BundleInfo:
-    """Read a just-written bundle back as its recipient would, with the key the writer kept."""
+    """Read a just-written bundle back: every byte of it, as its recipient will check
+    them (its layout, and its signature over their SHA-512), must be the bytes written.
+
+    What those bytes open and inflate to was checked as each piece was sealed
+    (``_SealedCheck``), so a file that holds exactly them reads as it was meant to.
+    """
     written_back = LtError(
         f"The bundle {target.name} did not read back as it was written; the media may be "
         "faulty. It has been removed: try again, or use other media."
@@ -744,20 +824,9 @@ def _verify_written(
             signed_digest = _check_signature(handle, target, layout, sender)
             if layout.structure_problem():
                 raise written_back
-            digest = hashlib.sha256()
-            for piece in _plaintext(
-                handle,
-                target,
-                preamble=read_back,
-                layout=layout,
-                payload_key=payload_key,
-                signed_digest=signed_digest,
-                max_plaintext_bytes=plaintext_bytes,
-            ):
-                digest.update(piece)
     except BundleRejected as error:
         raise written_back from error
-    if not hmac.compare_digest(digest.digest(), plaintext_sha256):
+    if not hmac.compare_digest(signed_digest, written_digest):
         raise written_back
     return BundleInfo(
         path=target,

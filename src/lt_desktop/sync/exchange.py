@@ -469,14 +469,19 @@ def _partnership_to_name(
 
 
 def _pieces(lines: Iterator[bytes]) -> Iterator[bytes]:
-    piece = bytearray()
+    """Runs of lines joined into pieces of at least ``_PIECE`` bytes (the last may be
+    shorter); a run that is one line already that long goes as it is, uncopied."""
+    pending: list[bytes] = []
+    size = 0
     for line in lines:
-        piece += line
-        if len(piece) >= _PIECE:
-            yield bytes(piece)
-            piece.clear()
-    if piece:
-        yield bytes(piece)
+        pending.append(line)
+        size += len(line)
+        if size >= _PIECE:
+            yield pending[0] if len(pending) == 1 else b"".join(pending)
+            pending.clear()
+            size = 0
+    if pending:
+        yield b"".join(pending)
 
 
 # -- taking a bundle in ---------------------------------------------------------------
