@@ -2,10 +2,13 @@
 middle of an import or an export leaves the store exactly as it was.
 
 The import or export runs in a child process on a real store; the parent kills it
-part-way, then opens the store itself. Kills land at fractions of the time a whole
-run takes here; an attempt counts only if the child was still at work when it died
-(it had not said it was done, and, where the system shows a process's open files,
-it still had the bundle open). A test that never catches the child at work fails.
+part-way, then opens the store itself. An import is killed at fractions of the time
+a whole one takes here; an attempt counts only if the child was still at work when
+it died (it had not said it was done, and, where the system shows a process's open
+files, it still had the bundle open). A test that never catches the child at work
+fails. An export is stopped at each step that matters (its pieces half written, its
+number reserved with the file not yet in place, the file being read back, the file
+read back but not yet counted as sent) and killed there.
 """
 
 from __future__ import annotations
@@ -37,25 +40,61 @@ ROOT = Path(__file__).resolve().parents[2]
 PRISON, UNIVERSITY = "HMP Northfield", "University of Eastbridge"
 #: Where in a whole run each attempt kills the child, in order.
 FRACTIONS = (0.5, 0.3, 0.7, 0.2, 0.6, 0.4, 0.8, 0.15, 0.9, 0.1)
-#: For an export, alternately early (writing) and late (reading the bundle back).
-EXPORT_FRACTIONS = (0.4, 0.85, 0.25, 0.92, 0.55, 0.78, 0.15, 0.96, 0.65, 0.7)
+#: Where an export is stopped and killed: what the child is about to do when it stops.
+EXPORT_STEPS = ("writing", "putting in place", "reading back", "counting as sent")
 SCAN_BYTES = 384 * 1024
 
 CHILD = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.sync import bundle, exchange
 
-folder, username, password, action, bundle, partner = sys.argv[1:]
+folder, username, password, action, target, partner, stop_at = sys.argv[1:]
+
+
+def stopping_first(owner, name, *, after=0, when=lambda *args: True):
+    # Calls go through until ``after`` have been made; the next call that ``when``
+    # picks says so and waits to be killed.
+    real = getattr(owner, name)
+    calls = 0
+
+    def stopped(*args, **kwargs):
+        nonlocal calls
+        if when(*args):
+            calls += 1
+            if calls > after:
+                print("stopped", flush=True)
+                time.sleep(600)
+        return real(*args, **kwargs)
+
+    setattr(owner, name, stopped)
+
+
+if stop_at == "writing":
+    stopping_first(bundle._ChunkSealer, "_seal", after=3)
+elif stop_at == "putting in place":
+    stopping_first(os, "replace", when=lambda source, into: str(into) == target)
+elif stop_at == "reading back":
+    stopping_first(bundle, "_check_signature")
+elif stop_at == "counting as sent":
+    def written_then_stopped(*args, **kwargs):
+        info = real_write_bundle(*args, **kwargs)
+        print("stopped", flush=True)
+        time.sleep(600)
+        return info
+    real_write_bundle = exchange.write_bundle
+    exchange.write_bundle = written_then_stopped
+
 with sign_in(Path(folder), username, password) as workspace:
     if action == "export":
         partner_id = workspace.sync.find_partner(partner).site_id
     print("started", flush=True)
     started = time.perf_counter()
     if action == "import":
-        workspace.sync.import_bundle(Path(bundle))
+        workspace.sync.import_bundle(Path(target))
     else:
-        workspace.sync.export(partner_id, Path(bundle), snapshot=True)
+        workspace.sync.export(partner_id, Path(target), snapshot=True)
     print(f"done {time.perf_counter() - started:.3f}", flush=True)
 """
 
@@ -103,11 +142,19 @@ class Run:
 
 
 def _run(
-    site: Site, action: str, bundle: Path, *, partner: str = "", kill_after: float | None = None
+    site: Site,
+    action: str,
+    bundle: Path,
+    *,
+    partner: str = "",
+    kill_after: float | None = None,
+    stop_at: str = "",
 ) -> Run:
+    """Run ``action`` in a child; kill it ``kill_after`` seconds after it starts work,
+    or once it says it has stopped at ``stop_at`` (one of ``EXPORT_STEPS``)."""
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(site.folder), site.username, site.password]
-        + [action, str(bundle), partner],
+        + [action, str(bundle), partner, stop_at],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -121,8 +168,16 @@ def _run(
             child.wait(timeout=60)
             raise AssertionError(f"the child did not start: {child.stderr.read()}")
         open_at_kill = None
-        if kill_after is not None:
+        if stop_at:
+            said = child.stdout.readline().strip()
+            if said != "stopped":
+                child.wait(timeout=60)
+                raise AssertionError(
+                    f"the child did not stop {stop_at}: it said {said!r}; {child.stderr.read()}"
+                )
+        elif kill_after is not None:
             time.sleep(kill_after)
+        if stop_at or kill_after is not None:
             open_at_kill = _open_files(child.pid)
             child.kill()
         out, err = child.communicate(timeout=120)
@@ -131,7 +186,7 @@ def _run(
             child.kill()
             child.wait()
     done = [line for line in out.splitlines() if line.startswith("done ")]
-    if kill_after is None:
+    if kill_after is None and not stop_at:
         assert child.returncode == 0 and done, err
     return Run(
         seconds=float(done[0].split()[1]) if done else None,
@@ -231,55 +286,56 @@ def test_a_kill_during_an_import_leaves_the_store_as_it_was(sites: Sites, tmp_pa
     assert again.sync_actions == ("sync.imported",) and again.received == imported.received
 
 
+@pytest.mark.parametrize("step", EXPORT_STEPS)
 def test_a_kill_during_an_export_leaves_no_bundle_or_a_whole_one(
-    sites: Sites, tmp_path: Path
+    sites: Sites, tmp_path: Path, step: str
 ) -> None:
-    whole = copy_site(sites.prison, tmp_path / "whole")
-    (tmp_path / "whole-stick").mkdir()
-    timing = _run(
-        whole, "export", tmp_path / "whole-stick" / "to-university.ltbundle", partner=UNIVERSITY
-    )
-    assert timing.seconds is not None
     inspector = copy_site(sites.university, tmp_path / "inspector")
+    site = copy_site(sites.prison, tmp_path / "prison")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    target = stick / "to-university.ltbundle"
+    before = _state(site, UNIVERSITY)
 
-    caught: dict[str, tuple[Site, Path]] = {}
-    tried = []
-    for attempt, fraction in enumerate(EXPORT_FRACTIONS):
-        site = copy_site(sites.prison, tmp_path / f"attempt-{attempt}")
-        stick = tmp_path / f"stick-{attempt}"
-        stick.mkdir()
-        target = stick / "to-university.ltbundle"
-        before = _state(site, UNIVERSITY)
-        run = _run(site, "export", target, partner=UNIVERSITY, kill_after=timing.seconds * fraction)
-        after = _state(site, UNIVERSITY)
-        assert after.sound, after.problems
-        assert after.counts == before.counts, _changed(before.counts, after.counts)
-        if target.exists():
-            # A bundle that is there at all is whole, and is the next one in sequence.
-            with sign_in(inspector.folder, inspector.username, inspector.password) as workspace:
-                info = workspace.sync.inspect(target)
-            assert info.header.sequence == before.sent + 1
-            assert after.sent in (before.sent, before.sent + 1)
-        else:
-            assert after.sent == before.sent, "no bundle was written, yet its number is used up"
-            # What the kill left behind is the writer's hidden temporary file, nothing
-            # a person would carry across as the bundle.
-            leftovers = [path.name for path in stick.iterdir()]
-            assert all(n.startswith(".") and n.endswith(".partial") for n in leftovers), leftovers
-        tried.append((fraction, run, target.exists()))
-        if run.at_work_when_killed:
-            caught[_export_phase(run, stick, target)] = site, target
-        if {"writing", "reading back"} <= caught.keys():
-            break
-    caught.pop("unknown", None)
-    assert caught, (
-        f"the child was never caught while exporting ({timing.seconds:.2f} s a whole export); "
-        f"attempts (fraction, run, bundle left): {tried}"
-    )
+    run = _run(site, "export", target, partner=UNIVERSITY, stop_at=step)
+    assert run.at_work_when_killed, run
+    if run.open_at_kill is not None:
+        assert (
+            _export_phase(run, stick, target)
+            == {
+                "writing": "writing",
+                "putting in place": "neither",  # the hidden file complete and closed
+                "reading back": "reading back",
+                "counting as sent": "neither",
+            }[step]
+        )
+
+    after = _state(site, UNIVERSITY)
+    assert after.sound, after.problems
+    assert after.counts == before.counts, _changed(before.counts, after.counts)
+    if step in ("writing", "putting in place"):
+        assert not target.exists()
+        assert after.sent == before.sent, "no bundle was written, yet its number is used up"
+        # What the kill left behind is the writer's hidden temporary file, nothing a
+        # person would carry across as the bundle.
+        leftovers = [path.name for path in stick.iterdir()]
+        assert leftovers and all(n.startswith(".") and n.endswith(".partial") for n in leftovers), (
+            leftovers
+        )
+    else:
+        # In place: it is whole, and the next one in sequence, whether or not the
+        # site got as far as counting it as sent.
+        with sign_in(inspector.folder, inspector.username, inspector.password) as workspace:
+            info = workspace.sync.inspect(target)
+        assert info.header.sequence == before.sent + 1
+        assert after.sent in (before.sent, before.sent + 1)
 
     # The site carries on: the next export is whole, and the university takes it in.
-    site, target = next(iter(caught.values()))
-    result = site.export_to(inspector, target.with_name("again.ltbundle"), snapshot=True)
+    result = site.export_to(inspector, stick / "again.ltbundle", snapshot=True)
+    if step in ("writing", "putting in place"):
+        # The number the killed export reserved is free again: its file never got
+        # into place.
+        assert result.sequence == before.sent + 1
     taken = inspector.take_in(result.info.path)
     assert not taken.summary.missing_links
     assert sum(taken.summary.added.values()) == sum(result.records.values())
@@ -287,14 +343,13 @@ def test_a_kill_during_an_export_leaves_no_bundle_or_a_whole_one(
 
 def _export_phase(run: Run, stick: Path, target: Path) -> str:
     """What the killed export had open on the removable media."""
-    if run.open_at_kill is None:
-        return "somewhere"  # the system does not say; it had not finished, which is enough
+    assert run.open_at_kill is not None
     on_stick = {path for path in run.open_at_kill if path.parent == stick.resolve()}
     if target.resolve() in on_stick:
         return "reading back"
     if any(path.name.endswith(".partial") for path in on_stick):
         return "writing"
-    return "unknown"  # before the file was made, or after it was closed
+    return "neither"
 
 
 def _changed(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:

@@ -95,10 +95,10 @@ _COMPRESSION_LEVEL = 6
 # The payload writer's thread is handed plaintext in pieces this large: each
 # compressor call then works long enough to be worth taking the GIL back for.
 _PIECE_BYTES = 4 * CHUNK_BYTES
-# Pieces waiting for it: 2 MiB, enough that the reads rarely wait on the
-# compressor through a run of small records and it rarely starves through a
-# slow query or write, and still a flat bound whatever the bundle's size.
-_PIECES_IN_FLIGHT = 8
+# Pieces waiting for it: 8 MiB, enough that the reads seldom wait on the
+# compressor through a stretch of lines that compress slowly and it seldom
+# starves through a slow query or write; a fixed bound whatever the bundle's size.
+_PIECES_IN_FLIGHT = 32
 _WAIT_SECONDS = 0.05
 # What the writer's check inflates at a time: a sealed piece of lines in one or two
 # goes, since each call hands the GIL back and forth with the thread reading records.
