@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
     result: dict[str, Any] = {"action": action}
     with sign_in(Path(folder), username, password) as workspace:
         timers = _phase_timers(phases) if "--phases" in flags else contextlib.nullcontext()
-        partner_id = workspace.sync.find_partner(rest[1]).site_id if action == "export" else None
+        partner_id = workspace.sync.partner_id(rest[1]) if action == "export" else None
         result["rss_signed_in_bytes"] = _status("VmRSS")
         peak_reset = _reset_peak_rss()
         if "--trace" in flags:

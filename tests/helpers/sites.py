@@ -34,8 +34,8 @@ class Site:
 
     def export_to(self, other: Site, target: Path, *, snapshot: bool = False) -> ExportResult:
         with self.open() as workspace:
-            partner = workspace.sync.find_partner(other.name)
-            return workspace.sync.export(partner.site_id, target, snapshot=snapshot)
+            partner_id = workspace.sync.partner_id(other.name)
+            return workspace.sync.export(partner_id, target, snapshot=snapshot)
 
     def take_in(self, bundle: Path, *, dry_run: bool = False) -> ImportResult:
         with self.open() as workspace:

@@ -249,9 +249,7 @@ class World:
         self.folder = folder
         self.workspaces = workspaces
         self.seed = seed
-        self.partners = {
-            (a, b): workspaces[a].sync.find_partner(NAMES[b]).site_id for a, b in EDGES
-        }
+        self.partners = {(a, b): workspaces[a].sync.partner_id(NAMES[b]) for a, b in EDGES}
         self.stick: dict[tuple[str, str], list[Path]] = {edge: [] for edge in EDGES}
         self.edits: list[Edit] = []
         self.withdrawals: dict[uuid.UUID, list[date]] = {}

@@ -88,7 +88,7 @@ elif stop_at == "counting as sent":
 
 with sign_in(Path(folder), username, password) as workspace:
     if action == "export":
-        partner_id = workspace.sync.find_partner(partner).site_id
+        partner_id = workspace.sync.partner_id(partner)
     print("started", flush=True)
     started = time.perf_counter()
     if action == "import":

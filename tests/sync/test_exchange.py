@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lt_desktop.core.errors import ConflictError, LtError, PermissionDenied, ValidationError
+from lt_desktop.core.errors import (
+    ConflictError,
+    LtError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.sign_in import restore_and_sign_in
 from lt_desktop.core.vocabulary import (
@@ -118,7 +124,7 @@ def test_pairing_needs_the_fingerprint_the_other_site_reads_out(tmp_path: Path) 
 
 
 def test_only_an_administrator_pairs(sites: tuple[Site, Site]) -> None:
-    prison, _ = sites
+    prison, university = sites
     with prison.open() as admin:
         card, printed = admin.sync.site_card()
     from lt_desktop.core.sign_in import sign_in
@@ -130,6 +136,18 @@ def test_only_an_administrator_pairs(sites: tuple[Site, Site]) -> None:
     with sign_in(prison.folder, "facilitator", "demo") as facilitator:
         with pytest.raises(PermissionDenied):
             facilitator.sync.partners()
+        with pytest.raises(PermissionDenied):
+            facilitator.sync.partner_id(university.name)
+
+
+def test_a_partner_is_found_by_name_or_fingerprint(sites: tuple[Site, Site]) -> None:
+    prison, university = sites
+    with prison.open() as workspace:
+        found = workspace.sync.find_partner(university.name)
+        assert workspace.sync.partner_id(university.name.upper()) == found.site_id
+        assert workspace.sync.partner_id(found.fingerprint.replace(" ", "-")) == found.site_id
+        with pytest.raises(NotFound, match="No paired site"):
+            workspace.sync.partner_id("University of Elsewhere")
 
 
 def test_what_goes_from_prison_to_university(sites: tuple[Site, Site], tmp_path: Path) -> None:

@@ -176,7 +176,7 @@ def test_a_bundle_number_is_never_given_twice(sites: Sites, tmp_path: Path) -> N
     if the bundle never got into place."""
     prison, laptop = sites.prison, sites.laptop
     with prison.open() as workspace:
-        partner_id = workspace.sync.find_partner(laptop.name).site_id
+        partner_id = workspace.sync.partner_id(laptop.name)
 
     def cut_short(*, file_left: bool) -> int:
         with prison.open() as workspace, workspace.store.write() as session:

@@ -288,8 +288,7 @@ def partners(args: argparse.Namespace, data_dir: Path) -> int:
 def revoke(args: argparse.Namespace, data_dir: Path) -> int:
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
-        partner = workspace.sync.find_partner(args.site)
-        workspace.sync.revoke(partner.site_id)
+        partner = workspace.sync.revoke(workspace.sync.partner_id(args.site))
     print(f"Revoked {partner.name}: nothing from it will be imported until it is paired again.")
     return 0
 
@@ -309,8 +308,9 @@ def export(args: argparse.Namespace, data_dir: Path) -> int:
         raise UsageError(f"{target} is a folder; give the bundle's file name.")
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
-        partner = workspace.sync.find_partner(args.to)
-        result = workspace.sync.export(partner.site_id, target, snapshot=args.snapshot)
+        result = workspace.sync.export(
+            workspace.sync.partner_id(args.to), target, snapshot=args.snapshot
+        )
     kind = "snapshot" if result.snapshot else "changes"
     removals = f" and {result.redactions:,} removal(s)" if result.redactions else ""
     print(

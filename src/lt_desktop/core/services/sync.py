@@ -98,10 +98,18 @@ class SyncService(Service):
             return exchange.partners(session, self._store)
 
     def find_partner(self, name_or_fingerprint: str) -> PartnerInfo:
+        """A partner by name or fingerprint, with what is pending for it (which takes a
+        count of every kind of record: ``partner_id`` when only the site is wanted)."""
         self._require(Permission.SYNC)
         with self._store.read() as session:
             partner = exchange.find_partner(session, name_or_fingerprint)
             return exchange.partner_info(session, self._store, partner)
+
+    def partner_id(self, name_or_fingerprint: str) -> uuid.UUID:
+        """The site id of a partner, by name or fingerprint."""
+        self._require(Permission.SYNC)
+        with self._store.read() as session:
+            return exchange.find_partner(session, name_or_fingerprint).site_id
 
     def revoke(self, site_id: uuid.UUID) -> PartnerInfo:
         """Stop trusting a site: nothing from it is taken in until it is paired again."""
