@@ -168,8 +168,6 @@ def _scenario(
     _pair(prison, university)
     pristine = work / "university-pristine"
     shutil.copytree(university.folder, pristine, ignore=shutil.ignore_patterns("store.lock"))
-    sender_pristine = work / "prison-pristine"
-    shutil.copytree(prison.folder, sender_pristine, ignore=shutil.ignore_patterns("store.lock"))
     figures: dict[str, Any] = {"rows": rows, "build_seconds": build_seconds}
 
     bundles = work / "bundles"
@@ -177,12 +175,13 @@ def _scenario(
     extra = ["--snapshot"] if snapshot else []
 
     def export(name: str, *flags: str) -> dict[str, Any]:
-        # Every export starts from the sender as it was when paired, so each run is the
-        # same first bundle rather than the next in a sequence (a later one would also
-        # carry redactions, and time different work).
+        # Every export starts from a copy of the sender as it was when paired (the
+        # sender itself never exports), so each run is the same first bundle rather
+        # than the next in a sequence (a later one would also carry redactions, and
+        # time different work).
         sender = work / "prison-run"
         shutil.rmtree(sender, ignore_errors=True)
-        shutil.copytree(sender_pristine, sender)
+        shutil.copytree(prison.folder, sender, ignore=shutil.ignore_patterns("store.lock"))
         recipient = SECOND_HUB if second_hub else UNIVERSITY
         try:
             return _child(
