@@ -53,38 +53,38 @@ from lt_desktop.sync import bundle, exchange
 folder, username, password, action, target, partner, stop_at = sys.argv[1:]
 
 
-def stopping_first(owner, name, *, after=0, when=lambda *args: True):
-    # Calls go through until ``after`` have been made; the next call that ``when``
-    # picks says so and waits to be killed.
+def stopping_at(owner, name, *, after=0, when=lambda *args: True, once_done=False):
+    # Calls go through until ``after`` have been made; at the next call that ``when``
+    # picks (before it, or once it is done) the child says so and waits to be killed.
     real = getattr(owner, name)
     calls = 0
 
     def stopped(*args, **kwargs):
         nonlocal calls
+        stopping = False
         if when(*args):
             calls += 1
-            if calls > after:
-                print("stopped", flush=True)
-                time.sleep(600)
-        return real(*args, **kwargs)
+            stopping = calls > after
+        if stopping and not once_done:
+            print("stopped", flush=True)
+            time.sleep(600)
+        result = real(*args, **kwargs)
+        if stopping:
+            print("stopped", flush=True)
+            time.sleep(600)
+        return result
 
     setattr(owner, name, stopped)
 
 
 if stop_at == "writing":
-    stopping_first(bundle._ChunkSealer, "_seal", after=3)
+    stopping_at(bundle._ChunkSealer, "_seal", after=3)
 elif stop_at == "putting in place":
-    stopping_first(os, "replace", when=lambda source, into: str(into) == target)
+    stopping_at(os, "replace", when=lambda source, into: str(into) == target)
 elif stop_at == "reading back":
-    stopping_first(bundle, "_check_signature")
+    stopping_at(bundle, "_check_signature")
 elif stop_at == "counting as sent":
-    def written_then_stopped(*args, **kwargs):
-        info = real_write_bundle(*args, **kwargs)
-        print("stopped", flush=True)
-        time.sleep(600)
-        return info
-    real_write_bundle = exchange.write_bundle
-    exchange.write_bundle = written_then_stopped
+    stopping_at(exchange, "write_bundle", once_done=True)
 
 with sign_in(Path(folder), username, password) as workspace:
     if action == "export":
