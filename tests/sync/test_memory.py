@@ -15,9 +15,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import MembershipRole, PersonBase, SiteKind
 from lt_desktop.storage.models import StoryQuestion
+from lt_desktop.sync import bundle as bundle_module
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,
     UNIVERSITY_PASSWORD,
@@ -28,7 +31,7 @@ from tests.helpers.sites import (
 )
 
 SCAN_BYTES = 512 * 1024
-ESSAYS = 36
+ESSAYS = 24
 
 
 def _peak(work: Callable[[], object]) -> int:
@@ -82,7 +85,13 @@ def _add_scans(prison: Site, count: int, noise: random.Random) -> None:
             workspace.essays.attach_scan(essay.id, f"{essay.candidate_number}.pdf", scan)
 
 
-def test_memory_does_not_grow_with_the_scans_a_bundle_carries(tmp_path: Path) -> None:
+def test_memory_does_not_grow_with_the_scans_a_bundle_carries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # How full the writer's queue gets depends on how the reads and the compressor
+    # keep pace, which varies from run to run; its bound is held in test_bundle.py.
+    # Kept small here, so that what is measured is only what each scan might cost.
+    monkeypatch.setattr(bundle_module, "_PIECES_IN_FLIGHT", 2)
     prison = _prison_with_essays(tmp_path / "prison")
     university = new_site(
         tmp_path / "university",
@@ -105,12 +114,10 @@ def test_memory_does_not_grow_with_the_scans_a_bundle_carries(tmp_path: Path) ->
         return exporting, importing
 
     measure("warm-up")  # statement caches and the like, filled once
-    # Enough scans, the first time, to fill what the writer keeps in flight (8 MiB):
-    # past that, more scans must not cost more.
-    _add_scans(prison, 16, noise)
-    few = measure("sixteen-scans")
+    _add_scans(prison, 4, noise)
+    few = measure("four-scans")
     _add_scans(prison, 20, noise)
-    many = measure("thirty-six-scans")
+    many = measure("twenty-four-scans")
     grown = {"export": many[0] - few[0], "import": many[1] - few[1]}
     mib = {what: f"{value / 2**20:.1f} MiB" for what, value in grown.items()}
     assert grown["export"] < 2 * SCAN_BYTES, f"20 more scans of 0.5 MiB cost: {mib}"
