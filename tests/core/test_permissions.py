@@ -37,6 +37,10 @@ ACTIONS: dict[str, Action] = {
     "add person": lambda ws, ids: ws.people.add_person(
         given_name="A", family_name="B", base=PersonBase.UNIVERSITY
     ),
+    "find likely duplicates": lambda ws, ids: ws.people.likely_duplicates("A", "B"),
+    "match a prison number": lambda ws, ids: ws.people.likely_duplicates(
+        "A", "B", prison_number="A1234BC"
+    ),
     "add partnership": lambda ws, ids: ws.programme.add_partnership(
         name="P", prison_name="HMP P", university_name="U"
     ),
@@ -56,7 +60,13 @@ ALLOWED: dict[Role, set[str]] = {
     Role.ADMINISTRATOR: set(ACTIONS),
     Role.EDUCATION_STAFF: set(ACTIONS)
     - {"list users", "add user", "change settings", "read audit log"},
-    Role.FACILITATOR: {"list people", "see a person", "list cohort members", "take register"},
+    Role.FACILITATOR: {
+        "list people",
+        "see a person",
+        "find likely duplicates",
+        "list cohort members",
+        "take register",
+    },
     Role.MARKER: set(),
     Role.RESEARCHER: set(),
 }

@@ -8,11 +8,13 @@ where someone is based.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import PermissionDenied, ValidationError
@@ -46,6 +48,69 @@ def new_research_id() -> str:
     return "R" + "".join(secrets.choice(_RESEARCH_ID_ALPHABET) for _ in range(9))
 
 
+#: Characters of the record id shown as a person's short reference.
+_REFERENCE_LENGTH = 6
+#: Cohorts named beside a person in lists, the latest first.
+_PLACES_SHOWN = 2
+
+
+def short_reference(person_id: uuid.UUID) -> str:
+    """A few characters of the person's record id, to tell apart two people of the same name.
+
+    The record id is random and the same on every site, so the reference can be read out
+    over the phone to a partner site; it says nothing about the person or where they are
+    based, and it is not the research id, so research data cannot be matched to names
+    with it. Anyone who may see the name may see it.
+    """
+    return person_id.hex[:_REFERENCE_LENGTH].upper()
+
+
+def short_references(person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each person's short reference, made longer only where two would be the same."""
+    references: dict[uuid.UUID, str] = {}
+    pending = set(person_ids)
+    length = _REFERENCE_LENGTH
+    while pending:
+        by_prefix: dict[str, list[uuid.UUID]] = {}
+        for person_id in pending:
+            by_prefix.setdefault(person_id.hex[:length], []).append(person_id)
+        pending = set()
+        for prefix, ids in by_prefix.items():
+            if len(ids) == 1:
+                references[ids[0]] = prefix.upper()
+            else:
+                pending.update(ids)
+        length += 1
+    return references
+
+
+def place_words(role: MembershipRole, cohort_name: str) -> str:
+    """A person's place in one cohort, as lists show it beside their name."""
+    return f"{role.label}, {cohort_name}"
+
+
+def person_label(display_name: str, places: Iterable[str], reference: str) -> str:
+    """A name as lists and pickers show it: with the person's cohorts and roles and their
+    short reference, so two people of the same name never look the same.
+
+    Where someone is based is left out: it is never a label for a person. Only the two
+    latest cohorts are named, so a long-serving coordinator's line still fits."""
+    places = list(places)
+    where = "; ".join(places[-_PLACES_SHOWN:]) or "no cohort yet"
+    earlier = len(places) - _PLACES_SHOWN
+    if earlier > 0:
+        where += f" and {earlier} earlier cohort{'s' if earlier > 1 else ''}"
+    return f"{display_name} — {where} · ref {reference}"
+
+
+def plain_name(text: str) -> str:
+    """A name as it is compared: without accents, capitals or extra spaces, so "José
+    da  Silva" and "jose da silva" are the same name."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
 @dataclass(frozen=True)
 class PersonInfo:
     id: uuid.UUID
@@ -67,12 +132,49 @@ class PersonInfo:
 
 @dataclass(frozen=True)
 class PersonListing:
-    """What a list or type-ahead needs, and nothing more."""
+    """What a list or type-ahead needs, and nothing more.
+
+    ``places`` are the person's cohorts with their role in each, and ``reference`` their
+    short reference: together they tell apart two people with the same name.
+    """
 
     id: uuid.UUID
     display_name: str
     sort_name: str
     search_text: str
+    reference: str = ""
+    places: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return person_label(self.display_name, self.places, self.reference)
+
+
+def people_named(people: Iterable[PersonListing], typed: str) -> list[PersonListing]:
+    """Who a name typed into a picker means: the person whose whole line was chosen from
+    the list, else everyone whose name it is (ignoring accents, capitals and spaces).
+    More than one means the person must choose between them."""
+    wanted = plain_name(typed)
+    if not wanted:
+        return []
+    people = list(people)
+    chosen = [p for p in people if plain_name(p.label) == wanted]
+    return chosen or [p for p in people if plain_name(p.display_name) == wanted]
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """Someone already here who may be the person being added or renamed, and why."""
+
+    person: PersonListing
+    full_name: str
+    reasons: tuple[str, ...]
+
+    def describe(self) -> str:
+        name = self.person.label
+        if plain_name(self.full_name) != plain_name(self.person.display_name):
+            name += f" (full name {self.full_name})"
+        return f"{name}: {' and '.join(self.reasons)}"
 
 
 @dataclass(frozen=True)
@@ -135,28 +237,99 @@ class PeopleService(Service):
     def list_people(self) -> list[PersonListing]:
         self._require(Permission.VIEW_PEOPLE)
         with self._store.read() as session:
-            query = select(
-                Person.id,
-                Person.given_name,
-                Person.family_name,
-                Person.preferred_name,
-                Person.email,
-            ).order_by(Person.family_name, Person.given_name)
-            restriction = self._visible_people(session)
-            if restriction is not None:
-                query = query.where(restriction)  # type: ignore[arg-type]
-            listings = []
-            for pid, given, family, preferred, email in session.execute(query):
-                first = preferred or given
-                listings.append(
-                    PersonListing(
-                        id=pid,
-                        display_name=f"{first} {family}",
-                        sort_name=f"{family}, {first}",
-                        search_text=f"{given} {preferred} {family} {email}".casefold(),
+            rows = session.execute(self._listing_query(session)).all()
+            places = self._places(session)
+            references = short_references(pid for pid, *_ in rows)
+            return [_listing(row, references[row[0]], places.get(row[0], [])) for row in rows]
+
+    def _listing_query(self, session: Session) -> Select[uuid.UUID, str, str, str, str]:
+        """The people this actor may see, as they are listed, by family name."""
+        query = select(
+            Person.id,
+            Person.given_name,
+            Person.family_name,
+            Person.preferred_name,
+            Person.email,
+        ).order_by(Person.family_name, Person.given_name)
+        restriction = self._visible_people(session)
+        if restriction is not None:
+            query = query.where(restriction)  # type: ignore[arg-type]
+        return query
+
+    def _places(self, session: Session) -> dict[uuid.UUID, list[str]]:
+        """Each person's role in each cohort this actor may see, earliest cohort first."""
+        visible = self._visible_cohort_ids(session)
+        places: dict[uuid.UUID, list[str]] = {}
+        for person_id, cohort_id, role, cohort_name in session.execute(
+            select(Membership.person_id, Cohort.id, Membership.role, Cohort.name)
+            .join(Cohort, Cohort.id == Membership.cohort_id)
+            .order_by(Cohort.starts_on, Cohort.name)
+        ):
+            if visible is None or cohort_id in visible:
+                places.setdefault(person_id, []).append(place_words(role, cohort_name))
+        return places
+
+    def likely_duplicates(
+        self,
+        given_name: str,
+        family_name: str,
+        *,
+        preferred_name: str = "",
+        prison_number: str = "",
+        ignoring: uuid.UUID | None = None,
+    ) -> list[LikelyDuplicate]:
+        """People already here who may be the one being added (or renamed), so that a
+        second record is made only on purpose.
+
+        A likely match has the same family name and a given or known-as name in common
+        (ignoring accents, capitals and extra spaces), or the same prison number. Prison
+        numbers are compared only for those allowed to see prison-only details, and are
+        never handed back. ``ignoring`` is the person being renamed.
+        """
+        self._require(Permission.VIEW_PEOPLE)
+        number = prison_number.strip().upper()
+        if number:
+            self._require_prison_details(Permission.VIEW_PRISON_DETAILS)
+        family = plain_name(family_name)
+        firsts = {plain_name(given_name), plain_name(preferred_name)} - {""}
+        with self._store.read() as session:
+            query = self._listing_query(session)
+            same_number: set[uuid.UUID] = set()
+            if number:
+                same_number = set(
+                    session.scalars(
+                        select(PrisonDetails.person_id).where(PrisonDetails.prison_number == number)
                     )
                 )
-            return listings
+            rows = session.execute(query).all()
+            matches = []
+            for row in rows:
+                pid, given, family_found, preferred, _email = row
+                if pid == ignoring:
+                    continue
+                reasons = []
+                if (
+                    family
+                    and plain_name(family_found) == family
+                    and firsts & ({plain_name(given), plain_name(preferred)} - {""})
+                ):
+                    reasons.append("same name")
+                if pid in same_number:
+                    reasons.append("same prison number")
+                if reasons:
+                    matches.append((row, tuple(reasons)))
+            if not matches:
+                return []
+            places = self._places(session)
+            references = short_references(pid for pid, *_ in rows)
+            return [
+                LikelyDuplicate(
+                    person=_listing(row, references[row[0]], places.get(row[0], [])),
+                    full_name=f"{row[1]} {row[2]}",
+                    reasons=reasons,
+                )
+                for row, reasons in matches
+            ]
 
     def search(self, text: str, limit: int = 50) -> list[PersonListing]:
         """People whose names (or email) contain every word typed, in any order."""
@@ -242,9 +415,17 @@ class PeopleService(Service):
         preferred_name: str = "",
         email: str = "",
         notes: str = "",
+        prison_number: str = "",
     ) -> PersonInfo:
+        """Add someone; ``prison_number``, where known, goes in their prison-only details
+        in the same transaction, so the person is never there without it."""
         self._require(Permission.EDIT_PEOPLE)
         _check_names(given_name, family_name)
+        number = prison_number.strip().upper()
+        if number:
+            self._require_prison_details(Permission.EDIT_PRISON_DETAILS)
+            if base is not PersonBase.PRISON:
+                raise ValidationError("Prison-only details are kept for prison-based people only.")
         with self._store.write() as session:
             person = Person(
                 given_name=given_name.strip(),
@@ -257,6 +438,9 @@ class PeopleService(Service):
             )
             session.add(person)
             session.flush()
+            if number:
+                session.add(PrisonDetails(person_id=person.id, prison_number=number))
+                session.flush()
             return person_info(person)
 
     def update_person(
@@ -356,6 +540,22 @@ class PeopleService(Service):
         )
         if allowed is None:
             raise PermissionDenied("That person is not in one of your cohorts.")
+
+
+def _listing(
+    row: Row[uuid.UUID, str, str, str, str], reference: str, places: list[str]
+) -> PersonListing:
+    """A listing from a row of (id, given, family, known as, email)."""
+    pid, given, family, preferred, email = row
+    first = preferred or given
+    return PersonListing(
+        id=pid,
+        display_name=f"{first} {family}",
+        sort_name=f"{family}, {first}",
+        search_text=f"{given} {preferred} {family} {email}".casefold(),
+        reference=reference,
+        places=tuple(places),
+    )
 
 
 def _details_info(row: PrisonDetails) -> PrisonDetailsInfo:

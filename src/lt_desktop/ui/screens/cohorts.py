@@ -13,26 +13,32 @@ from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import Balance, CohortInfo, CourseInfo, PartnershipInfo
 from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.ui.colours import bar_colours
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, PEOPLE, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
+    QAbstractItemView,
     QCheckBox,
-    QColor,
     QComboBox,
+    QEvent,
     QHBoxLayout,
+    QItemSelectionModel,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QListView,
+    QObject,
     QPainter,
     QPlainTextEdit,
     QSize,
     QSpinBox,
     QSplitter,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
-from lt_desktop.ui.screens.people import ID_ROLE, PeopleListModel
+from lt_desktop.ui.screens.base import Screen, offer_only_if
+from lt_desktop.ui.screens.people import PeopleListModel
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,
@@ -75,9 +81,11 @@ class BalanceBar(QWidget):
         painter.drawRect(rect)
         left = int(rect.width() * self.balance.prison / total)
         right = int(rect.width() * self.balance.university / total)
-        painter.fillRect(rect.x() + 1, rect.y() + 1, left, rect.height() - 1, QColor("#4a6fa5"))
+        prison, university = bar_colours(self.palette())
+        painter.fillRect(rect.x() + 1, rect.y() + 1, left, rect.height() - 1, prison)
+        gap = 2 if left and right else 0  # the window shows between the two shades
         painter.fillRect(
-            rect.x() + 1 + left, rect.y() + 1, right, rect.height() - 1, QColor("#a3bde0")
+            rect.x() + 1 + left + gap, rect.y() + 1, right - gap, rect.height() - 1, university
         )
         middle = rect.x() + rect.width() // 2
         painter.setPen(self.palette().color(self.palette().ColorRole.WindowText))
@@ -113,10 +121,9 @@ class CohortsScreen(Screen):
         self.cohort_table.selectionModel().currentRowChanged.connect(self._cohort_chosen)
         self.cohorts_or_empty = EmptyOr(self.cohort_table, "No cohorts yet.")
         may_edit = self.may(Permission.EDIT_PROGRAMME)
-        self.new_button = button("&New cohort…", self._new_cohort)
+        self.new_button = button("New &cohort…", self._new_cohort)
         self.edit_button = button("&Edit cohort…", self._edit_cohort)
-        for widget in (self.new_button, self.edit_button):
-            widget.setVisible(may_edit)
+        offer_only_if(may_edit, self.new_button, self.edit_button)
 
         self.title_label = heading("", 2)
         self.summary = muted()
@@ -147,7 +154,7 @@ class CohortsScreen(Screen):
             self.role_button,
             self.withdraw_button,
         ):
-            widget.setVisible(may_manage)
+            offer_only_if(may_manage, widget)
             member_buttons.addWidget(widget)
         member_buttons.addStretch(1)
 
@@ -478,41 +485,116 @@ def add_course(ws: Workspace, values: dict[str, Any]) -> CourseInfo:
     )
 
 
+NOBODY_CHOSEN = (
+    "Nobody is chosen yet. Type part of their name under Find, then press Down to choose "
+    "them in the list."
+)
+
+
 class EnrolDialog(FormDialog):
+    """Who to enrol, chosen on purpose.
+
+    Nobody is chosen when it opens, nor after the search changes: a list that chose its
+    first row once let a single Enter enrol the wrong person. Down from the search
+    chooses in the list; Enter there with exactly one match chooses that one. Either
+    way the choice is shown, and a further Enter enrols.
+    """
+
     def __init__(self, parent: QWidget, people: list[PersonListing], cohort_title: str) -> None:
         super().__init__(f"Enrol in {cohort_title}", "Enrol", parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Type part of a name")
+        self.search.setPlaceholderText("Type part of a name, then press Down to choose")
         self.add_row("&Find", self.search)
         self.model = PeopleListModel(self)
         self.model.set_people(people)
         self.list = QListView()
         self.list.setModel(self.model)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setMinimumHeight(200)
         self.add_row("&Person", self.list)
+        self.choice = muted()
+        self.choice.setAccessibleName("Person chosen")
+        self.form.addRow("", self.choice)
         self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(lambda: self.list.setFocus())
+        self.list.selectionModel().selectionChanged.connect(self._show_choice)
+        self.search.installEventFilter(self)
+        self.list.installEventFilter(self)
         self.role = EnumCombo(MembershipRole)
         self.add_row("&Role", self.role)
-        self.on = self.add_row("&From", date_field(date.today()))
-        if self.model.rowCount():
-            self.list.setCurrentIndex(self.model.index(0))
+        self.on = self.add_row("Fr&om", date_field(date.today()))
+        self._show_choice()
+        self.search.setFocus()
+
+    def chosen(self) -> PersonListing | None:
+        rows = self.list.selectionModel().selectedRows()
+        return self.model.person_at(rows[0].row()) if rows else None
+
+    def _choose(self, row: int) -> None:
+        index = self.model.index(row)
+        self.list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.list.scrollTo(index)
+        self.list.setFocus()
 
     def _filter(self, text: str) -> None:
-        self.model.set_filter(text)
-        if self.model.rowCount():
-            self.list.setCurrentIndex(self.model.index(0))
+        self.model.set_filter(text)  # a new search forgets the choice with the old rows
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        person = self.chosen()
+        if person is None:
+            self.choice.setText("Nobody chosen yet.")
+            return
+        self.choice.setText(f"Enrols {person.label}")
+        self.banner.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        nobody = self.chosen() is None
+        if watched is self.search and key == Qt.Key.Key_Down and self.model.rowCount():
+            if nobody:
+                self._choose(0)
+            else:
+                self.list.setFocus()
+            return True
+        if watched is self.search and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and nobody:
+            if self.model.rowCount() == 1:
+                self._choose(0)
+            elif self.model.rowCount():
+                self.banner.show_message(
+                    f"{self.model.rowCount()} people are listed: press Down to choose one, "
+                    "then Enter to enrol them.",
+                    Tone.WARNING,
+                )
+            else:
+                self.banner.show_message(
+                    "No one listed matches what you typed. Check the spelling, or add them "
+                    "under People first.",
+                    Tone.WARNING,
+                )
+            return True
+        if watched is self.list and key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and nobody:
+            # The first arrow chooses the row the list shows as current (Qt makes one
+            # current on Tab without choosing it), rather than skipping past it.
+            current = self.list.currentIndex()
+            if self.model.rowCount():
+                self._choose(current.row() if current.isValid() else 0)
+            return True
+        return super().eventFilter(watched, event)
 
     def validate(self) -> None:
-        if not self.list.currentIndex().isValid():
-            raise ValidationError("Choose the person to enrol.")
+        if self.chosen() is None:
+            raise ValidationError(NOBODY_CHOSEN)
 
     def values(self) -> tuple[uuid.UUID, MembershipRole, date]:
-        return (
-            self.list.currentIndex().data(ID_ROLE),
-            self.role.value(),
-            date_of(self.on),
-        )
+        person = self.chosen()
+        if person is None:
+            raise ValidationError(NOBODY_CHOSEN)
+        return person.id, self.role.value(), date_of(self.on)
 
 
 class StatusDialog(FormDialog):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,26 +13,29 @@ from lt_desktop.core.services.consent import ConsentState
 from lt_desktop.core.services.mentoring import Journey
 from lt_desktop.core.services.people import (
     AttendanceLine,
+    LikelyDuplicate,
     MembershipLine,
     PersonInfo,
     PersonListing,
     PersonPage,
     PrisonDetailsInfo,
+    plain_name,
+    short_reference,
 )
-from lt_desktop.core.vocabulary import ClearanceStatus, ConsentScope, PersonBase
+from lt_desktop.core.vocabulary import ClearanceStatus, ConsentScope, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import CONSENT, MEMBERS, PEOPLE, REGISTER, AppController
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractListModel,
-    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QModelIndex,
     QPlainTextEdit,
     QScrollArea,
@@ -42,10 +46,11 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.screens.mentoring import MENTORING, JourneyView
 from lt_desktop.ui.widgets import (
     Banner,
+    DateField,
     EmptyOr,
     EnumCombo,
     FormDialog,
@@ -55,6 +60,7 @@ from lt_desktop.ui.widgets import (
     date_of,
     heading,
     muted,
+    show_error,
 )
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -63,8 +69,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 10
 class PeopleListModel(QAbstractListModel):
     """Everyone visible to the signed-in account, filtered as the user types.
 
-    Filtering runs over precomputed lower-case text in memory, so it stays well
-    under a tenth of a second for thousands of people.
+    Each row shows the name with the person's cohorts, roles and short reference, so two
+    people of the same name never look alike. Filtering runs over precomputed lower-case
+    text in memory, so it stays well under a tenth of a second for thousands of people.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -80,8 +87,12 @@ class PeopleListModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self._shown):
             return None
         person = self._shown[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return person.display_name
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return person.label
         if role == ID_ROLE:
             return person.id
         return None
@@ -107,6 +118,9 @@ class PeopleListModel(QAbstractListModel):
     def row_of(self, person_id: uuid.UUID) -> int:
         return next((i for i, p in enumerate(self._shown) if p.id == person_id), -1)
 
+    def person_at(self, row: int) -> PersonListing | None:
+        return self._shown[row] if 0 <= row < len(self._shown) else None
+
 
 class PeopleScreen(Screen):
     title = "People"
@@ -130,8 +144,8 @@ class PeopleScreen(Screen):
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._open_first)
         self.list.selectionModel().currentChanged.connect(self._person_chosen)
-        self.add_button = button("&Add person…", self._add)
-        self.add_button.setVisible(self.may(Permission.EDIT_PEOPLE))
+        self.add_button = button("A&dd person…", self._add)
+        offer_only_if(self.may(Permission.EDIT_PEOPLE), self.add_button)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -199,10 +213,28 @@ class PeopleScreen(Screen):
         self.page.load(person_id)
 
     def _add(self) -> None:
-        dialog = PersonDialog(self, None, may_set_prison_details=self.page.may_see_prison)
-        if dialog.exec():
-            values = dialog.values()
-            self.controller.change(lambda ws: ws.people.add_person(**values), {PEOPLE}, self._added)
+        self._add_person(None)
+
+    def _add_person(self, typed: dict[str, Any] | None) -> None:
+        may_set_prison_details = self.controller.site_kind is SiteKind.PRISON and self.may(
+            Permission.EDIT_PRISON_DETAILS
+        )
+        dialog = PersonDialog(self, None, may_set_prison_details=may_set_prison_details)
+        if typed is not None:
+            dialog.fill(typed)
+        if not dialog.exec():
+            return
+        values = dialog.values()
+        check_for_likely_duplicates(
+            self,
+            self.controller,
+            values,
+            None,
+            lambda: self.controller.change(
+                lambda ws: ws.people.add_person(**values), {PEOPLE}, self._added
+            ),
+            lambda: self._add_person(values),
+        )
 
     def _added(self, person: PersonInfo) -> None:
         self._current = person.id
@@ -223,7 +255,7 @@ class PersonPanel(QScrollArea):
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.edit_button = button("&Edit…", self._edit, accessible="Edit person")
-        self.edit_button.setVisible(screen.may(Permission.EDIT_PEOPLE))
+        offer_only_if(screen.may(Permission.EDIT_PEOPLE), self.edit_button)
         self.banner = Banner()
         self.journey = JourneyView()
 
@@ -325,7 +357,8 @@ class PersonPanel(QScrollArea):
             lines.append(f"Email: {person.email}")
         if person.notes:
             lines.append(f"Notes: {person.notes}")
-        self.details.setText("\n".join(lines) or "No other details recorded.")
+        lines.append(f"Reference: {short_reference(person.id)}")
+        self.details.setText("\n".join(lines))
         self.edit_button.setEnabled(True)
         self.journey.set_journey(journey)
         self.memberships.set_rows(page.memberships)
@@ -344,14 +377,31 @@ class PersonPanel(QScrollArea):
         self.prison_details.setText(_describe_prison_details(page.prison_details))
 
     def _edit(self) -> None:
+        self._edit_person(None)
+
+    def _edit_person(self, typed: dict[str, Any] | None) -> None:
         if self._page is None:
             return
         person = self._page.person
         dialog = PersonDialog(self, person, may_set_prison_details=False)
-        if dialog.exec():
-            values = dialog.values()
+        if typed is not None:
+            dialog.fill(typed)
+        if not dialog.exec():
+            return
+        values = dialog.values()
+
+        def save() -> None:
             self.controller.change(
                 lambda ws: ws.people.update_person(person.id, **values), {PEOPLE}
+            )
+
+        names = ("given_name", "family_name", "preferred_name")
+        before = (person.given_name, person.family_name, person.preferred_name)
+        if [plain_name(values[n]) for n in names] == [plain_name(n) for n in before]:
+            save()
+        else:
+            check_for_likely_duplicates(
+                self, self.controller, values, person.id, save, lambda: self._edit_person(values)
             )
 
     def _edit_prison(self) -> None:
@@ -454,18 +504,30 @@ class PersonDialog(FormDialog):
             "",
             muted("Used only to keep cohorts balanced; it is never shown beside people's names."),
         )
+        # Asked for when someone is added, so a second record for the same person is caught
+        # by the number as well as the name; later it is changed on the person page.
+        self.prison_number: QLineEdit | None = None
+        if person is None and may_set_prison_details:
+            self.prison_number = self.add_row("Prison n&umber", QLineEdit())
+            self.prison_number.setPlaceholderText("Prison-based people only; kept on this site")
+            self.base.currentIndexChanged.connect(self._prison_number_applies)
+            self._prison_number_applies()
         self.email = self.add_row("&Email", QLineEdit(person.email if person else ""))
         self.notes = QPlainTextEdit(person.notes if person else "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(70)
         self.add_row("&Notes", self.notes)
 
+    def _prison_number_applies(self) -> None:
+        if self.prison_number is not None:
+            self.prison_number.setEnabled(self.base.value() is PersonBase.PRISON)
+
     def validate(self) -> None:
         if not self.given.text().strip() or not self.family.text().strip():
             raise ValidationError("Fill in both the given name and the family name.")
 
     def values(self) -> dict[str, Any]:
-        return {
+        values = {
             "given_name": self.given.text(),
             "family_name": self.family.text(),
             "preferred_name": self.preferred.text(),
@@ -473,6 +535,83 @@ class PersonDialog(FormDialog):
             "email": self.email.text(),
             "notes": self.notes.toPlainText(),
         }
+        if self.prison_number is not None and self.prison_number.isEnabled():
+            values["prison_number"] = self.prison_number.text()
+        return values
+
+    def fill(self, values: dict[str, Any]) -> None:
+        """Show what was typed before, when the person comes back to it from a warning."""
+        self.given.setText(values["given_name"])
+        self.family.setText(values["family_name"])
+        self.preferred.setText(values["preferred_name"])
+        self.base.set_value(values["base"])
+        self.email.setText(values["email"])
+        self.notes.setPlainText(values["notes"])
+        if self.prison_number is not None:
+            self.prison_number.setText(values.get("prison_number", ""))
+
+
+def check_for_likely_duplicates(
+    parent: QWidget,
+    controller: AppController,
+    values: dict[str, Any],
+    ignoring: uuid.UUID | None,
+    go_on: Callable[[], None],
+    go_back: Callable[[], None],
+) -> None:
+    """Before a person is added (or renamed), say who already here may be the same person.
+
+    A second person of the same name is often real, so the warning only asks: the person
+    goes back to the form, or goes on regardless.
+    """
+    given, family = values["given_name"], values["family_name"]
+    known_as, number = values.get("preferred_name", ""), values.get("prison_number", "")
+
+    def checked(matches: list[LikelyDuplicate]) -> None:
+        name = " ".join(f"{given} {family}".split())
+        if not matches or ask_despite_likely_duplicates(
+            parent, name, matches, adding=ignoring is None
+        ):
+            go_on()
+        else:
+            go_back()
+
+    def failed(message: str) -> None:
+        show_error(parent, message)
+        go_back()
+
+    controller.load(
+        lambda ws: ws.people.likely_duplicates(
+            given, family, preferred_name=known_as, prison_number=number, ignoring=ignoring
+        ),
+        checked,
+        failed,
+    )
+
+
+def ask_despite_likely_duplicates(
+    parent: QWidget, name: str, matches: list[LikelyDuplicate], *, adding: bool
+) -> bool:
+    """True when the person chooses to go on although someone here may be the same person."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Already here?", "", parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    someone = "Someone" if len(matches) == 1 else f"{len(matches)} people"
+    box.setText(f"{someone} already here may be {name}:")
+    box.setInformativeText(
+        "\n".join(f"• {m.describe()}" for m in matches)
+        + "\n\nGo back to check, or "
+        + ("add" if adding else "save")
+        + f" {name} anyway if this is someone else: lists tell people of the same name "
+        "apart by their cohort and reference."
+    )
+    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+    anyway = box.addButton(
+        "&Add anyway" if adding else "&Save anyway", QMessageBox.ButtonRole.AcceptRole
+    )
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is anyway
 
 
 class PrisonDetailsDialog(FormDialog):
@@ -482,16 +621,14 @@ class PrisonDetailsDialog(FormDialog):
             "Prison &number", QLineEdit(details.prison_number if details else "")
         )
         self.location = self.add_row("&Location", QLineEdit(details.location if details else ""))
-        self.has_release = QCheckBox("Release date known")
-        self.release = date_field(
-            details.release_date if details and details.release_date else date.today()
+        self.release = self.add_row(
+            "&Release date",
+            DateField(
+                details.release_date if details else None,
+                optional=True,
+                empty_text="Not known: leave empty",
+            ),
         )
-        known = details is not None and details.release_date is not None
-        self.has_release.setChecked(known)
-        self.release.setEnabled(known)
-        self.has_release.toggled.connect(self.release.setEnabled)
-        self.add_row("", self.has_release)
-        self.add_row("&Release date", self.release)
         self.clearance = EnumCombo(ClearanceStatus, details.clearance if details else None)
         self.add_row("&Clearance to attend", self.clearance)
         self.notes = QPlainTextEdit(details.security_notes if details else "")
@@ -504,7 +641,7 @@ class PrisonDetailsDialog(FormDialog):
         return {
             "prison_number": self.number.text(),
             "location": self.location.text(),
-            "release_date": date_of(self.release) if self.has_release.isChecked() else None,
+            "release_date": self.release.maybe_value(),
             "security_notes": self.notes.toPlainText(),
             "clearance": status,
             "clearance_on": date.today() if status is not ClearanceStatus.NOT_SUBMITTED else None,
