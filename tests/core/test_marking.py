@@ -166,7 +166,7 @@ def test_scans_reach_markers_under_the_candidate_number(
     assert [s.filename for s in opened.scans] == [f"{number}-scan-1.png", f"{number}-scan-2.pdf"]
 
 
-def test_the_other_mark_stays_hidden_until_both_are_in(
+def test_the_other_mark_stays_hidden_until_the_mark_is_agreed(
     marked_cohort: tuple[Path, list[str]],
 ) -> None:
     folder, _ = marked_cohort
@@ -201,9 +201,9 @@ def test_the_other_mark_stays_hidden_until_both_are_in(
         before = two.marking.open_essay(number)
         assert before.other_score is None and before.my_score is None
         after = two.marking.submit_mark(number, 80, "Excellent.")
-        assert after.other_score == 62 and after.both_marked
-        with pytest.raises(ValidationError, match="can no longer be changed"):
-            two.marking.submit_mark(number, 70)
+        # Both marks are in, but either marker may still correct theirs, so neither
+        # may see the other's until the coordinator agrees the mark.
+        assert after.my_score == 80 and after.other_score is None
     with sign_in(folder, "demo", "demo") as admin:
         row = next(r for r in admin.essays.list_essays(cohort.id) if r.candidate_number == number)
         assert row.moderation_needed  # 18 apart, above the threshold of 10
@@ -216,6 +216,8 @@ def test_the_other_mark_stays_hidden_until_both_are_in(
         changes = admin.audit.entries(action="mark.changed")
         assert changes[0].details["reason"] == "Arithmetic slip"
         assert admin.essays.reveal_identities(cohort.id) == 1
+    with sign_in(folder, *by_name[second]) as two:
+        assert two.marking.open_essay(number).other_score == 62
 
 
 def test_marks_close_together_need_no_moderation(marked_cohort: tuple[Path, list[str]]) -> None:
@@ -251,3 +253,82 @@ def test_a_marker_never_marks_their_own_groups_students(demo: Workspace) -> None
             assert all(m.marker_name != "Facilitator who marks" for m in essay.marks.values()), (
                 essay.candidate_number
             )
+
+
+_LOGINS = {
+    "Demo marker": ("marker", "demo"),
+    "Marker2": ("marker2", USER_PASSWORD),
+    "Marker3": ("marker3", USER_PASSWORD),
+}
+
+
+def _unmarked_essay_of_two_markers(folder: Path) -> tuple[str, tuple[str, str], tuple[str, str]]:
+    """Allocate markers, then an essay whose first and second markers can both sign in
+    here and have not marked it: its number, then the two markers' sign-ins."""
+    with sign_in(folder, "demo", "demo") as admin:
+        cohort = _autumn(admin)
+        markers = admin.essays.markers()
+        admin.essays.allocate_markers(cohort.id, [markers[0][0], markers[1][0]])
+        essay = next(
+            e
+            for e in admin.essays.list_essays(cohort.id)
+            if all(
+                p in e.marks and e.marks[p].marker_name in _LOGINS and e.marks[p].score is None
+                for p in (MarkPosition.FIRST, MarkPosition.SECOND)
+            )
+        )
+    return (
+        essay.candidate_number,
+        _LOGINS[essay.marks[MarkPosition.FIRST].marker_name],
+        _LOGINS[essay.marks[MarkPosition.SECOND].marker_name],
+    )
+
+
+def test_a_missing_mark_is_refused_and_nothing_is_saved(
+    marked_cohort: tuple[Path, list[str]],
+) -> None:
+    """An empty mark is no mark: it must never be kept as 0 out of 100."""
+    folder, _ = marked_cohort
+    number, first, _ = _unmarked_essay_of_two_markers(folder)
+    with sign_in(folder, *first) as marker:
+        with pytest.raises(ValidationError, match="Give your mark"):
+            marker.marking.submit_mark(number, None, "Feedback without a mark.")
+        opened = marker.marking.open_essay(number)
+        assert opened.my_score is None and opened.my_feedback == ""
+    with sign_in(folder, "demo", "demo") as admin:
+        assert not [e for e in admin.audit.entries() if e.action.startswith("mark.")]
+        with pytest.raises(ValidationError, match="Give the mark"):
+            admin.essays.enter_mark(number, MarkPosition.FIRST, None)
+        row = next(
+            r for r in admin.essays.list_essays(_autumn(admin).id) if r.candidate_number == number
+        )
+        assert row.marks[MarkPosition.FIRST].score is None
+
+
+def test_a_marker_corrects_their_own_mark_until_the_mark_is_agreed(
+    marked_cohort: tuple[Path, list[str]],
+) -> None:
+    folder, _ = marked_cohort
+    number, first, second = _unmarked_essay_of_two_markers(folder)
+    with sign_in(folder, *first) as one:
+        one.marking.submit_mark(number, 62, "Clear and thoughtful.")
+    with sign_in(folder, *second) as two:
+        two.marking.submit_mark(number, 80, "Excellent.")
+    with sign_in(folder, *first) as one:
+        corrected = one.marking.submit_mark(number, 65, "Clear, thoughtful, well read.")
+        assert (corrected.my_score, corrected.my_feedback) == (65, "Clear, thoughtful, well read.")
+        assert corrected.other_score is None and not corrected.locked
+    with sign_in(folder, "demo", "demo") as admin:
+        row = next(
+            r for r in admin.essays.list_essays(_autumn(admin).id) if r.candidate_number == number
+        )
+        assert row.marks[MarkPosition.FIRST].score == 65
+        assert row.moderation_needed  # 15 apart now
+        assert admin.audit.entries(action="mark.changed")
+        admin.essays.enter_mark(number, MarkPosition.AGREED, 72, "Agreed at moderation.")
+    with sign_in(folder, *first) as one:
+        with pytest.raises(ValidationError, match="agreed"):
+            one.marking.submit_mark(number, 70, "Too late.")
+        after = one.marking.open_essay(number)
+        assert after.locked and after.my_score == 65 and after.agreed_score == 72
+        assert after.other_score == 80  # shown once the mark is agreed

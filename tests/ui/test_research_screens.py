@@ -48,7 +48,7 @@ def test_a_marker_sees_no_name_or_base_anywhere_on_screen(qtbot: QtBot, demo_dir
                 assert base not in shown
 
 
-def test_the_marker_marks_and_the_other_mark_appears_only_when_both_are_in(
+def test_the_marker_marks_and_the_other_mark_appears_only_once_agreed(
     driver: Driver, qtbot: QtBot, demo_dir: Path
 ) -> None:
     driver.sign_in("marker", "demo")
@@ -72,6 +72,7 @@ def test_the_marker_marks_and_the_other_mark_appears_only_when_both_are_in(
 
     with sign_in(demo_dir, "demo", "demo") as admin:
         admin.essays.enter_mark(number, MarkPosition.SECOND, 68, "Strong.")
+        admin.essays.enter_mark(number, MarkPosition.AGREED, 66, "Agreed.")
     with window_on(qtbot, demo_dir) as again:
         again.sign_in("marker", "demo")
         screen = again.open(EssaysScreen)
@@ -109,7 +110,7 @@ def test_the_coordinator_allocates_markers(driver: Driver, qtbot: QtBot, demo_di
         from lt_desktop.ui.qt import QPushButton
 
         allocate_button = next(
-            b for b in view.findChildren(QPushButton) if b.text() == "&Allocate markers…"
+            b for b in view.findChildren(QPushButton) if b.text() == "Allocate &markers…"
         )
         qtbot.mouseClick(allocate_button, Qt.MouseButton.LeftButton)
         window.settle()
@@ -269,7 +270,7 @@ def _print_essay_documents(qtbot: QtBot, driver: Driver, tmp_path: Path, mine: s
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     driver.answer_next_dialog(save_feedback)
-    _click_button(view, qtbot, "Print &feedback sheets…")
+    _click_button(view, qtbot, "Print feed&back sheets…")
     qtbot.waitUntil(lambda: "feedback" in view.banner.text(), timeout=10_000)
     assert f"Saved {len(revealed)} feedback" in view.banner.text()
     pages = [page.extract_text() for page in PdfReader(feedback).pages]

@@ -11,6 +11,7 @@ from lt_desktop.core.services.audit import AuditService
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.services.consent import ConsentService
 from lt_desktop.core.services.documents import DocumentService
+from lt_desktop.core.services.drafts import DraftService
 from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.graduation import GraduationService
 from lt_desktop.core.services.groups import GroupService
@@ -132,6 +133,10 @@ class Workspace:
     @cached_property
     def diagnostics(self) -> DiagnosticsService:
         return DiagnosticsService(self.store, self.actor)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        return DraftService(self.store, self.actor)
 
     def lock(self) -> LockedStore:
         """Close the database (the key leaves memory with it) but keep the folder held."""

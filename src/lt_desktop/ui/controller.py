@@ -10,11 +10,14 @@ refresh only what it shows.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from lt_desktop.core.errors import LtError, StoreCorrupt
+from lt_desktop.core.logs import log_refused, log_unexpected
+from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.core.sign_in import recover_account_at, restore_and_sign_in, sign_in_at
 from lt_desktop.core.vocabulary import SiteKind
@@ -28,6 +31,8 @@ from lt_desktop.ui.qt import QApplication, QObject, Signal
 from lt_desktop.ui.runner import Runner, describe_error
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 #: The kinds of change screens listen for.
 PEOPLE, COHORTS, MEMBERS, GROUPS, SESSIONS, REGISTER, ACCOUNTS, SETTINGS, AUDIT, CONSENT = (
@@ -52,6 +57,8 @@ class AppController(QObject):
     store_damaged = Signal()  # found when opening: offer to restore a backup
     data_changed = Signal(object)  # frozenset of the kinds above
     failed = Signal(str)
+    #: A screen asks for a session's register to be shown: cohort id, session id.
+    open_register = Signal(object, object)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +76,9 @@ class AppController(QObject):
         self.door: LockedStore | None = None
         self.workspace: Workspace | None = None
         self._generation = 0
+        #: Asked just before locking for the screens' unsaved typing; the window, which
+        #: holds the screens, sets it.
+        self.unsaved_typing: Callable[[], list[Draft]] | None = None
 
     # -- states ------------------------------------------------------------------------
 
@@ -215,15 +225,31 @@ class AppController(QObject):
         self.idle.start(minutes * 60_000)
 
     def lock(self) -> None:
-        """Close the store and forget everything shown; the folder stays held."""
+        """Close the store and forget everything shown; the folder stays held.
+
+        What was typed and not saved is kept first, as drafts in the still-open store,
+        for the same account to find again after signing in."""
         if self.workspace is None:
             return
         self._generation += 1  # results of work started before now are dropped
         self.idle.stop()
+        workspace = self.workspace
+        typed = self._typed_so_far()
+        if typed:
+            self.runner.submit(lambda: _keep_drafts(workspace, typed))
         self.runner.wait_for_done()
-        workspace, self.workspace = self.workspace, None
+        self.workspace = None
         self.door = workspace.lock()
         self.locked.emit()
+
+    def _typed_so_far(self) -> list[Draft]:
+        if self.unsaved_typing is None:
+            return []
+        try:
+            return self.unsaved_typing()
+        except Exception as error:  # noqa: BLE001 - the window locks whatever went wrong
+            log_unexpected(log, "Gathering unsaved typing before locking", error)
+            return []
 
     def shutdown(self) -> None:
         self.idle.stop()
@@ -288,3 +314,14 @@ class AppController(QObject):
                 self.failed.emit(message)
 
         self.runner.submit(lambda: work(workspace), done, failed)
+
+
+def _keep_drafts(workspace: Workspace, drafts: list[Draft]) -> None:
+    """Runs on the worker just before the lock. The lock goes ahead even if this
+    fails, so the failure is only logged, by its kind: never the words typed."""
+    try:
+        workspace.drafts.keep(drafts)
+    except LtError as error:
+        log_refused(log, "Keeping unsaved typing before locking", error)
+    except Exception as error:  # noqa: BLE001 - see above
+        log_unexpected(log, "Keeping unsaved typing before locking", error)

@@ -346,7 +346,7 @@ class EssayService(Service):
         self,
         candidate_number: str,
         position: MarkPosition,
-        score: float,
+        score: float | None,
         feedback: str = "",
         *,
         reason: str = "",
@@ -356,7 +356,7 @@ class EssayService(Service):
         An agreed mark is locked once given; changing it needs a reason, which the
         audit log keeps."""
         self._require(Permission.MANAGE_ESSAYS)
-        check_score(score)
+        score = check_score(score)
         with self._store.write() as session:
             essay = _essay_by_number(session, candidate_number)
             mark = session.scalars(
@@ -517,9 +517,13 @@ def _any_mark_given(session: Session, essay_id: uuid.UUID) -> bool:
     )
 
 
-def check_score(score: float) -> None:
+def check_score(score: float | None, *, missing: str = "Give the mark, from 0 to 100.") -> float:
+    """The mark, once it is one: an empty mark field is no mark at all, never 0."""
+    if score is None:
+        raise ValidationError(missing)
     if not 0 <= score <= 100:
         raise ValidationError("A mark is between 0 and 100.")
+    return score
 
 
 def _essay_by_number(session: Session, candidate_number: str) -> Essay:

@@ -1,9 +1,10 @@
 """Double-blind marking, as a marker sees it.
 
 A marker knows an essay only by its candidate number: never the writer's name,
-never where they are based, and never the other marker's mark until both marks
-are in. Everything here is checked in the service, so no screen, export or query
-a marker can reach holds more.
+never where they are based, and never the other marker's mark until the mark is
+agreed. A marker may correct their own mark until then, so seeing the other's
+earlier would let them move towards it. Everything here is checked in the
+service, so no screen, export or query a marker can reach holds more.
 """
 
 from __future__ import annotations
@@ -56,11 +57,13 @@ class AnonymousEssay:
     position: MarkPosition
     my_score: float | None
     my_feedback: str
-    other_score: float | None  # only once both marks are in
+    other_score: float | None  # only once the mark is agreed
+    agreed_score: float | None
 
     @property
-    def both_marked(self) -> bool:
-        return self.my_score is not None and self.other_score is not None
+    def locked(self) -> bool:
+        """Once the mark is agreed, the marker's own mark and feedback stay as they are."""
+        return self.agreed_score is not None
 
 
 class MarkingService(Service):
@@ -97,7 +100,7 @@ class MarkingService(Service):
                     ),
                 )
             ).first()
-            both_in = mine.score is not None and other is not None and other.score is not None
+            agreed = _agreed_score(session, essay)
             return AnonymousEssay(
                 candidate_number=essay.candidate_number,
                 title=essay.title,
@@ -108,7 +111,8 @@ class MarkingService(Service):
                 position=mine.position,
                 my_score=mine.score,
                 my_feedback=mine.feedback,
-                other_score=other.score if both_in and other is not None else None,
+                other_score=other.score if agreed is not None and other is not None else None,
+                agreed_score=agreed,
             )
 
     def scan_data(self, candidate_number: str, scan_id: uuid.UUID) -> bytes:
@@ -121,29 +125,18 @@ class MarkingService(Service):
             return scan.data
 
     def submit_mark(
-        self, candidate_number: str, score: float, feedback: str = ""
+        self, candidate_number: str, score: float | None, feedback: str = ""
     ) -> AnonymousEssay:
-        """This marker's mark. It can be changed until both marks are in."""
+        """This marker's mark and feedback. The marker can correct them until the
+        coordinator agrees the mark."""
         self._require(Permission.MARK_ESSAYS)
-        check_score(score)
+        score = check_score(score, missing="Give your mark, from 0 to 100, before submitting.")
         with self._store.write() as session:
             essay, mine = self._allocated(session, candidate_number)
-            if mine.locked:
-                raise ValidationError("This mark is locked; ask the coordinator to change it.")
-            other_done = any(
-                m.score is not None
-                for m in session.scalars(
-                    select(EssayMark).where(
-                        EssayMark.essay_id == essay.id,
-                        EssayMark.position != mine.position,
-                        EssayMark.position != MarkPosition.AGREED,
-                    )
-                )
-            )
-            if mine.score is not None and other_done:
+            if mine.locked or _agreed_score(session, essay) is not None:
                 raise ValidationError(
-                    "Both marks are in, so yours can no longer be changed here; the "
-                    "coordinator agrees the final mark."
+                    "The mark for this essay has been agreed, so your mark and feedback are "
+                    "locked. Ask the coordinator if something in them needs changing."
                 )
             before = mine.score
             mine.score, mine.feedback, mine.submitted_at = score, feedback.strip(), utc_now()
@@ -173,3 +166,11 @@ class MarkingService(Service):
             # The same answer whether the essay does not exist or is someone else's.
             raise PermissionDenied(f"Candidate {number} is not on your marking list.")
         return row[0], row[1]
+
+
+def _agreed_score(session: Session, essay: Essay) -> float | None:
+    return session.scalar(
+        select(EssayMark.score).where(
+            EssayMark.essay_id == essay.id, EssayMark.position == MarkPosition.AGREED
+        )
+    )

@@ -15,7 +15,7 @@ from lt_desktop.storage.models.course_life import (
     ProgrammeItem,
     RubricCriterion,
 )
-from lt_desktop.storage.models.local import AuditEntry, Setting, Site, User
+from lt_desktop.storage.models.local import AuditEntry, Draft, Setting, Site, User
 from lt_desktop.storage.models.people import Person, PrisonDetails
 from lt_desktop.storage.models.programme import (
     ClassSession,
@@ -61,6 +61,7 @@ __all__ = [
     "Cohort",
     "Consent",
     "Course",
+    "Draft",
     "Essay",
     "EssayMark",
     "GraduationCohort",

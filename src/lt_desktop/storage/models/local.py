@@ -1,12 +1,12 @@
 """Tables that belong to this installation only and never travel: the site,
-settings, user accounts and the audit log."""
+settings, user accounts, the audit log and accounts' unsaved drafts."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.core.roles import Role
@@ -69,3 +69,25 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON
     previous_digest: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class Draft(Base):
+    """What an account had typed and not saved when the window locked, kept here so
+    it is encrypted like everything else, until it is put back where it was typed.
+
+    Only ever read by the account that typed it; it never travels to another site.
+    """
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("user_id", "screen", "record", "field"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # Where it was typed: the screen, the record shown there, and the field.
+    screen: Mapped[str] = mapped_column(String(100))
+    record: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    kept_at: Mapped[datetime] = mapped_column(default=utc_now)

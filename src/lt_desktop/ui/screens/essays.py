@@ -3,6 +3,7 @@ list, known only by candidate numbers."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import date
 from pathlib import Path
@@ -15,11 +16,12 @@ from lt_desktop.core.services.marking import AnonymousEssay, MarkingTask
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.vocabulary import MarkPosition
 from lt_desktop.ui.controller import AUDIT, AppController
+from lt_desktop.ui.drafts import RESTORED
+from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -109,21 +111,23 @@ class CoordinatorView(QWidget):
         self.table_or_empty = EmptyOr(self.table, "No essays handed in yet.")
         self.missing = muted()
         self.banner = Banner()
-        buttons = QHBoxLayout()
-        for text, handler in [
-            ("&Record essay…", self._record),
-            ("Attach &scan…", self._attach),
-            ("&Allocate markers…", self._allocate),
-            ("Enter marks from &sheets…", self._enter_marks),
-            ("A&gree mark…", self._agree),
-            ("Re&veal identities…", self._reveal),
-        ]:
-            buttons.addWidget(button(text, handler))
-        buttons.addStretch(1)
-        printing = QHBoxLayout()
-        printing.addWidget(button("Print marking &pack…", self._print_pack))
-        printing.addWidget(button("Print &feedback sheets…", self._print_feedback))
-        printing.addStretch(1)
+        buttons = flow(
+            button(text, handler)
+            for text, handler in [
+                ("&Record essay…", self._record),
+                ("Attach &scan…", self._attach),
+                ("Allocate &markers…", self._allocate),
+                ("&Enter marks from sheets…", self._enter_marks),
+                ("A&gree mark…", self._agree),
+                ("Re&veal identities…", self._reveal),
+            ]
+        )
+        printing = flow(
+            (
+                button("Print marking &pack…", self._print_pack),
+                button("Print feed&back sheets…", self._print_feedback),
+            )
+        )
         top = QHBoxLayout()
         label = QLabel("&Cohort")
         label.setBuddy(self.cohort)
@@ -511,7 +515,7 @@ class FeedbackSheetsDialog(FormDialog):
         self.which.addItem("Every revealed essay in the cohort", None)
         if selected is not None and selected.identities_revealed:
             self.which.addItem(f"{selected.student_name} only", selected)
-        self.add_row("&Sheets", self.which)
+        self.add_row("S&heets", self.which)
         self.paper = self.add_row("&Paper", PaperCombo())
         self.target = SavePathField(
             f"Feedback {cohort_title}.pdf", "Save the feedback sheets", "PDF documents (*.pdf)"
@@ -525,14 +529,53 @@ class FeedbackSheetsDialog(FormDialog):
         return self.which.currentData(), self.target.path(), self.paper.value()
 
 
-def _score_field(value: float | None = None) -> QDoubleSpinBox:
-    field = QDoubleSpinBox()
-    field.setRange(0, 100)
-    field.setDecimals(1)
-    field.setSingleStep(1)
-    if value is not None:
-        field.setValue(value)
-    return field
+def _mark_text(score: float | None) -> str:
+    return "" if score is None else f"{score:g}"
+
+
+class MarkField(QLineEdit):
+    """A mark out of 100, as typed. It stays empty until a mark is typed, since an
+    empty mark is no mark at all: never 0."""
+
+    def __init__(self, score: float | None = None) -> None:
+        super().__init__(_mark_text(score))
+        self.setPlaceholderText("0 to 100")
+        self.setMaxLength(6)
+        self.setMaximumWidth(120)
+
+    def set_mark(self, score: float | None) -> None:
+        self.setText(_mark_text(score))
+        self.setModified(False)
+
+    def mark(self) -> float | None:
+        """The mark typed, or None when the field is empty."""
+        text = self.text().strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise ValidationError(
+                f"“{self.text().strip()}” is not a mark: type a number from 0 to 100."
+            )
+        return value
+
+    def mark_or_say_why(self, banner: Banner, missing: str) -> float | None:
+        """The mark typed; or, when there is none or it is not a mark, None, with the
+        reason shown on ``banner`` and the cursor back in this field."""
+        try:
+            score = self.mark()
+        except ValidationError as error:
+            message = str(error)
+        else:
+            if score is not None:
+                return score
+            message = missing
+        banner.show_message(message, Tone.ERROR)
+        self.setFocus()
+        return None
 
 
 class EnterMarksDialog(FormDialog):
@@ -551,7 +594,7 @@ class EnterMarksDialog(FormDialog):
         self.candidate = self.add_row("&Candidate number", QLineEdit())
         self.position = EnumCombo([MarkPosition.FIRST, MarkPosition.SECOND])
         self.add_row("&Which mark", self.position)
-        self.score = self.add_row("&Mark", _score_field())
+        self.score = self.add_row("&Mark", MarkField())
         self.feedback = self.add_row("C&omments", QLineEdit())
         self.saved = muted()
         self.form.addRow(self.saved)
@@ -564,7 +607,12 @@ class EnterMarksDialog(FormDialog):
         number = self.candidate.text().strip().upper()
         if not number:
             return
-        position, score, feedback = self.position.value(), self.score.value(), self.feedback.text()
+        score = self.score.mark_or_say_why(
+            self.banner, "Type the mark from the sheet, from 0 to 100: nothing was saved."
+        )
+        if score is None:
+            return
+        position, feedback = self.position.value(), self.feedback.text()
 
         def saved(row: EssayRow) -> None:
             self.count += 1
@@ -574,6 +622,7 @@ class EnterMarksDialog(FormDialog):
             )
             self.banner.clear()
             self.candidate.clear()
+            self.score.clear()
             self.feedback.clear()
             self.candidate.setFocus()
 
@@ -606,7 +655,7 @@ class AgreeDialog(FormDialog):
             self.form.addRow(f"{position.label} mark", label)
         agreed = essay.marks.get(MarkPosition.AGREED)
         self.locked = agreed is not None and agreed.locked
-        self.score = self.add_row("&Agreed mark", _score_field(agreed.score if agreed else None))
+        self.score = self.add_row("&Agreed mark", MarkField(agreed.score if agreed else None))
         self.feedback = QPlainTextEdit(agreed.feedback if agreed else "")
         self.feedback.setTabChangesFocus(True)
         self.feedback.setFixedHeight(90)
@@ -622,11 +671,13 @@ class AgreeDialog(FormDialog):
             )
 
     def validate(self) -> None:
+        if self.score.mark() is None:
+            raise ValidationError("Type the agreed mark, from 0 to 100.")
         if self.locked and not self.reason.text().strip():
             raise ValidationError("Give the reason for changing an agreed mark.")
 
-    def values(self) -> tuple[float, str, str]:
-        return self.score.value(), self.feedback.toPlainText(), self.reason.text()
+    def values(self) -> tuple[float | None, str, str]:
+        return self.score.mark(), self.feedback.toPlainText(), self.reason.text()
 
 
 # -- the marker -----------------------------------------------------------------------------
@@ -661,7 +712,7 @@ class MarkerView(QWidget):
         scroll.setWidget(scans_holder)
         scroll.setAccessibleName("Scans")
         self.other = muted()
-        self.score = _score_field()
+        self.score = MarkField()
         self.score.setAccessibleName("Your mark")
         self.feedback = QPlainTextEdit()
         self.feedback.setTabChangesFocus(True)
@@ -681,7 +732,7 @@ class MarkerView(QWidget):
         mark_row.addWidget(self.score)
         mark_row.addWidget(self.other, 1)
         right_layout.addLayout(mark_row)
-        feedback_label = QLabel("&Feedback")
+        feedback_label = QLabel("F&eedback")
         feedback_label.setBuddy(self.feedback)
         right_layout.addWidget(feedback_label)
         right_layout.addWidget(self.feedback)
@@ -697,12 +748,27 @@ class MarkerView(QWidget):
         layout.addWidget(
             muted(
                 "You see each essay by its candidate number only, and the other marker's mark "
-                "only once both marks are in."
+                "only once the mark is agreed. Until then you can correct your mark and feedback."
             )
         )
         layout.addWidget(splitter, 1)
         self._essay: AnonymousEssay | None = None
         self.detail.setEnabled(False)
+        self.typing = screen.typing
+        for name, field, saved in (
+            ("mark", self.score, lambda: _mark_text(self._essay.my_score if self._essay else None)),
+            ("feedback", self.feedback, lambda: self._essay.my_feedback if self._essay else ""),
+        ):
+            self.typing.add(
+                name, field, record=self._typing_record, saved=saved, restored=self._restored
+            )
+
+    def _typing_record(self) -> str | None:
+        essay = self._essay
+        return essay.candidate_number if essay is not None and not essay.locked else None
+
+    def _restored(self) -> None:
+        self.banner.show_message(RESTORED, Tone.INFO)
 
     def reload(self) -> None:
         self.controller.load(lambda ws: ws.marking.tasks(), self._show_tasks)
@@ -711,7 +777,11 @@ class MarkerView(QWidget):
         current = self._essay.candidate_number if self._essay else None
         self.tasks.set_rows(tasks)
         self.list_or_empty.set_empty(not tasks)
-        row = next((i for i, t in enumerate(tasks) if t.candidate_number == current), 0)
+        typed = self.typing.waiting_records()
+        row = next(
+            (i for i, t in enumerate(tasks) if t.candidate_number == current),
+            next((i for i, t in enumerate(tasks) if t.candidate_number in typed), 0),
+        )
         if tasks:
             self.list.selectRow(row)
 
@@ -738,16 +808,22 @@ class MarkerView(QWidget):
                 widget.deleteLater()
         for scan in essay.scans:
             self._show_scan(essay.candidate_number, scan.id, scan.filename, scan.media_type)
-        self.score.setValue(essay.my_score or 0)
+        self.score.set_mark(essay.my_score)
         self.feedback.setPlainText(essay.my_feedback)
         self.other.setText(
             f"The other marker gave {essay.other_score:g}."
             if essay.other_score is not None
-            else "The other mark stays hidden until both marks are in."
+            else "The other mark stays hidden until the mark is agreed."
         )
-        locked = essay.both_marked
         for widget in (self.score, self.feedback, self.submit_button):
-            widget.setEnabled(not locked)
+            widget.setEnabled(not essay.locked)
+        if essay.locked and essay.agreed_score is not None:
+            self.banner.show_message(
+                f"The mark for this essay is agreed at {essay.agreed_score:g}, so your mark and "
+                "feedback are locked. Ask the coordinator if something in them needs changing.",
+                Tone.INFO,
+            )
+        self.typing.put_back()
 
     def _show_scan(self, number: str, scan_id: uuid.UUID, filename: str, media_type: str) -> None:
         if media_type == "application/pdf":
@@ -774,11 +850,20 @@ class MarkerView(QWidget):
         if self._essay is None:
             return
         number = self._essay.candidate_number
-        score, feedback = self.score.value(), self.feedback.toPlainText()
+        score = self.score.mark_or_say_why(
+            self.banner, "Type your mark, from 0 to 100, before submitting: nothing was saved."
+        )
+        if score is None:
+            return
+        feedback = self.feedback.toPlainText()
 
         def done(essay: AnonymousEssay) -> None:
             self._show_essay(essay)
-            self.banner.show_message(f"Your mark of {score:g} for {number} is saved.", Tone.GOOD)
+            self.banner.show_message(
+                f"Your mark of {score:g} for {number} is saved. You can correct it until the "
+                "mark is agreed.",
+                Tone.GOOD,
+            )
 
         self.controller.change(
             lambda ws: ws.marking.submit_mark(number, score, feedback),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,17 @@ from lt_desktop.core.services.interviews import (
     InterviewLine,
     SenseMakingMeeting,
 )
+from lt_desktop.core.services.people import short_reference
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.vocabulary import InterviewStatus, SessionKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import COHORTS, CONSENT, MEMBERS, SESSIONS, AppController
+from lt_desktop.ui.drafts import RESTORED
+from lt_desktop.ui.fitting import VerticalScrollArea
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
-    QDate,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -45,7 +48,7 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.widgets import (
     Banner,
@@ -138,6 +141,9 @@ class InterviewsScreen(Screen):
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
         index = _index_of(self.cohort, current) if current else -1
+        if index < 0:  # where typing is waiting to be put back
+            typed = {record.split("/")[0] for record in self.typing.waiting_records()}
+            index = next((i for i, c in enumerate(cohorts) if str(c.id) in typed), -1)
         if index < 0:  # the most recent cohort that has finished, else the newest
             today = date.today()
             ended = [i for i, c in enumerate(cohorts) if c.ends_on < today]
@@ -161,6 +167,7 @@ class InterviewsTab(QWidget):
             [
                 Column("Name", lambda line: line.display_name),
                 Column("Role", lambda line: line.role.label),
+                Column("Reference", lambda line: short_reference(line.person_id)),
                 Column("Consent", consent_state),
                 Column("Interview", interview_state),
             ]
@@ -245,7 +252,7 @@ class InterviewsTab(QWidget):
         )
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.editor)
+        splitter.addWidget(VerticalScrollArea(self.editor, "Interview"))
         splitter.setSizes([460, 620])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -253,6 +260,31 @@ class InterviewsTab(QWidget):
         self._transcript_file = ""
         self._editing: uuid.UUID | None = None
         self._clear_editor()
+        for name, field in (("interview notes", self.notes), ("transcript", self.transcript)):
+            screen.typing.add(
+                name,
+                field,
+                record=self._typing_record,
+                saved=partial(self._saved_text, name),
+                restored=self._restored,
+            )
+
+    def _typing_record(self) -> str | None:
+        """The cohort and person of the interview being typed up."""
+        line = self.current_line()
+        if self._cohort_id is None or line is None or not self.editor.isEnabled():
+            return None
+        return f"{self._cohort_id}/{line.person_id}"
+
+    def _saved_text(self, name: str) -> str:
+        line = self.current_line()
+        interview = line.interview if line is not None else None
+        if interview is None:
+            return ""
+        return interview.notes if name == "interview notes" else interview.transcript
+
+    def _restored(self) -> None:
+        self.banner.show_message(RESTORED, Tone.INFO)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -271,6 +303,11 @@ class InterviewsTab(QWidget):
 
     def _show_lines(self, lines: list[InterviewLine]) -> None:
         chosen = self._editing
+        if chosen is None:  # whoever has typing waiting to be put back
+            typed = self.owner.typing.waiting_records()
+            chosen = next(
+                (x.person_id for x in lines if f"{self._cohort_id}/{x.person_id}" in typed), None
+            )
         self.people.set_rows(lines)
         self.table_or_empty.set_empty(not lines)
         row = next((i for i, line in enumerate(lines) if line.person_id == chosen), -1)
@@ -333,7 +370,7 @@ class InterviewsTab(QWidget):
             if interview and interview.scheduled_for
             else datetime.combine(date.today(), time(10, 0))
         )
-        self.held_on.setDate(QDate(when.year, when.month, when.day))
+        self.held_on.set_value(when.date())
         self.at.setTime(QTime(when.hour, when.minute))
         actor = self.controller.workspace.actor.display_name if self.controller.workspace else ""
         self.interviewer.setText(interview.interviewer_name if interview else actor)
@@ -348,6 +385,7 @@ class InterviewsTab(QWidget):
             if interview and interview.transcript_name
             else ""
         )
+        self.owner.typing.put_back()
 
     # -- saving --------------------------------------------------------------------------
 
@@ -380,7 +418,11 @@ class InterviewsTab(QWidget):
         if line is None or self._cohort_id is None:
             return
         cohort_id, person_id, name = self._cohort_id, line.person_id, line.display_name
-        scheduled_for, interviewer = self.scheduled_for(), self.interviewer.text()
+        try:
+            scheduled_for, interviewer = self.scheduled_for(), self.interviewer.text()
+        except ValidationError as error:
+            self.banner.show_message(str(error), Tone.ERROR)
+            return
         interview = line.interview
         if interview is None:
             self.controller.change(
@@ -440,8 +482,9 @@ class SenseMakingTab(QWidget):
         self.meeting.setAccessibleName("Meeting")
         self.meeting.currentIndexChanged.connect(self._meeting_chosen)
         self.add_button = button("A&dd a sense-making meeting…", self.add_meeting)
-        self.add_button.setVisible(screen.may(Permission.EDIT_PROGRAMME))
+        offer_only_if(screen.may(Permission.EDIT_PROGRAMME), self.add_button)
         self.register = RegisterView(self.controller)
+        self.register.show_heading(False)  # the meeting chosen above names it
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setAccessibleName("Notes of the meeting")
@@ -483,6 +526,18 @@ class SenseMakingTab(QWidget):
         self._cohort_id: uuid.UUID | None = None
         self._meetings: list[tuple[SenseMakingMeeting, SessionInfo]] = []
         self._sessions: list[SessionInfo] = []
+        screen.typing.add(
+            "meeting notes",
+            self.notes,
+            record=self._typing_record,
+            saved=lambda: chosen[0].notes if (chosen := self._current()) else "",
+            restored=lambda: self.banner.show_message(RESTORED, Tone.INFO),
+        )
+
+    def _typing_record(self) -> str | None:
+        """The cohort and meeting whose notes are being typed."""
+        chosen = self._current()
+        return f"{self._cohort_id}/{chosen[0].session_id}" if chosen is not None else None
 
     def load(self, cohort_id: uuid.UUID | None) -> None:
         self._cohort_id = cohort_id
@@ -550,6 +605,7 @@ class SenseMakingTab(QWidget):
             return
         self.notes.setPlainText(meeting.notes)
         self.notes.document().setModified(False)
+        self.owner.typing.put_back()
 
     def save_notes(self) -> None:
         chosen = self._current()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.stories import StoryInfo, StoryLine, StoryWeek
 from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.drafts import RESTORED
+from lt_desktop.ui.fitting import VerticalScrollArea
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -77,6 +80,8 @@ class StoriesScreen(Screen):
         self.text.setTabChangesFocus(True)
         self.text.setAccessibleName("Story")
         self.text.setPlaceholderText("Type the story as written.")
+        # Each question above its answer and across the whole width, so a long question
+        # leaves the answer its width too.
         self.answers_form = QFormLayout()
         self.answer_fields: dict[uuid.UUID, QPlainTextEdit] = {}
         self.save_button = button("&Save and next (Ctrl+Enter)", self.save_and_next)
@@ -117,13 +122,45 @@ class StoriesScreen(Screen):
         )
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(editor)
+        splitter.addWidget(VerticalScrollArea(editor, "Story"))
         splitter.setSizes([380, 700])
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Weekly stories"))
         layout.addWidget(splitter, 1)
         self._week: StoryWeek | None = None
         self.editor.setEnabled(False)
+        self.typing.add(
+            "story",
+            self.text,
+            record=self._typing_record,
+            saved=lambda: story.text if (story := self._saved_story()) else "",
+            restored=self._restored,
+        )
+
+    # -- typing kept across a lock ------------------------------------------------------
+
+    def _typing_record(self) -> str | None:
+        """The cohort, week and person the story being typed belongs to."""
+        line = self.people.row_at(self.table.currentIndex())
+        if self._week is None or line is None or not line.may_have_story:
+            return None
+        return f"{self.cohort.currentData()}/{self._week.session_id}/{line.person_id}"
+
+    def _saved_story(self) -> StoryInfo | None:
+        line = self.people.row_at(self.table.currentIndex())
+        return line.story if line is not None else None
+
+    def _saved_answer(self, question_id: uuid.UUID) -> str:
+        story = self._saved_story()
+        return story.answers.get(question_id, "") if story is not None else ""
+
+    def _typed_stories(self) -> list[list[str]]:
+        """[cohort, week, person] of each story with typing waiting to be put back, so
+        the screen opens where it was."""
+        return [record.split("/") for record in sorted(self.typing.waiting_records())]
+
+    def _restored(self) -> None:
+        self.banner.show_message(RESTORED, Tone.INFO)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -136,7 +173,11 @@ class StoriesScreen(Screen):
         self.cohort.clear()
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        self.cohort.setCurrentIndex(max(self.cohort.findData(current), 0) if current else 0)
+        typed = {cohort for cohort, *_ in self._typed_stories()}
+        first_typed = next((i for i, c in enumerate(cohorts) if str(c.id) in typed), 0)
+        self.cohort.setCurrentIndex(
+            max(self.cohort.findData(current), 0) if current else first_typed
+        )
         self.cohort.blockSignals(False)
         self._load_weeks()
 
@@ -152,6 +193,9 @@ class StoriesScreen(Screen):
         for session in sessions:
             self.week.addItem(f"Week {session.week}: {session.held_on:%d %b %Y}", session.id)
         index = self.week.findData(current) if current else -1
+        if index < 0:  # where typing is waiting to be put back
+            typed = {week for _, week, _ in self._typed_stories()}
+            index = next((i for i, s in enumerate(sessions) if str(s.id) in typed), -1)
         if index < 0:  # the latest week that has happened
             held = [i for i, s in enumerate(sessions) if s.marks_taken]
             index = held[-1] if held else 0
@@ -168,6 +212,7 @@ class StoriesScreen(Screen):
         chosen = self._current_person()
         self._week = week
         self.people.set_rows(week.lines)
+        self.typing.remove(f"answer {question_id}" for question_id in self.answer_fields)
         while self.answers_form.rowCount():
             self.answers_form.removeRow(0)
         self.answer_fields = {}
@@ -176,8 +221,22 @@ class StoriesScreen(Screen):
             field.setTabChangesFocus(True)
             field.setFixedHeight(54)
             field.setAccessibleName(question.text)
-            self.answers_form.addRow(question.text, field)
+            question_label = QLabel(question.text)
+            question_label.setWordWrap(True)
+            question_label.setBuddy(field)
+            self.answers_form.addRow(question_label)
+            self.answers_form.addRow(field)
             self.answer_fields[question.id] = field
+            self.typing.add(
+                f"answer {question.id}",
+                field,
+                record=self._typing_record,
+                saved=partial(self._saved_answer, question.id),
+                restored=self._restored,
+            )
+        if chosen is None:
+            typed = {p for _, w, p in self._typed_stories() if w == str(week.session_id)}
+            chosen = next((x.person_id for x in week.lines if str(x.person_id) in typed), None)
         row = next((i for i, line in enumerate(week.lines) if line.person_id == chosen), 0)
         if week.lines:
             self.table.selectRow(row)
@@ -204,6 +263,7 @@ class StoriesScreen(Screen):
         self.text.setPlainText(story.text if story else "")
         for question_id, field in self.answer_fields.items():
             field.setPlainText(story.answers.get(question_id, "") if story else "")
+        self.typing.put_back()
         self.text.setFocus()
 
     # -- saving -------------------------------------------------------------------------
