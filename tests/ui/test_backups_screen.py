@@ -9,10 +9,10 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import PersonBase
-from lt_desktop.ui.qt import QApplication, QMessageBox, QPushButton, Qt, QTimer, QWidget
+from lt_desktop.ui.qt import QMessageBox, QPushButton, Qt, QWidget
 from lt_desktop.ui.screens.backups import BackupsScreen, RestoreDialog
 from lt_desktop.ui.screens.people import PeopleScreen
-from tests.ui.conftest import Driver, window_on
+from tests.ui.conftest import Driver, when_shown, window_on
 
 
 def _click(widget: QWidget, qtbot: QtBot, text: str) -> None:
@@ -21,21 +21,6 @@ def _click(widget: QWidget, qtbot: QtBot, text: str) -> None:
     qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
 
 
-def _when_shown(kind: type[QWidget], handler: Callable[[QWidget], None]) -> None:
-    """Run ``handler`` on the next modal window of ``kind``, inside its own event loop."""
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, poll)
-            return
-        try:
-            handler(dialog)
-        except BaseException:
-            dialog.close()  # a failed step must not leave the test waiting on a dialog
-            raise
-
-    QTimer.singleShot(0, poll)
 
 
 def _people(folder: Path) -> set[str]:
@@ -58,7 +43,7 @@ def _restore_with(qtbot: QtBot, password: str, seen: list[str]) -> Callable[[QWi
             restore = next(b for b in box.buttons() if b.text() == "Restore")
             qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
 
-        _when_shown(QMessageBox, agree)
+        when_shown(QMessageBox, agree)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     return fill
@@ -99,7 +84,7 @@ def test_staff_back_up_when_reminded_and_restore_what_they_lost(
     )
     screen.table.selectRow(0)
     seen: list[str] = []
-    _when_shown(RestoreDialog, _restore_with(qtbot, "demo", seen))
+    when_shown(RestoreDialog, _restore_with(qtbot, "demo", seen))
     _click(screen, qtbot, "&Restore the chosen backup…")
     qtbot.waitUntil(lambda: driver.window.workspace_view is not view, timeout=20_000)
     driver.settle()
@@ -140,7 +125,7 @@ def test_a_damaged_store_offers_its_newest_backup(
             offered.append(dialog.username.text())  # carried over from the sign-in
             _restore_with(qtbot, "demo", offered)(dialog)
 
-        _when_shown(RestoreDialog, fill)
+        when_shown(RestoreDialog, fill)
         qtbot.mouseClick(unlock.restore_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: driver.window.workspace_view is not None, timeout=20_000)
         driver.settle()

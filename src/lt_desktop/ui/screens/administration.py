@@ -115,7 +115,7 @@ class AdministrationScreen(Screen):
         self.security_tab = SecurityTab(self)
         self.audit_tab = AuditTab(self)
         if self.may(Permission.MANAGE_USERS):
-            self.tabs.addTab(self.accounts_tab, "&Accounts")
+            self.tabs.addTab(self.accounts_tab, "Acc&ounts")
         if self.may(Permission.MANAGE_SETTINGS):
             self.tabs.addTab(self.security_tab, "&Security")
         if self.may(Permission.VIEW_AUDIT):
@@ -157,7 +157,7 @@ class AccountsTab(QWidget):
         self.banner = Banner()
         buttons = QHBoxLayout()
         for text, handler in [
-            ("&Add account…", self._add),
+            ("Add a&ccount…", self._add),
             ("Change &role…", self._change_role),
             ("Reset &password…", self._reset_password),
             ("&Disable…", self._disable),
@@ -386,7 +386,7 @@ class AuditTab(QWidget):
         self.filter.currentIndexChanged.connect(self.reload)
         self.banner = Banner()
         row = QHBoxLayout()
-        label = QLabel("&Show")
+        label = QLabel("Sho&w")
         label.setBuddy(self.filter)
         row.addWidget(label)
         row.addWidget(self.filter)

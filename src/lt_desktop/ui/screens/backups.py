@@ -13,6 +13,7 @@ from lt_desktop.core.services.settings import BACKUP_GENERATIONS, BACKUP_REMINDE
 from lt_desktop.storage.backup_catalogue import BackupFile
 from lt_desktop.storage.store import BackupPreview
 from lt_desktop.ui.controller import AUDIT, SETTINGS, AppController
+from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QFileDialog,
@@ -65,11 +66,11 @@ class BackupsScreen(Screen):
         self.folder.setAccessibleName("Backup folder")
         self.folder.setPlaceholderText("The folder on the approved removable media")
         folder_row = QHBoxLayout()
-        folder_label = QLabel("Backup &folder")
+        folder_label = QLabel("Backup fol&der")
         folder_label.setBuddy(self.folder)
         folder_row.addWidget(folder_label)
         folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(button("C&hoose…", self._choose_folder))
+        folder_row.addWidget(button("Ch&oose…", self._choose_folder))
         folder_row.addWidget(button("&Use this folder", self._use_folder))
 
         self.generations = QSpinBox()
@@ -81,15 +82,22 @@ class BackupsScreen(Screen):
         self.reminder_days.setAccessibleName("Remind after days without a backup")
         self.save_settings_button = button("Sa&ve", self._save_settings)
         rules = QGroupBox("Keeping backups")
-        rules_layout = QHBoxLayout(rules)
         keep_label = QLabel("&Keep the newest")
         keep_label.setBuddy(self.generations)
-        remind_label = QLabel("backups of this store there; &remind everyone after")
+        remind_label = QLabel("backups of this store there; re&mind everyone after")
         remind_label.setBuddy(self.reminder_days)
-        for widget in (keep_label, self.generations, remind_label, self.reminder_days):
-            rules_layout.addWidget(widget)
-        rules_layout.addWidget(self.save_settings_button)
-        rules_layout.addStretch(1)
+        # One sentence, read left to right, that wraps when the window is narrow.
+        rules.setLayout(
+            flow(
+                (
+                    keep_label,
+                    self.generations,
+                    remind_label,
+                    self.reminder_days,
+                    self.save_settings_button,
+                )
+            )
+        )
         may_set = controller.workspace is not None and controller.workspace.actor.may(
             Permission.MANAGE_SETTINGS
         )
@@ -107,10 +115,12 @@ class BackupsScreen(Screen):
         )
         self.table = record_table(self.model, "Backups in the folder")
         self.table_or_empty = EmptyOr(self.table, "")
-        restore_row = QHBoxLayout()
-        restore_row.addWidget(button("&Restore the chosen backup…", self._restore_chosen))
-        restore_row.addWidget(button("Restore from &another file…", self._restore_other))
-        restore_row.addStretch(1)
+        restore_row = flow(
+            (
+                button("&Restore the chosen backup…", self._restore_chosen),
+                button("Restore from another f&ile…", self._restore_other),
+            )
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Backup and restore"))

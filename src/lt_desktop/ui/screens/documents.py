@@ -28,9 +28,11 @@ from lt_desktop.core.services.documents import (
     describe_staff,
     numbers_by_base,
 )
+from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.questionnaires import Summary
 from lt_desktop.core.vocabulary import ClearanceStatus
+from lt_desktop.ui.colours import bar_colours, muted_text
 from lt_desktop.ui.controller import (
     AUDIT,
     COHORTS,
@@ -44,7 +46,6 @@ from lt_desktop.ui.controller import (
 )
 from lt_desktop.ui.qt import (
     QAbstractItemView,
-    QColor,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -359,7 +360,7 @@ class DocumentsScreen(Screen):
         self._cohorts: list[CohortInfo] = []
         self._events: list[EventInfo] = []
         self._sessions: list[SessionInfo] = []
-        self._people: list[tuple[uuid.UUID, str]] = []
+        self._people: list[PersonListing] = []
         self._busy = False
 
         self.kinds = QListWidget()
@@ -398,7 +399,7 @@ class DocumentsScreen(Screen):
             ("Pe&rson", self.person),
             ("&Graduation", self.graduation),
             ("&Paper", self.paper),
-            ("Save &as", self.target),
+            ("Sa&ve as", self.target),
         ):
             field.setAccessibleName(label.replace("&", ""))
             self.form.addRow(label, field)
@@ -427,7 +428,7 @@ class DocumentsScreen(Screen):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Documents or figures")
         self.tabs.addTab(make, "&Make a document")
-        self.tabs.addTab(self.figures, "Cohort &figures")
+        self.tabs.addTab(self.figures, "Cohort f&igures")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         layout = QVBoxLayout(self)
@@ -566,17 +567,15 @@ class DocumentsScreen(Screen):
         self.session.blockSignals(False)
         self._suggest_name()
 
-    def _show_people(
-        self, cohort_id: uuid.UUID | None, people: list[tuple[uuid.UUID, str]]
-    ) -> None:
+    def _show_people(self, cohort_id: uuid.UUID | None, people: list[PersonListing]) -> None:
         if cohort_id != self.cohort.currentData():
             return
         wanted = self.person.currentData()
         self._people = people
         self.person.blockSignals(True)
         self.person.clear()
-        for person_id, name in people:
-            self.person.addItem(name, person_id)
+        for person in people:
+            self.person.addItem(person.label, person.id)
         found = self.person.findData(wanted) if wanted is not None else -1
         self.person.setCurrentIndex(found if found >= 0 else (0 if people else -1))
         self.person.blockSignals(False)
@@ -587,11 +586,12 @@ class DocumentsScreen(Screen):
         return next((c for c in self._cohorts if c.id == cohort_id), None)
 
     def _chosen_person(self) -> tuple[uuid.UUID, str] | None:
-        """The person named in the picker: typed or chosen, it must be one in the list."""
-        position = self.person.findText(self.person.currentText().strip())
-        if position < 0:
+        """The person named in the picker: typed or chosen, it must be one in the list,
+        and only one (two of the same name are chosen from the list, by their line)."""
+        named = people_named(self._people, self.person.currentText())
+        if len(named) != 1:
             return None
-        return self.person.itemData(position), self.person.itemText(position)
+        return named[0].id, named[0].display_name
 
     def _suggest_name(self) -> None:
         kind = self.current_kind()
@@ -630,6 +630,13 @@ class DocumentsScreen(Screen):
             )
         person = self._chosen_person() if subject is Subject.PERSON else None
         if subject is Subject.PERSON and person is None:
+            namesakes = people_named(self._people, self.person.currentText())
+            if namesakes:
+                raise ValidationError(
+                    f"{len(namesakes)} people are called {namesakes[0].display_name}: choose "
+                    "the right one from the list, where their cohorts and references tell "
+                    "them apart."
+                )
             raise ValidationError("Choose a person from the list.")
         event_id = self.graduation.currentData() if subject is Subject.EVENT else None
         if subject is Subject.EVENT and event_id is None:
@@ -683,15 +690,13 @@ class DocumentsScreen(Screen):
             self.figures.show_current()
 
 
-def _people_in(ws: Workspace, cohort_id: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:
+def _people_in(ws: Workspace, cohort_id: uuid.UUID | None) -> list[PersonListing]:
     """Everyone in a cohort, or everyone this account sees, by family name."""
+    people = sorted(ws.people.list_people(), key=lambda p: p.sort_name.casefold())
     if cohort_id is None:
-        return [(p.id, p.display_name) for p in ws.people.list_people()]
-    members = sorted(ws.memberships.list_members(cohort_id), key=lambda m: m.sort_name.casefold())
-    seen: dict[uuid.UUID, str] = {}
-    for member in members:
-        seen.setdefault(member.person_id, member.display_name)
-    return list(seen.items())
+        return people
+    members = {m.person_id for m in ws.memberships.list_members(cohort_id)}
+    return [p for p in people if p.id in members]
 
 
 # -- the cohort's figures, in the app --------------------------------------------------------
@@ -748,7 +753,7 @@ class BarChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         ink = palette.color(palette.ColorRole.WindowText)
-        faint = palette.color(palette.ColorRole.PlaceholderText)
+        faint = muted_text(palette)
         grid = palette.color(palette.ColorRole.Midlight)
         metrics = painter.fontMetrics()
         line = metrics.height()
@@ -830,7 +835,7 @@ class BarChart(QWidget):
         if height <= 0:
             return
         if len(self.series) == 1:
-            painter.fillRect(x, y, width, height, QColor("#5c6675"))
+            painter.fillRect(x, y, width, height, bar_colours(self.palette())[0])
         elif series == 0:
             painter.fillRect(x, y, width, height, self.palette().color(QPalette.ColorRole.Base))
             painter.setPen(QPen(ink, 1))

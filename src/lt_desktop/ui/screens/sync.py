@@ -35,7 +35,7 @@ from lt_desktop.ui.qt import (
     QWidget,
     Signal,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,
@@ -92,9 +92,9 @@ class SyncScreen(Screen):
         site_layout.addWidget(self.site_fingerprint)
         row = QHBoxLayout()
         row.addWidget(button("Save this site's &card…", self._save_card))
-        row.addWidget(button("Print the &fingerprint sheet…", self._print_sheet))
+        row.addWidget(button("Print the fingerprint &sheet…", self._print_sheet))
         self.rotate_button = button("New &keys…", self._rotate)
-        self.rotate_button.setVisible(may_pair)
+        offer_only_if(may_pair, self.rotate_button)
         row.addWidget(self.rotate_button)
         row.addStretch(1)
         site_layout.addLayout(row)
@@ -131,9 +131,9 @@ class SyncScreen(Screen):
         self.partner_table = record_table(self.partners, "Paired sites")
         self.partners_or_empty = EmptyOr(self.partner_table, "No paired sites yet.")
         self.pair_button = button("&Pair with a site…", self._pair)
-        self.pair_button.setVisible(may_pair)
+        offer_only_if(may_pair, self.pair_button)
         self.revoke_button = button("&Revoke…", self._revoke)
-        self.revoke_button.setVisible(may_pair)
+        offer_only_if(may_pair, self.revoke_button)
         self.export_button = button("&Export for this site…", self._export)
         self.import_button = button("&Import a bundle…", self._import)
         partner_buttons = QHBoxLayout()
@@ -189,7 +189,7 @@ class SyncScreen(Screen):
         )
         conflicts_layout.addWidget(self.conflicts_or_empty, 1)
         self.reviewed_button = button("Mark &reviewed", self._reviewed)
-        self.reviewed_button.setVisible(may_pair)
+        offer_only_if(may_pair, self.reviewed_button)
         conflicts_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.tabs = QTabWidget()
