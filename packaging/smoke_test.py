@@ -36,7 +36,14 @@ sys.path.insert(0, str(HERE))
 import contents  # noqa: E402 - packaging/contents.py
 
 #: What the app reads from the environment, cleared so the build is tested as shipped.
-CLEARED = ("LT_DESKTOP_DATA", "LT_DESKTOP_USER", "LT_DESKTOP_TEST_KDF", "PYTHONPATH", "PYTHONHOME")
+CLEARED = (
+    "LT_DESKTOP_DATA",
+    "LT_DESKTOP_USER",
+    "LT_DESKTOP_SETTINGS",
+    "LT_DESKTOP_TEST_KDF",
+    "PYTHONPATH",
+    "PYTHONHOME",
+)
 DEMO = "demo"  # the demo store's administrator, whose password is also "demo"
 STEP_TIME_LIMIT = 300
 

@@ -140,6 +140,8 @@ def test_every_file_the_spec_ships_exists(spec: dict[str, Any]) -> None:
     targets = {(Path(source).name, target) for source, target in shipped}
     for font in (ROOT / "resources" / "fonts").iterdir():
         assert (font.name, "resources/fonts") in targets
+    for icon in (ROOT / "resources" / "icons").iterdir():
+        assert (icon.name, "resources/icons") in targets
     for revision in (ROOT / "migrations" / "versions").glob("*.py"):
         assert (revision.name, "migrations/versions") in targets
     assert ("env.py", "migrations") in targets

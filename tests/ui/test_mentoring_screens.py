@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from lt_desktop.core.services.mentoring import JourneyStage
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import ConsentScope, InterviewStatus, MembershipRole
-from lt_desktop.ui.qt import QDate, Qt, QWidget
+from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.interviews import InterviewsScreen
 from lt_desktop.ui.screens.mentoring import (
     AnswerDialog,
@@ -220,7 +220,7 @@ def test_an_interview_is_arranged_held_and_its_notes_kept(
     tab.table.selectRow(row)
     person = tab.people.rows[row]
     assert tab.interviewer.text() == "Demo education staff"
-    tab.held_on.setDate(QDate(2026, 4, 20))
+    tab.held_on.set_value(date(2026, 4, 20))
     _press(qtbot, screen, Qt.Key.Key_S)
     driver.settle()
     assert tab.banner.text() == (

@@ -1,6 +1,12 @@
 """The sign-in screen, shown at start and whenever the window is locked.
 
-It shows nothing from the store: no names, not even who was signed in before.
+It shows nothing from the store. The one thing it may show is a user name the person
+chose to have remembered on this computer (ticked by default, untick on a shared PC):
+kept in their own settings on the computer, never in the store, and never the
+password. With a name filled in, the keyboard starts in the password.
+
+It says when Caps Lock seems to be on (judged from the letters typed, as Qt cannot
+ask the keyboard) and can show the password as typed.
 """
 
 from __future__ import annotations
@@ -8,21 +14,36 @@ from __future__ import annotations
 from lt_desktop.core.passwords import check_password
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
+    QCheckBox,
+    QEvent,
     QFormLayout,
     QFrame,
+    QKeyEvent,
+    QLabel,
     QLineEdit,
+    QObject,
     QPushButton,
     Qt,
     QVBoxLayout,
     QWidget,
 )
+from lt_desktop.ui.remembered import RememberedName
 from lt_desktop.ui.widgets import Banner, FormDialog, Tone, heading, muted
 
 
 class UnlockScreen(QWidget):
-    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: AppController,
+        parent: QWidget | None = None,
+        *,
+        remembered: RememberedName | None = None,
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._remembered = remembered or RememberedName(controller.data_dir)
+        self._signing_in_as: str | None = None
+        self._caps_lock: bool | None = None  # None: no letter typed yet to tell by
         self.title = heading("Sign in to LT Desktop")
         self.subtitle = muted("")
         self.username = QLineEdit()
@@ -30,6 +51,18 @@ class UnlockScreen(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
+        self.password.installEventFilter(self)
+        self.caps_lock_warning = QLabel("⚠ Caps Lock is on")
+        self.caps_lock_warning.setAccessibleName("Caps Lock is on")
+        self.caps_lock_warning.hide()
+        self.show_password = QCheckBox("&Show password")
+        self.show_password.toggled.connect(self._show_password)
+        self.remember = QCheckBox("&Remember my user name on this computer")
+        self.remember.setToolTip(
+            "Kept in your own settings on this computer, never in the store. "
+            "Untick it on a computer that others use."
+        )
+        self.remember.toggled.connect(self._remembered.set_wanted)
         self.sign_in_button = QPushButton("Sign in")
         self.sign_in_button.setAccessibleName("Sign in")
         self.sign_in_button.setDefault(True)
@@ -46,13 +79,17 @@ class UnlockScreen(QWidget):
         self.restore_button.clicked.connect(self._restore)
         self.restore_button.hide()
         controller.store_damaged.connect(self.offer_restore)
+        controller.signed_in.connect(self._signed_in)
 
         form = QFormLayout()
         form.addRow("&User name", self.username)
         form.addRow("&Password", self.password)
+        form.addRow("", self.caps_lock_warning)
+        form.addRow("", self.show_password)
+        form.addRow("", self.remember)
         card = QFrame()
         card.setObjectName("card")
-        card.setFixedWidth(460)
+        card.setMinimumWidth(460)  # and wider when larger text needs it
         inner = QVBoxLayout(card)
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(12)
@@ -69,8 +106,13 @@ class UnlockScreen(QWidget):
         outer.addStretch(2)
 
     def reset(self, *, locked: bool) -> None:
-        self.username.clear()
+        self.username.setText(self._remembered.name)
         self.password.clear()
+        self.show_password.setChecked(False)
+        self._set_caps_lock(None)
+        self.remember.blockSignals(True)
+        self.remember.setChecked(self._remembered.wanted)
+        self.remember.blockSignals(False)
         self.banner.clear()
         self.restore_button.hide()
         self._set_busy(False)
@@ -79,7 +121,7 @@ class UnlockScreen(QWidget):
             if locked
             else "Sign in with your user name and password."
         )
-        self.username.setFocus()
+        (self.password if self.username.text() else self.username).setFocus()
 
     def offer_restore(self, message: str = "") -> None:
         """The store cannot be used as it is: say so, and offer the newest backup."""
@@ -96,7 +138,14 @@ class UnlockScreen(QWidget):
         run_restore(self, self._controller, newest, username=self.username.text().strip())
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.username, self.password, self.sign_in_button, self.forgot_button):
+        for widget in (
+            self.username,
+            self.password,
+            self.show_password,
+            self.remember,
+            self.sign_in_button,
+            self.forgot_button,
+        ):
             widget.setEnabled(not busy)
         self.sign_in_button.setText("Signing in…" if busy else "Sign in")
 
@@ -106,9 +155,49 @@ class UnlockScreen(QWidget):
             return
         self._set_busy(True)
         self.banner.clear()
+        self._signing_in_as = self.username.text().strip()
         self._controller.sign_in(self.username.text(), self.password.text(), self._failed)
 
+    def _signed_in(self) -> None:
+        """Keep the name that worked, if the person wants it kept; never the password,
+        which leaves the (now hidden) field at once."""
+        name, self._signing_in_as = self._signing_in_as, None
+        self.password.clear()
+        self.show_password.setChecked(False)
+        if name and self.remember.isChecked():
+            self._remembered.remember(name)
+
+    def _show_password(self, shown: bool) -> None:
+        self.password.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.password and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            self._judge_caps_lock(event)
+        return super().eventFilter(watched, event)
+
+    def _judge_caps_lock(self, event: QKeyEvent) -> None:
+        """A letter typed in capitals without Shift, or small with it, means Caps Lock
+        is on; the other way round, that it is off. Pressing Caps Lock turns it over."""
+        if event.key() == Qt.Key.Key_CapsLock:
+            if self._caps_lock is not None:
+                self._set_caps_lock(not self._caps_lock)
+            return
+        letter = event.text()
+        if len(letter) != 1 or not (letter.isupper() or letter.islower()):
+            return
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self._set_caps_lock(letter.isupper() != shift)
+
+    def _set_caps_lock(self, on: bool | None) -> None:
+        self._caps_lock = on
+        self.caps_lock_warning.setVisible(bool(on))
+        self.password.setAccessibleDescription("Caps Lock is on" if on else "")
+
     def _failed(self, message: str) -> None:
+        self._signing_in_as = None
         self._set_busy(False)
         self.password.clear()
         self.banner.show_message(message, Tone.ERROR)
@@ -118,6 +207,7 @@ class UnlockScreen(QWidget):
         dialog = RecoveryDialog(self)
         if dialog.exec():
             self._set_busy(True)
+            self._signing_in_as = dialog.username.text().strip()
             self._controller.recover(
                 dialog.recovery_key.text(),
                 dialog.username.text(),

@@ -19,14 +19,18 @@ from lt_desktop.core.services.mentoring import (
     MentorCandidate,
     TrainingInfo,
 )
+from lt_desktop.core.services.people import person_label, short_reference
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.vocabulary import InvitationAnswer, MembershipRole
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.ui.colours import muted_text, reached_stage_colours
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, PEOPLE, AppController
+from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows, flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
+    QEvent,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -87,6 +91,10 @@ def stage_text(journey: Journey, stage: JourneyStage) -> str:
     return "\n".join(lines)
 
 
+#: Room between the boxes and arrows of the journey strip, in pixels.
+_STRIP_SPACING = 4
+
+
 class JourneyView(QWidget):
     """A person's way through the programme: a strip of the five stages, each marked
     when reached, and every dated step below it. Where room is short the strip is
@@ -95,16 +103,22 @@ class JourneyView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, strip: bool = True) -> None:
         super().__init__(parent)
         self.boxes: dict[JourneyStage, QLabel] = {}
+        self._arrows: list[QLabel] = []
+        self._journey: Journey | None = None
+        self._wants_strip = strip
+        self._strip_needs = 0  # the width below which the strip would cut words off
         self.strip = QWidget()
-        self.strip.setVisible(strip)
+        if not strip:
+            self.strip.hide()  # hidden, never shown: it has no window yet
         row = QHBoxLayout(self.strip)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
+        row.setSpacing(_STRIP_SPACING)
         for n, stage in enumerate(JourneyStage):
             if n:
                 arrow = QLabel("→")
                 arrow.setAccessibleName("then")
                 row.addWidget(arrow)
+                self._arrows.append(arrow)
             box = QLabel()
             box.setObjectName("journeyStage")
             box.setTextFormat(Qt.TextFormat.PlainText)
@@ -127,24 +141,62 @@ class JourneyView(QWidget):
         self.set_journey(None)
 
     def set_journey(self, journey: Journey | None) -> None:
+        self._journey = journey
         for stage, box in self.boxes.items():
-            reached = journey is not None and bool(journey.reached(stage))
             text = stage_text(journey, stage) if journey else f"{stage.label}\nnot yet"
             box.setText(text)
             box.setAccessibleName(
                 text.replace("\n", ", ").replace("✓\u00a0", "").replace("\u00a0", " ")
             )
-            box.setStyleSheet(
-                "QLabel { background: #e6f4ea; color: #1e4d2b; font-weight: bold; "
-                "border: 1px solid #8cbf9a; border-radius: 6px; }"
-                if reached
-                else "QLabel { color: palette(placeholder-text); "
-                "border: 1px dashed palette(mid); border-radius: 6px; }"
-            )
+        self._colour_stages()
+        self._fit_stages()
         if journey is None or not journey.steps:
             self.steps.setText("No steps on the Learning Together pathway yet.")
         else:
             self.steps.setText("\n".join(describe_step(s) for s in journey.steps))
+
+    def _colour_stages(self) -> None:
+        palette = self.palette()
+        background, text, border = (c.name() for c in reached_stage_colours(palette))
+        quiet = muted_text(palette).name()
+        for stage, box in self.boxes.items():
+            reached = self._journey is not None and bool(self._journey.reached(stage))
+            box.setStyleSheet(
+                f"QLabel {{ background: {background}; color: {text}; font-weight: bold; "
+                f"border: 1px solid {border}; border-radius: 6px; }}"
+                if reached
+                else f"QLabel {{ color: {quiet}; "
+                "border: 1px dashed palette(mid); border-radius: 6px; }"
+            )
+
+    def _fit_stages(self) -> None:
+        """Measure the room the strip needs for each stage's longest word, so that with
+        larger text it is left out rather than showing words cut in half."""
+        needs = sum(arrow.sizeHint().width() for arrow in self._arrows)
+        for box in self.boxes.values():
+            box.ensurePolished()
+            metrics = box.fontMetrics()
+            longest = max((metrics.horizontalAdvance(w) for w in box.text().split()), default=0)
+            needs += max(72, longest + 2 * (box.margin() + box.frameWidth()) + 4)
+        gaps = len(self.boxes) + len(self._arrows) - 1
+        self._strip_needs = needs + gaps * _STRIP_SPACING
+        self._place_strip()
+
+    def _place_strip(self) -> None:
+        fits = self.width() >= self._strip_needs
+        if self._wants_strip and fits != self.strip.isVisibleTo(self):
+            self.strip.setVisible(fits)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place_strip()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._colour_stages()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_stages()
+        super().changeEvent(event)
 
     def text(self) -> str:
         """Everything the view says, in reading order (for tests and screen readers)."""
@@ -175,6 +227,7 @@ class MentorsScreen(Screen):
         self.candidates = RecordTableModel[MentorCandidate](
             [
                 Column("Name", lambda c: c.display_name, sort_key=lambda c: c.sort_name),
+                Column("Reference", lambda c: short_reference(c.person_id)),
                 Column("Graduated", lambda c: f"{c.graduated_on:%b %Y}", tooltip=_graduated),
                 Column("Training", training_text),
                 Column("For this cohort", lambda c: c.state()),
@@ -209,16 +262,16 @@ class MentorsScreen(Screen):
         row.addWidget(self.cohort, 1)
         left_layout.addLayout(row)
         left_layout.addWidget(self.table_or_empty, 1)
-        buttons = QHBoxLayout()
-        for widget in (
-            self.invite_button,
-            self.answer_button,
-            self.training_button,
-            self.assign_button,
-        ):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        left_layout.addLayout(buttons)
+        left_layout.addLayout(
+            flow(
+                (
+                    self.invite_button,
+                    self.answer_button,
+                    self.training_button,
+                    self.assign_button,
+                )
+            )
+        )
         left_layout.addWidget(self.banner)
 
         self.person_title = heading("", 2)
@@ -242,6 +295,7 @@ class MentorsScreen(Screen):
         training_header = self.training_view.horizontalHeader()
         training_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         training_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        at_least_rows(self.training_view, 3)
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
@@ -255,7 +309,7 @@ class MentorsScreen(Screen):
 
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(details)
+        splitter.addWidget(VerticalScrollArea(details, "The graduate"))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([640, 420])
@@ -523,7 +577,13 @@ class TrainingDialog(FormDialog):
         self.title_field.setPlaceholderText("e.g. Mentor training 1: holding a discussion")
         self.people = QListWidget()
         for candidate in expected:
-            item = QListWidgetItem(candidate.display_name)
+            item = QListWidgetItem(
+                person_label(
+                    candidate.display_name,
+                    [f"Graduated from {candidate.graduated_from}"],
+                    short_reference(candidate.person_id),
+                )
+            )
             item.setData(PERSON_ROLE, candidate.person_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
