@@ -107,8 +107,9 @@ def test_a_guest_typed_in_then_submitted_and_cleared_changes_the_warning(
     qtbot.keyClick(tab.category, Qt.Key.Key_Tab)
     assert tab.guest_of.hasFocus()
     qtbot.keyClick(tab.guest_of, Qt.Key.Key_Down)
-    student = tab.guest_of.currentText()
+    student, _, told_apart = tab.guest_of.currentText().partition(" — ")
     assert student != "(no student)"
+    assert told_apart.startswith("Student, ") and " · ref " in told_apart
     qtbot.keyClick(tab.guest_of, Qt.Key.Key_Return)
     driver.settle()
     assert screen.banner.text() == f"{GUEST} is on the guest list as {student}'s guest."

@@ -33,17 +33,19 @@ from lt_desktop.core.services.applications import (
     Places,
 )
 from lt_desktop.core.services.essays import MAX_SCAN_BYTES, ScanInfo
-from lt_desktop.core.services.people import PersonListing
+from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT
 from lt_desktop.core.vocabulary import ApplicationDecision, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SETTINGS, AppController
+from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -68,7 +70,7 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.screens.cohorts import BalanceBar
 from lt_desktop.ui.widgets import (
     Banner,
@@ -252,7 +254,7 @@ class ApplicationsScreen(Screen):
         self.decisions = DecisionsView(self) if self.may(Permission.MANAGE_APPLICATIONS) else None
         self.assessing = AssessView(self) if self.may(Permission.ASSESS_APPLICATIONS) else None
         if self.decisions is not None:
-            self.tabs.addTab(self.decisions, "&Applications and decisions")
+            self.tabs.addTab(self.decisions, "App&lications and decisions")
         if self.assessing is not None:
             self.tabs.addTab(self.assessing, "Assess s&tatements")
         self.tabs.currentChanged.connect(lambda _index: self._cohort_chosen())
@@ -366,7 +368,7 @@ class DecisionsView(QWidget):
         self.decline_button = button("&Decline…", self._decline)
         self.accepted_button = button("Offer acc&epted…", self._accepted)
         self.turned_down_button = button("Offer t&urned down", self._turned_down)
-        self.withdraw_button = button("Wit&hdrawn…", self._withdraw)
+        self.withdraw_button = button("Withd&rawn…", self._withdraw)
         self.view_scan_button = button("&View scan", self._view_scan)
         self.banner = Banner()
 
@@ -384,16 +386,10 @@ class DecisionsView(QWidget):
         detail_layout.addLayout(scans_row)
         detail_layout.addWidget(self.assessments)
         detail_layout.addWidget(self.decision_text)
-        decide_row = QHBoxLayout()
-        for widget in (self.offer_button, self.waiting_button, self.decline_button):
-            decide_row.addWidget(widget)
-        decide_row.addStretch(1)
-        answer_row = QHBoxLayout()
-        for widget in (self.accepted_button, self.turned_down_button, self.withdraw_button):
-            answer_row.addWidget(widget)
-        answer_row.addStretch(1)
-        detail_layout.addLayout(decide_row)
-        detail_layout.addLayout(answer_row)
+        detail_layout.addLayout(flow((self.offer_button, self.waiting_button, self.decline_button)))
+        detail_layout.addLayout(
+            flow((self.accepted_button, self.turned_down_button, self.withdraw_button))
+        )
         self.detail = detail
         detail.setEnabled(False)
         self.scans.hide()
@@ -413,27 +409,26 @@ class DecisionsView(QWidget):
         left_layout.addWidget(self.count)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(detail)
+        splitter.addWidget(VerticalScrollArea(detail, "The application"))
         splitter.setSizes([620, 480])
 
         self.enter_button = button("Enter &paper applications…", self._enter)
-        self.scan_button = button("Add a sca&n…", self._attach)
+        self.scan_button = button("Add a scan…", self._attach)
         self.edit_button = button("Ed&it details…", self._edit)
-        self.fill_button = button("Offer &free places from the waiting list", self._fill)
-        self.print_button = button("Print &letters…", self._print)
-        self.rubric_button = button("&Rubric and blind assessment…", self._rubric)
-        self.rubric_button.setVisible(screen.may(Permission.MANAGE_SETTINGS))
-        actions = QHBoxLayout()
-        for widget in (
-            self.enter_button,
-            self.scan_button,
-            self.edit_button,
-            self.fill_button,
-            self.print_button,
-            self.rubric_button,
-        ):
-            actions.addWidget(widget)
-        actions.addStretch(1)
+        self.fill_button = button("Offer free places from the waitin&g list", self._fill)
+        self.print_button = button("Print letters…", self._print)
+        self.rubric_button = button("Rubric and &blind assessment…", self._rubric)
+        offer_only_if(screen.may(Permission.MANAGE_SETTINGS), self.rubric_button)
+        actions = flow(
+            (
+                self.enter_button,
+                self.scan_button,
+                self.edit_button,
+                self.fill_button,
+                self.print_button,
+                self.rubric_button,
+            )
+        )
 
         places_row = QHBoxLayout()
         places_row.addWidget(self.balance_bar)
@@ -902,7 +897,7 @@ class EnterApplicationsDialog(FormDialog):
         people: list[PersonListing],
         site_kind: SiteKind,
     ) -> None:
-        super().__init__("Enter paper applications", "Save and &next", parent)
+        super().__init__("Enter paper applications", "Save and ne&xt", parent)
         self._screen = screen
         self._cohort_id = cohort_id
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Done")
@@ -915,8 +910,16 @@ class EnterApplicationsDialog(FormDialog):
         self.applicant = QComboBox()
         self.applicant.setEditable(True)
         self.applicant.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for person in sorted(people, key=lambda p: p.sort_name.casefold()):
-            self.applicant.addItem(person.display_name, person.id)
+        self._people = sorted(people, key=lambda p: p.sort_name.casefold())
+        for person in self._people:
+            self.applicant.addItem(person.label, person.id)
+        # A list of matches to choose from, never a completion typed in for the person: two
+        # people of the same name must not be told apart by whichever came first.
+        completer = self.applicant.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.applicant.setCurrentIndex(-1)
         self.applicant.setEditText("")
         self.add_row("&Name", self.applicant)
@@ -949,20 +952,28 @@ class EnterApplicationsDialog(FormDialog):
         self._name_typed("")
         self.setMinimumWidth(560)
 
+    def _named(self) -> list[PersonListing]:
+        return people_named(self._people, self.applicant.currentText())
+
     def _person_id(self) -> uuid.UUID | None:
-        index = self.applicant.findText(
-            self.applicant.currentText().strip(), Qt.MatchFlag.MatchFixedString
+        named = self._named()
+        return named[0].id if len(named) == 1 else None
+
+    def _namesakes(self, named: list[PersonListing]) -> str:
+        return (
+            f"{len(named)} people here are called {named[0].display_name}: choose the right "
+            "one from the list, where their cohorts and references tell them apart."
         )
-        return self.applicant.itemData(index) if index >= 0 else None
 
     def _name_typed(self, text: str) -> None:
-        known = self._person_id() is not None
-        self.base.setEnabled(not known and bool(text.strip()))
-        self.known.setText(
-            "Already known here: the application is added to their record."
-            if known
-            else ("Someone new: they will be added to People." if text.strip() else "")
-        )
+        named = self._named()
+        self.base.setEnabled(not named and bool(text.strip()))
+        if len(named) > 1:
+            self.known.setText(self._namesakes(named))
+        elif named:
+            self.known.setText("Already known here: the application is added to their record.")
+        else:
+            self.known.setText("Someone new: they will be added to People." if text.strip() else "")
 
     def _values(self) -> dict[str, Any]:
         name = self.applicant.currentText().strip()
@@ -977,6 +988,9 @@ class EnterApplicationsDialog(FormDialog):
         if person_id is not None:
             values["person_id"] = person_id
             return values
+        named = self._named()
+        if named:
+            raise ValidationError(self._namesakes(named))
         given, _, family = name.rpartition(" ")
         if not name or not given.strip() or not family.strip():
             raise ValidationError("Type the applicant's given name and family name.")
@@ -999,6 +1013,7 @@ class EnterApplicationsDialog(FormDialog):
             index = self.applicant.findData(row.person_id)
             if index >= 0:
                 self.applicant.removeItem(index)
+            self._people = [p for p in self._people if p.id != row.person_id]
             self.applicant.setCurrentIndex(-1)
             self.applicant.setEditText("")
             for field in (self.heard_about, self.availability, self.adjustments):
@@ -1336,11 +1351,7 @@ class AssessView(QWidget):
         right_layout.addLayout(scans_row)
         scores = QWidget()
         scores.setLayout(self.scores_grid)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(scores)
-        scroll.setAccessibleName("Rubric")
-        right_layout.addWidget(scroll, 3)
+        right_layout.addWidget(VerticalScrollArea(scores, "Rubric", framed=True), 3)
         right_layout.addWidget(self.state)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -1466,6 +1477,7 @@ class AssessView(QWidget):
         mine = opened.mine
         for row, criterion in enumerate(opened.criteria):
             name = QLabel(f"&{row + 1}. {criterion.name}")
+            name.setWordWrap(True)
             guidance = muted(criterion.guidance)
             score = QSpinBox()
             score.setRange(0, 5)

@@ -25,15 +25,17 @@ from lt_desktop.core.services.graduation import (
     IssuedCertificates,
     ProgrammeItemInfo,
 )
+from lt_desktop.core.services.people import person_label, place_words, short_reference
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.vocabulary import ClearanceStatus, GuestCategory
+from lt_desktop.core.vocabulary import ClearanceStatus, GuestCategory, MembershipRole
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, SESSIONS, AppController
+from lt_desktop.ui.drafts import RESTORED
+from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows, flow
 from lt_desktop.ui.models import Column, Index, RecordTableModel, Row
 from lt_desktop.ui.qt import (
     QCheckBox,
     QComboBox,
-    QDate,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -50,7 +52,7 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,
@@ -77,10 +79,6 @@ NO_STUDENT = "(no student)"
 
 def _day(value: date | None) -> str:
     return f"{value:%d %b %Y}" if value else ""
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class TickTableModel(RecordTableModel[Row], Generic[Row]):
@@ -147,7 +145,7 @@ class GraduationScreen(Screen):
         )
         self.event_table = record_table(self.events, "Graduations")
         self.event_table.selectionModel().currentRowChanged.connect(self._event_chosen)
-        self.new_button = button("&New graduation…", self.new_event)
+        self.new_button = button("New &graduation…", self.new_event)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -338,13 +336,20 @@ class DetailsTab(QWidget):
         self.cohorts.setWordWrap(True)
         self.cohorts.setAccessibleName("Cohorts graduating")
         self.save_button = button("&Save details", self.save)
-        self.add_cohort_button = button("Add a co&hort…", self.add_cohort)
+        screen.typing.add(
+            "event notes",
+            self.notes,
+            record=lambda: str(event.id) if (event := screen.current_event) else None,
+            saved=lambda: event.notes if (event := screen.current_event) else "",
+            restored=lambda: screen.banner.show_message(RESTORED, Tone.INFO),
+        )
+        self.add_cohort_button = button("Add a &cohort…", self.add_cohort)
         self.remove_cohort_button = button("&Remove a cohort…", self.remove_cohort)
 
         form = QFormLayout()
         for text, field, name in (
             ("&Title", self.title_field, "Title"),
-            ("D&ate", self.held_on, "Date"),
+            ("&Date", self.held_on, "Date"),
             ("&Venue", self.venue, "Venue"),
             ("Ca&pacity", self.capacity, "Capacity"),
             ("N&otes", self.notes, "Notes"),
@@ -387,26 +392,31 @@ class DetailsTab(QWidget):
         if not refill:
             return  # keep what is being typed
         self.title_field.setText(event.title)
-        self.held_on.setDate(_qdate(event.held_on))
+        self.held_on.set_value(event.held_on)
         self.venue.setText(event.venue)
         self.capacity.setValue(event.capacity)
         self.has_deadline.setChecked(event.guest_deadline is not None)
         self.deadline.setEnabled(event.guest_deadline is not None)
-        self.deadline.setDate(_qdate(event.guest_deadline or event.held_on - timedelta(days=21)))
+        self.deadline.set_value(event.guest_deadline or event.held_on - timedelta(days=21))
         self.notes.setPlainText(event.notes)
+        self.owner.typing.put_back()
 
     def save(self) -> None:
         event = self.owner.current_event
         if event is None:
             return
-        values: dict[str, Any] = {
-            "title": self.title_field.text(),
-            "held_on": date_of(self.held_on),
-            "venue": self.venue.text(),
-            "capacity": self.capacity.value(),
-            "guest_deadline": date_of(self.deadline) if self.has_deadline.isChecked() else None,
-            "notes": self.notes.toPlainText(),
-        }
+        try:
+            values: dict[str, Any] = {
+                "title": self.title_field.text(),
+                "held_on": date_of(self.held_on),
+                "venue": self.venue.text(),
+                "capacity": self.capacity.value(),
+                "guest_deadline": date_of(self.deadline) if self.has_deadline.isChecked() else None,
+                "notes": self.notes.toPlainText(),
+            }
+        except ValidationError as error:
+            self.owner.show_error(str(error))
+            return
         event_id = event.id
         self.owner.change(
             lambda ws: ws.graduation.update_event(event_id, **values),
@@ -472,7 +482,7 @@ class GuestsTab(QWidget):
         self.category = EnumCombo(GuestCategory, GuestCategory.FAMILY)
         self.guest_of = QComboBox()
         self.category.currentIndexChanged.connect(self._category_chosen)
-        self.add_button = button("&Add guest", self.add_guest)
+        self.add_button = button("Add gue&st", self.add_guest)
         for line in (self.name, self.relationship):
             line.returnPressed.connect(self.add_guest)
         for combo in (self.category, self.guest_of):
@@ -480,8 +490,8 @@ class GuestsTab(QWidget):
         entry = _entry_row(
             (
                 ("Na&me", self.name, "Guest's name"),
-                ("Relations&hip", self.relationship, "Relationship"),
-                ("Cate&gory", self.category, "Category"),
+                ("Re&lationship", self.relationship, "Relationship"),
+                ("Ca&tegory", self.category, "Category"),
                 ("Guest &of", self.guest_of, "Guest of"),
             ),
             self.add_button,
@@ -512,28 +522,28 @@ class GuestsTab(QWidget):
         self.step_on.setAccessibleName("Date of the clearance step")
         self.submit_button = button("S&ubmitted", self.submit, accessible="Submitted for clearance")
         self.clear_button = button("&Cleared", self.clear)
-        self.refuse_button = button("Re&fused", self.refuse)
+        self.refuse_button = button("&Refused", self.refuse)
         self.reset_button = button("&Back to not submitted", self.reset)
         self.edit_button = button("&Edit guest…", self.edit_guest)
         self.remove_button = button("Remo&ve guest", self.remove_guest)
         self.print_button = button("&Print guest list…", self.print_list)
-        self.print_button.setVisible(screen.may(Permission.PRINT_DOCUMENTS))
-        steps = QHBoxLayout()
+        offer_only_if(screen.may(Permission.PRINT_DOCUMENTS), self.print_button)
         on_label = QLabel("Clearance step on &date")
         on_label.setBuddy(self.step_on)
-        steps.addWidget(on_label)
-        steps.addWidget(self.step_on)
-        for widget in (self.submit_button, self.clear_button, self.refuse_button):
-            steps.addWidget(widget)
-        steps.addWidget(self.reset_button)
-        steps.addStretch(1)
-        actions = QHBoxLayout()
-        actions.addWidget(self.edit_button)
-        actions.addWidget(self.remove_button)
-        actions.addStretch(1)
-        actions.addWidget(self.print_button)
+        steps = flow(
+            (
+                on_label,
+                self.step_on,
+                self.submit_button,
+                self.clear_button,
+                self.refuse_button,
+                self.reset_button,
+            )
+        )
+        actions = flow((self.edit_button, self.remove_button, self.print_button))
 
-        layout = QVBoxLayout(self)
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.addLayout(entry)
         layout.addWidget(self.table_or_empty, 1)
         layout.addLayout(steps)
@@ -545,12 +555,17 @@ class GuestsTab(QWidget):
                 "day (Space)."
             )
         )
+        # On a small laptop the page scrolls rather than squeeze the guests to a row or two.
+        at_least_rows(self.table, 4)
+        whole = QVBoxLayout(self)
+        whole.setContentsMargins(0, 0, 0, 0)
+        whole.addWidget(VerticalScrollArea(page, "Guests and clearance"))
         self._chosen: uuid.UUID | None = None
         self._students: list[tuple[str, uuid.UUID]] = []
         self._guest_chosen(None, None)
 
     def show_details(self, details: GraduationDetails) -> None:
-        students = [(g.name, g.membership_id) for g in details.graduates]
+        students = [(_student_label(g), g.membership_id) for g in details.graduates]
         if students != self._students:
             self._students = students
             current = self.guest_of.currentData()
@@ -677,7 +692,11 @@ class GuestsTab(QWidget):
         guest = self.current()
         if guest is None:
             return
-        guest_id, on = guest.id, date_of(self.step_on)
+        try:
+            guest_id, on = guest.id, date_of(self.step_on)
+        except ValidationError as error:
+            self.owner.show_error(str(error))
+            return
         self._chosen = guest_id
         self.owner.change(
             lambda ws: work(ws, guest_id, on),
@@ -764,7 +783,7 @@ class ProgrammeTab(QWidget):
         self.kind = _kind_combo()
         self.who = QLineEdit()
         self.who.setPlaceholderText("Who gives it")
-        self.add_button = button("&Add item", self.add_item)
+        self.add_button = button("Add i&tem", self.add_item)
         for line in (self.starts_at, self.item_title, self.who):
             line.returnPressed.connect(self.add_item)
         kind_editor = self.kind.lineEdit()
@@ -799,12 +818,16 @@ class ProgrammeTab(QWidget):
         self.down_button = button("Move &down", lambda: self.move_item(1))
         self.remove_button = button("&Remove item", self.remove_item)
         self.print_button = button("&Print programme…", self.print_programme)
-        self.print_button.setVisible(screen.may(Permission.PRINT_DOCUMENTS))
-        actions = QHBoxLayout()
-        for widget in (self.edit_button, self.up_button, self.down_button, self.remove_button):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        actions.addWidget(self.print_button)
+        offer_only_if(screen.may(Permission.PRINT_DOCUMENTS), self.print_button)
+        actions = flow(
+            (
+                self.edit_button,
+                self.up_button,
+                self.down_button,
+                self.remove_button,
+                self.print_button,
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(entry)
         layout.addWidget(self.table_or_empty, 1)
@@ -1057,7 +1080,7 @@ class IssueDialog(FormDialog):
         )
         self.save_pdf = QCheckBox("Also save the certificates as a PDF to print")
         self.save_pdf.setChecked(may_print)
-        self.save_pdf.setVisible(may_print)
+        offer_only_if(may_print, self.save_pdf)
         self.form.addRow(self.save_pdf)
         self.paper = self.add_row("&Paper", PaperCombo())
         self.target = SavePathField(
@@ -1111,8 +1134,8 @@ class NewEventDialog(FormDialog):
         cohort = self._cohorts[index]
         held_on = cohort.ends_on
         self.title_field.setText(f"{cohort.name} graduation")
-        self.held_on.setDate(_qdate(held_on))
-        self.deadline.setDate(_qdate(held_on - timedelta(days=21)))
+        self.held_on.set_value(held_on)
+        self.deadline.set_value(held_on - timedelta(days=21))
 
     def validate(self) -> None:
         if not self.title_field.text().strip():
@@ -1200,6 +1223,16 @@ def _on_enter(widget: QWidget, handler: Callable[[], None]) -> None:
         shortcut = QShortcut(QKeySequence(key), widget)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(handler)
+
+
+def _student_label(graduate: GraduateLine) -> str:
+    """A graduating student as the guest list's "guest of" offers them: two students of
+    the same name are told apart by cohort and reference."""
+    return person_label(
+        graduate.name,
+        [place_words(MembershipRole.STUDENT, graduate.cohort_title)],
+        short_reference(graduate.person_id),
+    )
 
 
 def _index_of(combo: QComboBox, value: object) -> int:

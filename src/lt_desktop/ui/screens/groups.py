@@ -9,9 +9,11 @@ from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.groups import GroupInfo, GroupPlan
 from lt_desktop.core.services.memberships import MemberInfo
+from lt_desktop.core.services.people import person_label, short_reference
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.vocabulary import MembershipRole, PersonBase
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, AppController
+from lt_desktop.ui.fitting import TileLayout, VerticalScrollArea
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -23,14 +25,13 @@ from lt_desktop.ui.qt import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QScrollArea,
     QSpinBox,
     Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, confirm, heading, muted
 
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -121,16 +122,16 @@ class GroupsScreen(Screen):
         self.cohort = QComboBox()
         self.cohort.setAccessibleName("Cohort")
         self.cohort.currentIndexChanged.connect(self._load_plan)
-        self.auto_button = button("&Auto-allocate…", self._auto_allocate)
+        self.auto_button = button("A&uto-allocate…", self._auto_allocate)
         self.add_button = button("Add &group", self._add_group)
-        self.rename_button = button("Re&name group…", self._rename_group)
+        self.rename_button = button("R&ename group…", self._rename_group)
         self.remove_button = button("&Remove group…", self._remove_group)
         top = QHBoxLayout()
         top.addWidget(QLabel("&Cohort"))
         top.itemAt(0).widget().setBuddy(self.cohort)  # type: ignore[union-attr]
         top.addWidget(self.cohort, 1)
         for widget in (self.auto_button, self.add_button, self.rename_button, self.remove_button):
-            widget.setVisible(self.editable)
+            offer_only_if(self.editable, widget)
             top.addWidget(widget)
         self.hint = muted(
             "Drag people between groups, or select someone and press a group's number to move "
@@ -140,11 +141,9 @@ class GroupsScreen(Screen):
         )
         self.banner = Banner()
         self.columns = QWidget()
-        self.columns_layout = QHBoxLayout(self.columns)
-        self.columns_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.columns)
+        # Side by side when there is room, else in rows that scroll up and down.
+        self.columns_layout = TileLayout(26 * self.fontMetrics().averageCharWidth(), self.columns)
+        scroll = VerticalScrollArea(self.columns, "Groups", framed=True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Small groups"))
         layout.addLayout(top)
@@ -199,10 +198,13 @@ class GroupsScreen(Screen):
             group_list = GroupList(group_id, title, self.editable)
             group_list.targets = targets
             for member in members:
-                label = member.display_name
-                if member.role is not MembershipRole.STUDENT:
-                    label += f" · {member.role.label}"
-                item = QListWidgetItem(label)
+                item = QListWidgetItem(
+                    person_label(
+                        member.display_name,
+                        [member.role.label],
+                        short_reference(member.person_id),
+                    )
+                )
                 item.setData(MEMBER_ROLE, member.id)
                 group_list.addItem(item)
             group_list.move_requested.connect(self._move)

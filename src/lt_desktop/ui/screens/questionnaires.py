@@ -19,15 +19,18 @@ from lt_desktop.core.services.questionnaires import (
     TemplateInfo,
 )
 from lt_desktop.core.vocabulary import ItemKind, QuestionnairePhase
+from lt_desktop.ui.colours import bar_colours, muted_text
 from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QApplication,
     QBrush,
     QCheckBox,
-    QColor,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QKeyEvent,
@@ -48,7 +51,7 @@ from lt_desktop.ui.qt import (
     QWidget,
     Signal,
 )
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.widgets import Banner, EnumCombo, FormDialog, Tone, button, heading, muted
 
 #: Templates changed (every view of them reloads). Answers are saved as "answers", which
@@ -111,7 +114,7 @@ class AnswerGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.consent_problem or (item.text if item else None)
         if role == Qt.ItemDataRole.ForegroundRole and row.consent_problem:
-            return QBrush(QColor("#8a8f98"))
+            return QBrush(muted_text(QApplication.palette()))
         if role == Qt.ItemDataRole.TextAlignmentRole and item is not None:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -225,6 +228,7 @@ class ChangeChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         ink = self.palette().color(self.palette().ColorRole.WindowText)
+        filled_colour = bar_colours(self.palette())[0]
         width, height = self.width(), self.height()
         left, bottom, top = 40, height - 40, 16
         painter.setPen(QPen(ink, 1))
@@ -250,7 +254,7 @@ class ChangeChart(QWidget):
                 h = (bottom - top) * (value - 1) / max(self.scale - 1, 1)
                 rect_x, rect_y = int(x + offset), int(bottom - h)
                 if filled:
-                    painter.fillRect(rect_x, rect_y, int(bar), int(h), QColor("#4a6fa5"))
+                    painter.fillRect(rect_x, rect_y, int(bar), int(h), filled_colour)
                 painter.drawRect(rect_x, rect_y, int(bar), int(h))
                 painter.drawText(rect_x, rect_y - 4, f"{value:.2f}")
             painter.drawText(int(x), bottom + 16, name)
@@ -287,18 +291,19 @@ class QuestionnairesScreen(Screen):
         for combo in (self.template, self.cohort, self.phase):
             combo.currentIndexChanged.connect(self._load)
         self.edit_button = button("&Edit questionnaire…", self._edit_template)
-        self.edit_button.setVisible(self.may(Permission.MANAGE_SETTINGS))
-        top = QHBoxLayout()
-        for text, combo in (
-            ("&Questionnaire", self.template),
-            ("&Cohort", self.cohort),
-            ("&When", self.phase),
+        offer_only_if(self.may(Permission.MANAGE_SETTINGS), self.edit_button)
+        # Two lines, so long questionnaire and cohort names fit a small laptop.
+        top = QGridLayout()
+        for place, (text, combo) in enumerate(
+            (("&Questionnaire", self.template), ("&Cohort", self.cohort), ("&When", self.phase))
         ):
             label = QLabel(text)
             label.setBuddy(combo)
-            top.addWidget(label)
-            top.addWidget(combo, 1)
-        top.addWidget(self.edit_button)
+            top.addWidget(label, place // 2, place % 2 * 2)
+            top.addWidget(combo, place // 2, place % 2 * 2 + 1)
+        top.addWidget(self.edit_button, 1, 2, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        top.setColumnStretch(1, 1)
+        top.setColumnStretch(3, 2)  # cohort names are the longer
 
         self.save_button = button("&Save answers", self.save_dirty_rows)
         self.save_button.setEnabled(False)
@@ -351,6 +356,7 @@ class QuestionnairesScreen(Screen):
         people_view.setAccessibleName("Change for each person")
         people_view.verticalHeader().hide()
         people_view.horizontalHeader().setStretchLastSection(True)
+        at_least_rows(people_view, 6)
         change = QWidget()
         change_layout = QVBoxLayout(change)
         change_layout.addWidget(self.summary)
@@ -358,8 +364,11 @@ class QuestionnairesScreen(Screen):
         change_layout.addWidget(people_view, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(entry, "&Entry from paper")
-        self.tabs.addTab(change, "C&hange over the course")
+        self.tabs.addTab(entry, "Entry from &paper")
+        # The chart keeps its height on a small laptop; the page scrolls instead.
+        self.tabs.addTab(
+            VerticalScrollArea(change, "Change over the course"), "Chan&ge over the course"
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Questionnaires"))
         layout.addLayout(top)
