@@ -57,11 +57,11 @@ from sqlalchemy.pool import QueuePool
 
 from lt_desktop.core import demo_text
 from lt_desktop.core.vocabulary import (
-    AbsenceReason,
     AttendanceStatus,
     ClearanceStatus,
     ConsentScope,
     MarkPosition,
+    MarkReason,
     MembershipRole,
     MembershipStatus,
     PersonBase,
@@ -649,13 +649,13 @@ class _Plan:
         week = self.rng.randint(3, self.size.weeks - 4)
         return status, cohort.starts_on + timedelta(weeks=week - 1, days=2)
 
-    def _register(self) -> list[tuple[_Slot, AttendanceStatus, AbsenceReason | None]]:
+    def _register(self) -> list[tuple[_Slot, AttendanceStatus, MarkReason | None]]:
         """Register marks in date order, up to the wanted number."""
         sessions = sorted(
             ((cohort, session) for cohort in self.cohorts for session in cohort.sessions),
             key=lambda pair: (pair[1].held_on, pair[0].starts_on, pair[0].course),
         )
-        marks: list[tuple[_Slot, AttendanceStatus, AbsenceReason | None]] = []
+        marks: list[tuple[_Slot, AttendanceStatus, MarkReason | None]] = []
         wanted = self.size.attendance_marks
         for cohort, session in sessions:
             for member in cohort.members:
@@ -666,7 +666,7 @@ class _Plan:
                     marks.append(((cohort, session, member), status, reason))
         return marks
 
-    def _attendance(self, person: _Person) -> tuple[AttendanceStatus, AbsenceReason | None]:
+    def _attendance(self, person: _Person) -> tuple[AttendanceStatus, MarkReason | None]:
         roll = self.rng.random()
         if roll < 0.84:
             return AttendanceStatus.PRESENT, None
@@ -678,13 +678,13 @@ class _Plan:
             return AttendanceStatus.EXCUSED, None
         reasons = (
             [
-                AbsenceReason.LOCKDOWN,
-                AbsenceReason.LEGAL_VISIT,
-                AbsenceReason.HEALTHCARE,
-                AbsenceReason.WORK_OR_COURT,
+                MarkReason.LOCKDOWN,
+                MarkReason.LEGAL_VISIT,
+                MarkReason.HEALTHCARE,
+                MarkReason.WORK_OR_COURT,
             ]
             if person.base is PersonBase.PRISON
-            else [AbsenceReason.ILLNESS, AbsenceReason.PERSONAL]
+            else [MarkReason.ILLNESS, MarkReason.PERSONAL]
         )
         return AttendanceStatus.ABSENT, self.rng.choice(reasons)
 

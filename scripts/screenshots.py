@@ -96,6 +96,41 @@ def _back_up_twice(store: Path, media: Path) -> None:
         workspace.maintenance.back_up_now()
 
 
+def _take_part_of_todays_register(store: Path) -> None:
+    """Half of the running cohort's register taken, with reasons and a note, so the
+    register picture shows what marks look like."""
+    from datetime import date
+
+    from lt_desktop.core.services.register import Mark
+    from lt_desktop.core.sign_in import sign_in
+    from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
+
+    with sign_in(store, "facilitator", "demo") as workspace:
+        cohort = next(
+            c
+            for c in workspace.programme.list_cohorts()
+            if c.starts_on <= date.today() <= c.ends_on
+        )
+        session = next(
+            s for s in workspace.programme.list_sessions(cohort.id) if s.held_on >= date.today()
+        )
+        lines = workspace.register.register(session.id).lines
+        special = {
+            2: Mark(AttendanceStatus.LATE, MarkReason.MOVEMENT, "Movements called late"),
+            4: Mark(AttendanceStatus.ABSENT, MarkReason.HEALTHCARE),
+            7: Mark(AttendanceStatus.ABSENT, MarkReason.LEGAL_VISIT),
+            9: Mark(AttendanceStatus.EXCUSED, MarkReason.WORK_OR_COURT),
+            11: Mark(AttendanceStatus.LEFT_EARLY, MarkReason.REGIME_DELAY),
+        }
+        workspace.register.set_marks(
+            session.id,
+            {
+                line.person_id: special.get(row, Mark(AttendanceStatus.PRESENT))
+                for row, line in enumerate(lines[:14])
+            },
+        )
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     apply_style(app)
@@ -103,13 +138,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "store"
         os.environ.setdefault("LT_DESKTOP_TEST_KDF", "cheap")
+        # The remembered user name goes here, not to the profile of whoever runs this.
+        os.environ["LT_DESKTOP_SETTINGS"] = str(Path(folder) / "settings")
         build_demo_store(store)
         _exchange_once_with_a_university(store, Path(folder) / "university")
         _back_up_twice(store, Path(folder) / "LT backups")
+        _take_part_of_todays_register(store)
         controller = AppController(store)
         controller.open_store()
         window = MainWindow(controller)
-        window.resize(1280, 800)
+        window.resize(1366, 768)  # a common laptop screen
         window.show()
         settle(app, controller)
         window.grab().save(str(OUT / "sign-in.png"))

@@ -15,6 +15,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LT_DESKTOP_TEST_KDF"] = "cheap"
+# Demo stores are made for one fixed day, so every run on any date sees the same store.
+os.environ["LT_DESKTOP_DEMO_TODAY"] = "2026-11-23"
 os.environ.pop("LT_DESKTOP_DATA", None)
 os.environ.pop("LT_DESKTOP_USER", None)
 
@@ -24,6 +26,15 @@ from lt_desktop.core.sign_in import sign_in  # noqa: E402
 from lt_desktop.core.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _own_settings_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the app keeps in the computer user's own settings (a remembered user name)
+    goes to a folder of the test's own, never to the profile of whoever runs the tests."""
+    monkeypatch.setenv("LT_DESKTOP_SETTINGS", str(tmp_path_factory.mktemp("own-settings")))
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from lt_desktop.core.demo import build_demo_store
 from lt_desktop.core.errors import StoreAlreadyExists
+from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import MembershipRole, PersonBase, SessionKind
 from lt_desktop.core.workspace import Workspace
 
@@ -58,3 +60,27 @@ def test_graduates_of_the_first_cohort_mentor_the_second(demo: Workspace) -> Non
 def test_a_demo_never_overwrites_a_store(demo_dir: Path) -> None:
     with pytest.raises(StoreAlreadyExists):
         build_demo_store(demo_dir)
+
+
+def test_the_demo_is_made_for_the_day_it_is_made(tmp_path: Path) -> None:
+    """Made on a Saturday, the running cohort's next register is Monday's, the weeks
+    before it are taken, and the names and dates read as that term's."""
+    saturday = date(2027, 6, 19)
+    build_demo_store(tmp_path / "store", today=saturday)
+    with sign_in(tmp_path / "store", "demo", "demo") as workspace:
+        spring, running = sorted(workspace.programme.list_cohorts(), key=lambda c: c.starts_on)
+        assert running.starts_on <= saturday <= running.ends_on
+        assert running.name == "April–July 2027" and spring.name == "August–October 2026"
+        weeks = workspace.programme.list_sessions(running.id)
+        next_one = next(s for s in weeks if s.held_on >= saturday)
+        assert next_one.held_on == date(2027, 6, 21) and next_one.week == 11
+        assert all(s.marks_taken for s in weeks if s.held_on < saturday)
+        assert not any(s.marks_taken for s in weeks if s.held_on >= saturday)
+        assert workspace.register.registers_not_taken(now=datetime(2027, 6, 21, 12, 0)) == []
+        due = workspace.register.registers_not_taken(now=datetime(2027, 6, 21, 17, 0))
+        assert [(d.cohort_id, d.week) for d in due] == [(running.id, 11)]
+
+
+def test_the_pinned_demo_is_the_one_written_down(demo: Workspace) -> None:
+    names = sorted(c.name for c in demo.programme.list_cohorts())
+    assert names == ["January–March 2026", "September–December 2026"]

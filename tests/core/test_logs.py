@@ -16,7 +16,7 @@ from lt_desktop.core.errors import ConflictError, WrongCredentials
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected, stop_logging
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AbsenceReason, AttendanceStatus, SiteKind
+from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason, SiteKind
 from tests.helpers.cli import run_cli
 from tests.helpers.personal_data import SNIPPET, personal_data
 from tests.helpers.sites import UNIVERSITY_ADMIN, UNIVERSITY_PASSWORD, Site, new_site, pair
@@ -47,7 +47,7 @@ def _working_day(prison: Site, university: Site, stick: Path) -> None:
         workspace.register.mark(
             session.id,
             absent.person_id,
-            Mark(AttendanceStatus.ABSENT, AbsenceReason.LEGAL_VISIT, ABSENCE_NOTE),
+            Mark(AttendanceStatus.ABSENT, MarkReason.LEGAL_VISIT, ABSENCE_NOTE),
         )
         membership_id, _ = workspace.essays.students_without_essay(cohort.id)[0]
         workspace.essays.record_essay(membership_id, title="Hearing hope", text=ESSAY)

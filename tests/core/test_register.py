@@ -9,8 +9,8 @@ from lt_desktop.core.services.programme import SessionInfo
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import (
-    AbsenceReason,
     AttendanceStatus,
+    MarkReason,
     MembershipRole,
     PersonBase,
 )
@@ -42,7 +42,7 @@ def test_the_register_lists_who_is_expected_by_group(demo: Workspace) -> None:
 def test_everyone_present_fills_only_rows_not_yet_marked(demo: Workspace) -> None:
     session = _upcoming_session(demo)
     lines = demo.register.register(session.id).lines
-    absent = Mark(AttendanceStatus.ABSENT, AbsenceReason.LEGAL_VISIT)
+    absent = Mark(AttendanceStatus.ABSENT, MarkReason.LEGAL_VISIT)
     demo.register.mark(session.id, lines[0].person_id, absent)
     changes = demo.register.mark_everyone_present(session.id)
     assert len(changes) == len(lines) - 1
@@ -88,7 +88,41 @@ def test_a_batch_of_marks_is_one_transaction(demo: Workspace) -> None:
     assert demo.register.register(session.id).unmarked == len(lines)
 
 
-def test_only_an_absence_carries_a_reason() -> None:
-    assert Mark(AttendanceStatus.ABSENT).absence_reason is AbsenceReason.UNKNOWN
-    with pytest.raises(ValidationError):
-        Mark(AttendanceStatus.PRESENT, AbsenceReason.LOCKDOWN)
+def test_each_mark_takes_only_the_reasons_offered_for_it() -> None:
+    assert Mark(AttendanceStatus.ABSENT).reason is MarkReason.UNKNOWN
+    assert Mark(AttendanceStatus.LATE).reason is None
+    assert Mark(AttendanceStatus.LATE, MarkReason.REGIME_DELAY).reason is MarkReason.REGIME_DELAY
+    assert Mark(AttendanceStatus.LEFT_EARLY, MarkReason.HEALTHCARE).reason is MarkReason.HEALTHCARE
+    assert Mark(AttendanceStatus.EXCUSED, MarkReason.LEGAL_VISIT).reason is MarkReason.LEGAL_VISIT
+    with pytest.raises(ValidationError, match="not a reason offered for present"):
+        Mark(AttendanceStatus.PRESENT, MarkReason.LOCKDOWN)
+    with pytest.raises(ValidationError, match="not a reason offered for late"):
+        Mark(AttendanceStatus.LATE, MarkReason.RELEASE)
+
+
+def test_a_reason_given_as_its_stored_value_is_the_reason_itself() -> None:
+    """A menu or a form may hand back the plain stored value, not the enum."""
+    mark = Mark(AttendanceStatus.ABSENT, "illness")  # type: ignore[arg-type]
+    assert mark.reason is MarkReason.ILLNESS
+    assert mark.reason.label == "Illness"
+
+
+def test_a_note_is_one_tidy_line_of_limited_length() -> None:
+    assert Mark(AttendanceStatus.LATE, note="  held at\n the gate ").note == "held at the gate"
+    with pytest.raises(ValidationError, match="at most"):
+        Mark(AttendanceStatus.PRESENT, note="x" * 501)
+
+
+def test_late_left_early_and_excused_keep_their_reasons_and_notes(demo: Workspace) -> None:
+    session = _upcoming_session(demo)
+    lines = demo.register.register(session.id).lines
+    wanted = {
+        lines[0].person_id: Mark(AttendanceStatus.LATE, MarkReason.MOVEMENT, "Movements late"),
+        lines[1].person_id: Mark(AttendanceStatus.LEFT_EARLY, MarkReason.HEALTHCARE),
+        lines[2].person_id: Mark(AttendanceStatus.EXCUSED, MarkReason.LEGAL_VISIT),
+        lines[3].person_id: Mark(AttendanceStatus.PRESENT, note="Brought the reading"),
+    }
+    demo.register.set_marks(session.id, wanted)
+    saved = {line.person_id: line.mark for line in demo.register.register(session.id).lines}
+    for person_id, mark in wanted.items():
+        assert saved[person_id] == mark

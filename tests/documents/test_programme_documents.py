@@ -26,9 +26,9 @@ from lt_desktop.core.services.documents import CsvKind, csv_bytes
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import (
-    AbsenceReason,
     ClearanceStatus,
     ConsentScope,
+    MarkReason,
     MembershipRole,
     MembershipStatus,
     PersonBase,
@@ -297,7 +297,7 @@ def test_attendance_summary_shows_each_mark_and_rate(workspace: Workspace, demo_
     assert len(leavers) == 3 and text.count("left the course") == 3
     assert_no_base(text)
     assert_nothing_prison_only(text, demo_copy)
-    for reason in AbsenceReason:
+    for reason in MarkReason:
         assert reason.label not in text
 
 

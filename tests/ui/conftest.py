@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
-from lt_desktop.ui.qt import QApplication, Qt, QTimer, QWidget
+from lt_desktop.ui.qt import QApplication, QMenu, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.style import apply_style
 
 
@@ -28,6 +29,7 @@ class Driver:
 
     def sign_in(self, username: str, password: str) -> None:
         screen = self.window.unlock_screen
+        screen.username.clear()  # it may hold the name remembered from the last sign-in
         self.qtbot.keyClicks(screen.username, username)
         self.qtbot.keyClicks(screen.password, password)
         self.qtbot.mouseClick(screen.sign_in_button, Qt.MouseButton.LeftButton)
@@ -48,19 +50,53 @@ class Driver:
 
     def answer_next_dialog(self, handler: Callable[[QWidget], None]) -> None:
         """Run ``handler`` on the next modal dialog, inside its own event loop."""
+        when_shown(QWidget, handler)
 
-        def poll() -> None:
-            dialog = QApplication.activeModalWidget()
-            if dialog is None:
-                QTimer.singleShot(20, poll)
-                return
-            try:
-                handler(dialog)
-            except BaseException:
-                dialog.close()  # a failed step must not leave the test waiting on a dialog
-                raise
 
-        QTimer.singleShot(0, poll)
+def when_shown(kind: type[QWidget], handler: Callable[[QWidget], None]) -> None:
+    """Run ``handler`` on the next modal window of ``kind``, inside its own event loop."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind) or not dialog.isVisible():
+            QTimer.singleShot(20, poll)
+            return
+        try:
+            handler(dialog)
+        except BaseException:
+            dialog.close()  # a failed step must not leave the test waiting on a dialog
+            raise
+
+    QTimer.singleShot(0, poll)
+
+
+def answer_next_menu(qtbot: QtBot, *keys: Qt.Key) -> None:
+    """Press ``keys`` in the next popup menu, once it is open."""
+
+    def press() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, press)
+            return
+        for key in keys:
+            qtbot.keyClick(menu, key)
+
+    QTimer.singleShot(0, press)
+
+
+def open_upcoming_register(driver: Driver) -> SessionsScreen:
+    """The autumn cohort's first register not yet taken, opened on the Sessions screen."""
+    screen = driver.open(SessionsScreen)
+    assert isinstance(screen, SessionsScreen)
+    index = next(
+        i for i in range(screen.cohort.count()) if "September" in screen.cohort.itemText(i)
+    )
+    screen.cohort.setCurrentIndex(index)
+    driver.settle()
+    row = next(i for i, s in enumerate(screen.sessions.rows) if s.marks_taken == 0)
+    screen.table.selectRow(row)
+    driver.settle()
+    return screen
 
 
 @pytest.fixture

@@ -10,19 +10,18 @@ from pytestqt.qtbot import QtBot
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import (
-    AbsenceReason,
     AttendanceStatus,
+    MarkReason,
     MembershipRole,
     MembershipStatus,
     PersonBase,
 )
-from lt_desktop.ui.qt import QApplication, QMenu, Qt, QTimer, QWidget
+from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.administration import AdministrationScreen
 from lt_desktop.ui.screens.cohorts import CohortsScreen, EnrolDialog, StatusDialog
 from lt_desktop.ui.screens.groups import AllocateDialog, GroupsScreen
 from lt_desktop.ui.screens.people import PeopleScreen
-from lt_desktop.ui.screens.sessions import SessionsScreen
-from tests.ui.conftest import Driver, all_visible_text
+from tests.ui.conftest import Driver, all_visible_text, answer_next_menu, open_upcoming_register
 
 
 def _choose_autumn(screen: CohortsScreen) -> None:
@@ -43,9 +42,13 @@ def test_enrol_then_withdraw(driver: Driver, qtbot: QtBot, demo_dir: Path) -> No
     def enrol(dialog: QWidget) -> None:
         assert isinstance(dialog, EnrolDialog)
         everyone_else = dialog.model.rowCount()
-        name = dialog.model.index(everyone_else // 2).data()
+        person = dialog.model.person_at(everyone_else // 2)
+        assert person is not None
+        name = person.display_name
         qtbot.keyClicks(dialog.search, name)
         assert dialog.model.rowCount() == 1
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
+        assert dialog.chosen() == person
         chosen.append(name)
         dialog.role.set_value(MembershipRole.STUDENT)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -135,23 +138,11 @@ def test_a_member_moves_group_with_one_key(driver: Driver, qtbot: QtBot) -> None
     assert moving in [screen.lists[0].item(i).text() for i in range(screen.lists[0].count())]
 
 
-def _open_upcoming_register(driver: Driver) -> SessionsScreen:
-    screen = driver.open(SessionsScreen)
-    assert isinstance(screen, SessionsScreen)
-    index = next(
-        i for i in range(screen.cohort.count()) if "September" in screen.cohort.itemText(i)
-    )
-    screen.cohort.setCurrentIndex(index)
-    driver.settle()
-    row = next(i for i, s in enumerate(screen.sessions.rows) if s.marks_taken == 0)
-    screen.table.selectRow(row)
-    driver.settle()
-    return screen
 
 
 def test_a_whole_register_by_keys_alone(driver: Driver, qtbot: QtBot, demo_dir: Path) -> None:
     driver.sign_in("facilitator", "demo")
-    screen = _open_upcoming_register(driver)
+    screen = open_upcoming_register(driver)
     register = screen.register
     table = register.table
     lines = list(register.model.rows)
@@ -159,29 +150,19 @@ def test_a_whole_register_by_keys_alone(driver: Driver, qtbot: QtBot, demo_dir: 
     assert table.currentIndex().row() == 0
     keys = 0
     plan: dict[int, str] = {4: "late", 9: "absent", 15: "excused"}
-    absent_menu_keys = [Qt.Key.Key_K]  # Loc&kdown
-
-    def choose_reason() -> None:
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(10, choose_reason)
-            return
-        for key in absent_menu_keys:
-            qtbot.keyClick(menu, key)
-
     for row in range(len(lines)):
         action = plan.get(row, "present")
         if action == "absent":
-            QTimer.singleShot(0, choose_reason)
+            answer_next_menu(qtbot, Qt.Key.Key_K)  # Loc&kdown
             qtbot.keyClick(table, Qt.Key.Key_A)
-            keys += 1 + len(absent_menu_keys)
+            keys += 2
         else:
             key = {"present": Qt.Key.Key_P, "late": Qt.Key.Key_L, "excused": Qt.Key.Key_E}[action]
             qtbot.keyClick(table, key)
             keys += 1
     assert keys <= 35
     # Each mark shows at once, before any saving has finished.
-    assert register.model.rows[9].mark == Mark(AttendanceStatus.ABSENT, AbsenceReason.LOCKDOWN)
+    assert register.model.rows[9].mark == Mark(AttendanceStatus.ABSENT, MarkReason.LOCKDOWN)
     assert "Not yet marked 0" in register.counts.text()
     assert f"Present {len(lines) - 3}" in register.counts.text()
     driver.settle()
@@ -192,7 +173,7 @@ def test_a_whole_register_by_keys_alone(driver: Driver, qtbot: QtBot, demo_dir: 
         saved = workspace.register.register(session_id)
         assert saved.unmarked == 0
         assert saved.lines[4].mark == Mark(AttendanceStatus.LATE)
-        assert saved.lines[9].mark == Mark(AttendanceStatus.ABSENT, AbsenceReason.LOCKDOWN)
+        assert saved.lines[9].mark == Mark(AttendanceStatus.ABSENT, MarkReason.LOCKDOWN)
         assert saved.lines[15].mark == Mark(AttendanceStatus.EXCUSED)
         assert saved.lines[0].recorded_by == "Demo facilitator"
 
@@ -201,7 +182,7 @@ def test_everyone_present_then_exceptions_then_undo(
     driver: Driver, qtbot: QtBot, demo_dir: Path
 ) -> None:
     driver.sign_in("staff", "demo")
-    screen = _open_upcoming_register(driver)
+    screen = open_upcoming_register(driver)
     register = screen.register
     table = register.table
     table.setCurrentIndex(register.model.index(2, 3))
@@ -233,13 +214,15 @@ def test_people_search_finds_as_you_type(driver: Driver, qtbot: QtBot) -> None:
     screen = driver.open(PeopleScreen)
     assert isinstance(screen, PeopleScreen)
     total = screen.model.rowCount()
-    target = screen.model.index(10).data()
-    qtbot.keyClicks(screen.search, target.split()[1][:4].lower())
+    target = screen.model.person_at(10)
+    assert target is not None
+    qtbot.keyClicks(screen.search, target.display_name.split()[1][:4].lower())
     assert 0 < screen.model.rowCount() < total
     assert "match" in screen.count.text()
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     driver.settle()
-    assert screen.page.name.text() == screen.model.index(0).data()
+    first = screen.model.person_at(0)
+    assert first is not None and screen.page.name.text() == first.display_name
 
 
 EXPECTED_SCREENS = {
@@ -334,7 +317,7 @@ def test_administration_verifies_the_audit_log(driver: Driver, qtbot: QtBot) -> 
 
 def test_a_session_can_be_found_on_the_calendar(driver: Driver, qtbot: QtBot) -> None:
     driver.sign_in("staff", "demo")
-    screen = _open_upcoming_register(driver)
+    screen = open_upcoming_register(driver)
     week_three = next(s for s in screen.sessions.rows if s.week == 3)
     held = week_three.held_on
     from lt_desktop.ui.qt import QDate

@@ -7,6 +7,7 @@ story (useful for screenshots and for newcomers comparing notes).
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import secrets
 import shutil
@@ -29,7 +30,6 @@ from lt_desktop.core.services.interviews import TRANSCRIPT_MEDIA_TYPE
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import new_research_id
 from lt_desktop.core.vocabulary import (
-    AbsenceReason,
     ApplicationDecision,
     AttachmentKind,
     AttendanceStatus,
@@ -40,6 +40,7 @@ from lt_desktop.core.vocabulary import (
     InvitationAnswer,
     ItemKind,
     MarkPosition,
+    MarkReason,
     MembershipRole,
     MembershipStatus,
     PersonBase,
@@ -64,6 +65,20 @@ GROUPS_PER_COHORT = 4
 RECORDER = "Demo Administrator"
 
 
+#: The day the demo's dates are written for: the running cohort's eleventh week,
+#: whose register is still to be taken. Every date moves with the real today.
+WRITTEN_FOR = date(2026, 11, 23)
+#: An explicit setting that pins the demo's today (YYYY-MM-DD), so that tests and
+#: pictures made on any day see the same store.
+TODAY_SETTING = "LT_DESKTOP_DEMO_TODAY"
+
+
+def demo_today() -> date:
+    """The day the demo is made for: the pinned one if set, else the real today."""
+    pinned = os.environ.get(TODAY_SETTING, "").strip()
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
 def build_demo_store(
     root: Path,
     *,
@@ -71,24 +86,43 @@ def build_demo_store(
     admin: str = "demo",
     password: str = DEMO_PASSWORD,
     seed: int = 2015,
+    today: date | None = None,
 ) -> RecoveryKey:
     """Create a store in ``root`` filled with demo data; returns its recovery key.
+
+    The dates are relative to ``today`` (by default ``demo_today()``), so the demo
+    never goes stale: one cohort finished months ago, another is running, and its
+    session today (or on the next weekday) is the next register to take.
 
     The store is built beside ``root`` and moved in only once it is complete.
     """
     root = Path(root)
     if StoreFolder(root).has_store():
         raise StoreAlreadyExists(f"{root} already holds a store. Choose another folder.")
+    shift = demo_shift(today or demo_today())
     staging = root.parent / f".{root.name}.demo-{secrets.token_hex(4)}"
     try:
-        recovery_key = _build(staging, site_kind, admin, password, seed)
+        recovery_key = _build(staging, site_kind, admin, password, seed, shift)
         move_new_store(staging, root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return recovery_key
 
 
-def _build(root: Path, site_kind: SiteKind, admin: str, password: str, seed: int) -> RecoveryKey:
+def demo_shift(today: date) -> timedelta:
+    """How far the demo's written dates move so that its next session falls on
+    ``today``, or on the next weekday when today is a Saturday or Sunday."""
+    session_day = today + timedelta(days=max(0, 7 - today.weekday()) if today.weekday() >= 5 else 0)
+    return session_day - WRITTEN_FOR
+
+
+def season_of(day: date) -> str:
+    return ("Winter", "Spring", "Summer", "Autumn")[(day.month % 12) // 3]
+
+
+def _build(
+    root: Path, site_kind: SiteKind, admin: str, password: str, seed: int, shift: timedelta
+) -> RecoveryKey:
     created = create_store(
         root,
         site_name="HMP Northfield" if site_kind is SiteKind.PRISON else "University of Eastbridge",
@@ -99,7 +133,7 @@ def _build(root: Path, site_kind: SiteKind, admin: str, password: str, seed: int
     )
     store = created.store
     try:
-        _DemoBuilder(store, random.Random(seed), with_accounts=admin == "demo").build()
+        _DemoBuilder(store, random.Random(seed), with_accounts=admin == "demo", shift=shift).build()
     finally:
         store.close()
     return created.recovery_key
@@ -127,7 +161,10 @@ def _gone_by(membership: m.Membership, on: date) -> bool:
 
 
 class _DemoBuilder:
-    def __init__(self, store: Store, rng: random.Random, *, with_accounts: bool) -> None:
+    def __init__(
+        self, store: Store, rng: random.Random, *, with_accounts: bool, shift: timedelta
+    ) -> None:
+        self.shift = shift
         self.store = store
         self.rng = rng
         self.with_accounts = with_accounts
@@ -145,7 +182,7 @@ class _DemoBuilder:
                 prison_name="HMP Northfield",
                 university_name="University of Eastbridge",
                 region="South East",
-                started_on=date(2025, 9, 1),
+                started_on=self.on(date(2025, 9, 1)),
             )
             course = m.Course(
                 partnership=partnership,
@@ -160,8 +197,8 @@ class _DemoBuilder:
             session.flush()
             lecturers = [self._person(PersonBase.UNIVERSITY) for _ in range(3)]
             coordinator = self._person(PersonBase.UNIVERSITY)
-            spring = self._cohort(course, "January–March 2026", date(2026, 1, 12), 10, 10)
-            autumn = self._cohort(course, "September–December 2026", date(2026, 9, 14), 12, 10)
+            spring = self._cohort(course, self.on(date(2026, 1, 12)), 10, 10)
+            autumn = self._cohort(course, self.on(date(2026, 9, 14)), 12, 10)
             self._staff(spring, lecturers, coordinator, graduates=[])
             self._students(spring, finished=True)
             graduates = [
@@ -238,18 +275,27 @@ class _DemoBuilder:
             prison_number=number,
             location=self.rng.choice(text.PRISON_LOCATIONS),
             release_date=(
-                date(2026, 1, 1) + timedelta(days=self.rng.randint(200, 2500))
+                self.on(date(2026, 1, 1)) + timedelta(days=self.rng.randint(200, 2500))
                 if self.rng.random() < 0.6
                 else None
             ),
             security_notes=self.rng.choice(text.SECURITY_NOTES),
             clearance=ClearanceStatus.CLEARED if cleared else ClearanceStatus.SUBMITTED,
-            clearance_on=date(2025, 12, 1) if cleared else None,
+            clearance_on=self.on(date(2025, 12, 1)) if cleared else None,
         )
 
-    def _cohort(
-        self, course: m.Course, name: str, first: date, weeks: int, marked_weeks: int
-    ) -> _Cohort:
+    def on(self, written: date) -> date:
+        """A date as written for ``WRITTEN_FOR``, moved to the demo's today."""
+        return written + self.shift
+
+    def _cohort(self, course: m.Course, first: date, weeks: int, marked_weeks: int) -> _Cohort:
+        # Named as coordinators name them: from the first month to the graduation's.
+        last = first + timedelta(weeks=weeks)
+        name = (
+            f"{first:%B}–{last:%B %Y}"
+            if first.year == last.year
+            else f"{first:%B %Y}–{last:%B %Y}"
+        )
         row = m.Cohort(
             id=uuid.uuid4(),
             course=course,
@@ -453,7 +499,7 @@ class _DemoBuilder:
                     )
                 )
 
-    def _attendance_status(self, person: m.Person) -> tuple[AttendanceStatus, AbsenceReason | None]:
+    def _attendance_status(self, person: m.Person) -> tuple[AttendanceStatus, MarkReason | None]:
         roll = self.rng.random()
         if roll < 0.84:
             return AttendanceStatus.PRESENT, None
@@ -463,15 +509,15 @@ class _DemoBuilder:
             return AttendanceStatus.LEFT_EARLY, None
         if roll < 0.95:
             return AttendanceStatus.EXCUSED, None
-        reasons: Sequence[AbsenceReason] = (
+        reasons: Sequence[MarkReason] = (
             [
-                AbsenceReason.LOCKDOWN,
-                AbsenceReason.LEGAL_VISIT,
-                AbsenceReason.HEALTHCARE,
-                AbsenceReason.WORK_OR_COURT,
+                MarkReason.LOCKDOWN,
+                MarkReason.LEGAL_VISIT,
+                MarkReason.HEALTHCARE,
+                MarkReason.WORK_OR_COURT,
             ]
             if person.base is PersonBase.PRISON
-            else [AbsenceReason.ILLNESS, AbsenceReason.PERSONAL]
+            else [MarkReason.ILLNESS, MarkReason.PERSONAL]
         )
         return AttendanceStatus.ABSENT, self.rng.choice(list(reasons))
 
@@ -540,7 +586,7 @@ class _DemoBuilder:
 
     def _consents(self, people: list[m.Person]) -> None:
         for index, person in enumerate(people):
-            given = date(2026, 1, 5) if index < 60 else date(2026, 9, 7)
+            given = self.on(date(2026, 1, 5) if index < 60 else date(2026, 9, 7))
             for scope in ConsentScope:
                 if scope is ConsentScope.INTERVIEW and self.rng.random() < 0.5:
                     continue
@@ -690,7 +736,7 @@ class _DemoBuilder:
 
     def _graduation(self, cohort: _Cohort) -> None:
         event = m.GraduationEvent(
-            title="Spring 2026 graduation",
+            title=f"{season_of(cohort.row.ends_on)} {cohort.row.ends_on.year} graduation",
             held_on=cohort.row.ends_on,
             venue="HMP Northfield chapel",
             capacity=80,
@@ -720,7 +766,7 @@ class _DemoBuilder:
             self.session.add(
                 m.Certificate(
                     membership_id=membership.id,
-                    serial=f"LT-2026-{serial:04d}",
+                    serial=f"LT-{cohort.row.ends_on.year}-{serial:04d}",
                     issued_on=cohort.row.ends_on,
                     event_id=event.id,
                 )
@@ -820,7 +866,7 @@ class _DemoBuilder:
         invited = graduates[:7]
         accepted = invited[:4] + invited[5:6]
         for index, person in enumerate(invited):
-            invited_on = date(2026, 6, 1) if index < 6 else date(2026, 9, 1)
+            invited_on = self.on(date(2026, 6, 1) if index < 6 else date(2026, 9, 1))
             invitation = m.MentorInvitation(
                 person_id=person.id, cohort_id=autumn.row.id, invited_on=invited_on
             )
@@ -833,9 +879,9 @@ class _DemoBuilder:
                 invitation.notes = "Starting a new job in September; would like to be asked again."
             self.session.add(invitation)
         for held_on, title in [
-            (date(2026, 7, 6), "Mentor training 1: listening and holding a discussion"),
-            (date(2026, 7, 13), "Mentor training 2: supporting reflective writing"),
-            (date(2026, 8, 3), "Mentor training 3: boundaries and looking after yourself"),
+            (self.on(date(2026, 7, 6)), "Mentor training 1: listening and holding a discussion"),
+            (self.on(date(2026, 7, 13)), "Mentor training 2: supporting reflective writing"),
+            (self.on(date(2026, 8, 3)), "Mentor training 3: boundaries and looking after yourself"),
         ]:
             for person in accepted:
                 self.session.add(
@@ -971,7 +1017,7 @@ class _DemoBuilder:
                     person_id=person.id,
                     status=status,
                     absence_reason=(
-                        AbsenceReason.PERSONAL if status is AttendanceStatus.ABSENT else None
+                        MarkReason.PERSONAL if status is AttendanceStatus.ABSENT else None
                     ),
                     recorded_by_name=RECORDER,
                     recorded_at=recorded,

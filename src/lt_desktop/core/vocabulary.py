@@ -84,9 +84,13 @@ ATTENDED_STATUSES = frozenset(
 )
 
 
-class AbsenceReason(LabelledEnum):
+class MarkReason(LabelledEnum):
+    """Why someone missed a session, came late, left early or was excused."""
+
     ILLNESS = "illness"
     LOCKDOWN = "lockdown"
+    REGIME_DELAY = "regime_delay"
+    MOVEMENT = "movement"
     LEGAL_VISIT = "legal_visit"
     HEALTHCARE = "healthcare"
     WORK_OR_COURT = "work_or_court"
@@ -94,6 +98,57 @@ class AbsenceReason(LabelledEnum):
     RELEASE = "release"
     PERSONAL = "personal"
     UNKNOWN = "unknown"
+
+
+#: The reasons offered for each mark, in the order they are offered. A prison's
+#: regime (late unlock, movements not called, lockdown) explains most late arrivals
+#: and early departures; a present mark needs no reason.
+REASONS_FOR: dict[AttendanceStatus, tuple[MarkReason, ...]] = {
+    AttendanceStatus.PRESENT: (),
+    AttendanceStatus.LATE: (
+        MarkReason.REGIME_DELAY,
+        MarkReason.MOVEMENT,
+        MarkReason.HEALTHCARE,
+        MarkReason.LEGAL_VISIT,
+        MarkReason.WORK_OR_COURT,
+        MarkReason.PERSONAL,
+        MarkReason.UNKNOWN,
+    ),
+    AttendanceStatus.LEFT_EARLY: (
+        MarkReason.REGIME_DELAY,
+        MarkReason.MOVEMENT,
+        MarkReason.HEALTHCARE,
+        MarkReason.LEGAL_VISIT,
+        MarkReason.WORK_OR_COURT,
+        MarkReason.ILLNESS,
+        MarkReason.PERSONAL,
+        MarkReason.UNKNOWN,
+    ),
+    AttendanceStatus.ABSENT: (
+        MarkReason.ILLNESS,
+        MarkReason.LOCKDOWN,
+        MarkReason.REGIME_DELAY,
+        MarkReason.MOVEMENT,
+        MarkReason.LEGAL_VISIT,
+        MarkReason.HEALTHCARE,
+        MarkReason.WORK_OR_COURT,
+        MarkReason.TRANSFER,
+        MarkReason.RELEASE,
+        MarkReason.PERSONAL,
+        MarkReason.UNKNOWN,
+    ),
+    AttendanceStatus.EXCUSED: (
+        MarkReason.ILLNESS,
+        MarkReason.LOCKDOWN,
+        MarkReason.LEGAL_VISIT,
+        MarkReason.HEALTHCARE,
+        MarkReason.WORK_OR_COURT,
+        MarkReason.TRANSFER,
+        MarkReason.RELEASE,
+        MarkReason.PERSONAL,
+        MarkReason.UNKNOWN,
+    ),
+}
 
 
 class ConsentScope(LabelledEnum):
@@ -169,8 +224,11 @@ _LABELS: dict[StrEnum, str] = {
     SessionKind.LECTURE_AND_DISCUSSION: "Lecture and discussion",
     SessionKind.SENSE_MAKING: "Group sense-making",
     AttendanceStatus.LEFT_EARLY: "Left early",
-    AbsenceReason.LEGAL_VISIT: "Legal visit",
-    AbsenceReason.WORK_OR_COURT: "Work or court",
+    MarkReason.LEGAL_VISIT: "Legal visit",
+    MarkReason.WORK_OR_COURT: "Work or court",
+    MarkReason.REGIME_DELAY: "Regime delay",
+    MarkReason.MOVEMENT: "Movements",
+    MarkReason.UNKNOWN: "Not known",
     ConsentScope.STORIES: "Weekly stories",
     ConsentScope.ESSAY_RESEARCH: "Essay used for research",
     ConsentScope.GRADUATION_PHOTOS: "Photographs at graduation",

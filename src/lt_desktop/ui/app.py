@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 from lt_desktop.core.errors import LtError, StoreCorrupt
-from lt_desktop.core.logs import configure_logging, log_unexpected
+from lt_desktop.core.logs import configure_logging
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
 from lt_desktop.ui.qt import QApplication, QMessageBox, QWizard
 from lt_desktop.ui.setup_wizard import SetupWizard
-from lt_desktop.ui.style import apply_style
+from lt_desktop.ui.style import app_icon, apply_style
+from lt_desktop.ui.unexpected import UnexpectedErrors
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,10 @@ def run_app(data_dir: Path) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("LT Desktop")
     app.setOrganizationName("Learning Together")
+    app.setWindowIcon(app_icon())
     apply_style(app)
     controller = AppController(data_dir)
-    sys.excepthook = _report_unexpected
+    sys.excepthook = UnexpectedErrors(QApplication.activeWindow)
     window = start(controller)
     if window is None:
         return 1 if controller.has_store() and controller.door is None else 0
@@ -62,13 +64,3 @@ def run_app(data_dir: Path) -> int:
         return app.exec()
     finally:
         controller.shutdown()
-
-
-def _report_unexpected(kind: type[BaseException], error: BaseException, tb: object) -> None:
-    log_unexpected(log, "The app", error)
-    QMessageBox.critical(
-        None,
-        "LT Desktop",
-        "Something went wrong that LT Desktop did not expect. Nothing was half-saved. "
-        "If it happens again, tell your administrator (details are in the log).",
-    )

@@ -13,9 +13,11 @@ from lt_desktop import __version__
 from lt_desktop.core.diagnostics import report_without_signing_in, save_diagnostics
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.passwords import check_password
-from lt_desktop.core.roles import Permission
+from lt_desktop.core.roles import Permission, Role
+from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.maintenance import BackupStatus
 from lt_desktop.ui.controller import SETTINGS, AppController
+from lt_desktop.ui.idle import warning_text
 from lt_desktop.ui.qt import (
     QAction,
     QApplication,
@@ -25,9 +27,9 @@ from lt_desktop.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QShortcut,
     QStackedWidget,
@@ -39,7 +41,7 @@ from lt_desktop.ui.runner import describe_error
 from lt_desktop.ui.screens.administration import AdministrationScreen
 from lt_desktop.ui.screens.applications import ApplicationsScreen
 from lt_desktop.ui.screens.backups import BACKUPS, BackupsScreen
-from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.base import Screen, ScreenStack, SectionList
 from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.documents import DocumentsScreen
 from lt_desktop.ui.screens.essays import EssaysScreen
@@ -54,6 +56,7 @@ from lt_desktop.ui.screens.research_export import ResearchExportScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.screens.stories import StoriesScreen
 from lt_desktop.ui.screens.sync import SyncScreen
+from lt_desktop.ui.style import app_icon
 from lt_desktop.ui.unlock import UnlockScreen
 from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, show_error
 
@@ -85,6 +88,12 @@ def screens_for(may: set[Permission]) -> list[type[Screen]]:
     return [screen for screen in SCREENS if screen.needs & may]
 
 
+def landing_row(screens: list[Screen], role: Role) -> int:
+    """The screen a role starts on: its day's work (a facilitator's register), else
+    the first it is offered."""
+    return next((row for row, screen in enumerate(screens) if role in screen.lands_for), 0)
+
+
 class WorkspaceView(QWidget):
     """Navigation on the left, the chosen screen on the right. Built at sign-in."""
 
@@ -93,10 +102,9 @@ class WorkspaceView(QWidget):
         assert controller.workspace is not None
         actor = controller.workspace.actor
         allowed = {p for p in Permission if actor.may(p)}
-        self.nav = QListWidget()
+        self.nav = SectionList()
         self.nav.setAccessibleName("Sections")
-        self.nav.setFixedWidth(210)
-        self.stack = QStackedWidget()
+        self.stack = ScreenStack()
         self.screens: list[Screen] = []
         for position, screen_class in enumerate(screens_for(allowed), start=1):
             screen = screen_class(controller)
@@ -113,9 +121,12 @@ class WorkspaceView(QWidget):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._show)
         self.reminder = BackupReminder(self)
+        self.lock_warning = Banner()
+        self.lock_warning.setAccessibleName("Locking soon")
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.lock_warning)
         column.addWidget(self.reminder)
         column.addWidget(self.stack, 1)
         layout = QHBoxLayout(self)
@@ -123,14 +134,23 @@ class WorkspaceView(QWidget):
         layout.addWidget(self.nav)
         layout.addWidget(content, 1)
         if self.screens:
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(landing_row(self.screens, actor.role))
         if actor.may(Permission.BACKUP):
             self.reminder.check(controller)
+        controller.open_register.connect(self._open_register)
+
+    def unsaved_typing(self) -> list[Draft]:
+        return [draft for screen in self.screens for draft in screen.drafts()]
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self.screens):
             self.stack.setCurrentIndex(row)
             self.screens[row].activate()
+
+    def _open_register(self, cohort_id: object, session_id: object) -> None:
+        screen = self.open(SessionsScreen)
+        if isinstance(screen, SessionsScreen):
+            screen.open_session(cohort_id, session_id)  # type: ignore[arg-type]
 
     def open(self, screen_class: type[Screen]) -> Screen | None:
         for row, screen in enumerate(self.screens):
@@ -203,9 +223,13 @@ class MainWindow(QMainWindow):
         controller.restored.connect(self._restored)
         controller.restore_failed.connect(self._restore_failed)
         controller.failed.connect(lambda message: show_error(self, message))
+        controller.unsaved_typing = self._unsaved_typing
+        controller.idle.warning.connect(self._warn_of_lock)
+        controller.idle.warning_over.connect(self._end_lock_warning)
         controller.runner.busy_changed.connect(
             lambda busy: self.busy.setText("Working…" if busy else "")
         )
+        self.setWindowIcon(app_icon())
         self.resize(1200, 760)
         self._show_unlock(locked=False)
 
@@ -235,6 +259,7 @@ class MainWindow(QMainWindow):
         about = QAction("&About LT Desktop", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        self._add_keyboard_actions(file_menu, help_menu)
 
     # -- locked and unlocked -------------------------------------------------------------
 
@@ -261,6 +286,25 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(True)
         self.account_menu.setEnabled(True)
         self.workspace_view.nav.setFocus()
+
+    def _unsaved_typing(self) -> list[Draft]:
+        return self.workspace_view.unsaved_typing() if self.workspace_view is not None else []
+
+    def _warn_of_lock(self, seconds: int) -> None:
+        """Shown above the screen, and in any form open over it, since a dialog
+        closed by the lock loses what was typed in it."""
+        text = warning_text(seconds)
+        if self.workspace_view is not None:
+            self.workspace_view.lock_warning.show_message(text, Tone.WARNING)
+        for dialog in _open_forms():
+            dialog.banner.show_message(text, Tone.WARNING)
+
+    def _end_lock_warning(self) -> None:
+        if self.workspace_view is not None:
+            self.workspace_view.lock_warning.clear()
+        for dialog in _open_forms():
+            if dialog.banner.text().startswith("Locking in"):
+                dialog.banner.clear()
 
     def _locked(self) -> None:
         for widget in QApplication.topLevelWidgets():
@@ -317,6 +361,48 @@ class MainWindow(QMainWindow):
         self._guide.show()
         self._guide.raise_()
 
+    def _add_keyboard_actions(self, file_menu: QMenu, help_menu: QMenu) -> None:
+        """Go to section (Ctrl+K) in the File menu, where it is found, and the list of
+        keys under Help. Going somewhere needs a signed-in window, as Lock does."""
+        self.go_to_action = QAction("&Go to section…", self)
+        self.go_to_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.go_to_action.triggered.connect(self.go_to_section)
+        self.go_to_action.setEnabled(self.lock_action.isEnabled())
+        self.lock_action.enabledChanged.connect(self.go_to_action.setEnabled)
+        file_menu.insertAction(self.lock_action, self.go_to_action)
+        file_menu.insertSeparator(self.lock_action)
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.insertAction(self.diagnostics_action, self.shortcuts_action)
+
+    def go_to_section(self) -> None:
+        """Any section the role sees, by typing part of its name: Ctrl+1 to Ctrl+9
+        reach only the first nine."""
+        from lt_desktop.ui.keyboard import SectionJump
+
+        view = self.workspace_view
+        if view is None:
+            return
+        jump = SectionJump([screen.title for screen in view.screens], self)
+        jump.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        jump.section_chosen.connect(lambda row: self._open_section(view, row))
+        jump.open()
+
+    def _open_section(self, view: WorkspaceView, row: int) -> None:
+        if view is self.workspace_view:
+            view.nav.setCurrentRow(row)
+            view.nav.setFocus()
+
+    def show_shortcuts(self) -> None:
+        from lt_desktop.ui.keyboard import ShortcutsWindow
+
+        window = self.findChild(ShortcutsWindow)
+        if window is None:
+            window = ShortcutsWindow(self)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        window.raise_()
+
     def save_diagnostics(self) -> None:
         """A file for support: versions, settings, counts and recent errors, and no
         personal data. Before anyone signs in (or when the store will not open), what
@@ -370,6 +456,14 @@ class ChangePasswordDialog(FormDialog):
         check_password(self.new.text(), self._username)
         if self.new.text() != self.repeat.text():
             raise ValidationError("The two new passwords are not the same.")
+
+
+def _open_forms() -> list[FormDialog]:
+    return [
+        widget
+        for widget in QApplication.topLevelWidgets()
+        if isinstance(widget, FormDialog) and widget.isVisible()
+    ]
 
 
 def _password() -> QLineEdit:

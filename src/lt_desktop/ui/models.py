@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from lt_desktop.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from lt_desktop.ui.qt import QAbstractTableModel, QFont, QModelIndex, QPersistentModelIndex, Qt
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -22,6 +22,10 @@ class Column(Generic[Row]):
     sort_key: Callable[[Row], Any] | None = None
     align_right: bool = False
     tooltip: Callable[[Row], str] | None = None
+    #: A tint behind the cell; only ever a help beside words that carry the meaning.
+    background: Callable[[Row], Any] | None = None
+    #: A font for the cell (e.g. bold), given the view's own font.
+    font: Callable[[Row, Any], Any] | None = None
 
 
 class RecordTableModel(QAbstractTableModel, Generic[Row]):
@@ -55,6 +59,10 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return column.tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and column.background:
+            return column.background(row)
+        if role == Qt.ItemDataRole.FontRole and column.font:
+            return column.font(row, QFont())
         return None
 
     def headerData(  # noqa: N802

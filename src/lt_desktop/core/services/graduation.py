@@ -37,10 +37,10 @@ from lt_desktop.core.services.documents import (
 )
 from lt_desktop.core.vocabulary import (
     ATTENDED_STATUSES,
-    AbsenceReason,
     AttendanceStatus,
     ClearanceStatus,
     GuestCategory,
+    MarkReason,
     MembershipRole,
     MembershipStatus,
     SessionKind,
@@ -773,7 +773,7 @@ class GraduationService(Service):
             session.add(row)
         row.deleted_at = None
         row.status = AttendanceStatus.PRESENT if attended else AttendanceStatus.ABSENT
-        row.absence_reason = None if attended else AbsenceReason.UNKNOWN
+        row.absence_reason = None if attended else MarkReason.UNKNOWN
         row.note = ""
         row.recorded_by_id = self.actor.user_id
         row.recorded_by_name = self.actor.display_name

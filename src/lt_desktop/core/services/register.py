@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,30 +18,71 @@ from lt_desktop.core.services.groups import GROUPED_ROLES
 from lt_desktop.core.services.memberships import ROLE_ORDER, member_infos
 from lt_desktop.core.vocabulary import (
     ATTENDED_STATUSES,
-    AbsenceReason,
+    REASONS_FOR,
     AttendanceStatus,
+    MarkReason,
     MembershipRole,
     MembershipStatus,
     SessionKind,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import AttendanceMark, ClassSession, SmallGroup, utc_now
+from lt_desktop.storage.models import (
+    AttendanceMark,
+    ClassSession,
+    Cohort,
+    Course,
+    Membership,
+    SmallGroup,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
 
 
+#: A register note is a line or two, not an essay.
+NOTE_LIMIT = 500
+
+
 @dataclass(frozen=True)
 class Mark:
+    """One person's mark for a session: what happened, why, and a note if any.
+
+    An absence always has a reason ("not known" when none is given); late, left
+    early and excused may have one; present never does.
+    """
+
     status: AttendanceStatus
-    absence_reason: AbsenceReason | None = None
+    reason: MarkReason | None = None
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.status is AttendanceStatus.ABSENT:
-            if self.absence_reason is None:
-                object.__setattr__(self, "absence_reason", AbsenceReason.UNKNOWN)
-        elif self.absence_reason is not None:
-            raise ValidationError("Only an absence has a reason.")
+        if self.reason is not None and not isinstance(self.reason, MarkReason):
+            object.__setattr__(self, "reason", MarkReason(self.reason))
+        if self.status is AttendanceStatus.ABSENT and self.reason is None:
+            object.__setattr__(self, "reason", MarkReason.UNKNOWN)
+        if self.reason is not None and self.reason not in REASONS_FOR[self.status]:
+            raise ValidationError(
+                f"“{self.reason.label}” is not a reason offered for {self.status.label.lower()}."
+            )
+        note = " ".join(self.note.split())
+        if len(note) > NOTE_LIMIT:
+            raise ValidationError(f"A register note is at most {NOTE_LIMIT} characters.")
+        object.__setattr__(self, "note", note)
+
+    @classmethod
+    def as_stored(cls, status: AttendanceStatus, reason: MarkReason | None, note: str) -> Mark:
+        """A mark as the store holds it, shown as it is even if made under other rules
+        (another site's, or an older version's): reading a register never fails."""
+        mark = object.__new__(cls)
+        for name, value in (("status", status), ("reason", reason), ("note", note or "")):
+            object.__setattr__(mark, name, value)
+        return mark
+
+    def with_reason(self, reason: MarkReason | None) -> Mark:
+        return Mark(self.status, reason, self.note)
+
+    def with_note(self, note: str) -> Mark:
+        return Mark(self.status, self.reason, note)
 
 
 @dataclass(frozen=True)
@@ -82,6 +123,21 @@ class MarkChange:
     person_id: uuid.UUID
     before: Mark | None
     after: Mark | None
+
+
+@dataclass(frozen=True)
+class RegisterDue:
+    """A session that has been held but whose register nobody has taken."""
+
+    session_id: uuid.UUID
+    cohort_id: uuid.UUID
+    cohort_title: str
+    week: int
+    held_on: date
+    session_title: str
+
+    def describe(self) -> str:
+        return f"week {self.week} of {self.cohort_title} ({self.held_on:%a %d %b})"
 
 
 _UNGROUPED = 10_000
@@ -140,6 +196,57 @@ class RegisterService(Service):
             )
             return Register(session_id, class_session.cohort_id, lines)
 
+    def registers_not_taken(self, *, now: datetime | None = None) -> list[RegisterDue]:
+        """Sessions already held, in cohorts this person may see, with no mark at all.
+
+        A session held today counts only once it is over, and one with nobody expected
+        (no one enrolled yet) never does. Oldest first: that is the one to catch up.
+        """
+        self._require(Permission.TAKE_REGISTER)
+        now = now or datetime.now()
+        today = now.date()
+        with self._store.read() as session:
+            visible = self._visible_cohort_ids(session)
+            marked = select(AttendanceMark.session_id).distinct()
+            query = (
+                select(ClassSession, Cohort, Course.title)
+                .join(Cohort, Cohort.id == ClassSession.cohort_id)
+                .join(Course, Course.id == Cohort.course_id)
+                .where(ClassSession.held_on <= today, ClassSession.id.not_in(marked))
+                .order_by(ClassSession.held_on, ClassSession.week)
+            )
+            if visible is not None:
+                query = query.where(ClassSession.cohort_id.in_(visible))
+            staffed = set(
+                session.scalars(
+                    select(Membership.cohort_id)
+                    .where(
+                        Membership.role.in_(GROUPED_ROLES),
+                        Membership.status == MembershipStatus.ACTIVE,
+                    )
+                    .distinct()
+                )
+            )
+            due = []
+            for class_session, cohort, course_title in session.execute(query):
+                if class_session.cohort_id not in staffed:
+                    continue
+                if class_session.held_on == today and (
+                    class_session.ends_at is None or class_session.ends_at > now.time()
+                ):
+                    continue
+                due.append(
+                    RegisterDue(
+                        session_id=class_session.id,
+                        cohort_id=cohort.id,
+                        cohort_title=f"{course_title}: {cohort.name}",
+                        week=class_session.week,
+                        held_on=class_session.held_on,
+                        session_title=class_session.title or class_session.kind.label,
+                    )
+                )
+            return due
+
     def set_marks(
         self, session_id: uuid.UUID, marks: dict[uuid.UUID, Mark | None]
     ) -> list[MarkChange]:
@@ -172,7 +279,7 @@ class RegisterService(Service):
                     row.deleted_at = None
                     row.status, row.absence_reason, row.note = (
                         mark.status,
-                        mark.absence_reason,
+                        mark.reason,
                         mark.note,
                     )
                     row.recorded_by_id = self.actor.user_id
@@ -221,4 +328,4 @@ class RegisterService(Service):
 def _mark_of(row: AttendanceMark | None) -> Mark | None:
     if row is None or row.deleted_at is not None:
         return None
-    return Mark(row.status, row.absence_reason, row.note)
+    return Mark.as_stored(row.status, row.absence_reason, row.note)

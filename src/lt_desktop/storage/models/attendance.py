@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lt_desktop.core.vocabulary import AbsenceReason, AttendanceStatus
+from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
 from lt_desktop.storage.models.base import SyncedRecord, enum_column
 
 
@@ -19,7 +19,7 @@ class AttendanceMark(SyncedRecord):
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("class_sessions.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[AttendanceStatus] = enum_column(AttendanceStatus)
-    absence_reason: Mapped[AbsenceReason | None] = enum_column(AbsenceReason, default=None)
+    absence_reason: Mapped[MarkReason | None] = enum_column(MarkReason, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
     # Accounts are per site, so the marker of record is kept as an id and a name.
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(default=None)

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.overview import PartnershipSummary
+from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.core.vocabulary import PersonBase
-from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, AppController
+from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, SESSIONS, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
-from lt_desktop.ui.qt import QLabel, QVBoxLayout, QWidget
+from lt_desktop.ui.qt import QLabel, Qt, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import Screen
-from lt_desktop.ui.widgets import EmptyOr, heading, muted, record_table
+from lt_desktop.ui.widgets import EmptyOr, button, heading, muted, record_table
 
 
 def _percent(value: float | None) -> str:
@@ -33,7 +34,7 @@ def _last_exchange(summary: PartnershipSummary, now: datetime | None = None) -> 
 class OverviewScreen(Screen):
     title = "Overview"
     needs = frozenset({Permission.VIEW_STATS})
-    listens_to = frozenset({COHORTS, MEMBERS, REGISTER, "sync"})
+    listens_to = frozenset({COHORTS, MEMBERS, REGISTER, SESSIONS, "sync"})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -70,9 +71,49 @@ class OverviewScreen(Screen):
         )
         layout.addWidget(self.totals)
         layout.addWidget(self.table_or_empty, 1)
+        self.due = RecordTableModel[RegisterDue](
+            [
+                Column("Cohort", lambda d: d.cohort_title),
+                Column("Week", lambda d: str(d.week), align_right=True),
+                Column("Held on", lambda d: f"{d.held_on:%a %d %b %Y}"),
+                Column("Session", lambda d: d.session_title),
+            ]
+        )
+        self.due_table = record_table(self.due, "Registers not taken")
+        self.due_table.activated.connect(lambda _index: self._take_chosen())
+        self.take_button = button("&Take the chosen register", self._take_chosen)
+        self.due_box = QWidget()
+        due_layout = QVBoxLayout(self.due_box)
+        due_layout.setContentsMargins(0, 0, 0, 0)
+        due_heading = heading("Registers not taken", 2)
+        due_heading.setBuddy(self.due_table)
+        due_layout.addWidget(due_heading)
+        due_layout.addWidget(
+            muted(
+                "Sessions already held with no register yet. Funders read attendance, so "
+                "take each one, from the paper register if need be."
+            )
+        )
+        due_layout.addWidget(self.due_table, 1)
+        due_layout.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.due_box.hide()
+        layout.addWidget(self.due_box, 1)
 
     def reload(self) -> None:
         self.controller.load(lambda ws: ws.overview.partnerships(), self._show)
+        if self.may(Permission.TAKE_REGISTER):
+            self.controller.load(lambda ws: ws.register.registers_not_taken(), self._show_due)
+
+    def _show_due(self, due: list[RegisterDue]) -> None:
+        self.due.set_rows(due)
+        self.due_box.setVisible(bool(due))
+        if due and not self.due_table.currentIndex().isValid():
+            self.due_table.selectRow(0)
+
+    def _take_chosen(self) -> None:
+        chosen = self.due.row_at(self.due_table.currentIndex())
+        if chosen is not None:
+            self.controller.open_register.emit(chosen.cohort_id, chosen.session_id)
 
     def _show(self, summaries: list[PartnershipSummary]) -> None:
         self.model.set_rows(summaries)

@@ -1,8 +1,10 @@
 """The class register: fast, by keyboard or mouse, every mark saved as it is made.
 
-Keys on a row: P present, L late, O left early, A absent (then the reason's
-letter), E excused, Delete to clear. The next row is selected after each mark, so
-a whole register is one key per person. Ctrl+Z undoes the last change.
+Keys on a row: P present, L late, O left early, E excused, A absent (then the
+reason's letter). Shift with L, O or E asks for a reason as well; R gives or changes
+the reason of a mark already made; N types a note; Delete clears. The next row is
+chosen after each mark, so a whole register is one key per person. Ctrl+Z undoes
+the last change.
 """
 
 from __future__ import annotations
@@ -11,77 +13,133 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 
+from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import SessionInfo
-from lt_desktop.core.services.register import Mark, MarkChange, Register, RegisterLine
-from lt_desktop.core.vocabulary import AbsenceReason, AttendanceStatus, MembershipRole
+from lt_desktop.core.services.register import (
+    NOTE_LIMIT,
+    Mark,
+    MarkChange,
+    Register,
+    RegisterLine,
+)
+from lt_desktop.core.vocabulary import REASONS_FOR, AttendanceStatus, MarkReason, MembershipRole
 from lt_desktop.ui.controller import REGISTER, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
+    QAction,
+    QColor,
+    QFont,
+    QFontMetrics,
     QHBoxLayout,
     QHeaderView,
     QKeyEvent,
     QKeySequence,
     QLabel,
+    QLineEdit,
     QMenu,
     QShortcut,
+    QSizePolicy,
+    QStyle,
     Qt,
     QTableView,
+    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from lt_desktop.ui.widgets import Banner, EmptyOr, Tone, button, heading, muted
+from lt_desktop.ui.widgets import Banner, EmptyOr, FormDialog, Tone, heading, muted
 
 STATUS_KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
     Qt.Key.Key_L: AttendanceStatus.LATE,
     Qt.Key.Key_O: AttendanceStatus.LEFT_EARLY,
     Qt.Key.Key_E: AttendanceStatus.EXCUSED,
+    Qt.Key.Key_A: AttendanceStatus.ABSENT,
 }
 
-#: Each reason's menu text, with the letter that picks it.
-REASON_MENU = [
-    (AbsenceReason.ILLNESS, "&Illness"),
-    (AbsenceReason.LOCKDOWN, "Loc&kdown"),
-    (AbsenceReason.LEGAL_VISIT, "&Legal visit"),
-    (AbsenceReason.HEALTHCARE, "&Healthcare"),
-    (AbsenceReason.WORK_OR_COURT, "&Work or court"),
-    (AbsenceReason.TRANSFER, "&Transfer"),
-    (AbsenceReason.RELEASE, "&Release"),
-    (AbsenceReason.PERSONAL, "&Personal"),
-    (AbsenceReason.UNKNOWN, "&Not known"),
-]
+#: Each reason's menu text. The letters are unique across every menu, so a reason
+#: is always the same key whichever mark it explains.
+REASON_TEXT = {
+    MarkReason.ILLNESS: "&Illness",
+    MarkReason.LOCKDOWN: "Loc&kdown",
+    MarkReason.REGIME_DELAY: "Regime &delay",
+    MarkReason.MOVEMENT: "&Movements",
+    MarkReason.LEGAL_VISIT: "&Legal visit",
+    MarkReason.HEALTHCARE: "&Healthcare",
+    MarkReason.WORK_OR_COURT: "&Work or court",
+    MarkReason.TRANSFER: "&Transfer",
+    MarkReason.RELEASE: "&Release",
+    MarkReason.PERSONAL: "&Personal",
+    MarkReason.UNKNOWN: "&Not known",
+}
+NO_REASON_TEXT = "No reason &given"
+
+#: A sign for each mark, so that marks differ in shape as well as in colour.
+SYMBOL = {
+    AttendanceStatus.PRESENT: "✓",
+    AttendanceStatus.LATE: "◷",
+    AttendanceStatus.LEFT_EARLY: "⇤",
+    AttendanceStatus.ABSENT: "✗",
+    AttendanceStatus.EXCUSED: "○",
+}
+
+#: Tints that read on a light or a dark palette alike (they are see-through).
+_TINT = {
+    AttendanceStatus.LATE: QColor(230, 160, 0, 55),
+    AttendanceStatus.LEFT_EARLY: QColor(230, 160, 0, 55),
+    AttendanceStatus.ABSENT: QColor(220, 50, 50, 60),
+    AttendanceStatus.EXCUSED: QColor(60, 120, 220, 50),
+}
+
+ATTENDANCE_COLUMN = 3
 
 
 def describe_mark(mark: Mark | None) -> str:
     if mark is None:
         return "—"
-    return mark.status.label
+    return f"{SYMBOL[mark.status]} {mark.status.label}"
 
 
-def describe_reason(line: RegisterLine) -> str:
-    if line.mark is None:
-        return ""
+def describe_reason(mark: Mark | None, pending_note: str = "") -> str:
+    if mark is None:
+        return f"Note, kept for their mark: {pending_note}" if pending_note else ""
     parts = []
-    if line.mark.absence_reason is not None:
-        parts.append(line.mark.absence_reason.label)
-    if line.mark.note:
-        parts.append(line.mark.note)
+    if mark.reason is not None:
+        parts.append(mark.reason.label)
+    if mark.note:
+        parts.append(mark.note)
     return " · ".join(parts)
 
 
 def count_summary(lines: list[RegisterLine]) -> str:
     counts = Counter(line.mark.status for line in lines if line.mark)
     unmarked = sum(1 for line in lines if line.mark is None)
-    parts = [f"{status.label} {counts[status]}" for status in AttendanceStatus]
+    parts = [
+        f"{status.label} {counts[status]}"
+        for status in AttendanceStatus
+        if counts[status] or status is AttendanceStatus.PRESENT
+    ]
     return " · ".join(parts) + f" · Not yet marked {unmarked}"
 
 
+def _tint(line: RegisterLine) -> QColor | None:
+    return _TINT.get(line.mark.status) if line.mark else None
+
+
+def _bold_when_missed(line: RegisterLine, font: QFont) -> QFont | None:
+    if line.mark is None or line.mark.status is not AttendanceStatus.ABSENT:
+        return None
+    font.setBold(True)
+    return font
+
+
 class RegisterTable(QTableView):
-    status_key = Signal(object)  # AttendanceStatus
-    absent_key = Signal()
+    status_key = Signal(object, bool)  # AttendanceStatus, whether to ask for a reason
+    reason_key = Signal()
+    note_key = Signal()
     clear_key = Signal()
     undo_key = Signal()
 
@@ -90,18 +148,44 @@ class RegisterTable(QTableView):
             self.undo_key.emit()
             return
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if modifiers == Qt.KeyboardModifier.NoModifier:
+        shifted = modifiers == Qt.KeyboardModifier.ShiftModifier
+        if modifiers == Qt.KeyboardModifier.NoModifier or shifted:
             key = Qt.Key(event.key())
             if key in STATUS_KEYS:
-                self.status_key.emit(STATUS_KEYS[key])
-                return
-            if key == Qt.Key.Key_A:
-                self.absent_key.emit()
-                return
-            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.clear_key.emit()
-                return
+                status = STATUS_KEYS[key]
+                if not shifted or status is not AttendanceStatus.PRESENT:
+                    self.status_key.emit(status, shifted or status is AttendanceStatus.ABSENT)
+                    return
+            if not shifted:
+                if key == Qt.Key.Key_R:
+                    self.reason_key.emit()
+                    return
+                if key == Qt.Key.Key_N:
+                    self.note_key.emit()
+                    return
+                if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                    self.clear_key.emit()
+                    return
         super().keyPressEvent(event)
+
+
+class NoteDialog(FormDialog):
+    """A line about one person's mark: why they were late, what they missed."""
+
+    def __init__(self, parent: QWidget, name: str, note: str, *, marked: bool) -> None:
+        super().__init__(f"Note for {name}", "Save note", parent)
+        if not marked:
+            self.form.addRow(
+                muted(f"{name} is not marked yet: the note is saved with the mark you give next.")
+            )
+        self.note = self.add_row("&Note", QLineEdit(note))
+        self.note.setMaxLength(NOTE_LIMIT)
+        self.note.setPlaceholderText("For example: held at the gate, back from healthcare at 3")
+        self.note.setFocus()
+
+    def validate(self) -> None:
+        if len(self.note.text()) > NOTE_LIMIT:
+            raise ValidationError(f"A register note is at most {NOTE_LIMIT} characters.")
 
 
 class RegisterView(QWidget):
@@ -113,22 +197,35 @@ class RegisterView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.session: SessionInfo | None = None
+        self._pending_notes: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
         self.title = heading("", 2)
         self.subtitle = muted()
         self.counts = QLabel()
         self.counts.setAccessibleName("Running count")
-        self.counts.setWordWrap(True)
         self.banner = Banner()
         self.model = RecordTableModel[RegisterLine](
             [
-                Column("Group", lambda line: line.group_name or "No group"),
-                Column("Name", lambda line: line.display_name),
+                Column("Group", lambda line: line.group_name or "No group", background=_tint),
+                Column("Name", lambda line: line.display_name, background=_tint),
                 Column(
                     "Role",
                     lambda line: "" if line.role is MembershipRole.STUDENT else line.role.label,
+                    background=_tint,
                 ),
-                Column("Attendance", lambda line: describe_mark(line.mark)),
-                Column("Reason or note", describe_reason),
+                Column(
+                    "Attendance",
+                    lambda line: describe_mark(line.mark),
+                    background=_tint,
+                    font=_bold_when_missed,
+                ),
+                Column(
+                    "Reason or note",
+                    lambda line: describe_reason(line.mark, self._pending_note(line.person_id)),
+                    background=_tint,
+                    tooltip=lambda line: describe_reason(
+                        line.mark, self._pending_note(line.person_id)
+                    ),
+                ),
             ]
         )
         self.table = RegisterTable()
@@ -138,43 +235,74 @@ class RegisterView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        rows = self.table.verticalHeader()
+        rows.hide()
+        # Rows as tall as the text needs, so a laptop shows a whole small group at once.
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 5)
+        # Columns are fitted once, when a register loads: fitting them again on every
+        # mark would read every cell again on every key press.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.status_key.connect(self.mark_current)
-        self.table.absent_key.connect(self.ask_absence_reason)
+        self.table.status_key.connect(self._status_key)
+        self.table.reason_key.connect(self.ask_reason)
+        self.table.note_key.connect(self.ask_note)
         self.table.clear_key.connect(lambda: self._set_current(None))
         self.table.undo_key.connect(self.undo)
         self.table_or_empty = EmptyOr(self.table, "Choose a session to take its register.")
 
-        self.everyone_button = button("&Everyone present", self.everyone_present)
-        self.everyone_button.setToolTip("Marks present everyone not yet marked (Ctrl+Shift+P)")
-        self.undo_button = button("&Undo", self.undo)
-        self.undo_button.setToolTip("Undo the last change (Ctrl+Z)")
-        marks = QHBoxLayout()
-        for text, handler in [
-            ("Present (P)", lambda: self.mark_current(AttendanceStatus.PRESENT)),
-            ("Late (L)", lambda: self.mark_current(AttendanceStatus.LATE)),
-            ("Left early (O)", lambda: self.mark_current(AttendanceStatus.LEFT_EARLY)),
-            ("Absent… (A)", self.ask_absence_reason),
-            ("Excused (E)", lambda: self.mark_current(AttendanceStatus.EXCUSED)),
-            ("Clear (Del)", lambda: self._set_current(None)),
+        self.toolbar = QToolBar("Register")
+        self.toolbar.setAccessibleName("Register actions")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.everyone_action = self._action(
+            "Everyone present", "Marks present everyone not yet marked (Ctrl+Shift+P)",
+            self.everyone_present,
+        )
+        self.undo_action = self._action("Undo", "Undo the last change (Ctrl+Z)", self.undo)
+        self.toolbar.addSeparator()
+        for text, tip, handler in [
+            ("Present", "P", lambda: self.mark_current(AttendanceStatus.PRESENT)),
+            ("Late", "L; with a reason, Shift+L", lambda: self.mark_current(AttendanceStatus.LATE)),
+            (
+                "Left early",
+                "O; with a reason, Shift+O",
+                lambda: self.mark_current(AttendanceStatus.LEFT_EARLY),
+            ),
+            ("Absent…", "A, then the reason's letter", self.ask_absence_reason),
+            (
+                "Excused",
+                "E; with a reason, Shift+E",
+                lambda: self.mark_current(AttendanceStatus.EXCUSED),
+            ),
+            ("Reason…", "R: the reason for the mark chosen", self.ask_reason),
+            ("Note…", "N: a note on the mark chosen", self.ask_note),
+            ("Clear", "Delete", lambda: self._set_current(None)),
         ]:
-            marks.addWidget(button(text, handler))
-        marks.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.everyone_button)
-        top.addWidget(self.undo_button)
-        top.addStretch(1)
+            self._action(text, f"{text.rstrip('…')} ({tip})", handler)
+        self.everyone_button = self._button_for(self.everyone_action)
+        self.undo_button = self._button_for(self.undo_action)
+
+        self.heading_row = QWidget()
+        title_row = QHBoxLayout(self.heading_row)
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.title)
+        title_row.addWidget(self.subtitle, 1)
+        self.subtitle.setWordWrap(False)
+        self.title.setWordWrap(False)
+        actions_row = QHBoxLayout()
+        actions_row.setContentsMargins(0, 0, 0, 0)
+        actions_row.addWidget(self.toolbar, 1)
+        actions_row.addWidget(self.counts)
+        self.counts.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(top)
-        layout.addWidget(self.counts)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading_row)
+        layout.addLayout(actions_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.table_or_empty, 1)
-        layout.addLayout(marks)
         QShortcut(QKeySequence("Ctrl+Z"), self, self.undo)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.everyone_present)
         self._undo: list[list[MarkChange]] = []
@@ -184,29 +312,42 @@ class RegisterView(QWidget):
         )
         self.show_session(None)
 
+    def _action(self, text: str, tip: str, handler: object) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.triggered.connect(handler)
+        self.toolbar.addAction(action)
+        widget = self.toolbar.widgetForAction(action)
+        if widget is not None:
+            widget.setAccessibleName(text.rstrip("…"))
+        return action
+
+    def _button_for(self, action: QAction) -> QToolButton:
+        widget = self.toolbar.widgetForAction(action)
+        assert isinstance(widget, QToolButton)
+        return widget
+
+    def show_heading(self, shown: bool) -> None:
+        """Show the session's name above the register, where nothing else names it."""
+        self.heading_row.setVisible(shown)
+
     # -- loading -------------------------------------------------------------------------
 
     def show_session(self, session: SessionInfo | None) -> None:
         self.session = session
         self._undo.clear()
-        self.undo_button.setEnabled(False)
+        self.undo_action.setEnabled(False)
         self.banner.clear()
         if session is None:
             self.title.setText("Register")
-            self.subtitle.setText("Choose a session on the left.")
+            self.subtitle.setText("Choose a session.")
             self.counts.setText("")
             self.model.clear()
             self.table_or_empty.set_empty(True)
-            self.everyone_button.setEnabled(False)
+            self.everyone_action.setEnabled(False)
             return
-        when = f"{session.held_on:%A %d %B %Y}"
-        if session.starts_at:
-            when += f", {session.starts_at:%H:%M}"
         self.title.setText(f"Week {session.week}: {session.title or session.kind.label}")
-        self.subtitle.setText(
-            f"{when} · {session.kind.label}"
-            + (f" · {session.location}" if session.location else "")
-        )
+        self.subtitle.setText(describe_when(session))
         session_id = session.id
         self.controller.load(lambda ws: ws.register.register(session_id), self._show_register)
 
@@ -214,17 +355,32 @@ class RegisterView(QWidget):
         if self.session is None or register.session_id != self.session.id:
             return
         self.model.set_rows(register.lines)
+        self._fit_columns()
         self.table_or_empty.set_empty(
             not register.lines, "Nobody is expected at this session: enrol people in the cohort."
         )
-        self.everyone_button.setEnabled(bool(register.lines))
+        self.everyone_action.setEnabled(bool(register.lines))
         self._update_counts()
         if register.lines:
             first_unmarked = next(
                 (i for i, line in enumerate(register.lines) if line.mark is None), 0
             )
-            self.table.setCurrentIndex(self.model.index(first_unmarked, 3))
+            self.table.setCurrentIndex(self.model.index(first_unmarked, ATTENDANCE_COLUMN))
             self.table.setFocus()
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        widest_mark = max(
+            QFontMetrics(bold).horizontalAdvance(describe_mark(Mark(status)))
+            for status in AttendanceStatus
+        )
+        header = self.table.horizontalHeader()
+        needed = widest_mark + 4 * self.table.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin
+        ) + 12
+        header.resizeSection(ATTENDANCE_COLUMN, max(header.sectionSize(ATTENDANCE_COLUMN), needed))
 
     def _update_counts(self) -> None:
         lines = self.model.rows
@@ -236,37 +392,118 @@ class RegisterView(QWidget):
     # -- marking -------------------------------------------------------------------------
 
     def mark_current(self, status: AttendanceStatus) -> None:
-        self._set_current(Mark(status))
+        line = self.current_line()
+        if line is None:
+            return
+        self._set_current(Mark(status, note=self._note_for(line)))
+
+    def _status_key(self, status: AttendanceStatus, with_reason: bool) -> None:
+        if with_reason:
+            self._ask_reason_for(status)
+        else:
+            self.mark_current(status)
 
     def ask_absence_reason(self) -> None:
+        self._ask_reason_for(AttendanceStatus.ABSENT)
+
+    def ask_reason(self) -> None:
+        """Give or change the reason of the mark already made on the chosen row."""
+        line = self.current_line()
+        if line is None:
+            return
+        if line.mark is None or not REASONS_FOR[line.mark.status]:
+            self.banner.show_message(
+                "Choose late, left early, absent or excused first: those marks take a reason.",
+                Tone.INFO,
+            )
+            return
+        self._ask_reason_for(line.mark.status, advance=False)
+
+    def _ask_reason_for(self, status: AttendanceStatus, *, advance: bool = True) -> None:
         index = self.table.currentIndex()
-        if not index.isValid():
+        line = self.model.row_at(index)
+        if line is None:
             return
         menu = QMenu(self)
-        menu.setAccessibleName("Reason for absence")
-        for reason, text in REASON_MENU:
-            action = menu.addAction(text)
-            action.setData(reason)
-        rect = self.table.visualRect(self.model.index(index.row(), 3))
+        menu.setAccessibleName(f"Reason: {status.label.lower()}")
+        chosen_reason: dict[QAction, MarkReason | None] = {}
+        if status is not AttendanceStatus.ABSENT:
+            chosen_reason[menu.addAction(NO_REASON_TEXT)] = None
+        for reason in REASONS_FOR[status]:
+            chosen_reason[menu.addAction(REASON_TEXT[reason])] = reason
+        rect = self.table.visualRect(self.model.index(index.row(), ATTENDANCE_COLUMN))
         chosen = menu.exec(self.table.viewport().mapToGlobal(rect.bottomLeft()))
-        if chosen is not None:
-            self._set_current(Mark(AttendanceStatus.ABSENT, chosen.data()))
+        menu.deleteLater()
+        self._take_back_the_keyboard()
+        if chosen is None or chosen not in chosen_reason:
+            return
+        mark = Mark(status, chosen_reason[chosen], self._note_for(line))
+        self._set_current(mark, advance=advance)
 
-    def _set_current(self, mark: Mark | None) -> None:
+    def ask_note(self) -> None:
+        """Type a note on the chosen row's mark (or keep it for the mark to come)."""
+        line = self.current_line()
+        if line is None or self.session is None:
+            return
+        session_id = self.session.id
+        dialog = NoteDialog(
+            self, line.display_name, self._note_for(line), marked=line.mark is not None
+        )
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        self._take_back_the_keyboard()
+        if not accepted:
+            return
+        note = " ".join(dialog.note.text().split())
+        current = self.current_line()
+        if self.session is None or self.session.id != session_id or current is None:
+            return
+        if current.mark is None:
+            key = (session_id, current.person_id)
+            if note:
+                self._pending_notes[key] = note
+            else:
+                self._pending_notes.pop(key, None)
+            row = self.table.currentIndex().row()
+            self.model.replace_row(row, current)
+            return
+        self._set_current(current.mark.with_note(note), advance=False)
+
+    def _take_back_the_keyboard(self) -> None:
+        """After a dialog, the next key goes to the register again."""
+        self.window().activateWindow()
+        self.table.setFocus()
+
+    def _note_for(self, line: RegisterLine) -> str:
+        if line.mark is not None and line.mark.note:
+            return line.mark.note
+        return self._pending_note(line.person_id)
+
+    def _pending_note(self, person_id: uuid.UUID) -> str:
+        if self.session is None:
+            return ""
+        return self._pending_notes.get((self.session.id, person_id), "")
+
+    def _set_current(self, mark: Mark | None, *, advance: bool = True) -> None:
         index = self.table.currentIndex()
         line = self.model.row_at(index)
         if line is None or self.session is None:
             return
+        if mark is not None:
+            self._pending_notes.pop((self.session.id, line.person_id), None)
         change = MarkChange(line.person_id, line.mark, mark)
-        self._apply([change], advance_from=index.row())
+        self._apply([change], advance_from=index.row() if advance else None)
 
     def everyone_present(self) -> None:
-        present = Mark(AttendanceStatus.PRESENT)
-        changes = [
-            MarkChange(line.person_id, None, present)
-            for line in self.model.rows
-            if line.mark is None
-        ]
+        if self.session is None:
+            return
+        changes = []
+        for line in self.model.rows:
+            if line.mark is None:
+                note = self._pending_notes.pop((self.session.id, line.person_id), "")
+                changes.append(
+                    MarkChange(line.person_id, None, Mark(AttendanceStatus.PRESENT, note=note))
+                )
         if changes:
             self._apply(changes)
 
@@ -276,7 +513,7 @@ class RegisterView(QWidget):
         last = self._undo.pop()
         reverse = [MarkChange(c.person_id, c.after, c.before) for c in last]
         self._apply(reverse, remember=False)
-        self.undo_button.setEnabled(bool(self._undo))
+        self.undo_action.setEnabled(bool(self._undo))
 
     def _apply(
         self, changes: list[MarkChange], *, advance_from: int | None = None, remember: bool = True
@@ -284,12 +521,13 @@ class RegisterView(QWidget):
         """Show the marks at once, then save them; put them back if saving fails."""
         assert self.session is not None
         session_id = self.session.id
+        self.banner.clear()
         self._show_marks({c.person_id: c.after for c in changes})
         if remember:
             self._undo.append(changes)
-            self.undo_button.setEnabled(True)
+            self.undo_action.setEnabled(True)
         if advance_from is not None and advance_from + 1 < self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(advance_from + 1, 3))
+            self.table.setCurrentIndex(self.model.index(advance_from + 1, ATTENDANCE_COLUMN))
         wanted = {c.person_id: c.after for c in changes}
 
         def failed(message: str) -> None:
@@ -315,3 +553,12 @@ class RegisterView(QWidget):
 
     def current_line(self) -> RegisterLine | None:
         return self.model.row_at(self.table.currentIndex())
+
+
+def describe_when(session: SessionInfo) -> str:
+    when = f"{session.held_on:%a %d %b %Y}"
+    if session.starts_at:
+        when += f", {session.starts_at:%H:%M}"
+    return f"{when} · {session.kind.label}" + (
+        f" · {session.location}" if session.location else ""
+    )

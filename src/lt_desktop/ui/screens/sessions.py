@@ -8,9 +8,10 @@ from datetime import date, time
 from typing import Any
 
 from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
+from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
+from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.core.vocabulary import MembershipRole, SessionKind
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, SESSIONS, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
@@ -31,11 +32,12 @@ from lt_desktop.ui.qt import (
     QTextCharFormat,
     QTime,
     QTimeEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
-from lt_desktop.ui.screens.register import RegisterView
+from lt_desktop.ui.screens.base import Screen, offer_only_if
+from lt_desktop.ui.screens.register import RegisterView, describe_when
 from lt_desktop.ui.widgets import (
     EmptyOr,
     EnumCombo,
@@ -43,27 +45,64 @@ from lt_desktop.ui.widgets import (
     button,
     date_field,
     date_of,
-    heading,
     muted,
     time_of,
 )
 
 
-def register_state(session: SessionInfo) -> str:
+def register_state(session: SessionInfo, today: date | None = None) -> str:
     if session.marks_taken == 0:
-        return "Not taken" if session.held_on <= date.today() else ""
+        return "Not taken" if session.held_on <= (today or date.today()) else ""
     return f"{session.marks_taken} marked"
+
+
+def describe_choice(session: SessionInfo) -> str:
+    """How a session is named where it is chosen: week, day and what it is."""
+    state = register_state(session)
+    return (
+        f"Week {session.week} · {session.held_on:%a %d %b %Y} · "
+        f"{session.title or session.kind.label}" + (f" · {state}" if state else "")
+    )
+
+
+def session_to_open(sessions: list[SessionInfo], today: date) -> int:
+    """Where a register is opened: today's session, else the next one, else the last."""
+    if not sessions:
+        return -1
+    return next((i for i, s in enumerate(sessions) if s.held_on >= today), len(sessions) - 1)
+
+
+def cohort_to_open(cohorts: list[CohortInfo], today: date) -> int:
+    """The cohort running today, else the one starting next, else the newest."""
+    if not cohorts:
+        return -1
+    running = [i for i, c in enumerate(cohorts) if c.starts_on <= today <= c.ends_on]
+    if running:
+        return running[0]
+    coming = [i for i, c in enumerate(cohorts) if c.starts_on > today]
+    if coming:
+        return min(coming, key=lambda i: cohorts[i].starts_on)
+    return max(range(len(cohorts)), key=lambda i: cohorts[i].starts_on)
+
+
+#: Wide enough for the list of sessions beside the register.
+_ROOM_FOR_THE_LIST = 1000
+#: Tall enough for the calendar under the list of sessions.
+_ROOM_FOR_THE_CALENDAR = 640
 
 
 class SessionsScreen(Screen):
     title = "Sessions and register"
     needs = frozenset({Permission.TAKE_REGISTER})
+    lands_for = frozenset({Role.FACILITATOR})
     listens_to = frozenset({COHORTS, MEMBERS, GROUPS, SESSIONS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.cohort = QComboBox()
         self.cohort.setAccessibleName("Cohort")
+        self.cohort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.cohort.setMinimumContentsLength(8)
         self.cohort.currentIndexChanged.connect(self._load_sessions)
         self.sessions = RecordTableModel[SessionInfo](
             [
@@ -73,6 +112,22 @@ class SessionsScreen(Screen):
                 Column("Register", register_state),
             ]
         )
+        self.session_choice = QComboBox()
+        self.session_choice.setAccessibleName("Session")
+        self.session_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.session_choice.setMinimumContentsLength(14)
+        self.session_choice.currentIndexChanged.connect(self._session_choice_changed)
+        self.previous_button = _arrow("◀", "Previous session", lambda: self._step(-1))
+        self.next_button = _arrow("▶", "Next session", lambda: self._step(1))
+        self.list_button = QToolButton()
+        self.list_button.setText("All sessions")
+        self.list_button.setAccessibleName("Show all sessions beside the register")
+        self.list_button.setToolTip("The list of sessions and a calendar, beside the register")
+        self.list_button.setCheckable(True)
+        self.list_button.toggled.connect(self._show_list)
+
         self.table = QTableView()
         self.table.setModel(self.sessions)
         self.table.setAccessibleName("Sessions")
@@ -80,9 +135,10 @@ class SessionsScreen(Screen):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._session_chosen)
         self.table_or_empty = EmptyOr(self.table, "No sessions yet.")
@@ -91,8 +147,9 @@ class SessionsScreen(Screen):
         self.add_button = button("Add &session…", self._add)
         self.edit_button = button("E&dit session…", self._edit)
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
         for widget in (self.plan_button, self.add_button, self.edit_button):
-            widget.setVisible(may_edit)
+            offer_only_if(may_edit, widget)
             buttons.addWidget(widget)
         buttons.addStretch(1)
         self.calendar = QCalendarWidget()
@@ -111,31 +168,57 @@ class SessionsScreen(Screen):
             if part is not None:
                 part.setAccessibleName(accessible)
         self.register = RegisterView(controller)
+        self.register.show_heading(False)
         self.register.marks_changed.connect(self._marks_changed)
+        self.details = muted()
+        self.details.setWordWrap(False)
+        self.due = QToolButton()
+        self.due.setAccessibleName("Registers not taken")
+        self.due.clicked.connect(self._open_oldest_due)
+        self.due.hide()
+        self._due: list[RegisterDue] = []
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(heading("Sessions"))
-        row = QHBoxLayout()
-        label = QLabel("&Cohort")
-        label.setBuddy(self.cohort)
-        row.addWidget(label)
-        row.addWidget(self.cohort, 1)
-        left_layout.addLayout(row)
-        left_layout.addWidget(self.table_or_empty, 1)
-        left_layout.addLayout(buttons)
-        left_layout.addWidget(self.calendar)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.register)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 720])
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        cohort_label = QLabel("&Cohort")
+        cohort_label.setBuddy(self.cohort)
+        top.addWidget(cohort_label)
+        top.addWidget(self.cohort, 2)
+        session_label = QLabel("S&ession")
+        session_label.setBuddy(self.session_choice)
+        top.addSpacing(8)
+        top.addWidget(session_label)
+        top.addWidget(self.previous_button)
+        top.addWidget(self.session_choice, 3)
+        top.addWidget(self.next_button)
+        top.addWidget(self.due)
+        top.addWidget(self.list_button)
+
+        self.side = QWidget()
+        side_layout = QVBoxLayout(self.side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.table_or_empty, 1)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(self.calendar)
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.side)
+        self.splitter.addWidget(self.register)
+        self.splitter.setStretchFactor(1, 3)
+        self.side.hide()
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        layout.addWidget(self.splitter, 1)
         self._current_session: uuid.UUID | None = None
+        self._wanted_cohort: uuid.UUID | None = None
+        self._list_chosen: bool | None = None  # None: as the room allows
 
     def reload(self) -> None:
         self.controller.load(lambda ws: ws.programme.list_cohorts(), self._show_cohorts)
+        self.controller.load(lambda ws: ws.register.registers_not_taken(), self._show_due)
 
     def _show_cohorts(self, cohorts: list[CohortInfo]) -> None:
         current = self.cohort.currentData()
@@ -143,18 +226,25 @@ class SessionsScreen(Screen):
         self.cohort.clear()
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        index = self.cohort.findData(current) if current else -1
-        if index < 0:  # the cohort running now, else the newest
-            today = date.today()
-            running = [i for i, c in enumerate(cohorts) if c.starts_on <= today <= c.ends_on]
-            index = running[0] if running else 0
+        wanted = self._wanted_cohort or current
+        self._wanted_cohort = None
+        index = self.cohort.findData(wanted) if wanted else -1
+        if index < 0:
+            index = cohort_to_open(cohorts, date.today())
         self.cohort.setCurrentIndex(index)
         self.cohort.blockSignals(False)
         self._load_sessions()
 
-    def select_cohort(self, cohort_id: uuid.UUID) -> None:
+    def open_session(self, cohort_id: uuid.UUID, session_id: uuid.UUID) -> None:
+        """Show one session's register, whichever cohort is chosen now."""
+        self._current_session = session_id
         index = self.cohort.findData(cohort_id)
-        if index >= 0:
+        if index < 0:  # the cohorts are still loading: chosen when they come
+            self._wanted_cohort = cohort_id
+            return
+        if index == self.cohort.currentIndex():
+            self._load_sessions()
+        else:
             self.cohort.setCurrentIndex(index)
 
     def _load_sessions(self) -> None:
@@ -166,7 +256,13 @@ class SessionsScreen(Screen):
 
     def _show_sessions(self, sessions: list[SessionInfo]) -> None:
         self.sessions.set_rows(sessions)
+        self.table.resizeColumnsToContents()  # once: not again for every mark taken
         self._mark_calendar(sessions)
+        self.session_choice.blockSignals(True)
+        self.session_choice.clear()
+        for session in sessions:
+            self.session_choice.addItem(describe_choice(session), session.id)
+        self.session_choice.blockSignals(False)
         may_edit = self.may(Permission.EDIT_PROGRAMME)
         self.table_or_empty.set_empty(
             not sessions,
@@ -178,15 +274,34 @@ class SessionsScreen(Screen):
         self.add_button.setEnabled(self.cohort.currentData() is not None)
         self.edit_button.setEnabled(bool(sessions))
         wanted = next((i for i, s in enumerate(sessions) if s.id == self._current_session), -1)
-        if wanted < 0 and sessions:  # today's session, else the next, else the last
-            today = date.today()
-            wanted = next(
-                (i for i, s in enumerate(sessions) if s.held_on >= today), len(sessions) - 1
-            )
+        if wanted < 0:
+            wanted = session_to_open(sessions, date.today())
         if wanted >= 0:
-            self.table.selectRow(wanted)
+            self._choose_row(wanted)
         else:
+            self._current_session = None
+            self.details.setText("")
             self.register.show_session(None)
+        self._update_arrows()
+
+    def _choose_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        if self.table.currentIndex().row() != row:  # the selection model may be unchanged
+            self._session_chosen(self.sessions.index(row, 0), None)
+
+    def _step(self, by: int) -> None:
+        row = self.session_choice.currentIndex() + by
+        if 0 <= row < self.session_choice.count():
+            self._choose_row(row)
+
+    def _update_arrows(self) -> None:
+        row, count = self.session_choice.currentIndex(), self.session_choice.count()
+        self.previous_button.setEnabled(row > 0)
+        self.next_button.setEnabled(0 <= row < count - 1)
+
+    def _session_choice_changed(self, row: int) -> None:
+        if 0 <= row < self.sessions.rowCount():
+            self._choose_row(row)
 
     def _mark_calendar(self, sessions: list[SessionInfo]) -> None:
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clears every date
@@ -201,27 +316,78 @@ class SessionsScreen(Screen):
         day = date(chosen.year(), chosen.month(), chosen.day())
         row = next((i for i, s in enumerate(self.sessions.rows) if s.held_on == day), -1)
         if row >= 0:
-            self.table.selectRow(row)
+            self._choose_row(row)
 
     def _session_chosen(self, current: Any, _previous: Any) -> None:
         session = self.sessions.row_at(current)
         if session is not None:
             held = session.held_on
             self.calendar.setSelectedDate(QDate(held.year, held.month, held.day))
+            self.session_choice.blockSignals(True)
+            self.session_choice.setCurrentIndex(current.row())
+            self.session_choice.blockSignals(False)
+            self.details.setText(describe_when(session))
+            self.session_choice.setToolTip(describe_when(session))
+        self._update_arrows()
         same = session is not None and session.id == self._current_session
         self._current_session = session.id if session else None
         if not same or self.register.session is None:
             self.register.show_session(session)
 
-    def select_session(self, session_id: uuid.UUID) -> None:
-        row = next((i for i, s in enumerate(self.sessions.rows) if s.id == session_id), -1)
-        if row >= 0:
-            self.table.selectRow(row)
-
     def _marks_changed(self, session_id: uuid.UUID, marked: int, _expected: int) -> None:
+        if marked and any(d.session_id == session_id for d in self._due):
+            self._show_due([d for d in self._due if d.session_id != session_id])
         for position, session in enumerate(self.sessions.rows):
             if session.id == session_id and session.marks_taken != marked:
-                self.sessions.replace_row(position, replace(session, marks_taken=marked))
+                changed = replace(session, marks_taken=marked)
+                self.sessions.replace_row(position, changed)
+                self.session_choice.setItemText(position, describe_choice(changed))
+
+    # -- registers not taken -----------------------------------------------------------
+
+    def _show_due(self, due: list[RegisterDue]) -> None:
+        """Registers held but not taken, flagged beside the session chooser: one press
+        takes the oldest."""
+        self._due = due
+        self.due.setVisible(bool(due))
+        if not due:
+            return
+        oldest = due[0]
+        more = f", and {len(due) - 1} more" if len(due) > 1 else ""
+        self.due.setText(f"⚠ {len(due)} not taken")
+        description = f"Not taken yet: the register of {oldest.describe()}{more}."
+        self.due.setToolTip(f"{description} Press to take the oldest.")
+        self.due.setAccessibleDescription(description)
+
+    def _open_oldest_due(self) -> None:
+        if self._due:
+            oldest = self._due[0]
+            self.open_session(oldest.cohort_id, oldest.session_id)
+
+    # -- room ------------------------------------------------------------------------------
+
+    def _show_list(self, shown: bool) -> None:
+        self._list_chosen = shown
+        self._fit_to_room()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_to_room()
+
+    def _fit_to_room(self) -> None:
+        """The register first: the list of sessions and the calendar only where they fit."""
+        wide = self.width() >= _ROOM_FOR_THE_LIST
+        shown = wide if self._list_chosen is None else self._list_chosen
+        self.list_button.blockSignals(True)
+        self.list_button.setChecked(shown)
+        self.list_button.blockSignals(False)
+        if shown != self.side.isVisibleTo(self):
+            self.side.setVisible(shown)
+            if shown:
+                self.splitter.setSizes([360, max(1, self.splitter.width() - 360)])
+        tall = self.height() >= _ROOM_FOR_THE_CALENDAR
+        self.calendar.setVisible(tall)
+        self.details.setVisible(tall)
 
     # -- planning --------------------------------------------------------------------------
 
@@ -271,6 +437,15 @@ class SessionsScreen(Screen):
                 )
 
         self.controller.load(lambda ws: ws.memberships.list_members(cohort_id), open_dialog)
+
+
+def _arrow(text: str, name: str, handler: Any) -> QToolButton:
+    arrow = QToolButton()
+    arrow.setText(text)
+    arrow.setAccessibleName(name)
+    arrow.setToolTip(name)
+    arrow.clicked.connect(handler)
+    return arrow
 
 
 def _time_field(value: time | None, default: time) -> QTimeEdit:

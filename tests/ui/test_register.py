@@ -1,0 +1,206 @@
+"""The class register as a facilitator takes it: by keyboard, in a real window, drawn."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from lt_desktop.core.demo import build_demo_store
+from lt_desktop.core.services.register import Mark
+from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
+from lt_desktop.ui.qt import QApplication, Qt, QWidget
+from lt_desktop.ui.screens.overview import OverviewScreen
+from lt_desktop.ui.screens.sessions import SessionsScreen
+from tests.helpers.drawing import draw
+from tests.ui.conftest import Driver, answer_next_menu, open_upcoming_register, window_on
+
+
+def test_an_absence_with_a_reason_is_drawn(driver: Driver, qtbot: QtBot) -> None:
+    driver.sign_in("facilitator", "demo")
+    screen = open_upcoming_register(driver)
+    table = screen.register.table
+    answer_next_menu(qtbot, Qt.Key.Key_I)  # &Illness
+    qtbot.keyClick(table, Qt.Key.Key_A)
+    assert screen.register.model.rows[0].mark == Mark(AttendanceStatus.ABSENT, MarkReason.ILLNESS)
+    draw(driver.window)
+    driver.settle()
+    draw(driver.window)
+
+
+class Keyboard:
+    """Keys pressed into whatever has the focus, counted as a facilitator would."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.presses = 0
+
+    def press(
+        self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        QApplication.processEvents()  # no one types faster than the window answers
+        target = QApplication.focusWidget()
+        assert target is not None, "nothing has the keyboard focus"
+        self.presses += 1
+        self.qtbot.keyClick(target, key, modifier)
+
+    def type(self, text: str) -> None:
+        """Words typed into a field: their letters are not counted as presses."""
+        QApplication.processEvents()
+        target = QApplication.focusWidget()
+        assert target is not None
+        self.qtbot.keyClicks(target, text)
+
+
+def test_a_whole_register_by_keyboard(driver: Driver, qtbot: QtBot, demo_dir: Path) -> None:
+    """Everyone marked, three absences with different reasons, a late arrival with a
+    reason, one note; then undo; then the table is drawn and read back, and saved."""
+    driver.sign_in("facilitator", "demo")
+    screen = open_upcoming_register(driver)
+    register = screen.register
+    lines = list(register.model.rows)
+    assert 28 <= len(lines) <= 34
+    assert QApplication.focusWidget() is register.table
+    keys = Keyboard(qtbot)
+    absences = {
+        3: (Qt.Key.Key_I, "Illness"),
+        8: (Qt.Key.Key_L, "Legal visit"),
+        14: (Qt.Key.Key_H, "Healthcare"),
+    }
+    noted, note = 5, "Held at the gate by a search"
+    late_with_reason = 20
+    for row in range(len(lines)):
+        assert register.table.currentIndex().row() == row
+        if row in absences:
+            answer_next_menu(qtbot, absences[row][0])
+            keys.press(Qt.Key.Key_A)
+            keys.presses += 1  # the reason's letter, pressed in the menu
+        elif row == noted:
+
+            def write_note(dialog: QWidget) -> None:
+                keys.type(note)
+                keys.press(Qt.Key.Key_Return)
+
+            driver.answer_next_dialog(write_note)
+            keys.press(Qt.Key.Key_N)
+            assert register.model.rows[row].mark is None  # kept for the mark to come
+            keys.press(Qt.Key.Key_L)
+        elif row == late_with_reason:
+            answer_next_menu(qtbot, Qt.Key.Key_D)  # Regime &delay
+            keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ShiftModifier)
+            keys.presses += 1
+        else:
+            keys.press(Qt.Key.Key_P)
+    # One key a person, one more for each reason, two to open and save the note.
+    assert keys.presses == len(lines) + len(absences) + 1 + 2
+    assert register.counts.text() == (
+        f"Present {len(lines) - 5} · Late 2 · Absent 3 · Not yet marked 0"
+    )
+    # Undo takes back the last mark, and the row shows it as never made.
+    keys.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    last = len(lines) - 1
+    assert register.model.rows[last].mark is None
+    register.table.setCurrentIndex(register.model.index(last, 3))
+    answer_next_menu(qtbot, Qt.Key.Key_G)  # …though none is given
+    keys.press(Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)  # excused, with a reason…
+    driver.settle()
+
+    draw(driver.window)
+    shown = [
+        [register.model.index(row, column).data() for column in (1, 3, 4)]
+        for row in range(len(lines))
+    ]
+    for row, (_key, reason) in absences.items():
+        assert shown[row] == [lines[row].display_name, "✗ Absent", reason]
+    assert shown[noted] == [lines[noted].display_name, "◷ Late", note]
+    assert shown[late_with_reason] == [
+        lines[late_with_reason].display_name,
+        "◷ Late",
+        "Regime delay",
+    ]
+    assert shown[0] == [lines[0].display_name, "✓ Present", ""]
+    driver.settle()
+    session_id = register.session.id if register.session else None
+    driver.controller.shutdown()
+    with sign_in(demo_dir, "demo", "demo") as workspace:
+        assert session_id is not None
+        register_saved = workspace.register.register(session_id)
+    saved = {line.person_id: line.mark for line in register_saved.lines}
+    assert saved[lines[3].person_id] == Mark(AttendanceStatus.ABSENT, MarkReason.ILLNESS)
+    assert saved[lines[8].person_id] == Mark(AttendanceStatus.ABSENT, MarkReason.LEGAL_VISIT)
+    assert saved[lines[14].person_id] == Mark(AttendanceStatus.ABSENT, MarkReason.HEALTHCARE)
+    assert saved[lines[noted].person_id] == Mark(AttendanceStatus.LATE, note=note)
+    assert saved[lines[late_with_reason].person_id] == Mark(
+        AttendanceStatus.LATE, MarkReason.REGIME_DELAY
+    )
+    assert saved[lines[last].person_id] == Mark(AttendanceStatus.EXCUSED)
+    assert saved[lines[0].person_id] == Mark(AttendanceStatus.PRESENT)
+
+
+@pytest.fixture(scope="module")
+def _todays_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("todays-demo") / "store"
+    build_demo_store(folder, today=date.today())
+    return folder
+
+
+@pytest.fixture
+def todays_demo(_todays_demo_template: Path, tmp_path: Path) -> Path:
+    """A demo made for the real today, as `lt-desktop demo` makes it."""
+    target = tmp_path / "today"
+    shutil.copytree(_todays_demo_template, target, ignore=shutil.ignore_patterns("store.lock"))
+    return target
+
+
+def test_a_facilitator_lands_on_the_register_to_take_today(
+    qtbot: QtBot, todays_demo: Path
+) -> None:
+    with window_on(qtbot, todays_demo) as driver:
+        driver.sign_in("facilitator", "demo")
+        view = driver.window.workspace_view
+        assert view is not None
+        screen = view.screens[view.nav.currentRow()]
+        assert isinstance(screen, SessionsScreen)
+        session = screen.register.session
+        assert session is not None and session.week == 11
+        assert session.held_on >= date.today()
+        assert (session.held_on - date.today()).days <= 2  # today, or Monday after a weekend
+        assert screen.session_choice.currentText().startswith("Week 11 · ")
+        # Every week before it was taken (today's own is flagged only once it is over).
+        assert not screen.due.isVisibleTo(screen) or "week 11 of" in screen.due.toolTip()
+        assert QApplication.focusWidget() is screen.register.table
+        draw(driver.window)
+
+
+def test_a_register_not_taken_is_flagged_and_opened(qtbot: QtBot, todays_demo: Path) -> None:
+    with sign_in(todays_demo, "demo", "demo") as workspace:
+        running = next(
+            c for c in workspace.programme.list_cohorts() if c.starts_on <= date.today()
+            and c.ends_on >= date.today()
+        )
+        week_ten = next(s for s in workspace.programme.list_sessions(running.id) if s.week == 10)
+        lines = workspace.register.register(week_ten.id).lines
+        workspace.register.set_marks(week_ten.id, {line.person_id: None for line in lines})
+    with window_on(qtbot, todays_demo) as driver:
+        driver.sign_in("staff", "demo")
+        overview = driver.open(OverviewScreen)
+        assert isinstance(overview, OverviewScreen)
+        assert overview.due_box.isVisibleTo(overview)
+        # Oldest first; today's own session joins it once it is over.
+        assert overview.due.rows[0].session_id == week_ten.id
+        assert {d.week for d in overview.due.rows} <= {10, 11}
+        draw(driver.window)
+        qtbot.mouseClick(overview.take_button, Qt.MouseButton.LeftButton)
+        driver.settle()
+        view = driver.window.workspace_view
+        assert view is not None
+        sessions = view.screens[view.nav.currentRow()]
+        assert isinstance(sessions, SessionsScreen)
+        assert sessions.register.session is not None
+        assert sessions.register.session.id == week_ten.id
+        assert "week 10 of" in sessions.due.toolTip()
+        draw(driver.window)
