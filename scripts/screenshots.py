@@ -96,7 +96,7 @@ def _back_up_twice(store: Path, media: Path) -> None:
         workspace.maintenance.back_up_now()
 
 
-def _take_part_of_todays_register(store: Path) -> None:
+def take_part_of_todays_register(store: Path) -> None:
     """Half of the running cohort's register taken, with reasons and a note, so the
     register picture shows what marks look like."""
     from datetime import date
@@ -143,7 +143,7 @@ def main() -> int:
         build_demo_store(store)
         _exchange_once_with_a_university(store, Path(folder) / "university")
         _back_up_twice(store, Path(folder) / "LT backups")
-        _take_part_of_todays_register(store)
+        take_part_of_todays_register(store)
         controller = AppController(store)
         controller.open_store()
         window = MainWindow(controller)

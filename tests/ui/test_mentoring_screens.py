@@ -268,7 +268,7 @@ def test_the_sense_making_meeting_keeps_its_register_and_notes(
     assert screen.tabs.currentWidget() is tab
     assert tab.meeting.currentText() == "23 Mar 2026: Group sense-making"
     assert tab.register.model.rowCount() > 20
-    assert tab.register.counts.text().endswith("Not yet marked 0")
+    assert tab.register.counts.toolTip().endswith("Not yet marked 0")
     assert tab.notes.toPlainText().startswith("We put the weekly stories' themes")
     tab.notes.selectAll()
     qtbot.keyClicks(tab.notes, "Belonging, then confidence in writing.")

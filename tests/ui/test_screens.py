@@ -163,8 +163,8 @@ def test_a_whole_register_by_keys_alone(driver: Driver, qtbot: QtBot, demo_dir: 
     assert keys <= 35
     # Each mark shows at once, before any saving has finished.
     assert register.model.rows[9].mark == Mark(AttendanceStatus.ABSENT, MarkReason.LOCKDOWN)
-    assert "Not yet marked 0" in register.counts.text()
-    assert f"Present {len(lines) - 3}" in register.counts.text()
+    assert "Not yet marked 0" in register.counts.toolTip()
+    assert f"Present {len(lines) - 3}" in register.counts.toolTip()
     driver.settle()
     session_id = register.session.id if register.session else None
     driver.controller.shutdown()

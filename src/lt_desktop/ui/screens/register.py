@@ -125,6 +125,19 @@ def count_summary(lines: list[RegisterLine]) -> str:
     return " · ".join(parts) + f" · Not yet marked {unmarked}"
 
 
+def count_signs(lines: list[RegisterLine]) -> str:
+    """The running count in the signs the rows show, short enough to sit beside the
+    register's buttons on a laptop; ``count_summary`` says it in words."""
+    counts = Counter(line.mark.status for line in lines if line.mark)
+    unmarked = sum(1 for line in lines if line.mark is None)
+    signs = " ".join(
+        f"{SYMBOL[status]} {counts[status]}"
+        for status in AttendanceStatus
+        if counts[status] or status is AttendanceStatus.PRESENT
+    )
+    return f"{unmarked} to mark · {signs}" if unmarked else f"All marked · {signs}"
+
+
 def _tint(line: RegisterLine) -> QColor | None:
     return _TINT.get(line.mark.status) if line.mark else None
 
@@ -384,7 +397,10 @@ class RegisterView(QWidget):
 
     def _update_counts(self) -> None:
         lines = self.model.rows
-        self.counts.setText(count_summary(lines))
+        words = count_summary(lines)
+        self.counts.setText(count_signs(lines))
+        self.counts.setToolTip(words)
+        self.counts.setAccessibleDescription(words)
         if self.session is not None:
             marked = sum(1 for line in lines if line.mark is not None)
             self.marks_changed.emit(self.session.id, marked, len(lines))
