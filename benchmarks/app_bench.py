@@ -7,7 +7,8 @@
   list shows the matches;
 - register mark: a key press on a register row, until the mark is drawn (the table's
   rows painted again, the status and reason cells read as they are shown); and until it
-  is saved (in the background).
+  is saved (a moment later, in the background). Each mark waits for the one before to be
+  saved, as a facilitator calling names does.
 
     .venv/bin/python benchmarks/run.py app [--quick]
 """
@@ -218,7 +219,7 @@ def _in_the_window(app: Any, folder: Path, username: str, password: str) -> dict
                 table.viewport().repaint()
             shown.append(time.perf_counter() - started)
             assert paints.count > painted, "the register was not drawn"
-            _wait(app, lambda: controller.runner.idle)
+            _wait(app, lambda: not register.has_unsaved_marks and controller.runner.idle)
             saved.append(time.perf_counter() - started)
         return {
             "people_in_search": total_people,

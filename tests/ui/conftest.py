@@ -13,6 +13,7 @@ from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
 from lt_desktop.ui.qt import QApplication, QMenu, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.base import Screen
+from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.style import apply_style
 
@@ -24,7 +25,16 @@ class Driver:
         self.qtbot, self.controller, self.window = qtbot, controller, window
 
     def settle(self) -> None:
-        self.qtbot.waitUntil(lambda: self.controller.runner.idle, timeout=20_000)
+        """Wait until the window has nothing left to do: no work running, and no
+        register marks waiting to be saved."""
+
+        def quiet() -> bool:
+            registers = self.window.findChildren(RegisterView)
+            return self.controller.runner.idle and not any(
+                register.has_unsaved_marks for register in registers
+            )
+
+        self.qtbot.waitUntil(quiet, timeout=20_000)
         QApplication.processEvents()
 
     def sign_in(self, username: str, password: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.demo import build_demo_store
+from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
@@ -205,3 +207,62 @@ def test_a_register_not_taken_is_flagged_and_opened(qtbot: QtBot, todays_demo: P
         assert sessions.register.session.id == week_ten.id
         assert "week 10 of" in sessions.due.toolTip()
         draw(driver.window)
+
+
+def test_marks_made_in_a_row_are_saved_together_and_before_a_lock(
+    driver: Driver, qtbot: QtBot, demo_dir: Path
+) -> None:
+    driver.sign_in("facilitator", "demo")
+    register = open_upcoming_register(driver).register
+    assert register.session is not None
+    session_id = register.session.id
+    people = [line.person_id for line in register.model.rows[:5]]
+    workspace = driver.controller.workspace
+    assert workspace is not None
+    saves: list[int] = []
+    set_marks = workspace.register.set_marks
+
+    def counted(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
+        saves.append(len(marks))
+        return set_marks(session, marks)
+
+    workspace.register.set_marks = counted  # type: ignore[method-assign]
+    for _ in range(3):
+        qtbot.keyClick(register.table, Qt.Key.Key_P)
+    assert register.has_unsaved_marks  # drawn at once, saved a moment later
+    driver.settle()
+    assert saves == [3]
+    for _ in range(2):
+        qtbot.keyClick(register.table, Qt.Key.Key_L)
+    driver.controller.lock()  # before that moment has passed
+    assert saves == [3, 2]
+    driver.controller.shutdown()
+    with sign_in(demo_dir, "demo", "demo") as again:
+        saved = {line.person_id: line.mark for line in again.register.register(session_id).lines}
+    assert [saved[person] for person in people] == [Mark(AttendanceStatus.PRESENT)] * 3 + [
+        Mark(AttendanceStatus.LATE)
+    ] * 2
+
+
+def test_marks_that_cannot_be_saved_are_said_and_the_store_is_shown(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("facilitator", "demo")
+    register = open_upcoming_register(driver).register
+    workspace = driver.controller.workspace
+    assert workspace is not None
+
+    def refused(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
+        raise ValidationError("That session was removed at another site.")
+
+    workspace.register.set_marks = refused  # type: ignore[method-assign]
+    qtbot.keyClick(register.table, Qt.Key.Key_P)
+    assert register.model.rows[0].mark == Mark(AttendanceStatus.PRESENT)
+    driver.settle()
+    assert register.banner.text() == (
+        "Those marks were not saved: That session was removed at another site. "
+        "The register shows what is saved."
+    )
+    assert register.model.rows[0].mark is None
+    assert not register.undo_action.isEnabled()
+    draw(driver.window)

@@ -57,6 +57,8 @@ class AppController(QObject):
     store_damaged = Signal()  # found when opening: offer to restore a backup
     data_changed = Signal(object)  # frozenset of the kinds above
     failed = Signal(str)
+    #: The store is about to close (a lock, a restore, quitting): save what is waiting.
+    closing = Signal()
     #: A screen asks for a session's register to be shown: cohort id, session id.
     open_register = Signal(object, object)
 
@@ -184,6 +186,8 @@ class AppController(QObject):
         The open store is closed first, since the restore needs the folder to itself.
         If the restore fails, the store on disk is the one that was open.
         """
+        if self.workspace is not None:
+            self.closing.emit()
         self._generation += 1
         self.idle.stop()
         self.runner.wait_for_done()
@@ -231,6 +235,7 @@ class AppController(QObject):
         for the same account to find again after signing in."""
         if self.workspace is None:
             return
+        self.closing.emit()
         self._generation += 1  # results of work started before now are dropped
         self.idle.stop()
         workspace = self.workspace
@@ -252,6 +257,8 @@ class AppController(QObject):
             return []
 
     def shutdown(self) -> None:
+        if self.workspace is not None:
+            self.closing.emit()
         self.idle.stop()
         self.runner.wait_for_done()
         self.collector.stop()

@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
         self.status = QLabel()
         self.status.setAccessibleName("Status")
         self.busy = QLabel()
+        # As wide as its word whether shown or not, so the status bar is not laid out
+        # again each time work starts and stops (on every register mark).
+        self.busy.setMinimumWidth(self.busy.fontMetrics().horizontalAdvance("Working…") + 8)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.busy)
         self._build_menus()

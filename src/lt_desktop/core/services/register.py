@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import ValidationError
@@ -207,12 +207,14 @@ class RegisterService(Service):
         today = now.date()
         with self._store.read() as session:
             visible = self._visible_cohort_ids(session)
-            marked = select(AttendanceMark.session_id).distinct()
+            # One look into the register's index per session held, not a list of every
+            # session ever marked.
+            marked = exists().where(AttendanceMark.session_id == ClassSession.id)
             query = (
                 select(ClassSession, Cohort, Course.title)
                 .join(Cohort, Cohort.id == ClassSession.cohort_id)
                 .join(Course, Course.id == Cohort.course_id)
-                .where(ClassSession.held_on <= today, ClassSession.id.not_in(marked))
+                .where(ClassSession.held_on <= today, ~marked)
                 .order_by(ClassSession.held_on, ClassSession.week)
             )
             if visible is not None:

@@ -44,6 +44,7 @@ from lt_desktop.ui.qt import (
     QStyle,
     Qt,
     QTableView,
+    QTimer,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -95,6 +96,8 @@ _TINT = {
 }
 
 ATTENDANCE_COLUMN = 3
+#: How long after a mark it is saved: long enough for the row to be drawn first.
+SAVE_AFTER_MS = 30
 
 
 def describe_mark(mark: Mark | None) -> str:
@@ -319,6 +322,13 @@ class RegisterView(QWidget):
         QShortcut(QKeySequence("Ctrl+Z"), self, self.undo)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.everyone_present)
         self._undo: list[list[MarkChange]] = []
+        self._unsaved_session: uuid.UUID | None = None
+        self._unsaved: dict[uuid.UUID, Mark | None] = {}
+        self._save_soon = QTimer(self)
+        self._save_soon.setSingleShot(True)
+        self._save_soon.setInterval(SAVE_AFTER_MS)
+        self._save_soon.timeout.connect(self.save_now)
+        controller.closing.connect(self.save_now)
         self.setEnabled(
             controller.workspace is not None
             and controller.workspace.actor.may(Permission.TAKE_REGISTER)
@@ -534,9 +544,10 @@ class RegisterView(QWidget):
     def _apply(
         self, changes: list[MarkChange], *, advance_from: int | None = None, remember: bool = True
     ) -> None:
-        """Show the marks at once, then save them; put them back if saving fails."""
+        """Show the marks at once; save them a moment later (see ``save_now``)."""
         assert self.session is not None
-        session_id = self.session.id
+        if self._unsaved_session not in (None, self.session.id):
+            self.save_now()
         self.banner.clear()
         self._show_marks({c.person_id: c.after for c in changes})
         if remember:
@@ -544,14 +555,40 @@ class RegisterView(QWidget):
             self.undo_action.setEnabled(True)
         if advance_from is not None and advance_from + 1 < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(advance_from + 1, ATTENDANCE_COLUMN))
-        wanted = {c.person_id: c.after for c in changes}
+        self._unsaved_session = self.session.id
+        self._unsaved.update({c.person_id: c.after for c in changes})
+        self._save_soon.start()
+
+    @property
+    def has_unsaved_marks(self) -> bool:
+        """Marks shown but not yet handed to the store."""
+        return bool(self._unsaved)
+
+    def save_now(self) -> None:
+        """Save the marks made since the last save, in one transaction.
+
+        Marks are saved a moment after they are made, once they are drawn: a save
+        running while the row is painted would hold up the painting, and marks made
+        in quick succession go to the store together. The window's lock, a restore
+        and quitting save them first (``AppController.closing``).
+        """
+        self._save_soon.stop()
+        session_id, wanted = self._unsaved_session, dict(self._unsaved)
+        self._unsaved_session, self._unsaved = None, {}
+        if session_id is None or not wanted:
+            return
 
         def failed(message: str) -> None:
             if self.session is not None and self.session.id == session_id:
-                self._show_marks({c.person_id: c.before for c in changes})
-                if remember and self._undo and self._undo[-1] is changes:
-                    self._undo.pop()
-                self.banner.show_message(f"That mark was not saved: {message}", Tone.ERROR)
+                self.banner.show_message(
+                    f"Those marks were not saved: {message} The register shows what is saved.",
+                    Tone.ERROR,
+                )
+                self._undo.clear()
+                self.undo_action.setEnabled(False)
+                self.controller.load(
+                    lambda ws: ws.register.register(session_id), self._show_register
+                )
 
         self.controller.change(
             lambda ws: ws.register.set_marks(session_id, wanted), {REGISTER}, on_error=failed
