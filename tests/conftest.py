@@ -20,6 +20,8 @@ os.environ["LT_DESKTOP_DEMO_TODAY"] = "2026-11-23"
 os.environ.pop("LT_DESKTOP_DATA", None)
 os.environ.pop("LT_DESKTOP_USER", None)
 
+from hypothesis import settings  # noqa: E402
+
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
 from lt_desktop.core.logs import stop_logging  # noqa: E402
 from lt_desktop.core.sign_in import sign_in  # noqa: E402
@@ -35,6 +37,12 @@ def _own_settings_folder(
     """What the app keeps in the computer user's own settings (a remembered user name)
     goes to a folder of the test's own, never to the profile of whoever runs the tests."""
     monkeypatch.setenv("LT_DESKTOP_SETTINGS", str(tmp_path_factory.mktemp("own-settings")))
+
+
+# Speed is measured in benchmarks/, not here: an example that runs slowly while the
+# other test process is busy is not a failure.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

@@ -41,7 +41,7 @@ DOCUMENTS = [
         ["--cohort", AUTUMN, "--week", "11"],
         r"Printed the register for week 11 of .*September–December 2026 \(31 people "
         r"expected\) to .*register\.pdf\.",
-        "Reason for absence",
+        "Reason",
     ),
     (
         "attendance",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.services.drafts import Draft
+from lt_desktop.core.services.drafts import KEPT_FOR, Draft
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.storage import models as m
 from tests.helpers.stores import plaintext_hits
 
 TYPED = "Zephyrine argues the library visits changed how Quorvath reads"
@@ -49,3 +52,16 @@ def test_drafts_are_never_readable_in_the_store_folder(demo_dir: Path) -> None:
         marker.drafts.keep([Draft("EssaysScreen", "CABC1234", "feedback", TYPED)])
         assert plaintext_hits(demo_dir, [TYPED]) == []  # the write-ahead log included
     assert plaintext_hits(demo_dir, [TYPED]) == []
+
+
+def test_drafts_nobody_came_back_for_are_not_kept_for_ever(demo_dir: Path) -> None:
+    with sign_in(demo_dir, "marker", "demo") as marker:
+        marker.drafts.keep([Draft("EssaysScreen", "CABC1234", "feedback", TYPED)])
+        with marker.store.write() as session:
+            for row in session.scalars(select(m.Draft)):
+                row.kept_at = m.utc_now() - KEPT_FOR - timedelta(hours=1)
+    with sign_in(demo_dir, "demo", "demo") as admin:
+        # Anyone's next lock clears what is older than a month, whoever typed it.
+        admin.drafts.keep([Draft("StoriesScreen", "S1", "text", "The admin's own")])
+    with sign_in(demo_dir, "marker", "demo") as marker:
+        assert marker.drafts.waiting() == []

@@ -263,7 +263,7 @@ def test_blank_register_lists_who_is_expected_by_group(
     text = text_of(target)
     assert f"Register · week {unmarked.week}" in text
     assert unmarked.title in text
-    for label in ("Present", "Late", "Excused", "Absent", "Reason for absence", "Facilitator"):
+    for label in ("Present", "Late", "Excused", "Absent", "Reason or note", "Facilitator"):
         assert label in text
     positions = [text.index(line.display_name) for line in expected]
     assert positions == sorted(positions), "not in the register's order"

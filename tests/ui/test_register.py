@@ -14,12 +14,19 @@ from lt_desktop.core.demo import build_demo_store
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
-from lt_desktop.ui.qt import QApplication, Qt, QWidget
+from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason, MembershipRole, PersonBase
+from lt_desktop.ui.qt import QApplication, QMenu, QMessageBox, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from tests.helpers.drawing import draw
-from tests.ui.conftest import Driver, answer_next_menu, open_upcoming_register, window_on
+from tests.helpers.stores import plaintext_hits
+from tests.ui.conftest import (
+    Driver,
+    answer_next_menu,
+    open_upcoming_register,
+    when_shown,
+    window_on,
+)
 
 
 def test_an_absence_with_a_reason_is_drawn(driver: Driver, qtbot: QtBot) -> None:
@@ -266,3 +273,141 @@ def test_marks_that_cannot_be_saved_are_said_and_the_store_is_shown(
     assert register.model.rows[0].mark is None
     assert not register.undo_action.isEnabled()
     draw(driver.window)
+
+
+def test_the_window_locks_safely_while_a_reason_menu_is_open(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("facilitator", "demo")
+    register = open_upcoming_register(driver).register
+    locked: list[bool] = []
+
+    def lock_while_open() -> None:
+        if not isinstance(QApplication.activePopupWidget(), QMenu):
+            QTimer.singleShot(10, lock_while_open)
+            return
+        driver.controller.lock()
+        locked.append(True)
+
+    QTimer.singleShot(0, lock_while_open)
+    qtbot.keyClick(register.table, Qt.Key.Key_A)  # the menu opens; the lock comes
+    assert locked == [True]
+    driver.settle()
+    assert driver.window.workspace_view is None
+    assert QApplication.activePopupWidget() is None
+    driver.sign_in("facilitator", "demo")
+    draw(driver.window)
+
+
+def test_a_mark_made_just_before_changing_session_is_there_on_coming_back(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("facilitator", "demo")
+    screen = open_upcoming_register(driver)
+    row = screen.session_choice.currentIndex()
+    qtbot.keyClick(screen.register.table, Qt.Key.Key_P)
+    screen.session_choice.setCurrentIndex(row - 1)  # at once: the mark is still waiting
+    screen.session_choice.setCurrentIndex(row)
+    driver.settle()
+    assert screen.register.model.rows[0].mark == Mark(AttendanceStatus.PRESENT)
+    assert screen.register.counts.text().endswith("✓ 1")
+
+
+def test_a_note_for_someone_not_yet_marked_outlives_a_lock_a_quit_and_an_undo(
+    driver: Driver, qtbot: QtBot, demo_dir: Path
+) -> None:
+    note = "Called to healthcare, back by three"
+    driver.sign_in("facilitator", "demo")
+    register = open_upcoming_register(driver).register
+    person = register.model.rows[0].person_id
+
+    keys = Keyboard(qtbot)
+
+    def write_note(dialog: QWidget) -> None:
+        keys.type(note)
+        keys.press(Qt.Key.Key_Return)
+
+    driver.answer_next_dialog(write_note)
+    qtbot.keyClick(register.table, Qt.Key.Key_N)
+    assert register.model.index(0, 4).data() == f"Note, kept for their mark: {note}"
+    driver.controller.lock()
+    driver.settle()
+    assert driver.window.workspace_view is None
+    assert plaintext_hits(demo_dir, [note]) == []
+    driver.sign_in("facilitator", "demo")
+    register = open_upcoming_register(driver).register
+    driver.settle()
+    assert register.model.index(0, 4).data() == f"Note, kept for their mark: {note}"
+    driver.controller.shutdown()
+
+    with window_on(qtbot, demo_dir) as again:
+        again.sign_in("facilitator", "demo")
+        register = open_upcoming_register(again).register
+        again.settle()
+        assert register.model.rows[0].person_id == person
+        assert register.model.index(0, 4).data() == f"Note, kept for their mark: {note}"
+        qtbot.keyClick(register.table, Qt.Key.Key_P)
+        assert register.model.rows[0].mark == Mark(AttendanceStatus.PRESENT, note=note)
+        qtbot.keyClick(register.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert register.model.rows[0].mark is None
+        assert register.model.index(0, 4).data() == f"Note, kept for their mark: {note}"
+        draw(again.window)
+
+
+def test_marks_that_fail_to_save_as_the_window_locks_are_still_told(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("facilitator", "demo")
+    register = open_upcoming_register(driver).register
+    workspace = driver.controller.workspace
+    assert workspace is not None
+
+    def refused(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
+        raise ValidationError("The disk is full.")
+
+    workspace.register.set_marks = refused  # type: ignore[method-assign]
+    told: list[str] = []
+
+    def read_and_close(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        told.append(box.text())
+        box.accept()
+
+    when_shown(QMessageBox, read_and_close)
+    qtbot.keyClick(register.table, Qt.Key.Key_P)
+    driver.controller.lock()
+    qtbot.waitUntil(lambda: bool(told))
+    assert told == ["The disk is full."]
+
+
+def test_two_people_of_the_same_name_are_told_apart_in_the_register(
+    qtbot: QtBot, demo_dir: Path
+) -> None:
+    with sign_in(demo_dir, "demo", "demo") as workspace:
+        autumn = next(
+            c for c in workspace.programme.list_cohorts() if c.name.startswith("September")
+        )
+        namesake = next(
+            m
+            for m in workspace.memberships.list_members(autumn.id)
+            if m.role is MembershipRole.STUDENT
+        )
+        given, family = namesake.display_name.split(" ", 1)
+        second = workspace.people.add_person(
+            given_name=given, family_name=family, base=PersonBase.UNIVERSITY
+        )
+        workspace.memberships.enrol(autumn.id, second.id, on=autumn.starts_on)
+    with window_on(qtbot, demo_dir) as driver:
+        driver.sign_in("facilitator", "demo")
+        register = open_upcoming_register(driver).register
+        rows = [
+            (line.person_id, register.model.index(row, 1).data())
+            for row, line in enumerate(register.model.rows)
+        ]
+        draw(driver.window)
+    pair = (namesake.person_id, second.id)
+    shown = [name for person_id, name in rows if person_id in pair]
+    assert len(shown) == 2 and shown[0] != shown[1]
+    assert all(name.startswith(f"{namesake.display_name} · ref ") for name in shown)
+    others = [name for person_id, name in rows if person_id not in pair]
+    assert not any(" · ref " in name for name in others)

@@ -19,6 +19,7 @@ from lt_desktop.ui.qt import (
     QAbstractScrollArea,
     QLabel,
     QScrollArea,
+    Qt,
     QTabWidget,
     QWidget,
 )
@@ -140,3 +141,17 @@ def test_a_small_laptop_shows_twenty_people_of_a_register(driver: Driver, qtbot:
     assert rows_shown >= 20, rows_shown
     assert not table.horizontalScrollBar().isVisible()
     assert isinstance(table, QAbstractScrollArea)
+
+
+def test_f11_gives_the_register_the_whole_screen_and_gives_it_back(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("facilitator", "demo")
+    window = driver.window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    assert window.full_screen_action.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen())

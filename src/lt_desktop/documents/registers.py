@@ -148,7 +148,7 @@ def _register_table(title: str, names: list[list[Flowable | str]]) -> Table:
         "register-group", parent=styles()["body"], fontName=SANS_BOLD, fontSize=10.5
     )
     header = [Paragraph(escaped(title), group_style)] + [
-        Paragraph(label, header_style) for label in (*_TICK_COLUMNS, "Reason for absence")
+        Paragraph(label, header_style) for label in (*_TICK_COLUMNS, "Reason or note")
     ]
     body = [[*name, *(TickBox() for _ in _TICK_COLUMNS), ""] for name in names]
     table = Table(

@@ -257,8 +257,14 @@ class AppController(QObject):
             return []
 
     def shutdown(self) -> None:
+        """Close the store for good. Unsaved typing is kept as drafts, as at a lock:
+        quitting with a half-written feedback must not lose it either."""
         if self.workspace is not None:
             self.closing.emit()
+            workspace = self.workspace
+            typed = self._typed_so_far()
+            if typed:
+                self.runner.submit(lambda: _keep_drafts(workspace, typed))
         self.idle.stop()
         self.runner.wait_for_done()
         self.collector.stop()
@@ -312,9 +318,13 @@ class AppController(QObject):
                 self.data_changed.emit(frozenset(changed))
 
         def failed(error: BaseException) -> None:
-            if generation != self._generation:
-                return
             message = describe_error(error)
+            if generation != self._generation:
+                # The screen that asked is gone, but a change that did not happen
+                # (a register mark saved as the window locked) is still told.
+                if changed:
+                    self.failed.emit(message)
+                return
             if on_error is not None:
                 on_error(message)
             else:

@@ -75,10 +75,6 @@ class DraftFields:
                 typed.append(Draft(self._screen, record, field.name, text))
         return typed
 
-    def restore(self, draft: Draft) -> None:
-        """Hold a kept draft until its record is shown; put it back now if it is."""
-        self._waiting[(draft.record, draft.field)] = draft.text
-        self.put_back()
 
     def waiting_records(self) -> set[str]:
         """Records with typing waiting to be put back: worth showing first."""

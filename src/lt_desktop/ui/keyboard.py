@@ -132,6 +132,7 @@ def shortcuts() -> list[tuple[str, list[tuple[str, str]]]]:
                 ("Ctrl+K", "Go to any section: type part of its name, then Enter"),
                 ("Alt and an underlined letter", "Use that button, tab or field"),
                 ("Ctrl+L", "Lock the window"),
+                ("F11", "Full screen, and back: more of a register on a small laptop"),
                 (guide or "F1", "The user guide"),
             ],
         ),

@@ -52,6 +52,7 @@ from lt_desktop.ui.screens.mentoring import MentorsScreen
 from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.people import PeopleScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
+from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.screens.stories import StoriesScreen
@@ -140,7 +141,10 @@ class WorkspaceView(QWidget):
         controller.open_register.connect(self._open_register)
 
     def unsaved_typing(self) -> list[Draft]:
-        return [draft for screen in self.screens for draft in screen.drafts()]
+        typed = [draft for screen in self.screens for draft in screen.drafts()]
+        for register in self.findChildren(RegisterView):
+            typed.extend(register.drafts())
+        return typed
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self.screens):
@@ -243,6 +247,12 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.controller.lock)
         file_menu.addAction(self.lock_action)
+        # On a small laptop the title bar and the taskbar cost a register four rows.
+        self.full_screen_action = QAction("&Full screen", self)
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.setShortcut(QKeySequence("F11"))
+        self.full_screen_action.toggled.connect(self._full_screen)
+        file_menu.addAction(self.full_screen_action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -310,6 +320,13 @@ class MainWindow(QMainWindow):
                 dialog.banner.clear()
 
     def _locked(self) -> None:
+        # A menu left open (a register's reasons) closes first: its own event loop
+        # would otherwise outlive the screen it belongs to.
+        for _ in range(8):  # a submenu's parents close in turn
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, (QDialog, QMessageBox)) and widget is not self:
                 # Closed and destroyed, not hidden: a dialog keeps what was typed in it.
@@ -343,6 +360,12 @@ class MainWindow(QMainWindow):
             self.workspace_view = None
 
     # -- menus ------------------------------------------------------------------------------
+
+    def _full_screen(self, wanted: bool) -> None:
+        if wanted:
+            self.showFullScreen()
+        else:
+            self.showNormal()
 
     def _change_password(self) -> None:
         dialog = ChangePasswordDialog(self, self.controller)

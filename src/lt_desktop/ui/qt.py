@@ -107,5 +107,6 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from shiboken6 import isValid as is_alive  # noqa: E402 - whether Qt's object still exists
 
-__all__ = [name for name in dir() if name[0].isupper()]
+__all__ = [name for name in dir() if name[0].isupper()] + ["is_alive"]

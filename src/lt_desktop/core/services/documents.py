@@ -1288,7 +1288,7 @@ def _attendance_table(session: Session, cohort_ids: list[uuid.UUID]) -> CsvTable
             "Name",
             "Role",
             "Mark",
-            "Reason for absence",
+            "Reason",
         ],
         rows,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -18,6 +19,8 @@ from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.base import Service
 from lt_desktop.storage import models as m
 
+#: How long typing is kept for someone to come back to it.
+KEPT_FOR = timedelta(days=30)
 _LONGEST_PLACE = 100
 _LONGEST_RECORD = 200
 
@@ -50,6 +53,11 @@ class DraftService(Service):
         if not drafts:
             return 0
         with self._store.write() as session:
+            # Typing nobody came back for (an essay agreed meanwhile, an account
+            # disabled) is not kept for ever, in the store or its backups.
+            session.execute(
+                delete(m.Draft).where(m.Draft.kept_at < m.utc_now() - KEPT_FOR)
+            )
             kept = {
                 (d.screen, d.record, d.field): d
                 for d in session.scalars(

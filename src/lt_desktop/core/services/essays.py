@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from lt_desktop.core.errors import NotFound, ValidationError
 from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.base import Service, get_or_not_found
+from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.settings import MODERATION_THRESHOLD, read_setting
 from lt_desktop.core.vocabulary import (
     AttachmentKind,
@@ -174,12 +175,13 @@ class EssayService(Service):
             return _essay_rows(session, cohort_id)
 
     def students_without_essay(self, cohort_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-        """(membership id, name) of the cohort's students with no essay yet."""
+        """(membership id, name) of the cohort's students with no essay yet; two of the
+        same name are told apart by their short references."""
         self._require(Permission.MANAGE_ESSAYS)
         with self._store.read() as session:
             have = set(session.scalars(select(Essay.membership_id)))
-            return [
-                (m.id, m.person.display_name)
+            students = [
+                m
                 for m in session.scalars(
                     select(Membership).where(
                         Membership.cohort_id == cohort_id,
@@ -188,6 +190,8 @@ class EssayService(Service):
                 )
                 if m.id not in have
             ]
+            names = names_told_apart((m.person_id, m.person.display_name) for m in students)
+            return [(m.id, names[m.person_id]) for m in students]
 
     def record_essay(
         self,

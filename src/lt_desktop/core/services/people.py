@@ -84,6 +84,23 @@ def short_references(person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     return references
 
 
+def names_told_apart(people: Iterable[tuple[uuid.UUID, str]]) -> dict[uuid.UUID, str]:
+    """Each person's name (by person id), with their short reference added where someone
+    else in the same list has the same name: for lists within one cohort, where cohort
+    and role cannot tell two people apart."""
+    named = list(people)
+    counts: dict[str, int] = {}
+    for _, name in named:
+        key = plain_name(name)
+        counts[key] = counts.get(key, 0) + 1
+    clashing = [person_id for person_id, name in named if counts[plain_name(name)] > 1]
+    references = short_references(clashing)
+    return {
+        person_id: f"{name} · ref {references[person_id]}" if person_id in references else name
+        for person_id, name in named
+    }
+
+
 def place_words(role: MembershipRole, cohort_name: str) -> str:
     """A person's place in one cohort, as lists show it beside their name."""
     return f"{role.label}, {cohort_name}"

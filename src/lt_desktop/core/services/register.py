@@ -78,9 +78,6 @@ class Mark:
             object.__setattr__(mark, name, value)
         return mark
 
-    def with_reason(self, reason: MarkReason | None) -> Mark:
-        return Mark(self.status, reason, self.note)
-
     def with_note(self, note: str) -> Mark:
         return Mark(self.status, self.reason, note)
 

@@ -62,10 +62,6 @@ class Screen(QWidget):
         """What this screen holds typed and not saved, to keep when the window locks."""
         return self.typing.drafts()
 
-    def restore_draft(self, draft: Draft) -> None:
-        """Put back typing kept at a lock, into its field once its record is shown."""
-        self.typing.restore(draft)
-
 
 def offer_only_if(allowed: bool, *widgets: QWidget) -> None:
     """Hide the controls a person may not use; leave the rest to show with their screen.

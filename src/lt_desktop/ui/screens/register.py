@@ -15,6 +15,8 @@ from dataclasses import replace
 
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
+from lt_desktop.core.services.drafts import Draft
+from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.programme import SessionInfo
 from lt_desktop.core.services.register import (
     NOTE_LIMIT,
@@ -24,6 +26,7 @@ from lt_desktop.core.services.register import (
     RegisterLine,
 )
 from lt_desktop.core.vocabulary import REASONS_FOR, AttendanceStatus, MarkReason, MembershipRole
+from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import REGISTER, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -50,6 +53,7 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
     Signal,
+    is_alive,
 )
 from lt_desktop.ui.widgets import Banner, EmptyOr, FormDialog, Tone, heading, muted
 
@@ -96,6 +100,8 @@ _TINT = {
 }
 
 ATTENDANCE_COLUMN = 3
+#: Where notes for people not yet marked are kept when the window locks.
+NOTE_DRAFTS = "register"
 #: How long after a mark it is saved: long enough for the row to be drawn first.
 SAVE_AFTER_MS = 30
 
@@ -117,27 +123,30 @@ def describe_reason(mark: Mark | None, pending_note: str = "") -> str:
     return " · ".join(parts)
 
 
-def count_summary(lines: list[RegisterLine]) -> str:
+def _tally(lines: list[RegisterLine]) -> tuple[list[tuple[AttendanceStatus, int]], int]:
+    """Each status with its count (present always, the others when any), and how many
+    are not yet marked."""
     counts = Counter(line.mark.status for line in lines if line.mark)
-    unmarked = sum(1 for line in lines if line.mark is None)
-    parts = [
-        f"{status.label} {counts[status]}"
+    shown = [
+        (status, counts[status])
         for status in AttendanceStatus
         if counts[status] or status is AttendanceStatus.PRESENT
     ]
-    return " · ".join(parts) + f" · Not yet marked {unmarked}"
+    return shown, sum(1 for line in lines if line.mark is None)
+
+
+def count_summary(lines: list[RegisterLine]) -> str:
+    shown, unmarked = _tally(lines)
+    return " · ".join(f"{status.label} {n}" for status, n in shown) + (
+        f" · Not yet marked {unmarked}"
+    )
 
 
 def count_signs(lines: list[RegisterLine]) -> str:
     """The running count in the signs the rows show, short enough to sit beside the
     register's buttons on a laptop; ``count_summary`` says it in words."""
-    counts = Counter(line.mark.status for line in lines if line.mark)
-    unmarked = sum(1 for line in lines if line.mark is None)
-    signs = " ".join(
-        f"{SYMBOL[status]} {counts[status]}"
-        for status in AttendanceStatus
-        if counts[status] or status is AttendanceStatus.PRESENT
-    )
+    shown, unmarked = _tally(lines)
+    signs = " ".join(f"{SYMBOL[status]} {n}" for status, n in shown)
     return f"{unmarked} to mark · {signs}" if unmarked else f"All marked · {signs}"
 
 
@@ -214,6 +223,7 @@ class RegisterView(QWidget):
         self.controller = controller
         self.session: SessionInfo | None = None
         self._pending_notes: dict[tuple[uuid.UUID, uuid.UUID], str] = {}
+        self._names: dict[uuid.UUID, str] = {}  # two of the same name, told apart
         self.title = heading("", 2)
         self.subtitle = muted()
         self.counts = QLabel()
@@ -222,7 +232,11 @@ class RegisterView(QWidget):
         self.model = RecordTableModel[RegisterLine](
             [
                 Column("Group", lambda line: line.group_name or "No group", background=_tint),
-                Column("Name", lambda line: line.display_name, background=_tint),
+                Column(
+                    "Name",
+                    lambda line: self._names.get(line.person_id, line.display_name),
+                    background=_tint,
+                ),
                 Column(
                     "Role",
                     lambda line: "" if line.role is MembershipRole.STUDENT else line.role.label,
@@ -329,6 +343,7 @@ class RegisterView(QWidget):
         self._save_soon.setInterval(SAVE_AFTER_MS)
         self._save_soon.timeout.connect(self.save_now)
         controller.closing.connect(self.save_now)
+        controller.load(lambda ws: ws.drafts.waiting(NOTE_DRAFTS), self._notes_kept)
         self.setEnabled(
             controller.workspace is not None
             and controller.workspace.actor.may(Permission.TAKE_REGISTER)
@@ -357,6 +372,9 @@ class RegisterView(QWidget):
     # -- loading -------------------------------------------------------------------------
 
     def show_session(self, session: SessionInfo | None) -> None:
+        # Marks waiting to be saved go first: the worker runs jobs in order, so coming
+        # back to this session later reads them from the store.
+        self.save_now()
         self.session = session
         self._undo.clear()
         self.undo_action.setEnabled(False)
@@ -377,6 +395,7 @@ class RegisterView(QWidget):
     def _show_register(self, register: Register) -> None:
         if self.session is None or register.session_id != self.session.id:
             return
+        self._names = names_told_apart((ln.person_id, ln.display_name) for ln in register.lines)
         self.model.set_rows(register.lines)
         self._fit_columns()
         self.table_or_empty.set_empty(
@@ -459,7 +478,10 @@ class RegisterView(QWidget):
             chosen_reason[menu.addAction(REASON_TEXT[reason])] = reason
         rect = self.table.visualRect(self.model.index(index.row(), ATTENDANCE_COLUMN))
         chosen = menu.exec(self.table.viewport().mapToGlobal(rect.bottomLeft()))
-        menu.deleteLater()
+        if not is_alive(self):
+            return  # the window locked while the menu was open
+        if is_alive(menu):
+            menu.deleteLater()
         self._take_back_the_keyboard()
         if chosen is None or chosen not in chosen_reason:
             return
@@ -476,7 +498,10 @@ class RegisterView(QWidget):
             self, line.display_name, self._note_for(line), marked=line.mark is not None
         )
         accepted = dialog.exec()
-        dialog.deleteLater()
+        if not is_alive(self):
+            return  # the window locked while the note was open
+        if is_alive(dialog):
+            dialog.deleteLater()
         self._take_back_the_keyboard()
         if not accepted:
             return
@@ -494,6 +519,32 @@ class RegisterView(QWidget):
             self.model.replace_row(row, current)
             return
         self._set_current(current.mark.with_note(note), advance=False)
+
+    def drafts(self) -> list[Draft]:
+        """Notes typed for people not yet marked: kept at a lock, like other typing."""
+        return [
+            Draft(NOTE_DRAFTS, f"{session_id}/{person_id}", "note", note)
+            for (session_id, person_id), note in self._pending_notes.items()
+        ]
+
+    def _notes_kept(self, drafts: list[Draft]) -> None:
+        for draft in drafts:
+            session_text, _, person_text = draft.record.partition("/")
+            try:
+                key = (uuid.UUID(session_text), uuid.UUID(person_text))
+            except ValueError:
+                continue
+            self._pending_notes.setdefault(key, draft.text)
+        if drafts:
+            records = [draft.record for draft in drafts]
+
+            def forget(ws: Workspace) -> None:
+                for record in records:
+                    ws.drafts.discard(NOTE_DRAFTS, record, ["note"])
+
+            self.controller.change(forget, ())
+            if self.session is not None:
+                self.model.set_rows(self.model.rows)
 
     def _take_back_the_keyboard(self) -> None:
         """After a dialog, the next key goes to the register again."""
@@ -538,6 +589,10 @@ class RegisterView(QWidget):
             return
         last = self._undo.pop()
         reverse = [MarkChange(c.person_id, c.after, c.before) for c in last]
+        for change in reverse:
+            # A note typed before the mark stays, waiting for the next mark.
+            if change.after is None and change.before is not None and change.before.note:
+                self._pending_notes[(self.session.id, change.person_id)] = change.before.note
         self._apply(reverse, remember=False)
         self.undo_action.setEnabled(bool(self._undo))
 
@@ -586,6 +641,7 @@ class RegisterView(QWidget):
                 )
                 self._undo.clear()
                 self.undo_action.setEnabled(False)
+                self.save_now()  # marks made since go first, so the reload shows them
                 self.controller.load(
                     lambda ws: ws.register.register(session_id), self._show_register
                 )

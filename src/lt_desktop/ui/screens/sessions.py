@@ -10,6 +10,7 @@ from typing import Any
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.memberships import MemberInfo
+from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.core.vocabulary import MembershipRole, SessionKind
@@ -509,8 +510,9 @@ class SessionDialog(FormDialog):
         self.has_time.toggled.connect(self.ends_at.setEnabled)
         self.lecturer = QComboBox()
         self.lecturer.addItem("No lecturer named", None)
+        names = names_told_apart((m.person_id, m.display_name) for m in lecturers)
         for member in lecturers:
-            self.lecturer.addItem(member.display_name, member.person_id)
+            self.lecturer.addItem(names[member.person_id], member.person_id)
         if session is not None and session.lecturer_id is not None:
             self.lecturer.setCurrentIndex(max(0, self.lecturer.findData(session.lecturer_id)))
         self.add_row("&Lecturer", self.lecturer)
