@@ -251,18 +251,23 @@ def test_marks_made_in_a_row_are_saved_together_and_before_a_lock(
     ] * 2
 
 
+def _refuse_every_save(driver: Driver, why: str) -> None:
+    """The store refuses every register save from now on, as a full disk would."""
+    workspace = driver.controller.workspace
+    assert workspace is not None
+
+    def refused(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
+        raise ValidationError(why)
+
+    workspace.register.set_marks = refused  # type: ignore[method-assign]
+
+
 def test_marks_that_cannot_be_saved_are_said_and_the_store_is_shown(
     driver: Driver, qtbot: QtBot
 ) -> None:
     driver.sign_in("facilitator", "demo")
     register = open_upcoming_register(driver).register
-    workspace = driver.controller.workspace
-    assert workspace is not None
-
-    def refused(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
-        raise ValidationError("That session was removed at another site.")
-
-    workspace.register.set_marks = refused  # type: ignore[method-assign]
+    _refuse_every_save(driver, "That session was removed at another site.")
     qtbot.keyClick(register.table, Qt.Key.Key_P)
     assert register.model.rows[0].mark == Mark(AttendanceStatus.PRESENT)
     driver.settle()
@@ -359,13 +364,7 @@ def test_marks_that_fail_to_save_as_the_window_locks_are_still_told(
 ) -> None:
     driver.sign_in("facilitator", "demo")
     register = open_upcoming_register(driver).register
-    workspace = driver.controller.workspace
-    assert workspace is not None
-
-    def refused(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
-        raise ValidationError("The disk is full.")
-
-    workspace.register.set_marks = refused  # type: ignore[method-assign]
+    _refuse_every_save(driver, "The disk is full.")
     told: list[str] = []
 
     def read_and_close(box: QWidget) -> None:
