@@ -6,9 +6,12 @@ the tests marked ``slow`` prove the real ones.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,6 +40,51 @@ def _own_settings_folder(
     """What the app keeps in the computer user's own settings (a remembered user name)
     goes to a folder of the test's own, never to the profile of whoever runs the tests."""
     monkeypatch.setenv("LT_DESKTOP_SETTINGS", str(tmp_path_factory.mktemp("own-settings")))
+
+
+@pytest.fixture(autouse=True)
+def _cycle_collector_given_back() -> Iterator[None]:
+    """The app's window turns Python's automatic cycle collection off while it runs and
+    gives it back when it shuts down (``ui/garbage.py``). A test that leaves a window
+    without shutting it down would leave collection off for every later test in its
+    process: garbage from hundreds of tests then piles up, and the one collection at
+    the end takes minutes. Each test starts and ends with collection on."""
+    yield
+    if not gc.isenabled():
+        gc.enable()
+        gc.collect()
+
+
+@dataclass
+class FileChoosers:
+    """What the app asked the computer's file chooser, answered as Cancel.
+
+    The platform's own chooser may be a separate program reached over D-Bus, which
+    no test can press Cancel on; a test that wants a file chosen says which, with
+    ``monkeypatch``, and everything else is told the person cancelled."""
+
+    asked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def file_choosers(monkeypatch: pytest.MonkeyPatch) -> FileChoosers:
+    choosers = FileChoosers()
+    if "PySide6.QtWidgets" not in sys.modules:
+        return choosers  # a test of the core, which never loads Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    def cancelled(answer: object) -> Callable[..., object]:
+        def ask(*args: object, **kwargs: object) -> object:
+            caption = kwargs.get("caption", args[1] if len(args) > 1 else "")
+            choosers.asked.append(str(caption))
+            return answer
+
+        return ask
+
+    for name in ("getOpenFileName", "getSaveFileName"):
+        monkeypatch.setattr(QFileDialog, name, cancelled(("", "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", cancelled(""))
+    return choosers
 
 
 # Speed is measured in benchmarks/, not here: an example that runs slowly while the

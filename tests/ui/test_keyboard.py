@@ -38,6 +38,7 @@ from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.documents import DocumentsScreen
 from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
+from tests.conftest import FileChoosers
 from tests.ui.conftest import Driver
 
 ROLES = ["demo", "staff", "facilitator", "marker", "researcher"]
@@ -194,10 +195,13 @@ def test_the_letters_are_read_as_qt_reads_them(text: str) -> None:
     assert mnemonic(text) == (expected.toString().removeprefix("Alt+") if expected else "")
 
 
-def test_every_form_a_screen_opens_has_its_own_letters(driver: Driver, qtbot: QtBot) -> None:
+def test_every_form_a_screen_opens_has_its_own_letters(
+    driver: Driver, qtbot: QtBot, file_choosers: FileChoosers
+) -> None:
     """Each form is a window of its own, so its letters only need to differ from each
     other. Every button that opens one (its name ends in "…") is pressed and the form
-    closed again; file choosers and questions are Qt's own and only closed."""
+    closed again; questions are Qt's own and only closed, and file choosers are the
+    computer's and answered Cancel."""
     driver.sign_in("demo", "demo")
     view = _view(driver)
     problems: list[str] = []
@@ -237,6 +241,7 @@ def test_every_form_a_screen_opens_has_its_own_letters(driver: Driver, qtbot: Qt
     finally:
         pressing["on"] = False
     assert {"New cohort", "Add an account", "Print feedback sheets"} <= set(opened)
+    assert file_choosers.asked, "no button asked for a file"
     assert not problems, "\n" + "\n".join(problems)
 
 
