@@ -32,7 +32,7 @@ DOCUMENTS = [
         "certificates",
         ["--cohort", SPRING],
         r"Printed 21 certificates for Crime, Justice and Society: January–March 2026 to "
-        r".*certificates\.pdf \(serial numbers LT-2026-0001 to LT-2026-0021; 0 newly "
+        r".*certificates\.pdf \(serial numbers LT-2026-(\w{4})-0001 to LT-2026-\1-0021; 0 newly "
         r"issued, 21 re-printed\)\.",
         "Certificate of Achievement",
     ),

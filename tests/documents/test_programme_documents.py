@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from lt_desktop.core.errors import PermissionDenied, ValidationError
 from lt_desktop.core.roles import Role
-from lt_desktop.core.services.documents import CsvKind, csv_bytes
+from lt_desktop.core.services.documents import CsvKind, csv_bytes, site_code
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import (
@@ -43,9 +44,10 @@ from lt_desktop.documents.registers import (
     write_register_sheet,
 )
 from lt_desktop.documents.template import PaperSize
+from lt_desktop.storage.models import Certificate
 from tests.helpers.stores import add_account, sign_in_as
 
-SERIAL = re.compile(r"LT-\d{4}-\d{4}")
+SERIAL = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{4}-\d{4}")
 BASE_WORDS = re.compile(r"prison-based|university-based|\bbased\b|\binmate|\bprisoner", re.I)
 
 
@@ -198,7 +200,8 @@ def test_serial_numbers_are_kept_on_reprints_and_new_ones_follow_on(demo: Worksp
     issued = demo.documents.issue_certificates(autumn.id, issued_on=date(2026, 12, 1))
     assert len(issued.newly_issued) == 3
     new_serials = sorted(c.serial for c in issued.certificates)
-    assert new_serials == ["LT-2026-0022", "LT-2026-0023", "LT-2026-0024"]
+    code = site_code(demo.store.site.id)
+    assert new_serials == [f"LT-2026-{code}-{n:04d}" for n in (22, 23, 24)]
     assert all(c.issued_on == date(2026, 12, 1) for c in issued.certificates)
     reprinted = demo.documents.issue_certificates(autumn.id, issued_on=date(2027, 1, 5))
     assert sorted(c.serial for c in reprinted.certificates) == new_serials
@@ -208,7 +211,7 @@ def test_serial_numbers_are_kept_on_reprints_and_new_ones_follow_on(demo: Worksp
     fourth = next(m for m in next_year if m.id == students[3].id)
     demo.memberships.change_status(fourth.id, MembershipStatus.GRADUATED)
     later = demo.documents.issue_certificates(autumn.id, issued_on=date(2027, 1, 5))
-    assert [c.serial for c in later.newly_issued] == ["LT-2027-0001"]
+    assert [c.serial for c in later.newly_issued] == [f"LT-2027-{code}-0001"]
 
     every = [c.serial for c in first.certificates + later.certificates]
     assert len(every) == len(set(every)) and all(SERIAL.fullmatch(s) for s in every)
@@ -217,6 +220,30 @@ def test_serial_numbers_are_kept_on_reprints_and_new_ones_follow_on(demo: Worksp
         (1, 3),
         (0, 3),
         (3, 0),
+    ]
+
+
+def test_serials_printed_before_they_named_the_site_stay_and_numbers_follow_on(
+    demo: Workspace,
+) -> None:
+    """A store that issued LT-2026-0001 to 0021 before serials carried the site's code
+    prints those again unchanged, and its next certificates of the year go on from 22."""
+    spring, autumn = sorted(demo.programme.list_cohorts(), key=lambda c: c.starts_on)
+    with demo.store.write() as session:
+        for certificate in session.scalars(select(Certificate)):
+            year, _code, number = certificate.serial.rsplit("-", 2)
+            certificate.serial = f"{year}-{number}"
+    old = sorted(c.serial for c in demo.documents.issue_certificates(spring.id).certificates)
+    assert old == [f"LT-2026-{n:04d}" for n in range(1, 22)]
+    student = next(
+        m
+        for m in demo.memberships.list_members(autumn.id)
+        if m.role is MembershipRole.STUDENT and m.status is MembershipStatus.ACTIVE
+    )
+    demo.memberships.change_status(student.id, MembershipStatus.COMPLETED)
+    issued = demo.documents.issue_certificates(autumn.id, issued_on=date(2026, 12, 1))
+    assert [c.serial for c in issued.newly_issued] == [
+        f"LT-2026-{site_code(demo.store.site.id)}-0022"
     ]
 
 

@@ -24,6 +24,7 @@ from lt_desktop.core.errors import StoreAlreadyExists
 from lt_desktop.core.roles import Role
 from lt_desktop.core.services.applications import DECLINE_REASONS, ensure_default_rubric
 from lt_desktop.core.services.consent import has_consent
+from lt_desktop.core.services.documents import serial_number
 from lt_desktop.core.services.essays import count_words, new_candidate_number
 from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.interviews import TRANSCRIPT_MEDIA_TYPE
@@ -766,7 +767,7 @@ class _DemoBuilder:
             self.session.add(
                 m.Certificate(
                     membership_id=membership.id,
-                    serial=f"LT-{cohort.row.ends_on.year}-{serial:04d}",
+                    serial=serial_number(self.store.site.id, cohort.row.ends_on.year, serial),
                     issued_on=cohort.row.ends_on,
                     event_id=event.id,
                 )

@@ -10,6 +10,7 @@ means only. Prison-only details are never read here.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import statistics
@@ -68,6 +69,7 @@ from lt_desktop.storage.models import (
     QuestionnaireAnswer,
     QuestionnaireResponse,
     QuestionnaireTemplate,
+    Site,
     SmallGroup,
 )
 
@@ -81,7 +83,11 @@ LEFT_STATUSES = frozenset(
 NOT_STARTED_STATUSES = frozenset({MembershipStatus.APPLIED, MembershipStatus.OFFERED})
 
 SERIAL_PREFIX = "LT"
-_SERIAL = re.compile(r"^LT-(\d{4})-(\d{4,})$")
+#: Crockford's base 32: no I, L, O or U, so a code read aloud or typed is not misread.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SITE_CODE_LENGTH = 4
+#: ``LT-2026-K7QD-0001``; serials issued before they named their site: ``LT-2026-0001``.
+_SERIAL = re.compile(r"^LT-(\d{4})-(?:([0-9A-HJKMNP-TV-Z]{4})-)?(\d{4,})$")
 _UNGROUPED = 10_000
 NO_GROUP = "Not in a group"
 
@@ -880,12 +886,15 @@ def issue_cohort_certificates(
             "certificates to print. Mark students as completed or graduated first."
         )
     students.sort(key=lambda m: (m.person.sort_name.casefold(), m.person.display_name))
-    existing = {
-        c.membership_id: c
-        for c in session.scalars(
-            select(Certificate).where(Certificate.membership_id.in_([m.id for m in students]))
-        )
-    }
+    # Two sites may each have issued one (the education department and a laptop): the
+    # first issued is the one printed again, the same one at every site.
+    existing: dict[uuid.UUID, Certificate] = {}
+    for certificate in session.scalars(
+        select(Certificate)
+        .where(Certificate.membership_id.in_([m.id for m in students]))
+        .order_by(Certificate.issued_on, Certificate.created_at, Certificate.id)
+    ):
+        existing.setdefault(certificate.membership_id, certificate)
     serials = _free_serials(session, issued_on.year)
     course = cohort.course
     certificates = []
@@ -960,23 +969,40 @@ def _in_register_order(members: list[MemberInfo], positions: dict[str, int]) -> 
     )
 
 
+def site_code(site_id: uuid.UUID) -> str:
+    """Four characters that stand for a site in the serial numbers it issues, taken from
+    its id: two sites number their certificates independently, and the code keeps their
+    serials apart without their ever agreeing on numbers."""
+    value = int.from_bytes(hashlib.sha256(site_id.bytes).digest()[:4], "big")
+    return "".join(_CODE_ALPHABET[(value >> (27 - 5 * n)) & 31] for n in range(SITE_CODE_LENGTH))
+
+
+def serial_number(site_id: uuid.UUID, year: int, number: int) -> str:
+    """The serial of a certificate ``site_id`` issues: ``LT-2026-K7QD-0001``."""
+    return f"{SERIAL_PREFIX}-{year}-{site_code(site_id)}-{number:04d}"
+
+
 def _free_serials(session: Session, year: int) -> Iterator[str]:
-    """Serial numbers not yet used in ``year``, in order. Removed certificates keep
-    theirs, so a number is never given twice."""
-    used = session.scalars(
-        select(Certificate.serial)
+    """Serial numbers this site has not yet used in ``year``, in order. Removed
+    certificates keep theirs, and numbering carries on from the serials it issued before
+    they named the site, so a number is never given twice."""
+    site_id = session.scalar(select(Site.id).where(Site.is_local.is_(True)))
+    assert site_id is not None  # every store knows its own site
+    code = site_code(site_id)
+    used = session.execute(
+        select(Certificate.serial, Certificate.origin_site_id)
         .where(Certificate.serial.like(f"{SERIAL_PREFIX}-{year}-%"))
         .execution_options(**{INCLUDE_DELETED: True})
     )
     highest = 0
-    for serial in used:
+    for serial, origin in used:
         match = _SERIAL.match(serial)
-        if match:
-            highest = max(highest, int(match.group(2)))
+        if match and (match.group(2) == code or (match.group(2) is None and origin == site_id)):
+            highest = max(highest, int(match.group(3)))
     number = highest
     while True:
         number += 1
-        yield f"{SERIAL_PREFIX}-{year}-{number:04d}"
+        yield serial_number(site_id, year, number)
 
 
 def _event_info(session: Session, event: GraduationEvent) -> EventInfo:
