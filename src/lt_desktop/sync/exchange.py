@@ -42,6 +42,7 @@ from lt_desktop.sync.bundle import (
     verify_bundle,
     write_bundle,
 )
+from lt_desktop.sync.conflicts import settle_from_elsewhere
 from lt_desktop.sync.identity import (
     PeerKeys,
     SiteIdentity,
@@ -496,6 +497,9 @@ class ImportResult:
     dry_run: bool = False
     summary: MergeSummary = field(default_factory=MergeSummary)
     missing_sequences: tuple[int, int] | None = None
+    #: This site's changes replaced where a clash was settled elsewhere, in words
+    #: (filled in by the service, which knows what the user may see).
+    replaced_words: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         if self.already_imported:
@@ -514,6 +518,11 @@ class ImportResult:
             parts.append(f"{sum(s.redacted.values())} removed after consent was withdrawn")
         if s.conflicts:
             parts.append(f"{len(s.conflicts)} changed at both sites (see the conflict list)")
+        if s.replaced and not self.replaced_words:
+            parts.append(
+                f"{len(s.replaced)} of this site's changes replaced where a clash was settled "
+                "at another site (see the conflict list)"
+            )
         if s.released:
             parts.append(f"{s.released} that were waiting for records now here")
         if s.missing_links:
@@ -531,6 +540,8 @@ class ImportResult:
             first, last = self.missing_sequences
             which = f"{first}" if first == last else f"{first} to {last}"
             text += f" Bundle {which} from {self.sender} has not been imported yet."
+        for words in self.replaced_words:
+            text += f" {words}"
         return text
 
 
@@ -604,6 +615,8 @@ def import_bundle(
                 waited.take_in_waiting()
                 result.summary.released += waited.summary.released
                 result.summary.still_waiting += waited.summary.still_waiting
+            # Clashes listed here that a version now taken in was made on top of.
+            result.summary.replaced = settle_from_elsewhere(session, store.site.id)
             # The merge lets go of what it loaded, the partner's row among them.
             partner = session.get(Partner, header.sender)
             assert partner is not None

@@ -88,6 +88,9 @@ class MergeSummary:
     #: Records still waiting once the import is done.
     still_waiting: int = 0
     conflicts: list[ConflictNote] = field(default_factory=list)
+    #: Clashes listed here that were settled at another site, where this site's own
+    #: change gave way (the conflict list's ids): the user is told.
+    replaced: list[uuid.UUID] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -318,9 +321,9 @@ class Merger:
             self._insert_rows()
             if survives(twin.version, twin.id, incoming.version, incoming.id):
                 self._merges.remember(incoming.table, incoming.id, twin.id)
-                self._note(incoming.table, twin.id, twin.version, incoming, theirs_wins=False)
+                self._note(incoming.table, twin.id, twin, incoming, theirs_wins=False)
                 return
-            self._note(incoming.table, incoming.id, incoming.version, twin, theirs_wins=True)
+            self._note(incoming.table, incoming.id, incoming, twin, theirs_wins=True)
             self._added.discard(twin.id)
             self._found.discard(twin.id)
             self._merges.merge(model, twin, incoming.id)
@@ -440,11 +443,11 @@ class Merger:
         theirs_wins = incoming.version > local.version
         withdrawn = self._withdrawal_to_keep(local, incoming) if model is Consent else None
         if theirs_wins:
-            self._note(incoming.table, local.id, incoming.version, local, theirs_wins=True)
+            self._note(incoming.table, local.id, incoming, local, theirs_wins=True)
             self._copy(incoming, local)
             self.summary.updated[incoming.table] += 1
         else:
-            self._note(incoming.table, local.id, local.version, incoming, theirs_wins=False)
+            self._note(incoming.table, local.id, local, incoming, theirs_wins=False)
         if withdrawn is not None and isinstance(local, Consent):
             local.withdrawn_on, local.withdrawal_recorded_by_name = withdrawn
             # A new version, made on the winner only (the other stays in the conflict
@@ -461,13 +464,14 @@ class Merger:
         self,
         table: str,
         record_id: uuid.UUID,
-        kept_version: str,
+        kept: SyncedRecord | Incoming,
         lost: SyncedRecord | Incoming,
         *,
         theirs_wins: bool,
     ) -> None:
-        """List the version not kept, once however often it arrives."""
-        lost_line = encode(lost) if isinstance(lost, SyncedRecord) else encode_incoming(lost)
+        """List the version not kept, once however often it arrives, with the one kept
+        beside it."""
+        lost_line = _line_of(lost)
         listed = self.session.scalars(
             select(SyncConflict.lost_values).where(
                 SyncConflict.table_name == table, SyncConflict.lost_version == lost.version
@@ -482,9 +486,10 @@ class Merger:
             SyncConflict(
                 table_name=table,
                 record_id=record_id,
-                kept_version=kept_version,
+                kept_version=kept.version,
                 lost_version=lost.version,
                 lost_values=lost_line.decode(),
+                kept_values=_line_of(kept).decode(),
                 kept_from=kept_from,
                 partner_site_id=self.partner_site_id,
             )
@@ -611,6 +616,10 @@ def _blanked(model: type[SyncedRecord], incoming: Incoming) -> bool:
 def _size(incoming: Incoming) -> int:
     """Roughly what the record's values hold in memory until written out."""
     return sum(len(v) for v in incoming.fields.values() if isinstance(v, (bytes, str)))
+
+
+def _line_of(record: SyncedRecord | Incoming) -> bytes:
+    return encode(record) if isinstance(record, SyncedRecord) else encode_incoming(record)
 
 
 def _line_id(values: str) -> str | None:

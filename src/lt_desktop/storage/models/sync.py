@@ -84,7 +84,11 @@ class ReceivedBundle(Base):
 
 class SyncConflict(Base):
     """Two sites changed one record at the same time; the rule kept one version and
-    this keeps the other, for an administrator to review."""
+    this keeps the other, for an administrator to review.
+
+    A clash is settled when someone chooses between the two (here, or at another site:
+    the choice travels as a new version of the record made on top of both), or when
+    the record moves on from a version that was made with both in its history."""
 
     __tablename__ = "sync_conflicts"
 
@@ -99,6 +103,16 @@ class SyncConflict(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utc_now)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
     reviewed_by_name: Mapped[str] = mapped_column(String(200), default="")
+    # The version kept, as its whole line like the one not kept, so the two can be
+    # shown side by side however the record changes after (empty on conflicts
+    # listed before it was kept: the record as held now stands in for it).
+    kept_values: Mapped[str] = mapped_column(Text, default="")
+    # The version of the record that settled the clash: made here when someone chose
+    # between the two, or taken in from the site where the record moved on.
+    settled_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Settled at another site, where this site's change gave way: the user is told
+    # (on the Sync screen and by `lt-desktop conflicts`) until it is marked seen.
+    ours_replaced: Mapped[bool] = mapped_column(default=False)
 
 
 class MergedRecord(Base):
