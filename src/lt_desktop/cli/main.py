@@ -195,8 +195,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inspect", parents=[signed_in], help="verify a bundle without importing it")
     p.add_argument("file", type=Path, metavar="FILE")
 
-    p = sub.add_parser("conflicts", parents=[signed_in], help="list edits that clashed")
-    p.add_argument("--all", action="store_true", help="include those already reviewed")
+    p = sub.add_parser(
+        "conflicts",
+        parents=[signed_in],
+        help="records changed at two sites at once: list them, or choose which version stands",
+    )
+    p.add_argument("--all", action="store_true", help="include those already settled or seen")
+    # Given again after the action, these must not undo what was given before it.
+    signed_in_again = _Parser(add_help=False)
+    signed_in_again.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    signed_in_again.add_argument("--user", default=argparse.SUPPRESS)
+    signed_in_again.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS)
+    actions = p.add_subparsers(dest="conflicts_action", metavar="ACTION", parser_class=_Parser)
+    p = actions.add_parser(
+        "resolve",
+        parents=[signed_in_again],
+        help="choose which version of conflict N stands; the choice travels to every site",
+    )
+    p.add_argument("number", type=int, metavar="N", help="its number in `conflicts`")
+    p.add_argument(
+        "--keep",
+        required=True,
+        choices=["ours", "theirs"],
+        help="ours: the version this site held; theirs: the partner's",
+    )
+    p = actions.add_parser(
+        "seen",
+        parents=[signed_in_again],
+        help="take conflict N off the list once you have read that your change was replaced",
+    )
+    p.add_argument("number", type=int, metavar="N", help="its number in `conflicts`")
 
     p = sub.add_parser(
         "restore",
