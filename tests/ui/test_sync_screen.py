@@ -7,11 +7,23 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.vocabulary import SiteKind
-from lt_desktop.ui.qt import QFileDialog, Qt, QWidget
+from lt_desktop.core.roles import Role
+from lt_desktop.core.vocabulary import AttendanceStatus, SiteKind
+from lt_desktop.ui.qt import QFileDialog, QMessageBox, Qt, QWidget
 from lt_desktop.ui.screens.sync import ExportDialog, ImportPreviewDialog, PairDialog, SyncScreen
+from tests.helpers.drawing import draw
 from tests.helpers.sites import UNIVERSITY_ADMIN, UNIVERSITY_PASSWORD, Site, new_site
-from tests.ui.conftest import Driver, window_on
+from tests.sync.conflict_sites import (
+    LAPTOP,
+    PRISON,
+    WEEK_ONE,
+    Sites,
+    clash_over_week_one,
+    held_mark,
+    listed,
+    three_sites,
+)
+from tests.ui.conftest import Driver, all_visible_text, when_shown, window_on
 
 
 @pytest.fixture
@@ -171,3 +183,133 @@ def test_a_prison_with_two_partnerships_says_which_one_a_university_is_in(
         ("University of Eastbridge", eastbridge.name)
     ]
     driver.controller.shutdown()
+
+
+@pytest.fixture(scope="module")
+def _three_sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
+    return three_sites(tmp_path_factory.mktemp("sync-screen-conflicts"))
+
+
+@pytest.fixture
+def clashed(_three_sites: Sites, tmp_path: Path) -> Sites:
+    """The prison and the laptop both changed Amir's week 1 mark, and exchanged."""
+    sites = _three_sites.copy(tmp_path)
+    clash_over_week_one(sites)
+    return sites
+
+
+def _answer(qtbot: QtBot, button_text: str, asked: list[str]) -> None:
+    def click(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        chosen = next(b for b in box.buttons() if b.text() == button_text)
+        qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
+
+    when_shown(QMessageBox, click)
+
+
+def _conflicts_tab(qtbot: QtBot, driver: Driver, site: Site) -> SyncScreen:
+    driver.sign_in(site.username, site.password)
+    screen = driver.open(SyncScreen)
+    assert isinstance(screen, SyncScreen)
+    screen.tabs.setCurrentIndex(1)
+    driver.settle()
+    return screen
+
+
+def test_a_conflict_is_shown_side_by_side_and_the_partners_version_kept(
+    qtbot: QtBot, clashed: Sites
+) -> None:
+    session_id, amir = clashed.seed.sessions[0], clashed.seed.people[0]
+    with window_on(qtbot, clashed.laptop.folder) as driver:
+        screen = _conflicts_tab(qtbot, driver, clashed.laptop)
+        assert screen.tabs.tabText(1) == "C&onflicts (1)"
+        assert [c.title for c in screen.conflicts.rows] == [WEEK_ONE]
+        model = screen.conflict_table.model()
+        assert model.index(0, 1).data() == "Waiting for a choice"
+        # The first is chosen: its words, both values side by side, who made each.
+        assert screen.conflict_title.text() == WEEK_ONE
+        assert screen.conflict_state.text() == (
+            f"Kept {LAPTOP}'s version for now; waiting for a choice."
+        )
+        fields = screen.field_table.model()
+        shown = [
+            [fields.index(row, column).data() for column in range(4)]
+            for row in range(fields.rowCount())
+        ]
+        assert shown == [
+            ["Mark", "Late", "Absent", "Late"],
+            ["Reason", "(empty)", "Illness", "(empty)"],
+        ]
+        assert screen.ours_made.text().startswith(f"This site's version: {LAPTOP}, by Laptop, ")
+        assert screen.theirs_made.text().startswith(
+            f"The partner's version: {PRISON}, by Education, "
+        )
+        assert screen.keep_theirs_button.text() == f"Kee&p {PRISON}'s"
+        assert screen.keep_ours_button.isEnabled() and not screen.seen_button.isEnabled()
+        draw(screen)
+
+        asked: list[str] = []
+        _answer(qtbot, f"Keep {PRISON}'s", asked)
+        qtbot.mouseClick(screen.keep_theirs_button, Qt.MouseButton.LeftButton)
+        driver.settle()
+        assert asked and asked[0].startswith(f"Keep {PRISON}'s version of {WEEK_ONE}?")
+        assert f"Kept {PRISON}'s version of {WEEK_ONE}." in screen.banner.text()
+        assert screen.conflicts.rows == [] and screen.tabs.tabText(1) == "C&onflicts"
+        assert screen.conflicts_or_empty.currentWidget() is screen.conflicts_or_empty.message
+        assert not screen.conflict_detail.isEnabled()
+        draw(screen)
+        driver.controller.shutdown()
+    # The choice travels: the prison takes it in, and both hold the same mark.
+    clashed.carry(clashed.laptop, clashed.prison)
+    assert held_mark(clashed.prison, session_id, amir) == held_mark(
+        clashed.laptop, session_id, amir
+    )
+    assert held_mark(clashed.laptop, session_id, amir)[1] is AttendanceStatus.ABSENT
+    assert listed(clashed.prison) == [] and listed(clashed.laptop) == []
+
+
+def test_a_change_that_gave_way_elsewhere_is_told_until_marked_seen(
+    qtbot: QtBot, clashed: Sites
+) -> None:
+    with clashed.laptop.open() as workspace:
+        (conflict,) = workspace.sync.conflicts()
+        workspace.sync.resolve_conflict(conflict.id, "ours")
+    clashed.carry(clashed.laptop, clashed.prison)
+    with window_on(qtbot, clashed.prison.folder) as driver:
+        screen = _conflicts_tab(qtbot, driver, clashed.prison)
+        assert [c.title for c in screen.conflicts.rows] == [WEEK_ONE]
+        model = screen.conflict_table.model()
+        assert model.index(0, 1).data() == "This site's change replaced"
+        state = screen.conflict_state.text()
+        assert state.startswith(f"Your change to {WEEK_ONE} was replaced at {LAPTOP} on ")
+        assert state.endswith(
+            "Mark is now Late (yours: Absent); Reason is now (empty) (yours: Illness)."
+        )
+        assert not screen.keep_ours_button.isEnabled() and not screen.keep_theirs_button.isEnabled()
+        assert screen.seen_button.isEnabled()
+        draw(screen)
+        qtbot.mouseClick(screen.seen_button, Qt.MouseButton.LeftButton)
+        driver.settle()
+        assert screen.conflicts.rows == []
+        draw(screen)
+        driver.controller.shutdown()
+    assert listed(clashed.prison) == []
+
+
+def test_staff_see_conflicts_in_words_and_an_administrator_chooses(
+    qtbot: QtBot, clashed: Sites
+) -> None:
+    with clashed.prison.open() as workspace:
+        workspace.accounts.add_account(
+            "edstaff", display_name="Ed Staff", role=Role.EDUCATION_STAFF, password="staff words 1"
+        )
+    staff = Site(clashed.prison.name, clashed.prison.folder, "edstaff", "staff words 1")
+    with window_on(qtbot, clashed.prison.folder) as driver:
+        screen = _conflicts_tab(qtbot, driver, staff)
+        assert screen.conflict_title.text() == WEEK_ONE
+        for hidden in (screen.keep_ours_button, screen.keep_theirs_button, screen.seen_button):
+            assert not hidden.isVisibleTo(screen)
+        assert "An administrator chooses which version stands." in all_visible_text()
+        draw(screen)
+        driver.controller.shutdown()

@@ -9,7 +9,7 @@ from pathlib import Path
 from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import PartnershipInfo
-from lt_desktop.core.services.sync import ConflictInfo
+from lt_desktop.core.services.sync import ConflictField, ConflictInfo, Keep
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
@@ -17,6 +17,7 @@ from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.sync.exchange import ExportResult, ImportResult, PartnerInfo
 from lt_desktop.sync.identity import PeerKeys, parse_fingerprint, read_site_card
 from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SESSIONS, AppController
+from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QCheckBox,
@@ -29,6 +30,7 @@ from lt_desktop.ui.qt import (
     QLineEdit,
     QObject,
     QProgressBar,
+    QSplitter,
     Qt,
     QTabWidget,
     QVBoxLayout,
@@ -161,36 +163,67 @@ class SyncScreen(Screen):
 
         self.conflicts = RecordTableModel[ConflictInfo](
             [
-                Column("When", lambda c: f"{c.detected_at.astimezone():%d %b %Y %H:%M}"),
-                Column("What", lambda c: c.table.replace("_", " ")),
-                Column(
-                    "Kept",
-                    lambda c: (
-                        "this site's version"
-                        if c.kept_from == "this site"
-                        else f"{c.partner}'s version"
-                    ),
-                ),
-                Column("The other version", lambda c: _summary(c.lost_values)),
+                Column("Found", lambda c: f"{c.detected_at.astimezone():%d %b %Y %H:%M}"),
+                Column("Where it stands", _standing),
+                Column("What", lambda c: c.title, tooltip=lambda c: c.title),
             ]
         )
         self.conflict_table = record_table(self.conflicts, "Conflicts")
+        self.conflict_table.selectionModel().currentRowChanged.connect(self._conflict_chosen)
         self.conflicts_or_empty = EmptyOr(
             self.conflict_table, "No conflicts: no record was changed at two sites at once."
         )
+        self.conflict_title = heading("", 2)
+        self.conflict_title.setWordWrap(True)
+        self.conflict_state = QLabel()
+        self.conflict_state.setWordWrap(True)
+        self.conflict_state.setAccessibleName("Where the conflict stands")
+        self.fields = RecordTableModel[ConflictField](
+            [
+                Column("Field", lambda f: f.label),
+                Column("This site's", lambda f: f.ours, tooltip=lambda f: f.ours),
+                Column("Partner's", lambda f: f.theirs, tooltip=lambda f: f.theirs),
+                Column("Here now", lambda f: f.now, tooltip=lambda f: f.now),
+            ]
+        )
+        self.field_table = record_table(self.fields, "The two versions side by side")
+        self.ours_made = QLabel()
+        self.ours_made.setWordWrap(True)
+        self.theirs_made = QLabel()
+        self.theirs_made.setWordWrap(True)
+        self.keep_ours_button = button("Keep &this site's", lambda: self._resolve("ours"))
+        self.keep_theirs_button = button("Kee&p the partner's", lambda: self._resolve("theirs"))
+        self.seen_button = button("Mark &seen", self._seen)
+        offer_only_if(may_pair, self.keep_ours_button, self.keep_theirs_button, self.seen_button)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addWidget(self.conflict_title)
+        detail_layout.addWidget(self.conflict_state)
+        detail_layout.addWidget(self.field_table, 1)
+        detail_layout.addWidget(self.ours_made)
+        detail_layout.addWidget(self.theirs_made)
+        detail_layout.addLayout(
+            flow((self.keep_ours_button, self.keep_theirs_button, self.seen_button))
+        )
+        if not may_pair:
+            detail_layout.addWidget(muted("An administrator chooses which version stands."))
+        self.conflict_detail = detail
+        self._show_conflict(None)
         conflicts_tab = QWidget()
         conflicts_layout = QVBoxLayout(conflicts_tab)
         conflicts_layout.addWidget(
             muted(
                 "When a record was changed at this site and at a partner between exchanges, every "
-                "site keeps the same one of the two (the later change). The other is kept here so "
-                "nothing is lost: check it, put right anything that matters, then mark it reviewed."
+                "site keeps the same one of the two (the later change) for now, and the other is "
+                "kept here. Choose which stands: the choice goes to every site in the next "
+                "exchanges, and a site whose change gave way is told."
             )
         )
-        conflicts_layout.addWidget(self.conflicts_or_empty, 1)
-        self.reviewed_button = button("Mark &reviewed", self._reviewed)
-        offer_only_if(may_pair, self.reviewed_button)
-        conflicts_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignLeft)
+        splitter = QSplitter()
+        splitter.addWidget(self.conflicts_or_empty)
+        splitter.addWidget(VerticalScrollArea(detail, "The conflict"))
+        splitter.setSizes([520, 480])
+        conflicts_layout.addWidget(splitter, 1)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(exchange_tab, "E&xchange")
@@ -222,9 +255,18 @@ class SyncScreen(Screen):
             if self.may(Permission.PAIR_SITES)
             else "No paired sites yet. An administrator pairs this site with its partner.",
         )
+        chosen = self._chosen_conflict()
         self.conflicts.set_rows(conflicts)
         self.conflicts_or_empty.set_empty(not conflicts)
         self.tabs.setTabText(1, f"C&onflicts ({len(conflicts)})" if conflicts else "C&onflicts")
+        again = next(
+            (n for n, c in enumerate(conflicts) if chosen is not None and c.id == chosen.id), None
+        )
+        if again is None and conflicts:
+            again = 0
+        if again is not None:
+            self.conflict_table.selectRow(again)
+        self._show_conflict(conflicts[again] if again is not None else None)
 
     def _chosen_partner(self) -> PartnerInfo | None:
         partner = self.partners.row_at(self.partner_table.currentIndex())
@@ -413,8 +455,70 @@ class SyncScreen(Screen):
         tone = Tone.WARNING if result.summary.conflicts or result.missing_sequences else Tone.GOOD
         self.banner.show_message(result.describe(), tone)
 
-    def _reviewed(self) -> None:
-        conflict = self.conflicts.row_at(self.conflict_table.currentIndex())
+    # -- conflicts ------------------------------------------------------------------------
+
+    def _chosen_conflict(self) -> ConflictInfo | None:
+        return self.conflicts.row_at(self.conflict_table.currentIndex())
+
+    def _conflict_chosen(self, *_: object) -> None:
+        self._show_conflict(self._chosen_conflict())
+
+    def _show_conflict(self, conflict: ConflictInfo | None) -> None:
+        """The chosen conflict in words: both versions side by side, who made each and
+        when, and what can be done about it."""
+        self.conflict_detail.setEnabled(conflict is not None)
+        if conflict is None:
+            self.conflict_title.setText("")
+            self.conflict_state.setText("Choose a conflict in the list.")
+            self.fields.set_rows([])
+            self.ours_made.setText("")
+            self.theirs_made.setText("")
+            self.keep_theirs_button.setText("Kee&p the partner's")
+            for widget in (self.keep_ours_button, self.keep_theirs_button, self.seen_button):
+                widget.setEnabled(False)
+            return
+        self.conflict_title.setText(conflict.title)
+        self.conflict_state.setText(conflict.state_words())
+        self.fields.set_rows(conflict.fields)
+        if not conflict.fields:
+            self.conflict_state.setText(
+                conflict.state_words()
+                + " The two versions say the same: they differ only in who made them and when."
+            )
+        self.ours_made.setText(f"This site's version: {conflict.ours.words()}.")
+        self.theirs_made.setText(f"The partner's version: {conflict.theirs.words()}.")
+        theirs = conflict.theirs.site.replace("&", "&&")
+        self.keep_theirs_button.setText(f"Kee&p {theirs}'s")
+        self.keep_ours_button.setEnabled(conflict.choosable)
+        self.keep_theirs_button.setEnabled(conflict.choosable)
+        self.seen_button.setEnabled(not conflict.choosable)
+
+    def _resolve(self, keep: Keep) -> None:
+        conflict = self._chosen_conflict()
+        if conflict is None:
+            self.banner.show_message("Choose a conflict in the list first.", Tone.WARNING)
+            return
+        side = conflict.ours if keep == "ours" else conflict.theirs
+        if not confirm(
+            self,
+            f"Keep {side.site}'s version of {conflict.title}? Every site holds it after its "
+            "next exchange, and a site whose change gave way is told.",
+            f"Keep {side.site}'s",
+        ):
+            return
+        self.controller.change(
+            lambda ws: ws.sync.resolve_conflict(conflict.id, keep),
+            EVERYTHING,
+            lambda settled: self.banner.show_message(
+                f"Kept {side.site}'s version of {settled.title}. It goes to every partner "
+                "with the next bundles.",
+                Tone.GOOD,
+            ),
+            lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
+
+    def _seen(self) -> None:
+        conflict = self._chosen_conflict()
         if conflict is None:
             self.banner.show_message("Choose a conflict in the list first.", Tone.WARNING)
             return
@@ -434,9 +538,12 @@ class SyncScreen(Screen):
         self.banner.show_message(message, Tone.ERROR)
 
 
-def _summary(values: dict[str, object]) -> str:
-    shown = [f"{k}: {v}" for k, v in values.items() if v not in (None, "", [])]
-    return "; ".join(shown)[:200]
+def _standing(conflict: ConflictInfo) -> str:
+    if conflict.waiting:
+        return "Waiting for a choice"
+    if conflict.ours_replaced:
+        return "This site's change replaced"
+    return "Settled"
 
 
 class PairDialog(FormDialog):
