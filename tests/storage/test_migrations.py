@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, inspect, select
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.storage.backup import read_header
 from lt_desktop.storage.migrations import alembic_config, head_revision
-from lt_desktop.storage.models import Base, Person
+from lt_desktop.storage.models import Base, Certificate, Membership, MergedRecord, Person
 from lt_desktop.storage.store import restore_store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -124,3 +124,32 @@ def test_a_demo_store_from_revision_0002_upgrades_with_every_record(tmp_path: Pa
             assert renamed.version > person.version
             assert renamed.change_seq > 1
     assert len(list((store / "backups").glob("before-upgrade-from-0002-*.ltbackup"))) == 1
+
+
+def test_certificates_merged_for_sharing_a_serial_come_back_as_printed(tmp_path: Path) -> None:
+    """A university that took in two prisons' certificates LT-2026-0001 to 0003 kept one
+    of each pair; upgraded, it holds all six, each with its own serial and student."""
+    store = tmp_path / "university"
+    shutil.copytree(FIXTURES / "store-0007-merged-certificates", store)
+    sent = json.loads((store / "certificates.json").read_text())
+    with sign_in(store, "admin", "fixture password") as admin:
+        assert admin.store.schema_revision == head_revision()
+        with admin.store.read() as session:
+            held = session.execute(
+                select(Certificate.serial, Person.given_name, Person.family_name)
+                .join(Membership, Membership.id == Certificate.membership_id)
+                .join(Person, Person.id == Membership.person_id)
+            ).all()
+            merged = session.scalars(select(MergedRecord.table_name)).all()
+        assert sorted((serial, f"{given} {family}") for serial, given, family in held) == sorted(
+            (c["serial"], c["student"]) for c in sent
+        )
+        assert "certificates" not in merged
+        # Put back, they are no longer listed as lost.
+        assert admin.sync.conflicts(include_reviewed=True) == []
+        assert admin.maintenance.check().sound
+        # The prison's own are there to go back to it with the rest.
+        north = admin.sync.partner_id("HMP Northfield")
+        bundle = admin.sync.export(north, tmp_path / "to-north.ltbundle")
+        assert bundle.records["certificates"] == 3
+    assert len(list((store / "backups").glob("before-upgrade-from-0007-*.ltbackup"))) == 1

@@ -10,13 +10,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Table, UniqueConstraint, select
 
 from lt_desktop.core.vocabulary import ConsentScope, MembershipRole, PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import MergedRecord, Partner, Story, StoryAnswer
+from lt_desktop.storage.models.base import SAME_THING
+from lt_desktop.sync.merges import natural_keys, site_codes
+from lt_desktop.sync.records import synced_models
 from tests.helpers.sites import (
     LAPTOP_ADMIN,
     LAPTOP_PASSWORD,
@@ -226,3 +230,50 @@ def test_a_first_bundle_lists_no_redactions(sites: Sites, tmp_path: Path) -> Non
     assert first.redactions == 0 and "stories" not in first.records
     # The university, which was sent the story, is told to blank it.
     assert prison.export_to(university, tmp_path / "u.ltbundle").redactions == 1
+
+
+#: Every key that merges two records made at two sites, by table: each is built from
+#: ids of records (the same thing at every site), with an enum or a typed name. Kept
+#: in step with the table in docs/sync.md.
+SAME_THING_KEYS = {
+    "application_scores": {("application_id", "assessor_name", "criterion_id")},
+    "applications": {("cohort_id", "person_id")},
+    "attendance": {("person_id", "session_id")},
+    "essay_marks": {("essay_id", "position")},
+    "essays": {("membership_id",)},
+    "graduation_cohorts": {("cohort_id", "event_id")},
+    "group_members": {("group_id", "membership_id")},
+    "memberships": {("cohort_id", "person_id")},
+    "prison_details": {("person_id",)},
+    "questionnaire_answers": {("item_id", "response_id")},
+    "questionnaire_responses": {("cohort_id", "person_id", "phase", "template_id")},
+    "stories": {("person_id", "session_id")},
+    "story_answers": {("question_id", "story_id")},
+}
+#: Codes each site makes on its own: another site may make the same one for something else.
+SITE_CODES = {
+    "certificates": ("serial",),
+    "essays": ("candidate_number",),
+    "people": ("research_id",),
+}
+
+
+def test_only_keys_that_name_one_thing_merge_records() -> None:
+    """A unique key of a record that travels is declared for what it is: a key that
+    names one thing (two sites' records of it merge), or a code one site made (never
+    merged, and not unique in the store)."""
+    declared = {}
+    for table, model in synced_models().items():
+        keys = {tuple(sorted(key)) for key in natural_keys(model)}
+        if keys:
+            declared[table] = keys
+        constraints = cast(Table, model.__table__).constraints
+        undeclared = [
+            c.name
+            for c in constraints
+            if isinstance(c, UniqueConstraint) and not c.info.get(SAME_THING)
+        ]
+        assert not undeclared, (table, undeclared)
+        assert not [c.key for c in model.__table__.columns if c.unique], table
+    assert declared == SAME_THING_KEYS
+    assert {t: site_codes(m) for t, m in synced_models().items() if site_codes(m)} == SITE_CODES

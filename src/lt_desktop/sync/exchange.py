@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from lt_desktop import __version__
 from lt_desktop.core.errors import ConflictError, LtError, NotFound, ValidationError
 from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.storage.database import CHANGE_SEQ
 from lt_desktop.storage.models import (
     ChangeCounter,
     Partner,
@@ -51,6 +53,7 @@ from lt_desktop.sync.identity import (
     read_site_card,
 )
 from lt_desktop.sync.incoming import Merger, MergeSummary
+from lt_desktop.sync.merges import shared_codes
 from lt_desktop.sync.outgoing import TRAVELS, Outgoing, outgoing_lines, pending_records
 from lt_desktop.sync.records import PayloadInvalid, decode_lines
 
@@ -62,6 +65,13 @@ _PIECE = 256 * 1024
 
 KIND_CHANGES = "changes"
 KIND_SNAPSHOT = "snapshot"
+
+#: What a record that shares a code is called: one, more than one, and its code.
+_CODE_WORDS = {
+    "certificates": ("certificate", "certificates", "serial number"),
+    "essays": ("essay", "essays", "candidate number"),
+    "people": ("person", "people", "research ID"),
+}
 
 Progress = Callable[[int], None]
 
@@ -497,6 +507,9 @@ class ImportResult:
     dry_run: bool = False
     summary: MergeSummary = field(default_factory=MergeSummary)
     missing_sequences: tuple[int, int] | None = None
+    #: Records taken in that hold a code (a research ID, a candidate number, a
+    #: serial) that a different record here holds too, by table: kept apart.
+    shared_codes: Counter[str] = field(default_factory=Counter)
     #: This site's changes replaced where a clash was settled elsewhere, in words
     #: (filled in by the service, which knows what the user may see).
     replaced_words: list[str] = field(default_factory=list)
@@ -518,6 +531,12 @@ class ImportResult:
             parts.append(f"{sum(s.redacted.values())} removed after consent was withdrawn")
         if s.conflicts:
             parts.append(f"{len(s.conflicts)} changed at both sites (see the conflict list)")
+        for table, count in sorted(self.shared_codes.items()):
+            one, many, code = _CODE_WORDS.get(table, (table, table, "code"))
+            parts.append(
+                f"{count} {one if count == 1 else many} whose {code} a different {one} "
+                "here has too (both kept)"
+            )
         if s.replaced and not self.replaced_words:
             parts.append(
                 f"{len(s.replaced)} of this site's changes replaced where a clash was settled "
@@ -617,6 +636,9 @@ def import_bundle(
                 result.summary.still_waiting += waited.summary.still_waiting
             # Clashes listed here that a version now taken in was made on top of.
             result.summary.replaced = settle_from_elsewhere(session, store.site.id)
+            change_seq = session.info.get(CHANGE_SEQ)
+            if change_seq is not None:
+                result.shared_codes = shared_codes(session, change_seq)
             # The merge lets go of what it loaded, the partner's row among them.
             partner = session.get(Partner, header.sender)
             assert partner is not None

@@ -2,9 +2,14 @@
 
 Some records are unique by what they are about, not only by their id: one register
 mark per person per session, one story per person per week, one answer per story
-and question, one place per person in a cohort (every unique constraint of a synced
-table). When the education department and a facilitator's laptop both make the first
+and question, one place per person in a cohort (the keys a model declares with
+``same_thing``: made of record ids and the like, which name the same thing at every
+site). When the education department and a facilitator's laptop both make the first
 such record, each under its own random id, the two meet at the next exchange.
+
+A code a site makes for its own records (a research ID, a candidate number, a
+certificate's serial) is no such key: another site may make the same code for
+something else, so records sharing one are never merged; ``shared_codes`` finds them.
 
 They are merged the same way at every site, whichever arrives where first: the one
 with the higher version survives (clock time, then site, then id), and the other is
@@ -17,32 +22,68 @@ are linked to the survivor as they come in.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, UniqueConstraint, delete, select, update
+from sqlalchemy import Table, UniqueConstraint, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Base, MergedRecord, SyncedRecord
-from lt_desktop.sync.records import Incoming, field_columns
+from lt_desktop.storage.models.base import SAME_THING, SITE_CODE
+from lt_desktop.sync.records import Incoming, field_columns, synced_models
 
 NaturalKey = tuple[str, ...]  # attribute names
 
 
 @cache
 def natural_keys(model: type[SyncedRecord]) -> tuple[NaturalKey, ...]:
-    """Every set of columns ``model``'s records are unique by, besides the id."""
+    """The sets of columns that say which thing a record of ``model`` is about, so that
+    two records with the same values are one (``same_thing`` keys)."""
     table = cast(Table, model.__table__)
     keys = {
         tuple(column.key for column in constraint.columns)
         for constraint in table.constraints
-        if isinstance(constraint, UniqueConstraint)
+        if isinstance(constraint, UniqueConstraint) and constraint.info.get(SAME_THING)
     }
-    keys |= {(column.key,) for column in table.columns if column.unique}
     return tuple(sorted(keys))
+
+
+@cache
+def site_codes(model: type[SyncedRecord]) -> tuple[str, ...]:
+    """The columns of ``model`` holding a code made at one site (``site_code_column``)."""
+    table = cast(Table, model.__table__)
+    return tuple(column.key for column in table.columns if column.info.get(SITE_CODE))
+
+
+def shared_codes(session: Session, change_seq: int) -> Counter[str]:
+    """By table, the records written in the transaction numbered ``change_seq`` (an
+    import) that hold a code another standing record here holds too: two records
+    that are not one thing, kept apart, for the user to be told of."""
+    shared: Counter[str] = Counter()
+    for table_name, model in synced_models().items():
+        table = cast(Table, model.__table__)
+        for name in site_codes(model):
+            other = table.alias()
+            count = session.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(
+                    table.c.change_seq == change_seq,
+                    table.c.deleted_at.is_(None),
+                    exists().where(
+                        other.c[name] == table.c[name],
+                        other.c.id != table.c.id,
+                        other.c.deleted_at.is_(None),
+                    ),
+                )
+            )
+            if count:
+                shared[table_name] += count
+    return shared
 
 
 def key_values(key: NaturalKey, fields: Mapping[str, Any]) -> tuple[Any, ...] | None:

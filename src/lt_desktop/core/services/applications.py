@@ -33,7 +33,7 @@ from lt_desktop.core.services.essays import (
     media_type_of,
 )
 from lt_desktop.core.services.memberships import MembershipService
-from lt_desktop.core.services.people import new_research_id
+from lt_desktop.core.services.people import unused_research_id
 from lt_desktop.core.services.programme import Balance, balances
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT, read_setting
 from lt_desktop.core.vocabulary import (
@@ -447,7 +447,7 @@ class ApplicationService(Service):
                     given_name=new_person.given_name.strip(),
                     family_name=new_person.family_name.strip(),
                     base=new_person.base,
-                    research_id=new_research_id(),
+                    research_id=unused_research_id(session),
                 )
                 session.add(person)
                 session.flush()

@@ -29,6 +29,7 @@ from lt_desktop.core.vocabulary import (
     SessionKind,
     SiteKind,
 )
+from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     AttendanceMark,
     ClassSession,
@@ -46,6 +47,20 @@ _COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
 
 def new_research_id() -> str:
     return "R" + "".join(secrets.choice(_RESEARCH_ID_ALPHABET) for _ in range(9))
+
+
+def unused_research_id(session: Session) -> str:
+    """A research ID no one here has. Another site may make the same one independently
+    (the store keeps both people apart); this site never gives one twice."""
+    while True:
+        research_id = new_research_id()
+        clash = session.scalar(
+            select(Person.id)
+            .where(Person.research_id == research_id)
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        if clash is None:
+            return research_id
 
 
 #: Characters of the record id shown as a person's short reference.
@@ -451,7 +466,7 @@ class PeopleService(Service):
                 base=base,
                 email=email.strip(),
                 notes=notes.strip(),
-                research_id=new_research_id(),
+                research_id=unused_research_id(session),
             )
             session.add(person)
             session.flush()

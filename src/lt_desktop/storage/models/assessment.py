@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from lt_desktop.core.vocabulary import AttachmentKind, MarkPosition
-from lt_desktop.storage.models.base import SyncedRecord, enum_column
+from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing, site_code_column
 
 
 class Essay(SyncedRecord):
@@ -17,9 +17,11 @@ class Essay(SyncedRecord):
     candidate number."""
 
     __tablename__ = "essays"
+    __table_args__ = (same_thing("membership_id"),)
 
-    membership_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("memberships.id"), unique=True)
-    candidate_number: Mapped[str] = mapped_column(String(16), unique=True)
+    membership_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("memberships.id"))
+    # Random, so it says nothing of the writer; made where the essay is first entered.
+    candidate_number: Mapped[str] = site_code_column(16)
     title: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     word_count: Mapped[int] = mapped_column(default=0)
@@ -34,7 +36,7 @@ class EssayMark(SyncedRecord):
     """A first, second or agreed mark. An allocation is a mark row with no score yet."""
 
     __tablename__ = "essay_marks"
-    __table_args__ = (UniqueConstraint("essay_id", "position"),)
+    __table_args__ = (same_thing("essay_id", "position"),)
 
     essay_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("essays.id"), index=True)
     position: Mapped[MarkPosition] = enum_column(MarkPosition)

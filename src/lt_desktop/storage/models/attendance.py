@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
-from lt_desktop.storage.models.base import SyncedRecord, enum_column
+from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing
 
 
 class AttendanceMark(SyncedRecord):
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+    __table_args__ = (same_thing("session_id", "person_id"),)
 
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("class_sessions.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)

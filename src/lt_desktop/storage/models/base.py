@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, String, Text, TypeDecorator, Uuid
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,6 +63,35 @@ def enum_column(enum: type[StrEnum], **kwargs: Any) -> Any:
         ),
         **kwargs,
     )
+
+
+#: In a unique constraint's ``info``: its values name one thing wherever it is recorded.
+SAME_THING = "same_thing"
+#: In a column's ``info``: it holds a code made at one site (see ``site_code_column``).
+SITE_CODE = "site_code"
+
+
+def same_thing(*columns: str) -> UniqueConstraint:
+    """A key that says what a record is about: one register mark for a person at a
+    session, one story for a person in a week.
+
+    Its values are ids of records (random, so they name the same thing at every site)
+    and the like, so two records with the same values are records of one thing even
+    when two sites made them under different ids: they merge when they meet
+    (``lt_desktop.sync.merges``). Every unique key of a record that travels is one of
+    these; a code a site makes for its own records is a ``site_code_column`` instead.
+    """
+    return UniqueConstraint(*columns, info={SAME_THING: True})
+
+
+def site_code_column(length: int) -> Any:
+    """A code a site makes for the records it makes (a research ID, a candidate number,
+    a certificate's serial), never given twice there.
+
+    Another site makes its codes independently and may make the same one for something
+    else, so the column is not unique in the store and never makes two records one.
+    """
+    return mapped_column(String(length), index=True, info={SITE_CODE: True})
 
 
 class Base(DeclarativeBase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.core.vocabulary import (
@@ -14,14 +14,14 @@ from lt_desktop.core.vocabulary import (
     GuestCategory,
     InvitationAnswer,
 )
-from lt_desktop.storage.models.base import SyncedRecord, enum_column
+from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing, site_code_column
 
 
 class Application(SyncedRecord):
     """One application to a cohort: the same process for everyone."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("cohort_id", "person_id"),)
+    __table_args__ = (same_thing("cohort_id", "person_id"),)
 
     cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cohorts.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
@@ -53,7 +53,7 @@ class ApplicationScore(SyncedRecord):
     """One assessor's score for one criterion of one application."""
 
     __tablename__ = "application_scores"
-    __table_args__ = (UniqueConstraint("application_id", "criterion_id", "assessor_name"),)
+    __table_args__ = (same_thing("application_id", "criterion_id", "assessor_name"),)
 
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"), index=True)
     criterion_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rubric_criteria.id"))
@@ -104,7 +104,7 @@ class GraduationCohort(SyncedRecord):
     """Cohorts graduating at an event (one event may serve several cohorts)."""
 
     __tablename__ = "graduation_cohorts"
-    __table_args__ = (UniqueConstraint("event_id", "cohort_id"),)
+    __table_args__ = (same_thing("event_id", "cohort_id"),)
 
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("graduation_events.id"), index=True)
     cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cohorts.id"), index=True)
@@ -143,10 +143,18 @@ class GraduationGuest(SyncedRecord):
 
 
 class Certificate(SyncedRecord):
+    """A certificate issued to a student who completed a cohort.
+
+    Its serial is printed on it and never changes. Each site numbers its own, with its
+    code in them (``LT-2026-K7QD-0001``), so serials from two sites differ; those issued
+    before serials named their site (``LT-2026-0001``) may not. A serial is a label, not
+    what the certificate is: two certificates with one serial stay two records.
+    """
+
     __tablename__ = "certificates"
 
     membership_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("memberships.id"), index=True)
-    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    serial: Mapped[str] = site_code_column(32)
     issued_on: Mapped[date]
     event_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("graduation_events.id"), default=None

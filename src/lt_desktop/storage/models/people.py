@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.core.vocabulary import ClearanceStatus, PersonBase
-from lt_desktop.storage.models.base import SyncedRecord, enum_column
+from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing, site_code_column
 
 
 class Person(SyncedRecord):
@@ -27,8 +27,9 @@ class Person(SyncedRecord):
     base: Mapped[PersonBase] = enum_column(PersonBase)
     email: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    # A stable pseudonym for research exports, random so it carries no identity.
-    research_id: Mapped[str] = mapped_column(String(16), unique=True)
+    # A stable pseudonym for research exports, random so it carries no identity (nor
+    # which site made it).
+    research_id: Mapped[str] = site_code_column(16)
 
     @property
     def display_name(self) -> str:
@@ -44,8 +45,9 @@ class PrisonDetails(SyncedRecord):
     """What only the prison needs. Never leaves a prison site; never printed."""
 
     __tablename__ = "prison_details"
+    __table_args__ = (same_thing("person_id"),)
 
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), unique=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"))
     prison_number: Mapped[str] = mapped_column(String(20), default="")
     location: Mapped[str] = mapped_column(String(100), default="")
     release_date: Mapped[date | None] = mapped_column(default=None)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, time
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus, SessionKind
-from lt_desktop.storage.models.base import SyncedRecord, enum_column
+from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing
 from lt_desktop.storage.models.people import Person
 
 
@@ -59,7 +59,7 @@ class Membership(SyncedRecord):
     """A person's place in a cohort: their role and where they are in it."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("cohort_id", "person_id"),)
+    __table_args__ = (same_thing("cohort_id", "person_id"),)
 
     cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cohorts.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
@@ -96,7 +96,7 @@ class SmallGroup(SyncedRecord):
 
 class GroupMember(SyncedRecord):
     __tablename__ = "group_members"
-    __table_args__ = (UniqueConstraint("group_id", "membership_id"),)
+    __table_args__ = (same_thing("group_id", "membership_id"),)
 
     group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("small_groups.id"), index=True)
     membership_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("memberships.id"), index=True)

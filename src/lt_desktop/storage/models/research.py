@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lt_desktop.core.vocabulary import (
@@ -14,7 +14,7 @@ from lt_desktop.core.vocabulary import (
     ItemKind,
     QuestionnairePhase,
 )
-from lt_desktop.storage.models.base import SyncedRecord, enum_column
+from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing
 
 
 class Consent(SyncedRecord):
@@ -48,7 +48,7 @@ class Story(SyncedRecord):
     """A participant's story of their learning in one session week."""
 
     __tablename__ = "stories"
-    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+    __table_args__ = (same_thing("session_id", "person_id"),)
 
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("class_sessions.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
@@ -59,7 +59,7 @@ class Story(SyncedRecord):
 
 class StoryAnswer(SyncedRecord):
     __tablename__ = "story_answers"
-    __table_args__ = (UniqueConstraint("story_id", "question_id"),)
+    __table_args__ = (same_thing("story_id", "question_id"),)
 
     story_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stories.id"), index=True)
     question_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("story_questions.id"))
@@ -91,7 +91,7 @@ class QuestionnaireResponse(SyncedRecord):
     """One person's completed questionnaire, before or after a course."""
 
     __tablename__ = "questionnaire_responses"
-    __table_args__ = (UniqueConstraint("template_id", "cohort_id", "person_id", "phase"),)
+    __table_args__ = (same_thing("template_id", "cohort_id", "person_id", "phase"),)
 
     template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("questionnaire_templates.id"))
     cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cohorts.id"), index=True)
@@ -103,7 +103,7 @@ class QuestionnaireResponse(SyncedRecord):
 
 class QuestionnaireAnswer(SyncedRecord):
     __tablename__ = "questionnaire_answers"
-    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+    __table_args__ = (same_thing("response_id", "item_id"),)
 
     response_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("questionnaire_responses.id"), index=True
