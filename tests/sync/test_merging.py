@@ -15,9 +15,15 @@ from typing import cast
 import pytest
 from sqlalchemy import Table, UniqueConstraint, select
 
-from lt_desktop.core.vocabulary import ConsentScope, MembershipRole, PersonBase, SiteKind
+from lt_desktop.core.vocabulary import (
+    ConsentScope,
+    MembershipRole,
+    MembershipStatus,
+    PersonBase,
+    SiteKind,
+)
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import MergedRecord, Partner, Story, StoryAnswer
+from lt_desktop.storage.models import Certificate, MergedRecord, Partner, Story, StoryAnswer
 from lt_desktop.storage.models.base import SAME_THING
 from lt_desktop.sync.merges import natural_keys, site_codes
 from lt_desktop.sync.records import synced_models
@@ -277,3 +283,42 @@ def test_only_keys_that_name_one_thing_merge_records() -> None:
         assert not [c.key for c in model.__table__.columns if c.unique], table
     assert declared == SAME_THING_KEYS
     assert {t: site_codes(m) for t, m in synced_models().items() if site_codes(m)} == SITE_CODES
+
+
+def test_a_certificate_issued_at_two_sites_stays_two_and_the_first_is_printed_again(
+    sites: Sites, tmp_path: Path
+) -> None:
+    """The education department and the laptop each issue the student a certificate:
+    both are kept, each with its own serial, and either site shows and prints the
+    first again."""
+    prison, laptop = sites.prison, sites.laptop
+    with prison.open() as workspace:
+        (cohort,) = workspace.programme.list_cohorts()
+        (member,) = workspace.memberships.list_members(cohort.id)
+        workspace.memberships.change_status(
+            member.id, MembershipStatus.COMPLETED, on=date(2026, 12, 14)
+        )
+    laptop.take_in(prison.export_to(laptop, tmp_path / "completed.ltbundle").info.path)
+    with prison.open() as workspace:
+        issued = workspace.documents.issue_certificates(cohort.id, issued_on=date(2026, 12, 15))
+        first = issued.certificates[0].serial
+    with laptop.open() as workspace:
+        issued = workspace.documents.issue_certificates(cohort.id, issued_on=date(2026, 12, 16))
+        second = issued.certificates[0].serial
+    assert first != second
+    laptop.take_in(prison.export_to(laptop, tmp_path / "p.ltbundle").info.path)
+    prison.take_in(laptop.export_to(prison, tmp_path / "l.ltbundle").info.path)
+    for site in (prison, laptop):
+        with site.open() as workspace:
+            again = workspace.documents.issue_certificates(cohort.id)
+            assert [c.serial for c in again.certificates] == [first], site.name
+            assert not again.newly_issued
+            with workspace.store.read() as session:
+                held = sorted(session.scalars(select(Certificate.serial)))
+            assert held == sorted([first, second])
+            # The graduation shows the same one.
+            event = workspace.graduation.create_event(
+                title="Graduation", held_on=date(2026, 12, 20), cohort_ids=[cohort.id]
+            )
+            (graduate,) = workspace.graduation.details(event.id).graduates
+            assert graduate.certificate_serial == first, site.name

@@ -886,15 +886,7 @@ def issue_cohort_certificates(
             "certificates to print. Mark students as completed or graduated first."
         )
     students.sort(key=lambda m: (m.person.sort_name.casefold(), m.person.display_name))
-    # Two sites may each have issued one (the education department and a laptop): the
-    # first issued is the one printed again, the same one at every site.
-    existing: dict[uuid.UUID, Certificate] = {}
-    for certificate in session.scalars(
-        select(Certificate)
-        .where(Certificate.membership_id.in_([m.id for m in students]))
-        .order_by(Certificate.issued_on, Certificate.created_at, Certificate.id)
-    ):
-        existing.setdefault(certificate.membership_id, certificate)
+    existing = certificates_of(session, [m.id for m in students])
     serials = _free_serials(session, issued_on.year)
     course = cohort.course
     certificates = []
@@ -929,6 +921,24 @@ def issue_cohort_certificates(
         )
     session.flush()
     return CertificateBatch(heading, certificates)
+
+
+def certificates_of(
+    session: Session, membership_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Certificate]:
+    """The certificate of each of these places in a cohort that has one.
+
+    Two sites may each have issued one (the education department and a laptop): the
+    first issued is the one shown and printed again, the same one at every site.
+    """
+    found: dict[uuid.UUID, Certificate] = {}
+    for certificate in session.scalars(
+        select(Certificate)
+        .where(Certificate.membership_id.in_(list(membership_ids)))
+        .order_by(Certificate.issued_on, Certificate.created_at, Certificate.id)
+    ):
+        found.setdefault(certificate.membership_id, certificate)
+    return found
 
 
 _COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING

@@ -33,6 +33,7 @@ from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.documents import (
     CERTIFIED_STATUSES,
     CertificateInfo,
+    certificates_of,
     issue_cohort_certificates,
 )
 from lt_desktop.core.vocabulary import (
@@ -48,7 +49,6 @@ from lt_desktop.core.vocabulary import (
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     AttendanceMark,
-    Certificate,
     ClassSession,
     Cohort,
     GraduationCohort,
@@ -1036,12 +1036,7 @@ def _graduates(session: Session, event: GraduationEvent) -> list[GraduateLine]:
             )
         )
     )
-    certificates = {
-        c.membership_id: c
-        for c in session.scalars(
-            select(Certificate).where(Certificate.membership_id.in_([m.id for m in memberships]))
-        )
-    }
+    certificates = certificates_of(session, [m.id for m in memberships])
     attended: dict[tuple[uuid.UUID, uuid.UUID], bool] = {}
     for cohort_id in cohorts:
         register = _find_graduation_session(session, cohort_id, event.held_on)
