@@ -237,3 +237,31 @@ def test_a_lock_left_by_a_crashed_process_is_taken_over(store_dir: Path) -> None
     assert (store_dir / "store.lock").exists()  # the crash left its lock file behind
     with sign_in(store_dir, ADMIN, ADMIN_PASSWORD) as workspace:
         assert workspace.store.integrity_problems() == []
+
+
+def test_a_locked_store_leaves_nothing_of_its_key_in_memory(store_dir: Path) -> None:
+    """After a lock, the engine (whose address carries the database key) and the
+    session makers are let go, however many sessions were opened before."""
+    import gc
+    import weakref
+
+    from sqlalchemy import Engine
+
+    store = new_store(store_dir)
+    with store.write() as written:
+        written.flush()
+    with store.read() as read:
+        read.flush()
+    del written, read
+    engine = weakref.ref(store.engine)
+    factory = weakref.ref(store.sessions)
+    key_text = store.engine.url.password
+    assert key_text
+    door = store.lock()
+    del store
+    gc.collect()
+    assert engine() is None, "the engine outlived the lock"
+    assert factory() is None, "the session factory outlived the lock"
+    left = [e for e in gc.get_objects() if isinstance(e, Engine) and e.url.password == key_text]
+    assert not left
+    door.release()

@@ -7,15 +7,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
-from lt_desktop.ui.qt import QApplication, QMenu, Qt, QTimer, QWidget
+from lt_desktop.ui.qt import QApplication, QEvent, QMenu, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.style import apply_style
+
+
+@pytest.fixture(autouse=True)
+def _closed_windows_deleted(qapp: QApplication) -> Iterator[None]:
+    """Windows a test opened are closed and handed to ``deleteLater`` after it; with no
+    event loop running between tests, Qt would never get round to deleting them. Each
+    kept its screens, its store's session and every lambda connected to them, and a
+    process running hundreds of tests grew by gigabytes, its every cycle collection
+    slower than the last."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class Driver:
@@ -132,6 +144,19 @@ def window_on(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
     finally:
         controller.shutdown()
         app.removeEventFilter(controller.idle)
+        let_go(controller, window)
+
+
+def let_go(controller: AppController, window: QWidget) -> None:
+    """Delete the window and the controller now, not at an event loop that never comes.
+
+    Their signals hold lambdas that hold screens, and the screens hold the controller:
+    a loop through Qt's own memory that Python's cycle collector cannot see. Left, every
+    window a test opened stayed for the rest of the run with its screens and models."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    for thing in (window, controller):
+        if shiboken6.isValid(thing):
+            shiboken6.delete(thing)
 
 
 @pytest.fixture

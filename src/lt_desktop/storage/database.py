@@ -111,7 +111,15 @@ class SessionFactory:
 
     def close(self) -> None:
         """Refuse all further work: the store has been locked or closed."""
+        if self.closed:
+            return
         self.closed = True
+        # SQLAlchemy keeps a sessionmaker's listeners in a registry of its own for the
+        # life of the process; left there, they would keep this factory, its engine and
+        # the key in the engine's address after every lock and sign-out.
+        for maker in (self._read, self._write):
+            event.remove(maker, "before_flush", self._stamp_synced_records)
+            event.remove(maker, "do_orm_execute", _hide_tombstones)
 
     def _check_open(self) -> None:
         if self.closed:

@@ -413,20 +413,25 @@ def _initialise_database(
 
     keys = SiteIdentity.generate(name=site.name, kind=site.kind, site_id=site.id)
     factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
-    with factory.write() as session:
-        session.add_all([site, administrator, SiteKeys(private_keys=keys.private_key_bytes())])
-        session.flush()
-        audit_chain.append(
-            session,
-            store_id=store_id,
-            anchor=None,
-            actor_id=administrator.id,
-            actor_name=administrator.display_name,
-            action="store.created",
-            subject_type="site",
-            subject_id=str(site.id),
-            details={"site_kind": site.kind.value},
-        )
+    try:
+        with factory.write() as session:
+            session.add_all(
+                [site, administrator, SiteKeys(private_keys=keys.private_key_bytes())]
+            )
+            session.flush()
+            audit_chain.append(
+                session,
+                store_id=store_id,
+                anchor=None,
+                actor_id=administrator.id,
+                actor_name=administrator.display_name,
+                action="store.created",
+                subject_type="site",
+                subject_id=str(site.id),
+                details={"site_kind": site.kind.value},
+            )
+    finally:
+        factory.close()
     head = session.info[audit_chain.PENDING_HEAD]
     assert isinstance(head, audit_chain.AuditHead)
     return head

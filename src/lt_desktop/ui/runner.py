@@ -29,15 +29,23 @@ class _Relay(QObject):
 class _Job(QRunnable):
     def __init__(self, work: Callable[[], Any], relay: _Relay, callbacks: _Callbacks) -> None:
         super().__init__()
-        self._work, self._relay, self._callbacks = work, relay, callbacks
+        self._work: Callable[[], Any] | None = work
+        self._relay: _Relay | None = relay
+        self._callbacks: _Callbacks | None = callbacks
 
     def run(self) -> None:
+        # Taken out of the job as it starts: the pool may keep the job's Python object
+        # after it has run, and with it whatever the work named (a workspace, its open
+        # store and its key) long after a lock or a sign-out.
+        work, relay, callbacks = self._work, self._relay, self._callbacks
+        self._work = self._relay = self._callbacks = None
+        assert work is not None and relay is not None, "a job runs once"
         try:
-            value = self._work()
+            value = work()
         except BaseException as error:  # noqa: BLE001 - handed to the GUI thread
-            self._relay.finished.emit(self._callbacks, None, error)
+            relay.finished.emit(callbacks, None, error)
         else:
-            self._relay.finished.emit(self._callbacks, value, None)
+            relay.finished.emit(callbacks, value, None)
 
 
 class Runner(QObject):
