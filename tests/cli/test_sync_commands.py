@@ -146,3 +146,58 @@ def test_revoking_a_partner_refuses_its_bundles(
     assert _prison(prison, "export", "--to", UNIVERSITY, "--out", bundle).code == 0
     assert _uni(university, "revoke", "HMP Northfield").code == 0
     assert "no longer trusts" in assert_failure(_uni(university, "import", bundle))
+
+
+def test_a_name_two_partners_share_is_refused_with_their_fingerprints(
+    two_sites: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A university paired with two prisons of one name sends to neither by that name:
+    it is told both fingerprints, and sends by fingerprint to the one it means."""
+    first, university = _paired(two_sites, tmp_path)
+    second = tmp_path / "second-prison"
+    create_store(
+        second,
+        site_name="HMP Northfield",
+        site_kind=SiteKind.PRISON,
+        admin_username="warden",
+        admin_display_name="Second Prison",
+        admin_password="second prison password",
+    ).store.close()
+
+    def at_second(*args: str | Path) -> Result:
+        return run_as(second, "warden", *args, secrets=("second prison password",))
+
+    university_fingerprint = _card(university, tmp_path / "university.ltsite", prison=False)
+    answer = at_second(
+        "pair", tmp_path / "university.ltsite", "--fingerprint", university_fingerprint
+    )
+    assert answer.code == 0, answer.err
+
+    card = at_second("site-card", "--out", tmp_path / "second.ltsite")
+    assert card.code == 0, card.err
+    second_fingerprint = card.lines[-1]
+    paired = _uni(
+        university, "pair", tmp_path / "second.ltsite", "--fingerprint", second_fingerprint
+    )
+    assert paired.code == 0, paired.err
+    first_fingerprint = _card(first, tmp_path / "first.ltsite", prison=True)
+    assert first_fingerprint != second_fingerprint
+
+    bundle = tmp_path / "to-northfield.ltbundle"
+    refused = assert_failure(_uni(university, "export", "--to", "HMP Northfield", "--out", bundle))
+    assert "2 paired sites are called 'HMP Northfield'" in refused
+    assert first_fingerprint in refused and second_fingerprint in refused
+    assert "fingerprint of the one you mean" in refused
+    assert not bundle.exists()
+    assert "2 paired sites" in assert_failure(_uni(university, "revoke", "hmp northfield"))
+
+    sent = _uni(university, "export", "--to", second_fingerprint, "--out", bundle)
+    assert sent.code == 0, sent.err
+    assert at_second("import", bundle).code == 0  # it was for the second prison
+    assert_failure(_prison(first, "import", bundle))  # and not for the first
+
+    # Once the first pairing is revoked, the name means the one that stands.
+    assert _uni(university, "revoke", first_fingerprint).code == 0
+    again = tmp_path / "again.ltbundle"
+    assert _uni(university, "export", "--to", "HMP Northfield", "--out", again).code == 0
+    assert at_second("import", again).code == 0

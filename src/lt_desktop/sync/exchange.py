@@ -150,10 +150,19 @@ class PartnerInfo:
     pending_changes: int
     #: Records from it that name one not here yet, waiting for it.
     waiting_records: int = 0
+    #: Whether another paired site has the same name.
+    shares_name: bool = False
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def label(self) -> str:
+        """Its name, with the start of its fingerprint where another site has the name."""
+        if not self.shares_name:
+            return self.name
+        return f"{self.name} (fingerprint {self.fingerprint[:11]} …)"
 
 
 def read_card(raw: bytes) -> tuple[PeerKeys, str]:
@@ -236,16 +245,39 @@ def partners(session: Session, store: Store) -> list[PartnerInfo]:
 
 
 def find_partner(session: Session, name_or_fingerprint: str) -> Partner:
-    """A partner by its site name or its fingerprint (as typed)."""
+    """A partner by its fingerprint (as typed), or by its site name.
+
+    Two partners may have one name (two prisons both called HMP Northfield): a name
+    that fits more than one is refused, naming each with its fingerprint, so nothing
+    goes to a site the user did not mean. A pairing that was revoked gives way to one
+    that stands: its site is most often the same one, set up again.
+    """
     wanted = name_or_fingerprint.strip()
     digits = "".join(ch for ch in wanted if ch.isdigit())
+    named: list[tuple[Partner, Site]] = []
     for partner in session.scalars(select(Partner)):
-        site = session.get(Site, partner.site_id)
-        if site is not None and site.name.casefold() == wanted.casefold():
-            return partner
         if len(digits) == 60 and digits == partner.fingerprint.replace(" ", ""):
             return partner
-    raise NotFound(f"No paired site is called {wanted!r} (or has that fingerprint).")
+        site = session.get(Site, partner.site_id)
+        if site is not None and site.name.casefold() == wanted.casefold():
+            named.append((partner, site))
+    standing = [(partner, site) for partner, site in named if partner.revoked_at is None]
+    if len(named) == 1:
+        return named[0][0]
+    if len(standing) == 1:
+        return standing[0][0]
+    if not named:
+        raise NotFound(f"No paired site is called {wanted!r} (or has that fingerprint).")
+    candidates = sorted(standing or named, key=lambda pair: pair[0].paired_at)
+    listed = " or ".join(
+        f"{partner.fingerprint} ({site.kind.label.lower()} site, paired "
+        f"{partner.paired_at:%d %b %Y}{', revoked' if partner.revoked_at else ''})"
+        for partner, site in candidates
+    )
+    raise ValidationError(
+        f"{len(candidates)} paired sites are called {candidates[0][1].name!r}: give the "
+        f"fingerprint of the one you mean instead of its name: {listed}."
+    )
 
 
 def partner_info(session: Session, store: Store, partner: Partner) -> PartnerInfo:
@@ -286,6 +318,14 @@ def partner_info(session: Session, store: Store, partner: Partner) -> PartnerInf
             .where(WaitingRecord.sender_site_id == partner.site_id)
         )
         or 0,
+        shares_name=any(
+            name.casefold() == site.name.casefold()
+            for name in session.scalars(
+                select(Site.name)
+                .join(Partner, Partner.site_id == Site.id)
+                .where(Site.id != partner.site_id)
+            )
+        ),
     )
 
 

@@ -103,7 +103,7 @@ class SyncScreen(Screen):
 
         self.partners = RecordTableModel[PartnerInfo](
             [
-                Column("Site", lambda p: p.name),
+                Column("Site", lambda p: p.label, tooltip=lambda p: f"Fingerprint {p.fingerprint}"),
                 Column("Kind", lambda p: p.kind.label),
                 Column("State", lambda p: "Paired" if p.active else "Revoked"),
                 Column(
@@ -376,7 +376,7 @@ class SyncScreen(Screen):
         partner = self._chosen_partner()
         if partner is None or not confirm(
             self,
-            f"Stop trusting {partner.name}? Nothing from it will be taken in until it "
+            f"Stop trusting {partner.label}? Nothing from it will be taken in until it "
             "is paired again.",
             "Revoke",
         ):
@@ -593,7 +593,7 @@ class PairDialog(FormDialog):
 
 class ExportDialog(FormDialog):
     def __init__(self, parent: QWidget, partner: PartnerInfo, site_name: str) -> None:
-        super().__init__(f"Export for {partner.name}", "Export", parent)
+        super().__init__(f"Export for {partner.label}", "Export", parent)
         name = (
             f"{site_name} to {partner.name} {date.today():%Y-%m-%d} "
             f"{partner.last_sent_sequence + 1}.ltbundle"
