@@ -44,6 +44,8 @@ class Permission(Enum):
     PRINT_DOCUMENTS = auto()
     SYNC = auto()
     PAIR_SITES = auto()  # trust another site's keys, revoke a pairing, rotate this site's
+    MANAGE_LAPTOPS = auto()  # set up a classroom laptop for chosen cohorts, revoke one
+    CARRY_REGISTERS = auto()  # carry registers between a classroom laptop and its PC, only
     BACKUP = auto()
     VIEW_STATS = auto()
 
@@ -66,6 +68,8 @@ _STAFF = {
     Permission.MANAGE_GRADUATION,
     Permission.PRINT_DOCUMENTS,
     Permission.SYNC,
+    Permission.MANAGE_LAPTOPS,
+    Permission.CARRY_REGISTERS,
     Permission.BACKUP,
     Permission.VIEW_STATS,
 }
@@ -78,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_OWN_COHORTS,
             Permission.VIEW_PEOPLE,
             Permission.TAKE_REGISTER,
+            Permission.CARRY_REGISTERS,
             Permission.ENTER_RESEARCH_DATA,
             Permission.ASSESS_APPLICATIONS,
         }

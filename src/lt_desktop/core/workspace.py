@@ -16,6 +16,7 @@ from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.graduation import GraduationService
 from lt_desktop.core.services.groups import GroupService
 from lt_desktop.core.services.interviews import InterviewService
+from lt_desktop.core.services.laptops import LaptopService
 from lt_desktop.core.services.maintenance import MaintenanceService
 from lt_desktop.core.services.marking import MarkingService
 from lt_desktop.core.services.memberships import MembershipService
@@ -81,6 +82,10 @@ class Workspace:
     @cached_property
     def graduation(self) -> GraduationService:
         return GraduationService(self.store, self.actor)
+
+    @cached_property
+    def laptops(self) -> LaptopService:
+        return LaptopService(self.store, self.actor)
 
     @cached_property
     def register(self) -> RegisterService:

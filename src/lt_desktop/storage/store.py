@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
 from sqlalchemy import Engine, func, select
@@ -73,6 +73,9 @@ from lt_desktop.storage.migrations import (
 )
 from lt_desktop.storage.models import Base, Site, SiteKeys, SyncedRecord, User
 from lt_desktop.storage.recovery_key import RecoveryKey
+
+if TYPE_CHECKING:
+    from lt_desktop.sync.identity import SiteIdentity
 
 log = logging.getLogger(__name__)
 
@@ -343,7 +346,13 @@ def create_store(
     admin_display_name: str,
     admin_password: str,
     kdf: KdfParams | None = None,
+    identity: SiteIdentity | None = None,
 ) -> CreatedStore:
+    """A new store for a site, with its administrator.
+
+    ``identity``, when given, is the site's: its id and keys, made elsewhere (a
+    classroom laptop's, made by the education PC that pairs with it).
+    """
     from lt_desktop.sync.identity import site_name_problem
 
     site_name = site_name.strip()
@@ -374,13 +383,19 @@ def create_store(
             head = _initialise_database(
                 engine,
                 key_file.store_id,
-                Site(id=uuid.uuid4(), name=site_name, kind=site_kind, is_local=True),
+                Site(
+                    id=identity.site_id if identity else uuid.uuid4(),
+                    name=site_name,
+                    kind=site_kind,
+                    is_local=True,
+                ),
                 User(
                     id=administrator_id,
                     username=admin_username.strip(),
                     display_name=admin_display_name.strip() or admin_username.strip(),
                     role=Role.ADMINISTRATOR,
                 ),
+                identity,
             )
             key_file.audit_head = head
             key_file.put_user_slot(
@@ -407,11 +422,15 @@ def create_store(
 
 
 def _initialise_database(
-    engine: Engine, store_id: uuid.UUID, site: Site, administrator: User
+    engine: Engine,
+    store_id: uuid.UUID,
+    site: Site,
+    administrator: User,
+    identity: SiteIdentity | None = None,
 ) -> audit_chain.AuditHead:
     from lt_desktop.sync.identity import SiteIdentity  # a leaf module: keys only
 
-    keys = SiteIdentity.generate(name=site.name, kind=site.kind, site_id=site.id)
+    keys = identity or SiteIdentity.generate(name=site.name, kind=site.kind, site_id=site.id)
     factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
     try:
         with factory.write() as session:

@@ -34,6 +34,7 @@ from lt_desktop.storage.models import (
     utc_now,
 )
 from lt_desktop.storage.store import RESTORE_STEP, Store
+from lt_desktop.sync import laptops
 from lt_desktop.sync.bundle import (
     BundleHeader,
     BundleInfo,
@@ -290,15 +291,20 @@ def partner_info(session: Session, store: Store, partner: Partner) -> PartnerInf
         partnerships = partnerships_for(session, store, partner)
     except ValidationError:
         partnerships = None  # an export says why it cannot go; the count is of them all
-    pending = pending_records(
-        session,
-        local_kind=store.site.kind,
-        partner_kind=site.kind,
-        partnerships=partnerships,
-        since_change_seq=partner.acknowledged_change_seq,
-        partner_site_id=partner.site_id,
-        partner_may_hold_research=partner.last_sent_sequence >= 1,
-    )
+    if partner.classroom:
+        pending = laptops.pending_records(
+            session, partner, since_change_seq=partner.acknowledged_change_seq
+        )
+    else:
+        pending = pending_records(
+            session,
+            local_kind=store.site.kind,
+            partner_kind=site.kind,
+            partnerships=partnerships,
+            since_change_seq=partner.acknowledged_change_seq,
+            partner_site_id=partner.site_id,
+            partner_may_hold_research=partner.last_sent_sequence >= 1,
+        )
     return PartnerInfo(
         site_id=partner.site_id,
         name=site.name,
@@ -393,16 +399,20 @@ def export_bundle(
             "app_version": __version__,
         }
         tally = Outgoing()
-        lines = outgoing_lines(
-            session,
-            local_kind=store.site.kind,
-            partner_kind=recipient.kind,
-            partnerships=partnerships_for(session, store, partner),
-            since_change_seq=since,
-            tally=tally,
-            partner_site_id=partner_site_id,
-            partner_may_hold_research=sequence > 1,
-        )
+        if partner.classroom:
+            # A classroom laptop, or the education PC it belongs to: the register only.
+            lines = laptops.outgoing_lines(session, partner, since_change_seq=since, tally=tally)
+        else:
+            lines = outgoing_lines(
+                session,
+                local_kind=store.site.kind,
+                partner_kind=recipient.kind,
+                partnerships=partnerships_for(session, store, partner),
+                since_change_seq=since,
+                tally=tally,
+                partner_site_id=partner_site_id,
+                partner_may_hold_research=sequence > 1,
+            )
 
         reserved: list[Path] = []
 
@@ -662,7 +672,10 @@ def import_bundle(
             if header.sequence > expected:
                 result.missing_sequences = (expected, header.sequence - 1)
             merger = _merger(session, store, partner.site_id)
-            result.summary = merger.apply_all(decode_lines(opened.chunks()))
+            lines = decode_lines(opened.chunks())
+            if partner.classroom == laptops.LAPTOP:
+                lines = laptops.checked_from_laptop(session, partner, lines)
+            result.summary = merger.apply_all(lines)
             # What waited for records this bundle brought, from any partner, comes in.
             merger.take_in_waiting()
             for other in session.scalars(
@@ -696,12 +709,15 @@ def import_bundle(
 def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
     site = session.get(Site, sender)
     assert site is not None  # a partner's site, or one that was
+    partner = session.get(Partner, sender)
     return Merger(
         session,
         clock=store.sessions.clock,
         partner_site_id=sender,
         local_site_id=store.site.id,
-        accepted=frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)]),
+        accepted=laptops.accepted(partner)
+        if partner is not None and partner.classroom
+        else frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)]),
     )
 
 

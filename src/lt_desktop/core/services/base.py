@@ -63,6 +63,8 @@ _WHAT_IT_ALLOWS = {
     Permission.PRINT_DOCUMENTS: "print documents",
     Permission.SYNC: "exchange data with other sites",
     Permission.PAIR_SITES: "pair with other sites or change this site's keys",
+    Permission.MANAGE_LAPTOPS: "set up or revoke classroom laptops",
+    Permission.CARRY_REGISTERS: "carry registers between a classroom laptop and the education PC",
     Permission.BACKUP: "back up or restore the store",
     Permission.VIEW_STATS: "see what the store holds",
 }

@@ -65,6 +65,15 @@ class Partner(Base):
     last_received_sequence: Mapped[int] = mapped_column(default=0)
     received_change_seq: Mapped[int] = mapped_column(default=0)
     last_exchange_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A classroom laptop of this prison site ("laptop", at the education PC), or the
+    # education PC a laptop belongs to ("education_pc", at the laptop); empty for any
+    # other site. See ``sync.laptops``.
+    classroom: Mapped[str] = mapped_column(String(20), default="")
+    # For a classroom pairing, the cohorts whose registers the laptop carries (their
+    # ids as hex, separated by spaces).
+    laptop_cohorts: Mapped[str] = mapped_column(Text, default="")
+    # Where registers were last carried to or from for it: a stick's folder.
+    exchange_folder: Mapped[str] = mapped_column(Text, default="")
 
 
 class ReceivedBundle(Base):

@@ -1,0 +1,213 @@
+"""Classroom laptops: a second installation of the prison site that carries only the
+register of chosen cohorts.
+
+The education PC holds the laptop as a partner marked ``LAPTOP``, with its cohorts;
+the laptop holds the PC as a partner marked ``EDUCATION_PC``, with the same cohorts.
+What travels between the two is decided here and nowhere else:
+
+- to the laptop: the partnership, course and cohort rows of its cohorts, their
+  sessions, the people in them (and the sessions' lecturers) by name and base, their
+  places in the cohorts and small groups, and the register marks. A person's email,
+  notes and research ID, and the notes kept on a partnership, a cohort or a place in
+  a cohort, are blanked on the way: the register does not need them. Nothing else is
+  ever sent: no essays, scans, stories, questionnaires, interviews, consent, status
+  changes, applications, certificates, graduations or prison-only details;
+- from the laptop: register marks (with their reasons and notes) for its cohorts'
+  sessions, and nothing else. The PC refuses a laptop's bundle whole when it holds
+  anything more.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.errors import LtError
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import (
+    AttendanceMark,
+    ClassSession,
+    Cohort,
+    Course,
+    GroupMember,
+    Membership,
+    Partner,
+    Partnership,
+    Person,
+    SmallGroup,
+    SyncedRecord,
+)
+from lt_desktop.sync.outgoing import Outgoing, Selection
+from lt_desktop.sync.records import Incoming, PayloadInvalid, Redaction, row_plan, synced_models
+
+#: ``Partner.classroom``: at the education PC, the partner is one of its laptops.
+LAPTOP = "laptop"
+#: ``Partner.classroom``: at a laptop, the partner is the education PC it belongs to.
+EDUCATION_PC = "education_pc"
+
+#: What the education PC sends a classroom laptop.
+TO_LAPTOP: frozenset[type[SyncedRecord]] = frozenset(
+    {
+        Partnership,
+        Course,
+        Cohort,
+        Person,
+        Membership,
+        SmallGroup,
+        GroupMember,
+        ClassSession,
+        AttendanceMark,
+    }
+)
+#: What a classroom laptop sends the education PC.
+FROM_LAPTOP: frozenset[type[SyncedRecord]] = frozenset({AttendanceMark})
+
+#: Fields a laptop never needs, sent blank (their value when a record is made).
+BLANKED_ON_LAPTOP: dict[str, dict[str, Any]] = {
+    "people": {"email": "", "notes": "", "research_id": ""},
+    "memberships": {"notes": ""},
+    "partnerships": {"notes": ""},
+    "cohorts": {"notes": ""},
+}
+
+
+class NotALaptop(LtError):
+    pass
+
+
+def cohorts_of(partner: Partner) -> list[uuid.UUID]:
+    """The cohorts a classroom pairing carries."""
+    return [uuid.UUID(hex=part) for part in partner.laptop_cohorts.split()]
+
+
+def cohorts_text(cohorts: Iterable[uuid.UUID]) -> str:
+    return " ".join(sorted(c.hex for c in cohorts))
+
+
+def travels(partner: Partner) -> frozenset[type[SyncedRecord]]:
+    """What may go to ``partner``, a classroom pairing."""
+    return TO_LAPTOP if partner.classroom == LAPTOP else FROM_LAPTOP
+
+
+def accepted(partner: Partner) -> frozenset[str]:
+    """The tables a bundle from ``partner``, a classroom pairing, may hold."""
+    taken = FROM_LAPTOP if partner.classroom == LAPTOP else TO_LAPTOP
+    return frozenset(m.__tablename__ for m in taken)
+
+
+class CohortSelection(Selection):
+    """The records of chosen cohorts (not of whole partnerships)."""
+
+    def __init__(self, cohorts: list[uuid.UUID]) -> None:
+        super().__init__(None, own_people_only=False)
+        self.cohorts = select(Cohort.id).where(Cohort.id.in_(cohorts))
+        self.courses = select(Cohort.course_id).where(Cohort.id.in_(cohorts))
+        self.partnerships = select(Course.partnership_id).where(Course.id.in_(self.courses))
+        self.people = (
+            select(Membership.person_id)
+            .where(Membership.cohort_id.in_(self.cohorts))
+            .union(
+                select(ClassSession.lecturer_id).where(
+                    ClassSession.cohort_id.in_(self.cohorts), ClassSession.lecturer_id.isnot(None)
+                )
+            )
+        )
+        self.memberships = select(Membership.id).where(Membership.cohort_id.in_(self.cohorts))
+        self.all_memberships = self.memberships
+        self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
+        self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
+
+
+def _to_send(
+    model: type[SyncedRecord], selection: CohortSelection, since_change_seq: int
+) -> list[Any]:
+    return [selection.where(model), model.change_seq > since_change_seq]
+
+
+def outgoing_lines(
+    session: Session, partner: Partner, *, since_change_seq: int, tally: Outgoing
+) -> Iterator[bytes]:
+    """The lines of every record to send ``partner``, a classroom pairing, parents first."""
+    selection = CohortSelection(cohorts_of(partner))
+    allowed = travels(partner)
+    for model in synced_models().values():
+        if model not in allowed:
+            continue
+        plan = row_plan(model)
+        blanks = BLANKED_ON_LAPTOP.get(model.__tablename__) if partner.classroom == LAPTOP else None
+        rows = session.execute(
+            select(*plan.columns)
+            .where(*_to_send(model, selection, since_change_seq))
+            .execution_options(**{INCLUDE_DELETED: True}, yield_per=500)
+        )
+        count = 0
+        for row in rows:
+            line = plan.encode(row)
+            yield _blanked(line, blanks) if blanks else line
+            count += 1
+        if count:
+            tally.records[model.__tablename__] = count
+
+
+def pending_records(session: Session, partner: Partner, *, since_change_seq: int) -> int:
+    """How many records the next bundle to ``partner``, a classroom pairing, would carry."""
+    selection = CohortSelection(cohorts_of(partner))
+    allowed = travels(partner)
+    return sum(
+        session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(*_to_send(model, selection, since_change_seq))
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        or 0
+        for model in synced_models().values()
+        if model in allowed
+    )
+
+
+def _blanked(line: bytes, blanks: dict[str, Any]) -> bytes:
+    document = json.loads(line)
+    document["f"].update(blanks)
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def checked_from_laptop(
+    session: Session, partner: Partner, items: Iterator[Incoming | Redaction]
+) -> Iterator[Incoming | Redaction]:
+    """A laptop's lines, refused whole (by raising) at the first that is not a register
+    mark for one of its cohorts' sessions and people."""
+    cohorts = cohorts_of(partner)
+    sessions = set(
+        session.scalars(
+            select(ClassSession.id)
+            .where(ClassSession.cohort_id.in_(cohorts))
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+    )
+    people = set(
+        session.scalars(
+            select(Membership.person_id)
+            .where(Membership.cohort_id.in_(cohorts))
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+    )
+    for item in items:
+        if not isinstance(item, Incoming) or item.table != AttendanceMark.__tablename__:
+            raise PayloadInvalid(
+                f"The classroom laptop's bundle holds {item.table.replace('_', ' ')}; a "
+                "laptop sends only register marks, so nothing was imported."
+            )
+        if item.fields.get("session_id") not in sessions or (
+            item.fields.get("person_id") not in people
+        ):
+            raise PayloadInvalid(
+                "The classroom laptop's bundle holds a register mark for a session or "
+                "person outside the cohorts it was set up for; nothing was imported."
+            )
+        yield item
