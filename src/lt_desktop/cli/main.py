@@ -129,6 +129,43 @@ def build_parser() -> argparse.ArgumentParser:
         "passwd", parents=[signed_in], help="change your password (stdin: current, then new)"
     )
 
+    person = sub.add_parser("person", help="people who move: transfer, take on, release, merge")
+    person_sub = person.add_subparsers(
+        dest="person_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    who = "a name, or the id `person transfers` shows"
+    p = person_sub.add_parser(
+        "transfer", parents=[signed_in], help="record a learner's transfer to another prison"
+    )
+    p.add_argument("person", metavar="PERSON", help=who)
+    p.add_argument("--to", required=True, metavar="PRISON", help="the prison they went to")
+    p.add_argument("--on", type=_iso_date, metavar="DATE", help="default: today")
+    p.add_argument("--reason", default="")
+    p = person_sub.add_parser("transfers", parents=[signed_in], help="list transfers held here")
+    p.add_argument(
+        "--arriving", action="store_true", help="only learners transferred here, to take on"
+    )
+    p = person_sub.add_parser(
+        "take-on", parents=[signed_in], help="enrol a learner transferred here in a cohort"
+    )
+    p.add_argument("person", metavar="PERSON", help=who)
+    p.add_argument("--cohort", required=True, metavar="NAME")
+    p.add_argument("--on", type=_iso_date, metavar="DATE", help="default: today")
+    p = person_sub.add_parser(
+        "release", parents=[signed_in], help="record that a learner was released"
+    )
+    p.add_argument("person", metavar="PERSON", help=who)
+    p.add_argument("--on", type=_iso_date, metavar="DATE", help="default: today")
+    p.add_argument("--reason", default="")
+    p = person_sub.add_parser(
+        "merge", parents=[signed_in], help="make two records of one person one (audited)"
+    )
+    p.add_argument("keep", metavar="KEEP", help="the record whose name and details stand")
+    p.add_argument("merge", metavar="MERGE", help="the other record of the same person")
+    choice = p.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--preview", action="store_true", help="show what each holds")
+    choice.add_argument("--yes", action="store_true", help="merge them")
+
     p = sub.add_parser(
         "recover",
         parents=[store],

@@ -158,6 +158,7 @@ class ConsentScope(LabelledEnum):
     ESSAY_RESEARCH = "essay_research"
     GRADUATION_PHOTOS = "graduation_photos"
     SHARE_WITH_UNIVERSITY = "share_with_university"
+    CONTACT_AFTER_RELEASE = "contact_after_release"
 
 
 class ApplicationDecision(LabelledEnum):
@@ -233,6 +234,7 @@ _LABELS: dict[StrEnum, str] = {
     ConsentScope.ESSAY_RESEARCH: "Essay used for research",
     ConsentScope.GRADUATION_PHOTOS: "Photographs at graduation",
     ConsentScope.SHARE_WITH_UNIVERSITY: "Sharing research data with the university team",
+    ConsentScope.CONTACT_AFTER_RELEASE: "Keeping in touch with the university after release",
     ApplicationDecision.WAITING_LIST: "Waiting list",
     ApplicationDecision.OFFER_DECLINED: "Offer declined",
     GuestCategory.OFFENDER_MANAGER: "Offender manager",

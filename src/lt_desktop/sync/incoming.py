@@ -43,6 +43,7 @@ from lt_desktop.storage.models import (
     utc_now,
 )
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
+from lt_desktop.sync.person_merges import PEOPLE, merge_people
 from lt_desktop.sync.records import (
     Incoming,
     PayloadInvalid,
@@ -65,6 +66,8 @@ FLUSH_BYTES = 1024 * 1024
 FOUND_KEPT = 1024
 #: Waiting records read at a time (one may hold a scan).
 _WAITING_BATCH = 16
+#: Two records of one person made one at the partner (``person_merges``).
+PERSON_MERGES = "person_merges"
 
 
 @dataclass(frozen=True)
@@ -281,9 +284,15 @@ class Merger:
         model = synced_models()[incoming.table]
         self.clock.observe(incoming.version)
         incoming = self._merges.relink(model, incoming)
+        if incoming.table == PEOPLE and self._merges.survivor(incoming.id) is not None:
+            # A person merged into another here: what stands holds their records.
+            self.summary.unchanged += 1
+            return
         local = self._local(model, incoming.id)
         if local is None:
             self._take_new(model, incoming)
+            if incoming.table == PERSON_MERGES and incoming.id in self._row_ids:
+                self._merge_people(incoming)
             return
         theirs = parse(incoming.ancestry, incoming.version, incoming.previous_version)
         ours = parse(local.ancestry, local.version, local.previous_version)
@@ -302,6 +311,14 @@ class Merger:
             self._wait(incoming)  # the winner names a record not here yet: the clash waits
         else:
             self._clash(model, local, incoming)
+
+    def _merge_people(self, incoming: Incoming) -> None:
+        """Make the two records a partner's person merge names one here, as it did."""
+        self._flush()
+        merge_people(
+            self.session, self._merges, incoming.fields["person_id"], incoming.fields["merged_id"]
+        )
+        self._flush()
 
     def _replace(self, model: type[SyncedRecord], incoming: Incoming, local: SyncedRecord) -> None:
         """Take the partner's version of a record held here, if what it links to is."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, and_, func, inspect, literal_column, or_, select
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Session, aliased
 
 from lt_desktop.core.vocabulary import ConsentScope, PersonBase, SiteKind
@@ -41,16 +42,19 @@ from lt_desktop.storage.models import (
     MembershipStatusChange,
     Partnership,
     Person,
+    PersonMerge,
     ProgrammeItem,
     QuestionnaireAnswer,
     QuestionnaireItem,
     QuestionnaireResponse,
     QuestionnaireTemplate,
+    Site,
     SmallGroup,
     Story,
     StoryAnswer,
     StoryQuestion,
     SyncedRecord,
+    Transfer,
 )
 from lt_desktop.sync.records import encode_redaction, row_plan, synced_models
 from lt_desktop.sync.redaction import blanked
@@ -79,6 +83,8 @@ _SHARED = {
     GraduationEvent,
     GraduationCohort,
     ProgrammeItem,
+    Transfer,
+    PersonMerge,
 }
 #: What each direction may carry. Anything not listed stays where it is.
 TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
@@ -95,7 +101,8 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
         }
         | set(RESEARCH_SCOPES)
     ),
-    (SiteKind.UNIVERSITY, SiteKind.PRISON): frozenset(_SHARED),
+    # Register marks go to a prison only for learners transferred to it (``arriving``).
+    (SiteKind.UNIVERSITY, SiteKind.PRISON): frozenset(_SHARED | {AttendanceMark}),
     # Between two installations of one side (the education PC and a facilitator's
     # laptop): everything in the partnerships, except what never leaves a site.
     (SiteKind.PRISON, SiteKind.PRISON): frozenset(
@@ -129,6 +136,8 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "graduation_events",
             "graduation_cohorts",
             "programme_items",
+            "transfers",
+            "person_merges",
         }
     ),
 }
@@ -159,6 +168,7 @@ class Selection:
         partnerships: list[uuid.UUID] | None,
         *,
         own_people_only: bool,
+        arriving: Any = None,
     ) -> None:
         self.partnerships = (
             select(Partnership.id)
@@ -172,26 +182,59 @@ class Selection:
             members = members.join(Person, Person.id == Membership.person_id).where(
                 Person.base != PersonBase.PRISON
             )
+        # Learners transferred to the partner (a prison), with their course record: their
+        # places in cohorts elsewhere, those cohorts (and their courses and partnerships,
+        # sessions and the sessions' lecturers), their marks, essays and certificates.
+        # Nothing of anyone else in those cohorts, and none of their research data.
+        self.arriving = (
+            select(Transfer.person_id).where(sql_false()) if arriving is None else arriving
+        )
+        self.arriving_memberships = select(Membership.id).where(
+            Membership.person_id.in_(self.arriving)
+        )
+        self.arriving_cohorts = select(Membership.cohort_id).where(
+            Membership.person_id.in_(self.arriving)
+        )
+        self.record_cohorts = select(Cohort.id).where(
+            or_(Cohort.id.in_(self.cohorts), Cohort.id.in_(self.arriving_cohorts))
+        )
         # And whoever teaches the cohorts' sessions: a session names its lecturer, who
         # need not be a member of any cohort, and arrives only once the lecturer has.
         self.people = members.union(
             select(ClassSession.lecturer_id).where(
-                ClassSession.cohort_id.in_(self.cohorts), ClassSession.lecturer_id.isnot(None)
-            )
+                ClassSession.cohort_id.in_(self.record_cohorts),
+                ClassSession.lecturer_id.isnot(None),
+            ),
+            self.arriving,
         )
         self.memberships = select(Membership.id).where(
-            Membership.cohort_id.in_(self.cohorts), _filtered(Membership.person_id).in_(self.people)
+            or_(
+                and_(
+                    Membership.cohort_id.in_(self.cohorts),
+                    _filtered(Membership.person_id).in_(self.people),
+                ),
+                Membership.id.in_(self.arriving_memberships),
+            )
         )
         # Essays, marks, feedback and certificates go for every learner in the
         # cohorts, the partner's own learners among them: a university marks the
         # prison's essays (and may record one a prison learner handed in there).
-        self.all_memberships = select(Membership.id).where(Membership.cohort_id.in_(self.cohorts))
+        self.all_memberships = select(Membership.id).where(
+            or_(
+                Membership.cohort_id.in_(self.cohorts),
+                Membership.id.in_(self.arriving_memberships),
+            )
+        )
         self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
+        self.record_sessions = select(ClassSession.id).where(
+            ClassSession.cohort_id.in_(self.record_cohorts)
+        )
+        self.own_people_only = own_people_only
         self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
         self.essays = select(Essay.id).where(Essay.membership_id.in_(self.memberships))
         self.marked_essays = select(Essay.id).where(Essay.membership_id.in_(self.all_memberships))
         self.events = select(GraduationCohort.event_id).where(
-            GraduationCohort.cohort_id.in_(self.cohorts)
+            GraduationCohort.cohort_id.in_(self.record_cohorts)
         )
         self.responses = select(QuestionnaireResponse.id).where(
             QuestionnaireResponse.cohort_id.in_(self.cohorts)
@@ -201,9 +244,21 @@ class Selection:
     def where(self, model: type[SyncedRecord]) -> Any:
         """The condition that keeps ``model``'s records inside the partnerships."""
         conditions: dict[type[SyncedRecord], Any] = {
-            Partnership: Partnership.id.in_(self.partnerships),
-            Course: Course.id.in_(self.courses),
-            Cohort: Cohort.id.in_(self.cohorts),
+            Partnership: or_(
+                Partnership.id.in_(self.partnerships),
+                Partnership.id.in_(
+                    select(Course.partnership_id).where(
+                        Course.id.in_(
+                            select(Cohort.course_id).where(Cohort.id.in_(self.arriving_cohorts))
+                        )
+                    )
+                ),
+            ),
+            Course: or_(
+                Course.id.in_(self.courses),
+                Course.id.in_(select(Cohort.course_id).where(Cohort.id.in_(self.arriving_cohorts))),
+            ),
+            Cohort: Cohort.id.in_(self.record_cohorts),
             Person: Person.id.in_(self.people),
             Membership: Membership.id.in_(self.memberships),
             MembershipStatusChange: MembershipStatusChange.membership_id.in_(self.memberships),
@@ -212,10 +267,15 @@ class Selection:
                 GroupMember.group_id.in_(self.groups),
                 _filtered(GroupMember.membership_id).in_(self.memberships),
             ),
-            ClassSession: ClassSession.id.in_(self.sessions),
-            AttendanceMark: and_(
-                AttendanceMark.session_id.in_(self.sessions),
-                _filtered(AttendanceMark.person_id).in_(self.people),
+            ClassSession: ClassSession.id.in_(self.record_sessions),
+            AttendanceMark: AttendanceMark.person_id.in_(self.arriving)
+            if self.own_people_only
+            else or_(
+                and_(
+                    AttendanceMark.session_id.in_(self.sessions),
+                    _filtered(AttendanceMark.person_id).in_(self.people),
+                ),
+                AttendanceMark.person_id.in_(self.arriving),
             ),
             Essay: Essay.id.in_(self.marked_essays),
             EssayMark: EssayMark.essay_id.in_(self.marked_essays),
@@ -238,7 +298,16 @@ class Selection:
             ),
             Certificate: Certificate.membership_id.in_(self.all_memberships),
             GraduationEvent: GraduationEvent.id.in_(self.events),
-            GraduationCohort: GraduationCohort.cohort_id.in_(self.cohorts),
+            GraduationCohort: GraduationCohort.cohort_id.in_(self.record_cohorts),
+            Transfer: Transfer.person_id.in_(self.people),
+            # A merge goes wherever either record may be held: to a prison, for its own
+            # learners too (their marks come from the university).
+            PersonMerge: or_(
+                PersonMerge.person_id.in_(self.people),
+                PersonMerge.person_id.in_(
+                    select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
+                ),
+            ),
             ProgrammeItem: ProgrammeItem.event_id.in_(self.events),
         }
         return conditions[model]
@@ -346,7 +415,9 @@ def outgoing_lines(
     been sent something before (a first bundle lists nothing it never had).
     """
     travels = TRAVELS[(local_kind, partner_kind)]
-    selection = _selection(partnerships, local_kind, partner_kind)
+    transfers = transferred_to(session, partner_site_id)
+    selection = _selection(partnerships, local_kind, partner_kind, transfers)
+    arrived = _arrived_since(transfers, since_change_seq, local_kind, partner_kind)
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
     for model in synced_models().values():
         if model not in travels:
@@ -358,7 +429,9 @@ def outgoing_lines(
         # table (the receiver needs only parents' tables first): sorting would read a
         # whole table before its first line, leaving the compressor idle meanwhile.
         query: Select[Any] = select(*(plan.columns if plan.line is None else (plan.line,))).where(
-            *_to_send(model, selection, since_change_seq, to_university=to_university)
+            *_to_send(
+                model, selection, since_change_seq, to_university=to_university, arrived=arrived
+            )
         )
         count = 0
         if plan.line is None:
@@ -399,14 +472,24 @@ def pending_records(
     partner_may_hold_research: bool = True,
 ) -> int:
     """How many records (and redactions) the next export to this partner would carry."""
-    selection = _selection(partnerships, local_kind, partner_kind)
+    transfers = transferred_to(session, partner_site_id)
+    selection = _selection(partnerships, local_kind, partner_kind, transfers)
+    arrived = _arrived_since(transfers, since_change_seq, local_kind, partner_kind)
     travels = TRAVELS[(local_kind, partner_kind)]
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
     records = sum(
         session.scalar(
             select(func.count())
             .select_from(model)
-            .where(*_to_send(model, selection, since_change_seq, to_university=to_university))
+            .where(
+                *_to_send(
+                    model,
+                    selection,
+                    since_change_seq,
+                    to_university=to_university,
+                    arrived=arrived,
+                )
+            )
             .execution_options(**{INCLUDE_DELETED: True})
         )
         or 0
@@ -428,20 +511,71 @@ def pending_records(
     )
 
 
+def transferred_to(session: Session, partner_site_id: uuid.UUID | None) -> Any:
+    """The condition that a transfer standing here names the partner as where the
+    learner went: by its site id, or, where the transfer names no site, by the name
+    the partner is paired under, as long as no other prison known here has that name.
+    None for a partner that is not a prison."""
+    site = session.get(Site, partner_site_id) if partner_site_id is not None else None
+    if site is None or site.kind is not SiteKind.PRISON or site.is_local:
+        return None
+    by_site = Transfer.to_site_id == site.id
+    name = site.name.strip().lower()
+    namesakes = [
+        other.name
+        for other in session.scalars(
+            select(Site).where(Site.id != site.id, Site.kind == SiteKind.PRISON)
+        )
+        if other.name.strip().lower() == name
+    ]
+    condition = by_site
+    if not namesakes:
+        condition = or_(
+            by_site, and_(Transfer.to_site_id.is_(None), func.lower(Transfer.to_name) == name)
+        )
+    return and_(Transfer.deleted_at.is_(None), condition)
+
+
 def _selection(
-    partnerships: list[uuid.UUID] | None, local_kind: SiteKind, partner_kind: SiteKind
+    partnerships: list[uuid.UUID] | None,
+    local_kind: SiteKind,
+    partner_kind: SiteKind,
+    transfers: Any = None,
 ) -> Selection:
     return Selection(
         partnerships,
         own_people_only=local_kind is SiteKind.UNIVERSITY and partner_kind is SiteKind.PRISON,
+        arriving=None if transfers is None else select(Transfer.person_id).where(transfers),
+    )
+
+
+def _arrived_since(
+    transfers: Any, since_change_seq: int, local_kind: SiteKind, partner_kind: SiteKind
+) -> Selection | None:
+    """The course records of learners whose transfer to the partner changed since it
+    last acknowledged: sent whole, however long ago each record last changed."""
+    if transfers is None:
+        return None
+    fresh = select(Transfer.person_id).where(transfers, Transfer.change_seq > since_change_seq)
+    return Selection(
+        [],
+        own_people_only=local_kind is SiteKind.UNIVERSITY and partner_kind is SiteKind.PRISON,
+        arriving=fresh,
     )
 
 
 def _to_send(
-    model: type[SyncedRecord], selection: Selection, since_change_seq: int, *, to_university: bool
+    model: type[SyncedRecord],
+    selection: Selection,
+    since_change_seq: int,
+    *,
+    to_university: bool,
+    arrived: Selection | None = None,
 ) -> list[Any]:
     """The conditions that pick ``model``'s records to send."""
     changed = model.change_seq > since_change_seq
+    if arrived is not None and model not in RESEARCH_SCOPES:
+        changed = or_(changed, arrived.where(model))
     conditions = [selection.where(model)]
     if model in RESEARCH_SCOPES:
         # Consent given after the data was written: what it now covers goes too,

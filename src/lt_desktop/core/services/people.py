@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import PermissionDenied, ValidationError
 from lt_desktop.core.roles import Permission
-from lt_desktop.core.services.base import Service, get_or_not_found
+from lt_desktop.core.services.base import get_or_not_found
+from lt_desktop.core.services.movement import PeopleMovement
 from lt_desktop.core.vocabulary import (
     ATTENDED_STATUSES,
     ClearanceStatus,
@@ -254,7 +255,7 @@ def person_info(p: Person) -> PersonInfo:
     return PersonInfo(p.id, p.given_name, p.family_name, p.preferred_name, p.base, p.email, p.notes)
 
 
-class PeopleService(Service):
+class PeopleService(PeopleMovement):
     @property
     def may_see_prison_details(self) -> bool:
         return self.site_kind is SiteKind.PRISON and self.actor.may(Permission.VIEW_PRISON_DETAILS)

@@ -16,6 +16,7 @@ from lt_desktop.storage.models.course_life import (
     RubricCriterion,
 )
 from lt_desktop.storage.models.local import AuditEntry, Draft, Setting, Site, User
+from lt_desktop.storage.models.movement import PersonMerge, Transfer
 from lt_desktop.storage.models.people import Person, PrisonDetails
 from lt_desktop.storage.models.programme import (
     ClassSession,
@@ -77,6 +78,7 @@ __all__ = [
     "Partner",
     "Partnership",
     "Person",
+    "PersonMerge",
     "PrisonDetails",
     "ProgrammeItem",
     "QuestionnaireAnswer",
@@ -94,6 +96,7 @@ __all__ = [
     "StoryQuestion",
     "SyncConflict",
     "SyncedRecord",
+    "Transfer",
     "User",
     "WaitingRecord",
     "utc_now",
