@@ -543,7 +543,7 @@ def test_a_mark_changed_on_the_laptop_and_at_the_pc_is_a_conflict_in_words(
 ) -> None:
     week_1 = _week(classroom.pc, classroom.cohort, 1, "demo", PASSWORD)
     marks = _marks(classroom.pc, week_1)
-    person_id = next(p for p, mark in marks.items() if mark is not None)
+    person_id = next(p for p, mark in marks.items() if mark == Mark(AttendanceStatus.PRESENT))
     with on_laptop(classroom) as workspace:
         workspace.register.mark(
             week_1, person_id, Mark(AttendanceStatus.ABSENT, MarkReason.ILLNESS)

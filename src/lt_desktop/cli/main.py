@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from lt_desktop import __version__
-from lt_desktop.cli import commands
+from lt_desktop.cli import commands, laptop_commands
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.errors import LtError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
@@ -336,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["people", "memberships", "attendance"], metavar="KIND")
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--cohort", metavar="NAME", help="only this cohort (default: all you see)")
+
+    laptop_commands.add_parser(sub, store, signed_in, _Parser)
     return parser
 
 
@@ -365,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir.mkdir(parents=True, exist_ok=True)
     if not data_dir.is_dir() or configure_logging(data_dir / "logs") is None:
         logging.getLogger().addHandler(logging.NullHandler())
-    handler = commands.HANDLERS[args.command]
+    handler = {**commands.HANDLERS, "laptop": laptop_commands.laptop}[args.command]
     try:
         return handler(args, data_dir)
     except UsageError as error:

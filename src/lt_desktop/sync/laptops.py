@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import LtError
@@ -42,7 +42,7 @@ from lt_desktop.storage.models import (
     SmallGroup,
     SyncedRecord,
 )
-from lt_desktop.sync.outgoing import Outgoing, Selection
+from lt_desktop.sync.outgoing import Outgoing
 from lt_desktop.sync.records import Incoming, PayloadInvalid, Redaction, row_plan, synced_models
 
 #: ``Partner.classroom``: at the education PC, the partner is one of its laptops.
@@ -100,14 +100,20 @@ def accepted(partner: Partner) -> frozenset[str]:
     return frozenset(m.__tablename__ for m in taken)
 
 
-class CohortSelection(Selection):
-    """The records of chosen cohorts (not of whole partnerships)."""
+class CohortSelection:
+    """The records of chosen cohorts (not of whole partnerships), as subqueries of ids.
+
+    Kept apart from ``outgoing.Selection`` on purpose: what a laptop may hold is
+    decided here alone, whatever other sites are sent.
+    """
 
     def __init__(self, cohorts: list[uuid.UUID]) -> None:
-        super().__init__(None, own_people_only=False)
         self.cohorts = select(Cohort.id).where(Cohort.id.in_(cohorts))
         self.courses = select(Cohort.course_id).where(Cohort.id.in_(cohorts))
         self.partnerships = select(Course.partnership_id).where(Course.id.in_(self.courses))
+        self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
+        # The people in the cohorts, and whoever teaches their sessions: a session names
+        # its lecturer, and is taken in only once the lecturer has been.
         self.people = (
             select(Membership.person_id)
             .where(Membership.cohort_id.in_(self.cohorts))
@@ -118,9 +124,28 @@ class CohortSelection(Selection):
             )
         )
         self.memberships = select(Membership.id).where(Membership.cohort_id.in_(self.cohorts))
-        self.all_memberships = self.memberships
-        self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
         self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
+
+    def where(self, model: type[SyncedRecord]) -> Any:
+        """The condition that keeps ``model``'s records inside the cohorts."""
+        conditions: dict[type[SyncedRecord], Any] = {
+            Partnership: Partnership.id.in_(self.partnerships),
+            Course: Course.id.in_(self.courses),
+            Cohort: Cohort.id.in_(self.cohorts),
+            Person: Person.id.in_(self.people),
+            Membership: Membership.id.in_(self.memberships),
+            SmallGroup: SmallGroup.id.in_(self.groups),
+            GroupMember: and_(
+                GroupMember.group_id.in_(self.groups),
+                GroupMember.membership_id.in_(self.memberships),
+            ),
+            ClassSession: ClassSession.id.in_(self.sessions),
+            AttendanceMark: and_(
+                AttendanceMark.session_id.in_(self.sessions),
+                AttendanceMark.person_id.in_(self.people),
+            ),
+        }
+        return conditions[model]
 
 
 def _to_send(
