@@ -48,6 +48,7 @@ from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.graduation import GraduationScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
 from lt_desktop.ui.screens.interviews import InterviewsScreen
+from lt_desktop.ui.screens.laptops import LaptopsScreen
 from lt_desktop.ui.screens.mentoring import MentorsScreen
 from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.people import PeopleScreen
@@ -77,6 +78,7 @@ SCREENS: list[type[Screen]] = [
     QuestionnairesScreen,
     ResearchExportScreen,
     SyncScreen,
+    LaptopsScreen,
     DocumentsScreen,
     BackupsScreen,
     AdministrationScreen,
