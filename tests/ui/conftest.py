@@ -18,16 +18,27 @@ from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.style import apply_style
 
+#: The controllers of the windows a test opened, deleted after it.
+_controllers_opened: list[AppController] = []
+
 
 @pytest.fixture(autouse=True)
-def _closed_windows_deleted(qapp: QApplication) -> Iterator[None]:
-    """Windows a test opened are closed and handed to ``deleteLater`` after it; with no
-    event loop running between tests, Qt would never get round to deleting them. Each
-    kept its screens, its store's session and every lambda connected to them, and a
-    process running hundreds of tests grew by gigabytes, its every cycle collection
-    slower than the last."""
+def _windows_and_controllers_deleted(qapp: QApplication) -> Iterator[None]:
+    """After each test, once pytest-qt has closed its windows: delete them, and the
+    controllers behind them.
+
+    With no event loop running between tests, Qt never gets round to a window's
+    ``deleteLater``. And a controller's signals hold lambdas that hold screens or the
+    window, which hold the controller: a loop through Qt's own memory that Python's
+    cycle collector cannot see. Left, every window a test opened stayed for the rest
+    of the run with its screens and models, and a process running hundreds of tests
+    grew by gigabytes, each cycle collection slower than the last."""
     yield
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    while _controllers_opened:
+        controller = _controllers_opened.pop()
+        if shiboken6.isValid(controller):
+            shiboken6.delete(controller)
 
 
 class Driver:
@@ -134,6 +145,7 @@ def window_on(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
     assert isinstance(app, QApplication)
     apply_style(app)
     controller = AppController(folder)
+    _controllers_opened.append(controller)
     if controller.has_store():
         controller.open_store()
     window = MainWindow(controller)
@@ -144,19 +156,6 @@ def window_on(qtbot: QtBot, folder: Path) -> Iterator[Driver]:
     finally:
         controller.shutdown()
         app.removeEventFilter(controller.idle)
-        let_go(controller, window)
-
-
-def let_go(controller: AppController, window: QWidget) -> None:
-    """Delete the window and the controller now, not at an event loop that never comes.
-
-    Their signals hold lambdas that hold screens, and the screens hold the controller:
-    a loop through Qt's own memory that Python's cycle collector cannot see. Left, every
-    window a test opened stayed for the rest of the run with its screens and models."""
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    for thing in (window, controller):
-        if shiboken6.isValid(thing):
-            shiboken6.delete(thing)
 
 
 @pytest.fixture
