@@ -5,13 +5,15 @@
     .venv/bin/python benchmarks/run.py app
     .venv/bin/python benchmarks/run.py sync
     .venv/bin/python benchmarks/run.py assessment documents applications
+    .venv/bin/python benchmarks/run.py network
 
 Suites: storage (unlock, building a hub-sized store, SQLCipher against plain SQLite),
 app (cold start, unlock to the main window, people search, register marks),
 sync (writing and taking in bundles: a prison year, a hub snapshot, and the floor),
 assessment (opening an essay with its scan, allocating markers, the research export),
 documents (certificates, the cohort report, an attendance summary),
-applications (the Applications screen with 2,000 applications; 60 offers in a row).
+applications (the Applications screen with 2,000 applications; 60 offers in a row),
+network (a university taking in a term's bundle from each of its 8 partner prisons).
 Each suite prints a table and writes results/<suite>-latest.json.
 """
 
@@ -23,6 +25,7 @@ import app_bench
 import applications_bench
 import assessment_bench
 import documents_bench
+import network_bench
 import storage_bench
 import sync_bench
 
@@ -33,6 +36,7 @@ SUITES = {
     "assessment": assessment_bench.main,
     "documents": documents_bench.main,
     "applications": applications_bench.main,
+    "network": network_bench.main,
 }
 
 
