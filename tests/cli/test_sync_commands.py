@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.storage.store import create_store
 from tests.cli.support import DEMO_PASSWORD, DEMO_USER, assert_failure, run_as
-from tests.helpers.cli import Result
+from tests.helpers.cli import Result, run_cli
 
 UNIVERSITY = "University of Eastbridge"
 COORDINATOR, COORDINATOR_PASSWORD = "coord", "coordinator password"
@@ -201,3 +203,97 @@ def test_a_name_two_partners_share_is_refused_with_their_fingerprints(
     again = tmp_path / "again.ltbundle"
     assert _uni(university, "export", "--to", "HMP Northfield", "--out", again).code == 0
     assert at_second("import", again).code == 0
+
+
+#: What each site keeps for itself: its accounts and its audit log.
+_LOCAL = ("users", "audit_entries")
+
+
+def _stats(folder: Path, at: Callable[..., Result]) -> dict[str, int]:
+    result = at(folder, "stats", "--json")
+    assert result.code == 0, result.err
+    counts: dict[str, int] = json.loads(result.out)
+    return counts
+
+
+def test_two_prisons_from_one_demo_seed_exchange_with_one_university(
+    tmp_path: Path,
+) -> None:
+    """`lt-desktop demo` run twice makes two prisons alike in every name, date and
+    title; both pair with one university and send it everything from the command line.
+    The university then holds what both bundles carried, each record apart, and lists
+    no conflict."""
+    prisons = [tmp_path / "first", tmp_path / "second"]
+    for folder in prisons:
+        made = run_cli("demo", "--data-dir", folder, timeout=600)
+        assert made.code == 0, made.err
+    university = tmp_path / "university"
+    create_store(
+        university,
+        site_name=UNIVERSITY,
+        site_kind=SiteKind.UNIVERSITY,
+        admin_username=COORDINATOR,
+        admin_display_name="Coordinator",
+        admin_password=COORDINATOR_PASSWORD,
+    ).store.close()
+    university_fingerprint = _card(university, tmp_path / "university.ltsite", prison=False)
+    for n, prison in enumerate(prisons):
+        card = tmp_path / f"prison-{n}.ltsite"
+        fingerprint = _card(prison, card, prison=True)
+        assert _uni(university, "pair", card, "--fingerprint", fingerprint).code == 0
+        paired = _prison(
+            prison, "pair", tmp_path / "university.ltsite", "--fingerprint", university_fingerprint
+        )
+        assert paired.code == 0 and f"Paired with {UNIVERSITY}" in paired.out, paired.err
+    listed = _uni(university, "partners")
+    assert listed.out.count("HMP Northfield") == 2, listed.out
+
+    before = _stats(university, _uni)
+    assert not any(before[table] for table in before if table not in _LOCAL)
+    held = [_stats(prison, _prison) for prison in prisons]
+    assert held[0] == held[1]  # one seed: the same counts of everything
+    carried = 0
+    for n, prison in enumerate(prisons):
+        bundle = tmp_path / f"from-prison-{n}.ltbundle"
+        exported = _prison(prison, "export", "--to", UNIVERSITY, "--out", bundle)
+        assert exported.code == 0, exported.err
+        sent = re.search(r": ([\d,]+) record\(s\)", exported.out)
+        assert sent is not None, exported.out
+        records = int(sent.group(1).replace(",", ""))
+        taken = _uni(university, "import", bundle)
+        assert taken.code == 0, taken.err
+        # Every record is new there: nothing of one prison is taken for the other's.
+        assert f"imported: {records} new, 0 updated, 0 already up to date." in taken.out, taken.out
+        assert "both sites" not in taken.out and "waiting" not in taken.out, taken.out
+        carried += records
+
+    after = _stats(university, _uni)
+    assert sum(after[table] for table in after if table not in _LOCAL) == carried
+    # Everything in a prison's partnership goes to its university, so for these the
+    # university holds exactly both prisons' records.
+    whole = (
+        "partnerships",
+        "courses",
+        "cohorts",
+        "sessions",
+        "memberships",
+        "membership_status_changes",
+        "attendance_marks",
+        "essays",
+        "essay_marks",
+        "certificates",
+    )
+    for table in whole:
+        assert after[table] == held[0][table] + held[1][table] > 0, table
+    assert after["prison_details"] == after["applications"] == 0
+    assert _uni(university, "conflicts").out.strip() == "No conflicts to review."
+    checked = run_cli(
+        "check",
+        "--data-dir",
+        university,
+        "--user",
+        COORDINATOR,
+        "--password-stdin",
+        stdin=f"{COORDINATOR_PASSWORD}\n",
+    )
+    assert checked.code == 0, checked.out + checked.err
