@@ -7,7 +7,8 @@ What travels between the two is decided here and nowhere else:
 
 - to the laptop: the partnership, course and cohort rows of its cohorts, their
   sessions, the people in them (and the sessions' lecturers) by name and base, their
-  places in the cohorts and small groups, and the register marks. A person's email,
+  places in the cohorts and small groups, the register marks, and the merges of two
+  records of one of those people into one. A person's email,
   notes and research ID, and the notes kept on a partnership, a cohort or a place in
   a cohort, are blanked on the way: the register does not need them. Nothing else is
   ever sent: no essays, scans, stories, questionnaires, interviews, consent, status
@@ -39,6 +40,7 @@ from lt_desktop.storage.models import (
     Partner,
     Partnership,
     Person,
+    PersonMerge,
     SmallGroup,
     SyncedRecord,
 )
@@ -62,6 +64,7 @@ TO_LAPTOP: frozenset[type[SyncedRecord]] = frozenset(
         GroupMember,
         ClassSession,
         AttendanceMark,
+        PersonMerge,
     }
 )
 #: What a classroom laptop sends the education PC.
@@ -144,6 +147,9 @@ class CohortSelection:
                 AttendanceMark.session_id.in_(self.sessions),
                 AttendanceMark.person_id.in_(self.people),
             ),
+            # Two records of one person made one: the laptop makes the same one of its
+            # copies, or its register would list the person twice.
+            PersonMerge: PersonMerge.person_id.in_(self.people),
         }
         return conditions[model]
 

@@ -178,6 +178,11 @@ class Selection:
         self.courses = select(Course.id).where(Course.partnership_id.in_(self.partnerships))
         self.cohorts = select(Cohort.id).where(Cohort.course_id.in_(self.courses))
         members: Any = select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
+        # A person merged here stands with the name and details of the record kept,
+        # which may make a new version of one of a prison's own learners: the prison
+        # holds them, and is sent that version, so both sites hold one record alike.
+        merged = select(PersonMerge.person_id).where(PersonMerge.person_id.in_(members))
+        self.members = members
         if own_people_only:
             members = members.join(Person, Person.id == Membership.person_id).where(
                 Person.base != PersonBase.PRISON
@@ -206,6 +211,7 @@ class Selection:
                 ClassSession.lecturer_id.isnot(None),
             ),
             self.arriving,
+            merged,
         )
         self.memberships = select(Membership.id).where(
             or_(
@@ -299,7 +305,10 @@ class Selection:
             Certificate: Certificate.membership_id.in_(self.all_memberships),
             GraduationEvent: GraduationEvent.id.in_(self.events),
             GraduationCohort: GraduationCohort.cohort_id.in_(self.record_cohorts),
-            Transfer: Transfer.person_id.in_(self.people),
+            # A transfer goes back to the prison the learner left, once taken on.
+            Transfer: or_(
+                Transfer.person_id.in_(self.people), Transfer.person_id.in_(self.members)
+            ),
             # A merge goes wherever either record may be held: to a prison, for its own
             # learners too (their marks come from the university).
             PersonMerge: or_(
@@ -553,10 +562,17 @@ def _arrived_since(
     transfers: Any, since_change_seq: int, local_kind: SiteKind, partner_kind: SiteKind
 ) -> Selection | None:
     """The course records of learners whose transfer to the partner changed since it
-    last acknowledged: sent whole, however long ago each record last changed."""
+    last acknowledged: sent whole, however long ago each record last changed. So are
+    those of learners merged here with another record of themselves since then: the
+    merge moved that record's places, marks and status changes into their course
+    record without changing them, so the partner has never been sent them."""
     if transfers is None:
         return None
-    fresh = select(Transfer.person_id).where(transfers, Transfer.change_seq > since_change_seq)
+    merged = select(PersonMerge.person_id).where(PersonMerge.change_seq > since_change_seq)
+    fresh = select(Transfer.person_id).where(
+        transfers,
+        or_(Transfer.change_seq > since_change_seq, Transfer.person_id.in_(merged)),
+    )
     return Selection(
         [],
         own_people_only=local_kind is SiteKind.UNIVERSITY and partner_kind is SiteKind.PRISON,
