@@ -755,3 +755,19 @@ def test_a_merge_at_the_university_leaves_the_prison_with_the_same_record(
         assert not network.problems()
         held = {site: network.versions(site)[("people", first.hex)] for site in (A, U)}
         assert held[A] == held[U]
+
+
+def test_a_transfer_taken_on_goes_back_to_the_prison_the_learner_left(
+    template: Template,
+) -> None:
+    """The prison the learner left once never learned they were taken on: the
+    university sends a prison its own people's records only when they are sent to it."""
+    with network_from(template) as network:
+        seed = network.seed
+        network.change(A, lambda w: w.people.transfer(seed.amir, to=NAMES[B]))
+        network.settle()
+        network.change(B, lambda w: w.people.take_on(seed.amir, seed.south_cohort))
+        network.settle()
+        assert not network.problems()
+        (left,) = network.workspaces[A].people.transfers()
+        assert left.taken_on is not None
