@@ -776,6 +776,14 @@ def _(d: Driver) -> FormDialog:
 
 #: Dialogs that open on records only a store can give; each is opened on the demo store by
 #: its own screen's tests.
+@_cheap("NewLaptopDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.ui.screens.laptops import NewLaptopDialog
+
+    cohorts = [_stand_in(id=_ID, title="Autumn 2026"), _stand_in(id=_ID, title="Spring 2027")]
+    return NewLaptopDialog(d.window, cohorts, "")
+
+
 _NEEDS_STORE_RECORDS = {
     "EnterApplicationsDialog": "the Applications screen itself",
     "EditApplicationDialog": "an application with its assessments",

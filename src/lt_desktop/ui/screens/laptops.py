@@ -270,7 +270,7 @@ class NewLaptopDialog(FormDialog):
             self.cohorts.append((box, cohort.id))
             self.add_row("" if self.cohorts[:-1] else "&Cohorts", box)
         self.folder = QLineEdit(folder)
-        choose = button("&Choose…", self._choose)
+        choose = button("C&hoose…", self._choose)
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
