@@ -47,6 +47,7 @@ from PySide6.QtGui import (
     QStandardItem,
     QStandardItemModel,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (

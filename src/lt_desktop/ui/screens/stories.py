@@ -27,6 +27,7 @@ from lt_desktop.ui.qt import (
     QShortcut,
     QSplitter,
     QTableView,
+    QTextCursor,
     QVBoxLayout,
     QWidget,
 )
@@ -264,6 +265,8 @@ class StoriesScreen(Screen):
         for question_id, field in self.answer_fields.items():
             field.setPlainText(story.answers.get(question_id, "") if story else "")
         self.typing.put_back()
+        # A story already begun is carried on, not typed in front of.
+        self.text.moveCursor(QTextCursor.MoveOperation.End)
         self.text.setFocus()
 
     # -- saving -------------------------------------------------------------------------
