@@ -11,6 +11,7 @@ from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.consent import ConsentState
 from lt_desktop.core.services.mentoring import Journey
+from lt_desktop.core.services.movement import TransferInfo
 from lt_desktop.core.services.people import (
     AttendanceLine,
     LikelyDuplicate,
@@ -35,6 +36,8 @@ from lt_desktop.ui.qt import (
     QLabel,
     QLineEdit,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QModelIndex,
     QPlainTextEdit,
@@ -48,6 +51,12 @@ from lt_desktop.ui.qt import (
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.screens.mentoring import MENTORING, JourneyView
+from lt_desktop.ui.screens.people_moves import (
+    MergeDialog,
+    ReleaseDialog,
+    TakeOnDialog,
+    TransferDialog,
+)
 from lt_desktop.ui.widgets import (
     Banner,
     DateField,
@@ -146,6 +155,15 @@ class PeopleScreen(Screen):
         self.list.selectionModel().currentChanged.connect(self._person_chosen)
         self.add_button = button("A&dd person…", self._add)
         offer_only_if(self.may(Permission.EDIT_PEOPLE), self.add_button)
+        self.arrivals_box = QGroupBox("Arriving by transfer")
+        self.arrivals = QListWidget()
+        self.arrivals.setAccessibleName("Learners arriving by transfer")
+        self.arrivals.setMaximumHeight(110)
+        self.take_on_button = button("Ta&ke on…", self._take_on)
+        arrivals_layout = QVBoxLayout(self.arrivals_box)
+        arrivals_layout.addWidget(self.arrivals)
+        arrivals_layout.addWidget(self.take_on_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.arrivals_box.hide()
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -154,6 +172,7 @@ class PeopleScreen(Screen):
         left_layout.addWidget(self.list_or_empty, 1)
         left_layout.addWidget(self.count)
         left_layout.addWidget(self.add_button)
+        left_layout.addWidget(self.arrivals_box)
         self.page = PersonPanel(self)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -166,6 +185,10 @@ class PeopleScreen(Screen):
 
     def reload(self) -> None:
         self.controller.load(lambda ws: ws.people.list_people(), self._show_people)
+        if self.may_move_people:
+            self.controller.load(
+                lambda ws: ws.people.transfers(arriving_only=True), self._show_arrivals
+            )
         if self._current is not None:
             self.page.load(self._current)
 
@@ -182,6 +205,44 @@ class PeopleScreen(Screen):
             row = self.model.row_of(self._current)
             if row >= 0:
                 self.list.setCurrentIndex(self.model.index(row))
+
+    @property
+    def may_move_people(self) -> bool:
+        """Transfers, releases and taking on are recorded by staff at a prison."""
+        return self.controller.site_kind is SiteKind.PRISON and self.may(
+            Permission.MANAGE_MEMBERSHIPS
+        )
+
+    def _show_arrivals(self, arriving: list[TransferInfo]) -> None:
+        self.arrivals.clear()
+        for transfer in arriving:
+            item = QListWidgetItem(
+                f"{transfer.person_name}, transferred {transfer.transferred_on:%d %b %Y}"
+            )
+            item.setData(ID_ROLE, transfer)
+            self.arrivals.addItem(item)
+        if arriving:
+            self.arrivals.setCurrentRow(0)
+        self.arrivals_box.setVisible(bool(arriving))
+
+    def _take_on(self) -> None:
+        item = self.arrivals.currentItem()
+        if item is None:
+            return
+        transfer: TransferInfo = item.data(ID_ROLE)
+
+        def ask(cohorts: list[Any]) -> None:
+            dialog = TakeOnDialog(self, transfer, cohorts)
+            if not dialog.exec():
+                return
+            cohort_id, on = dialog.values()
+            self._current = transfer.person_id
+            self.controller.change(
+                lambda ws: ws.people.take_on(transfer.person_id, cohort_id, on=on),
+                {PEOPLE, MEMBERS},
+            )
+
+        self.controller.load(lambda ws: ws.programme.list_cohorts(), ask)
 
     def _filter(self, text: str) -> None:
         self.model.set_filter(text)
@@ -256,6 +317,11 @@ class PersonPanel(QScrollArea):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.edit_button = button("&Edit…", self._edit, accessible="Edit person")
         offer_only_if(screen.may(Permission.EDIT_PEOPLE), self.edit_button)
+        self.transfer_button = button("&Transfer…", self._transfer, accessible="Transfer")
+        self.release_button = button("Re&lease…", self._release, accessible="Release")
+        offer_only_if(screen.may_move_people, self.transfer_button, self.release_button)
+        self.merge_button = button("&Merge with…", self._merge, accessible="Merge with")
+        offer_only_if(screen.may(Permission.EDIT_PEOPLE), self.merge_button)
         self.banner = Banner()
         self.journey = JourneyView()
 
@@ -304,7 +370,13 @@ class PersonPanel(QScrollArea):
         layout = QVBoxLayout(body)
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
-        top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        for action in (
+            self.edit_button,
+            self.transfer_button,
+            self.release_button,
+            self.merge_button,
+        ):
+            top.addWidget(action, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         layout.addWidget(self.details)
         layout.addWidget(self.banner)
@@ -325,7 +397,14 @@ class PersonPanel(QScrollArea):
         self.journey.set_journey(None)
         self.name.setText("Choose a person")
         self.details.setText("Pick someone from the list to see their cohorts and attendance.")
-        for widget in (self.edit_button, self.consent_box, self.prison_box):
+        for widget in (
+            self.edit_button,
+            self.transfer_button,
+            self.release_button,
+            self.merge_button,
+            self.consent_box,
+            self.prison_box,
+        ):
             widget.setEnabled(False)
 
     def load(self, person_id: uuid.UUID) -> None:
@@ -359,7 +438,13 @@ class PersonPanel(QScrollArea):
             lines.append(f"Notes: {person.notes}")
         lines.append(f"Reference: {short_reference(person.id)}")
         self.details.setText("\n".join(lines))
-        self.edit_button.setEnabled(True)
+        for action in (
+            self.edit_button,
+            self.transfer_button,
+            self.release_button,
+            self.merge_button,
+        ):
+            action.setEnabled(True)
         self.journey.set_journey(journey)
         self.memberships.set_rows(page.memberships)
         self.attendance.set_rows(page.attendance)
@@ -414,6 +499,74 @@ class PersonPanel(QScrollArea):
             self.controller.change(
                 lambda ws: ws.people.set_prison_details(person_id, **values), {PEOPLE}
             )
+
+    def _transfer(self) -> None:
+        if self._page is None:
+            return
+        person = self._page.person
+        may_sync, may_laptops = (
+            self._screen.may(Permission.SYNC),
+            self._screen.may(Permission.MANAGE_LAPTOPS),
+        )
+
+        def paired_prisons(ws: Workspace) -> list[str]:
+            if not may_sync:
+                return []
+            laptops = {lap.site_id for lap in ws.laptops.laptops()} if may_laptops else set()
+            return sorted(
+                {
+                    p.name
+                    for p in ws.sync.partners()
+                    if p.kind is SiteKind.PRISON
+                    and p.revoked_at is None
+                    and p.site_id not in laptops
+                },
+                key=str.casefold,
+            )
+
+        def ask(prisons: list[str]) -> None:
+            dialog = TransferDialog(self, person.display_name, prisons)
+            if dialog.exec():
+                values = dialog.values()
+                self.controller.change(
+                    lambda ws: ws.people.transfer(person.id, **values), {PEOPLE, MEMBERS}
+                )
+
+        self.controller.load(paired_prisons, ask)
+
+    def _release(self) -> None:
+        if self._page is None:
+            return
+        person = self._page.person
+        dialog = ReleaseDialog(self, person.display_name)
+        if dialog.exec():
+            values = dialog.values()
+            self.controller.change(
+                lambda ws: ws.people.release(person.id, **values), {PEOPLE, MEMBERS}
+            )
+
+    def _merge(self) -> None:
+        if self._page is None:
+            return
+        person = self._page.person
+
+        def ask(people: list[PersonListing]) -> None:
+            others = sorted(
+                (p for p in people if p.id != person.id), key=lambda p: p.sort_name.casefold()
+            )
+            dialog = MergeDialog(self, self.controller, person.id, person.display_name, others)
+            if dialog.exec():
+                merge_id = dialog.merge_id()
+                self.controller.change(
+                    lambda ws: ws.people.merge_people(person.id, merge_id),
+                    {PEOPLE, MEMBERS, REGISTER, CONSENT},
+                    self._merged,
+                )
+
+        self.controller.load(lambda ws: ws.people.list_people(), ask)
+
+    def _merged(self, survivor: uuid.UUID) -> None:
+        self._screen.show_person(survivor)
 
     def _record_consent(self) -> None:
         if self._page is None:
