@@ -535,9 +535,12 @@ class Sites(RuleBasedStateMachine):
     )
     def rename(self, who: tuple[str, int], given_name: str) -> None:
         """A prison corrects its learners' names, the university its own students'.
-        Southgate names only its own learners: a learner taken on from Northfield is
-        named where they came from, since nothing of a prison's learner travels to
-        another prison unless a transfer names it."""
+
+        Southgate does not rename the learner it took on from Northfield: a change a
+        prison makes to a learner taken on from another prison never reaches the prison
+        they left (a university sends a prison none of the prison's own learners'
+        records), so the two would hold the learner differently for good. Known gap,
+        left open: see ``docs/sync.md``, People who move."""
         site, index = who
         person_id = (self.seed.south_people if site == B else self.seed.north_people)[index]
 
@@ -601,6 +604,11 @@ class Sites(RuleBasedStateMachine):
 
         self.network.change(B, take_on)
 
+    # Open defect found by this rule: merging two people merges their records of one
+    # thing (two marks at one session) keeping the higher version, but lists nothing,
+    # so a mark another site made of the record merged away, not yet sent when the
+    # merge reached that site, is lost without a conflict anywhere. Reproduced on its
+    # own by ``test_a_mark_merged_away_with_its_person_is_listed_as_a_conflict``.
     @rule(site=st.sampled_from((A, U)), keep_first=st.booleans())
     def merge_the_two_amirs(self, site: str, keep_first: bool) -> None:
         keep, drop = (self.seed.amir, self.seed.amir_again)
@@ -660,7 +668,7 @@ def test_four_sites_editing_and_exchanging_in_any_order_agree(template: Template
     run_state_machine_as_test(
         Sites,
         settings=settings(
-            max_examples=10,
+            max_examples=8,
             stateful_step_count=20,
             deadline=None,
             # Each step works on four real stores; shrinking would replay hundreds more
@@ -771,3 +779,32 @@ def test_a_transfer_taken_on_goes_back_to_the_prison_the_learner_left(
         assert not network.problems()
         (left,) = network.workspaces[A].people.transfers()
         assert left.taken_on is not None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open defect: a person merge merges two marks of one session without listing "
+    "the one it removes, so the laptop's own unsent mark is lost",
+)
+def test_a_mark_merged_away_with_its_person_is_listed_as_a_conflict(template: Template) -> None:
+    """The laptop marks the second record of Amir present at week 2 while the PC marks
+    Amir late; the two records are merged at the university one way and at the PC the
+    other. When the merge reaches the laptop, its own mark (not yet sent) meets the
+    PC's under one person, and is removed without a conflict listed anywhere."""
+    with network_from(template) as network:
+        seed = network.seed
+        week_two = seed.north_sessions[1]
+        network.change(
+            L, lambda w: w.register.mark(week_two, seed.amir_again, Mark(AttendanceStatus.PRESENT))
+        )
+        network.change(
+            A, lambda w: w.register.mark(week_two, seed.amir, Mark(AttendanceStatus.LATE))
+        )
+        network.exchange(A, L)
+        network.exchange(A, U)
+        _merge(network, U, seed.amir, seed.amir_again)
+        _merge(network, A, seed.amir_again, seed.amir)
+        network.exchange(A, L)
+        network.settle()
+        problems = network.problems()
+        assert not problems, "\n".join(problems)
