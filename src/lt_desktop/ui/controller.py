@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from lt_desktop.core.errors import LtError, StoreCorrupt
 from lt_desktop.core.logs import log_refused, log_unexpected
 from lt_desktop.core.services.drafts import Draft
+from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit
+from lt_desktop.core.services.laptops import set_up_laptop as make_laptop
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.core.sign_in import recover_account_at, restore_and_sign_in, sign_in_at
 from lt_desktop.core.vocabulary import SiteKind
@@ -175,6 +177,42 @@ class AppController(QObject):
         def done(result: tuple[Workspace, RecoveryKey]) -> None:
             workspace, recovery_key = result
             on_done(recovery_key)
+            self._enter(workspace)
+
+        self.runner.submit(work, done, lambda error: on_error(describe_error(error)))
+
+    def set_up_laptop(
+        self,
+        *,
+        kit: Path,
+        passphrase: str,
+        username: str,
+        display_name: str,
+        password: str,
+        on_done: Callable[[LaptopSetUp, bool], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        """Make this computer a classroom laptop from the kit on the stick, then carry
+        on signed in. A wrong passphrase or a kit changed on the way is refused before
+        anything is made. ``on_done`` hears whether the kit could be taken off the stick."""
+
+        def work() -> tuple[Workspace, LaptopSetUp, bool]:
+            opened = read_kit(kit, passphrase)
+            made = make_laptop(
+                self.data_dir,
+                opened,
+                username=username,
+                display_name=display_name,
+                password=password,
+            )
+            removed = remove_kit(kit)
+            door = LockedStore(self.data_dir)
+            self.door = door
+            return sign_in_at(door, username, password), made, removed
+
+        def done(result: tuple[Workspace, LaptopSetUp, bool]) -> None:
+            workspace, made, removed = result
+            on_done(made, removed)
             self._enter(workspace)
 
         self.runner.submit(work, done, lambda error: on_error(describe_error(error)))
