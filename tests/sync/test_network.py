@@ -669,7 +669,7 @@ def test_four_sites_editing_and_exchanging_in_any_order_agree(template: Template
         Sites,
         settings=settings(
             max_examples=8,
-            stateful_step_count=20,
+            stateful_step_count=15,
             deadline=None,
             # Each step works on four real stores; shrinking would replay hundreds more
             # runs, so a failing run is reported as found, step by step.
