@@ -658,9 +658,9 @@ class Sites(RuleBasedStateMachine):
 
     @rule()
     def settle(self) -> None:
+        """Everything carried until quiet, midway; what must then hold is checked once
+        the run ends, when the sites settle again."""
         self.network.settle()
-        problems = self.network.problems()
-        assert not problems, "\n".join(problems)
 
 
 def test_four_sites_editing_and_exchanging_in_any_order_agree(template: Template) -> None:
