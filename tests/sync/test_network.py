@@ -604,11 +604,9 @@ class Sites(RuleBasedStateMachine):
 
         self.network.change(B, take_on)
 
-    # Open defect found by this rule: merging two people merges their records of one
-    # thing (two marks at one session) keeping the higher version, but lists nothing,
-    # so a mark another site made of the record merged away, not yet sent when the
-    # merge reached that site, is lost without a conflict anywhere. Reproduced on its
-    # own by ``test_a_mark_merged_away_with_its_person_is_listed_as_a_conflict``.
+    # Merging two people once lost, unlisted, a mark another site had made of the record
+    # merged away and not yet sent: ``test_a_mark_merged_away_with_its_person_is_listed
+    # _as_a_conflict`` keeps that case on its own.
     @rule(site=st.sampled_from((A, U)), keep_first=st.booleans())
     def merge_the_two_amirs(self, site: str, keep_first: bool) -> None:
         keep, drop = (self.seed.amir, self.seed.amir_again)
@@ -781,11 +779,6 @@ def test_a_transfer_taken_on_goes_back_to_the_prison_the_learner_left(
         assert left.taken_on is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: a person merge merges two marks of one session without listing "
-    "the one it removes, so the laptop's own unsent mark is lost",
-)
 def test_a_mark_merged_away_with_its_person_is_listed_as_a_conflict(template: Template) -> None:
     """The laptop marks the second record of Amir present at week 2 while the PC marks
     Amir late; the two records are merged at the university one way and at the PC the

@@ -24,9 +24,10 @@ from typing import cast
 from sqlalchemy import Table, and_, delete, select, update
 from sqlalchemy.orm import Session
 
-from lt_desktop.storage.models import Base, Person
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import Base, Person, Site, SyncConflict
 from lt_desktop.sync.merges import Merges, natural_keys, survives
-from lt_desktop.sync.records import synced_models
+from lt_desktop.sync.records import encode, synced_models
 
 PEOPLE = "people"
 
@@ -111,6 +112,46 @@ def _move_links(
 def _merge_row(
     session: Session, merges: Merges, table: Table, lost: uuid.UUID, kept: uuid.UUID
 ) -> None:
+    _list_the_one_removed(session, table, lost, kept)
     _move_links(session, merges, table.name, lost, kept)
     session.execute(delete(table).where(table.c.id == lost))
     merges.remember(table.name, lost, kept)
+
+
+def _list_the_one_removed(
+    session: Session, table: Table, lost_id: uuid.UUID, kept_id: uuid.UUID
+) -> None:
+    """List the record a person merge removes as a conflict's losing version, as sync
+    lists the one of two twins it removes: it may hold what no other site has (a mark
+    taken on a laptop, not yet sent), and no one should lose it unseen."""
+    model = synced_models().get(table.name)
+    if model is None:
+        return
+    options = {INCLUDE_DELETED: True}
+    lost = session.get(model, lost_id, populate_existing=True, execution_options=options)
+    kept = session.get(model, kept_id, populate_existing=True, execution_options=options)
+    if lost is None or kept is None:
+        return
+    lost_line = encode(lost).decode()
+    listed = session.scalars(
+        select(SyncConflict.lost_values).where(
+            SyncConflict.table_name == table.name, SyncConflict.lost_version == lost.version
+        )
+    ).all()
+    if lost_line in listed:
+        return
+    here = session.scalar(select(Site.id).where(Site.is_local.is_(True)))
+    kept_here = kept.origin_site_id == here
+    session.add(
+        SyncConflict(
+            table_name=table.name,
+            record_id=kept.id,
+            kept_version=kept.version,
+            lost_version=lost.version,
+            lost_values=lost_line,
+            kept_values=encode(kept).decode(),
+            kept_from="this site" if kept_here else "partner",
+            partner_site_id=lost.origin_site_id if kept_here else kept.origin_site_id,
+        )
+    )
+    session.flush()
