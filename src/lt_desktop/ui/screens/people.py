@@ -26,6 +26,7 @@ from lt_desktop.core.services.people import (
 from lt_desktop.core.vocabulary import ClearanceStatus, ConsentScope, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.controller import CONSENT, MEMBERS, PEOPLE, REGISTER, AppController
+from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -368,16 +369,11 @@ class PersonPanel(QScrollArea):
         prison_layout.addWidget(self.prison_edit, 0, Qt.AlignmentFlag.AlignLeft)
 
         layout = QVBoxLayout(body)
-        top = QHBoxLayout()
-        top.addWidget(self.name, 1)
-        for action in (
-            self.edit_button,
-            self.transfer_button,
-            self.release_button,
-            self.merge_button,
-        ):
-            top.addWidget(action, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(top)
+        layout.addWidget(self.name)
+        # A row that wraps: four buttons beside a long name would not fit a small laptop.
+        layout.addLayout(
+            flow((self.edit_button, self.transfer_button, self.release_button, self.merge_button))
+        )
         layout.addWidget(self.details)
         layout.addWidget(self.banner)
         layout.addWidget(_section("Journey"))
