@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.vocabulary import (
     AttendanceStatus,
+    ConsentScope,
     MembershipStatus,
     PersonBase,
     SiteKind,
@@ -312,3 +314,61 @@ def test_a_merge_is_refused_for_one_person_and_changes_nothing(network: Network)
         with pytest.raises(ValidationError, match="two different people"):
             workspace.people.merge_people(person, person)
     assert _record_of(network.first, {person, twin}) == before
+
+
+def _university_email(network: Network, person_id: uuid.UUID) -> str:
+    with network.university.open() as workspace, workspace.store.read() as session:
+        person = session.get(Person, person_id)
+        assert person is not None
+        return person.email
+
+
+def test_a_released_learner_is_kept_in_touch_with_only_while_they_consent(
+    network: Network, tmp_path: Path
+) -> None:
+    first, university = network.first, network.university
+    person_id, *_ = _learner(first)
+    email = "kept.in.touch@example.org"
+    with first.open() as workspace:
+        workspace.people.release(person_id, on=date(2026, 11, 2), reason="Released")
+        held = workspace.people.get_person(person_id)
+
+        def give_email(address: str) -> None:
+            workspace.people.update_person(
+                person_id,
+                given_name=held.given_name,
+                family_name=held.family_name,
+                base=PersonBase.PRISON,
+                preferred_name=held.preferred_name,
+                email=address,
+                notes=held.notes,
+            )
+
+        contact = ConsentScope.CONTACT_AFTER_RELEASE
+        if any(s.scope is contact and s.active for s in workspace.consent.states(person_id)):
+            workspace.consent.withdraw(person_id, contact, on=date(2026, 11, 1))
+        with pytest.raises(ValidationError, match="consent to keep in touch"):
+            give_email(email)
+        assert workspace.people.get_person(person_id).email == ""
+        workspace.consent.record(person_id, contact, given_on=date(2026, 11, 2))
+        give_email(email)
+    _send(first, university, tmp_path, "with-consent")
+    assert _university_email(network, person_id) == email
+
+    with first.open() as workspace:
+        workspace.consent.withdraw(
+            person_id, ConsentScope.CONTACT_AFTER_RELEASE, on=date(2026, 12, 1)
+        )
+        assert workspace.people.get_person(person_id).email == ""
+    plaintext = _send(first, university, tmp_path, "withdrawn")
+    assert email.encode() not in plaintext
+    assert _university_email(network, person_id) == ""
+    # A learner who never consented cannot be given an email at the university either.
+    with university.open() as workspace, pytest.raises(ValidationError):
+        workspace.people.update_person(
+            person_id,
+            given_name=held.given_name,
+            family_name=held.family_name,
+            base=PersonBase.PRISON,
+            email=email,
+        )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lt_desktop.core.errors import ConflictError, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
-from lt_desktop.core.vocabulary import ConsentScope
+from lt_desktop.core.vocabulary import ConsentScope, PersonBase
 from lt_desktop.storage.models import Consent, Person
 
 
@@ -56,6 +56,15 @@ def has_consent(
     if record is None or record.withdrawn_on is not None:
         return False
     return on is None or record.given_on <= on
+
+
+def _forget_contact_details(session: Session, person_id: uuid.UUID) -> None:
+    """Without consent to keep in touch, a prison-based learner's email is not kept.
+    Blanking it makes a new version of the person, so every site that holds it
+    blanks it too."""
+    person = session.get(Person, person_id)
+    if person is not None and person.base is PersonBase.PRISON and person.email:
+        person.email = ""
 
 
 class ConsentService(Service):
@@ -120,5 +129,7 @@ class ConsentService(Service):
             for each in standing:
                 each.withdrawn_on = max(on, each.given_on)
                 each.withdrawal_recorded_by_name = self.actor.display_name
+            if scope is ConsentScope.CONTACT_AFTER_RELEASE:
+                _forget_contact_details(session, person_id)
             self._audit(session, "consent.withdrawn", "person", person_id, scope=scope.value)
             return ConsentState(scope, record.given_on, on, record.form_reference)

@@ -20,15 +20,22 @@ from sqlalchemy.orm import Session
 from lt_desktop.core.errors import PermissionDenied, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import get_or_not_found
+from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.movement import PeopleMovement
 from lt_desktop.core.vocabulary import (
     ATTENDED_STATUSES,
     ClearanceStatus,
     MembershipRole,
     MembershipStatus,
+    ConsentScope,
     PersonBase,
     SessionKind,
     SiteKind,
+)
+
+CONTACT_NEEDS_CONSENT = (
+    "A prison-based learner's email is kept only with their consent to keep in touch "
+    "after release: record that consent first, or leave the email empty."
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
@@ -459,6 +466,8 @@ class PeopleService(PeopleMovement):
             self._require_prison_details(Permission.EDIT_PRISON_DETAILS)
             if base is not PersonBase.PRISON:
                 raise ValidationError("Prison-only details are kept for prison-based people only.")
+        if base is PersonBase.PRISON and email.strip():
+            raise ValidationError(CONTACT_NEEDS_CONSENT)
         with self._store.write() as session:
             person = Person(
                 given_name=given_name.strip(),
@@ -491,6 +500,12 @@ class PeopleService(PeopleMovement):
         _check_names(given_name, family_name)
         with self._store.write() as session:
             person = get_or_not_found(session, Person, person_id, "person")
+            if (
+                base is PersonBase.PRISON
+                and email.strip()
+                and not has_consent(session, person_id, ConsentScope.CONTACT_AFTER_RELEASE)
+            ):
+                raise ValidationError(CONTACT_NEEDS_CONSENT)
             person.given_name, person.family_name = given_name.strip(), family_name.strip()
             person.preferred_name, person.base = preferred_name.strip(), base
             person.email, person.notes = email.strip(), notes.strip()

@@ -662,6 +662,7 @@ class PersonDialog(FormDialog):
             self.base.currentIndexChanged.connect(self._prison_number_applies)
             self._prison_number_applies()
         self.email = self.add_row("&Email", QLineEdit(person.email if person else ""))
+        self.email.setPlaceholderText("Prison-based: only with consent to keep in touch")
         self.notes = QPlainTextEdit(person.notes if person else "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(70)
