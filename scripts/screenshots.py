@@ -131,6 +131,97 @@ def take_part_of_todays_register(store: Path) -> None:
         )
 
 
+def _show_screen(window: MainWindow, title: str) -> Any:
+    view = window.workspace_view
+    assert view is not None
+    row = next(i for i, screen in enumerate(view.screens) if screen.title == title)
+    view.nav.setCurrentRow(row)
+    return view.screens[row]
+
+
+def _sign_in(app: QApplication, window: MainWindow, user: str, password: str) -> None:
+    window.unlock_screen.username.setText(user)
+    window.unlock_screen.password.setText(password)
+    window.unlock_screen.sign_in_button.click()
+    settle(app, window.controller, 1.0)
+
+
+def laptop_pictures(app: QApplication, pc: Path, folder: Path) -> None:
+    """The classroom-laptop chapter: the PC's list of laptops with a kit just written,
+    the laptop's first-run page, and the laptop's own weekly buttons."""
+    from lt_desktop.core.services.laptops import read_kit, set_up_laptop
+    from lt_desktop.core.sign_in import sign_in
+    from lt_desktop.ui.qt import QWizard
+    from lt_desktop.ui.setup_wizard import SetupWizard
+
+    stick = folder / "stick"
+    stick.mkdir()
+    with sign_in(pc, "staff", "demo") as workspace:
+        cohorts = sorted(workspace.programme.list_cohorts(), key=lambda c: c.starts_on)
+        workspace.laptops.create("Room 4 laptop", [cohorts[-2].id], stick)
+        made = workspace.laptops.create("Chapel laptop", [cohorts[-1].id], stick)
+        workspace.laptops.revoke(workspace.laptops.find("Room 4 laptop").site_id)
+
+    controller = AppController(pc)
+    controller.open_store()
+    window = MainWindow(controller)
+    window.resize(1366, 768)
+    window.show()
+    settle(app, controller)
+    _sign_in(app, window, "staff", "demo")
+    _show_screen(window, "Classroom laptops")
+    settle(app, controller)
+    window.grab().save(str(OUT / "laptops-at-the-pc.png"))
+    print("saved laptops-at-the-pc.png")
+    controller.shutdown()
+    window.close()
+
+    wizard_controller = AppController(folder / "empty")
+    wizard = SetupWizard(wizard_controller)
+    wizard.resize(760, 620)
+    wizard.show()
+    wizard.site_page.laptop.setChecked(True)
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    page = wizard.laptop_page
+    page.kit.setText(str(made.kit))
+    for field, text in [
+        (page.passphrase, made.passphrase),
+        (page.full_name, "Amina Yusuf"),
+        (page.username, "amina"),
+        (page.password, "a long laptop password"),
+        (page.repeat, "a long laptop password"),
+    ]:
+        field.setText(text)
+    settle(app, wizard_controller)
+    wizard.grab().save(str(OUT / "laptop-set-up.png"))
+    print("saved laptop-set-up.png")
+    wizard.close()
+
+    laptop = folder / "laptop"
+    set_up_laptop(
+        laptop,
+        read_kit(made.kit, made.passphrase),
+        username="amina",
+        display_name="Amina Yusuf",
+        password="a long laptop password",
+    )
+    with sign_in(laptop, "amina", "a long laptop password") as workspace:
+        workspace.laptops.save_registers(stick)
+    controller = AppController(laptop)
+    controller.open_store()
+    window = MainWindow(controller)
+    window.resize(1366, 768)
+    window.show()
+    settle(app, controller)
+    _sign_in(app, window, "amina", "a long laptop password")
+    _show_screen(window, "Classroom laptops")
+    settle(app, controller)
+    window.grab().save(str(OUT / "laptop-weekly.png"))
+    print("saved laptop-weekly.png")
+    controller.shutdown()
+    window.close()
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     apply_style(app)
@@ -215,6 +306,8 @@ def main() -> int:
         window.grab().save(str(OUT / "marking.png"))
         print("saved marking.png")
         controller.shutdown()
+        window.close()
+        laptop_pictures(app, store, Path(folder))
     return 0
 
 

@@ -10,12 +10,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
 from lt_desktop.core.errors import NotFound, PermissionDenied, ValidationError
+from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.laptops import (
     read_kit,
     registers_file,
@@ -24,7 +26,7 @@ from lt_desktop.core.services.laptops import (
 )
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
+from lt_desktop.core.vocabulary import AttendanceStatus, ConsentScope, MarkReason, PersonBase
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage import models as m
 from lt_desktop.storage.database import INCLUDE_DELETED
@@ -409,6 +411,42 @@ def test_a_facilitator_may_carry_registers_and_nothing_more(classroom: Classroom
             workspace.laptops.revoke(workspace.laptops.laptops()[0].site_id)
     with at(classroom.pc, "marker") as workspace, pytest.raises(PermissionDenied):
         workspace.laptops.take_in_registers(classroom.stick)
+
+
+def test_on_a_laptop_only_the_register_may_be_changed(classroom: Classroom) -> None:
+    """What the laptop never sends the PC cannot be entered there at all, whatever the
+    account's role: it would stay on the laptop and be lost with it."""
+    with on_laptop(classroom) as workspace:
+        assert workspace.actor.role is Role.ADMINISTRATOR
+        person = workspace.people.list_people()[0]
+        refused = {
+            "edit a person": lambda: workspace.people.update_person(
+                person.id, given_name="Changed", family_name="Here", base=PersonBase.PRISON
+            ),
+            "record consent": lambda: workspace.consent.record(
+                person.id, ConsentScope.STORIES, given_on=date(2026, 11, 2)
+            ),
+            "add a partnership": lambda: workspace.programme.add_partnership(
+                name="Another", prison_name="HMP Northfield", university_name="Another"
+            ),
+            "pair with a site": lambda: workspace.sync.pair(b"", ""),
+            "issue certificates": lambda: workspace.documents.issue_certificates(
+                classroom.cohort
+            ),
+            "set up a laptop": lambda: workspace.laptops.create(
+                "Another", [classroom.cohort], classroom.stick
+            ),
+        }
+        for what, attempt in refused.items():
+            with pytest.raises(PermissionDenied, match="classroom laptop"):
+                attempt()
+                pytest.fail(f"a laptop let its administrator {what}")
+        session = workspace.programme.list_sessions(classroom.cohort)[0]
+        line = workspace.register.register(session.id).lines[0]
+        workspace.register.set_marks(session.id, {line.person_id: Mark(AttendanceStatus.LATE)})
+        assert workspace.laptops.this_laptop() is not None
+    with at(classroom.pc) as workspace:
+        assert workspace.actor.may(Permission.EDIT_PEOPLE), "the PC's accounts are not limited"
 
 
 def test_the_pc_takes_in_only_a_laptops_bundles(classroom: Classroom) -> None:

@@ -84,6 +84,21 @@ def test_a_classroom_laptop_is_set_up_from_its_kit(
     assert empty_driver.window.windowTitle() == "LT Desktop: Classroom laptop 1"
     screen = empty_driver.open(LaptopsScreen)
     assert isinstance(screen, LaptopsScreen) and screen.save_button.isVisible()
+    view = empty_driver.window.workspace_view
+    assert view is not None
+    # Only what the laptop carries: nothing entered here that would never leave it.
+    assert [s.title for s in view.screens] == [
+        "Overview",
+        "Cohorts",
+        "People",
+        "Groups",
+        "Sessions and register",
+        "Sync",
+        "Classroom laptops",
+        "Documents",
+        "Backup and restore",
+        "Administration",
+    ]
     empty_driver.controller.shutdown()
     with sign_in(store_dir, "amina", PASSWORD) as workspace:
         assert workspace.actor.display_name == "Amina Yusuf"

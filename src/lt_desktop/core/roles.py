@@ -92,5 +92,31 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-def role_allows(role: Role, permission: Permission) -> bool:
+#: All that anyone may do on a classroom laptop: it carries only registers, and sends
+#: the education PC only register marks, so anything else entered there would never
+#: leave it. Its accounts may still manage the laptop itself (accounts, settings,
+#: backups), print what the register needs, and see and settle conflicts with the
+#: education PC, its only partner (what travels between them is fixed by
+#: ``sync.laptops``, whoever exchanges).
+ON_A_CLASSROOM_LAPTOP = frozenset(
+    {
+        Permission.MANAGE_USERS,
+        Permission.MANAGE_SETTINGS,
+        Permission.VIEW_AUDIT,
+        Permission.VIEW_ALL_COHORTS,
+        Permission.VIEW_OWN_COHORTS,
+        Permission.VIEW_PEOPLE,
+        Permission.TAKE_REGISTER,
+        Permission.PRINT_DOCUMENTS,
+        Permission.CARRY_REGISTERS,
+        Permission.SYNC,
+        Permission.BACKUP,
+        Permission.VIEW_STATS,
+    }
+)
+
+
+def role_allows(role: Role, permission: Permission, *, on_laptop: bool = False) -> bool:
+    if on_laptop and permission not in ON_A_CLASSROOM_LAPTOP:
+        return False
     return permission in ROLE_PERMISSIONS[role]

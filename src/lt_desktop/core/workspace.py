@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from lt_desktop.core.diagnostics import DiagnosticsService
@@ -16,7 +17,7 @@ from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.graduation import GraduationService
 from lt_desktop.core.services.groups import GroupService
 from lt_desktop.core.services.interviews import InterviewService
-from lt_desktop.core.services.laptops import LaptopService
+from lt_desktop.core.services.laptops import LaptopService, is_classroom_laptop
 from lt_desktop.core.services.maintenance import MaintenanceService
 from lt_desktop.core.services.marking import MarkingService
 from lt_desktop.core.services.memberships import MembershipService
@@ -37,7 +38,7 @@ from lt_desktop.storage.store import LockedStore, Store
 class Workspace:
     def __init__(self, store: Store, actor: Actor) -> None:
         self.store = store
-        self.actor = actor
+        self.actor = replace(actor, on_laptop=True) if is_classroom_laptop(store) else actor
 
     @cached_property
     def accounts(self) -> AccountService:

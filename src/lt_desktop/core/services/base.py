@@ -29,13 +29,15 @@ class Actor:
     display_name: str
     role: Role
     person_id: uuid.UUID | None
+    #: Signed in on a classroom laptop, which allows only what a register needs.
+    on_laptop: bool = False
 
     @classmethod
     def from_user(cls, user: User) -> Actor:
         return cls(user.id, user.username, user.display_name, user.role, user.person_id)
 
     def may(self, permission: Permission) -> bool:
-        return role_allows(self.role, permission)
+        return role_allows(self.role, permission, on_laptop=self.on_laptop)
 
 
 _WHAT_IT_ALLOWS = {
@@ -90,6 +92,11 @@ class Service:
         return self._store.site.kind
 
     def _require(self, permission: Permission) -> None:
+        if not self.actor.may(permission) and role_allows(self.actor.role, permission):
+            raise PermissionDenied(
+                "This is a classroom laptop: it carries only the register, so you cannot "
+                f"{_WHAT_IT_ALLOWS[permission]} here. Do it at the education PC."
+            )
         if not self.actor.may(permission):
             raise PermissionDenied(
                 f"Your role ({self.actor.role.label.lower()}) does not allow you to "

@@ -509,6 +509,8 @@ class DocumentService(Service):
         of it is one transaction, recorded in the audit log.
         """
         self._require(Permission.PRINT_DOCUMENTS)
+        # Issuing makes records (the serials), which a classroom laptop would never send.
+        self._require(Permission.MANAGE_GRADUATION)
         with self._store.write() as session:
             self._require_cohort_visible(session, cohort_id)
             event_id = session.scalars(

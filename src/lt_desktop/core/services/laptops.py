@@ -472,6 +472,12 @@ class LaptopSetUp:
     first_bundle: ImportResult
 
 
+def is_classroom_laptop(store: Store) -> bool:
+    """Whether this installation was set up from a kit as a classroom laptop."""
+    with store.read() as session:
+        return LaptopService._education_pc_if_any(session) is not None
+
+
 def read_kit(path: Path, passphrase: str) -> LaptopKit:
     """The kit at ``path`` opened with ``passphrase``, or a one-line reason why not."""
     try:

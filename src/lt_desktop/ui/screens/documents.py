@@ -227,6 +227,8 @@ class DocumentKind:
     is_list: bool = False
     #: Certificates are issued and lists leave the store: both are in the audit log.
     audited: bool = False
+    #: Needed beyond printing, where making the document makes records too.
+    needs: Permission | None = None
 
 
 DOCUMENT_KINDS: list[DocumentKind] = [
@@ -240,6 +242,7 @@ DOCUMENT_KINDS: list[DocumentKind] = [
         "Making the certificates…",
         _write_certificates,
         audited=True,
+        needs=Permission.MANAGE_GRADUATION,
     ),
     DocumentKind(
         "Blank register for a session",
@@ -368,7 +371,7 @@ class DocumentsScreen(Screen):
         self.kinds.setFixedWidth(260)
         self._add_kind_heading("Printed documents (PDF)")
         for kind in DOCUMENT_KINDS:
-            if kind.is_list:
+            if kind.is_list or (kind.needs is not None and not self.may(kind.needs)):
                 continue
             self._add_kind(kind)
         self._add_kind_heading("Lists for Excel (CSV)")

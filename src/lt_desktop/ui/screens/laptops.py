@@ -112,6 +112,8 @@ class LaptopsScreen(Screen):
         may_manage = self.may(Permission.MANAGE_LAPTOPS)
         offer_only_if(may_manage, self.laptops_heading, self.table, self.create_button)
         offer_only_if(may_manage, self.revoke_button)
+        if not may_manage:
+            layout.addStretch(1)  # the table's room, so the rest stays at the top
 
     def reload(self) -> None:
         def fetch(ws: Workspace) -> State:
