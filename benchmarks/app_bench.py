@@ -180,6 +180,7 @@ def _in_the_window(app: Any, folder: Path, username: str, password: str) -> dict
             if event.type() == QEvent.Type.Paint:
                 self.count += 1
             return False
+
     from lt_desktop.ui.screens.people import PeopleScreen
     from lt_desktop.ui.screens.sessions import SessionsScreen
 

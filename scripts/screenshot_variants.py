@@ -34,7 +34,6 @@ from screenshots import take_part_of_todays_register  # noqa: E402
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-
 def settle(app: QApplication, controller: AppController, seconds: float = 0.4) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline or not controller.runner.idle:

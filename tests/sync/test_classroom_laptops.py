@@ -430,9 +430,7 @@ def test_on_a_laptop_only_the_register_may_be_changed(classroom: Classroom) -> N
                 name="Another", prison_name="HMP Northfield", university_name="Another"
             ),
             "pair with a site": lambda: workspace.sync.pair(b"", ""),
-            "issue certificates": lambda: workspace.documents.issue_certificates(
-                classroom.cohort
-            ),
+            "issue certificates": lambda: workspace.documents.issue_certificates(classroom.cohort),
             "set up a laptop": lambda: workspace.laptops.create(
                 "Another", [classroom.cohort], classroom.stick
             ),

@@ -42,9 +42,6 @@ from tests.ui.conftest import Driver
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "lt_desktop" / "ui"
 
 
-
-
-
 @pytest.fixture
 def app() -> Iterator[QApplication]:
     """The shared QApplication, with its font and palette put back afterwards."""

@@ -51,8 +51,6 @@ OFFERED, WAITING, PENDING = (
 )
 
 
-
-
 def _answer(qtbot: QtBot, button_text: str) -> None:
     def click(box: QWidget) -> None:
         assert isinstance(box, QMessageBox)

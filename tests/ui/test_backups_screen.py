@@ -21,8 +21,6 @@ def _click(widget: QWidget, qtbot: QtBot, text: str) -> None:
     qtbot.mouseClick(found, Qt.MouseButton.LeftButton)
 
 
-
-
 def _people(folder: Path) -> set[str]:
     with sign_in(folder, "demo", "demo") as workspace:
         return {p.display_name for p in workspace.people.list_people()}

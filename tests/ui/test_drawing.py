@@ -18,8 +18,6 @@ from tests.ui.conftest import Driver
 ROLES = ["demo", "staff", "facilitator", "marker", "researcher"]
 
 
-
-
 def _draw_every_tab(screen: QWidget, driver: Driver) -> int:
     drawn = 0
     for tabs in screen.findChildren(QTabWidget):

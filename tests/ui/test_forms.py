@@ -14,7 +14,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import InvitationAnswer
+from lt_desktop.core.vocabulary import InvitationAnswer, PersonBase
 from lt_desktop.ui.main_window import ChangePasswordDialog
 from lt_desktop.ui.qt import (
     QAbstractButton,
@@ -345,6 +345,17 @@ def test_a_new_person_is_typed_and_saved_by_keyboard(
         press(qtbot, Qt.Key.Key_Tab)
         tab_to(qtbot, "Email")  # past the prison number, asked for prison-based people
         type_here(qtbot, "zeph@example.org")
+        # A prison-based learner's email needs their consent, which someone new lacks.
+        tab_to_button(qtbot, dialog, "Save")
+        press(qtbot, Qt.Key.Key_Space)
+        assert dialog.isVisible() and "consent" in dialog.banner.text()
+        assert name_of(focused()) == "Email", "the focus goes to what to put right"
+        for _ in range(3):
+            if name_of(focused()) != "Based at":
+                press(qtbot, Qt.Key.Key_Backtab)
+        assert name_of(focused()) == "Based at"
+        press(qtbot, Qt.Key.Key_Down)  # based at the university
+        tab_to(qtbot, "Email")
         press(qtbot, Qt.Key.Key_Tab)
         assert name_of(focused()) == "Notes"
         type_here(qtbot, "Prefers mornings.")
@@ -368,6 +379,7 @@ def test_a_new_person_is_typed_and_saved_by_keyboard(
             "Quillfeather",
             "Zeph",
         )
+        assert (person.base, person.email) == (PersonBase.UNIVERSITY, "zeph@example.org")
         assert person.email == "zeph@example.org"
         assert person.notes == "Prefers mornings.\nBring large print."
 

@@ -214,7 +214,18 @@ def test_two_records_of_one_person_are_merged_after_the_preview(
         assert dialog.focusWidget() is dialog.other
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         assert dialog.isVisible() and "Choose" in dialog.banner.text()
-        dialog.other.setCurrentIndex(dialog.other.findData(str(second.id)))
+        assert dialog.focusWidget() is dialog.other, "the focus goes back to the choice"
+        # Typed into whatever has focus: part of the label, then the first the list offers.
+        label = dialog.other.itemText(dialog.other.findData(str(second.id)))
+        name = label.split(" (")[0]
+        typed = name[1 : next((i for i, c in enumerate(name) if not c.isascii()), len(name))]
+        qtbot.keyClicks(dialog.focusWidget(), typed)
+        popup = dialog.other.completer().popup()
+        qtbot.waitUntil(popup.isVisible)
+        assert popup.model().rowCount() == 1
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        assert dialog.other.currentData() == str(second.id)
         qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20_000)
         previews.append((dialog.keep_text.text(), dialog.merge_text.text()))
 

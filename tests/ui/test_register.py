@@ -166,9 +166,7 @@ def todays_demo(_todays_demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
-def test_a_facilitator_lands_on_the_register_to_take_today(
-    qtbot: QtBot, todays_demo: Path
-) -> None:
+def test_a_facilitator_lands_on_the_register_to_take_today(qtbot: QtBot, todays_demo: Path) -> None:
     with window_on(qtbot, todays_demo) as driver:
         driver.sign_in("facilitator", "demo")
         view = driver.window.workspace_view
@@ -189,8 +187,9 @@ def test_a_facilitator_lands_on_the_register_to_take_today(
 def test_a_register_not_taken_is_flagged_and_opened(qtbot: QtBot, todays_demo: Path) -> None:
     with sign_in(todays_demo, "demo", "demo") as workspace:
         running = next(
-            c for c in workspace.programme.list_cohorts() if c.starts_on <= date.today()
-            and c.ends_on >= date.today()
+            c
+            for c in workspace.programme.list_cohorts()
+            if c.starts_on <= date.today() and c.ends_on >= date.today()
         )
         week_ten = next(s for s in workspace.programme.list_sessions(running.id) if s.week == 10)
         lines = workspace.register.register(week_ten.id).lines
@@ -280,9 +279,7 @@ def test_marks_that_cannot_be_saved_are_said_and_the_store_is_shown(
     draw(driver.window)
 
 
-def test_the_window_locks_safely_while_a_reason_menu_is_open(
-    driver: Driver, qtbot: QtBot
-) -> None:
+def test_the_window_locks_safely_while_a_reason_menu_is_open(driver: Driver, qtbot: QtBot) -> None:
     driver.sign_in("facilitator", "demo")
     register = open_upcoming_register(driver).register
     locked: list[bool] = []

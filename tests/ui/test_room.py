@@ -65,8 +65,6 @@ def _cut_off(screen: QWidget) -> list[str]:
     return found
 
 
-
-
 def _fits(driver: Driver, size: tuple[int, int]) -> list[str]:
     window = driver.window
     view = window.workspace_view

@@ -138,8 +138,6 @@ def test_a_member_moves_group_with_one_key(driver: Driver, qtbot: QtBot) -> None
     assert moving in [screen.lists[0].item(i).text() for i in range(screen.lists[0].count())]
 
 
-
-
 def test_a_whole_register_by_keys_alone(driver: Driver, qtbot: QtBot, demo_dir: Path) -> None:
     driver.sign_in("facilitator", "demo")
     screen = open_upcoming_register(driver)

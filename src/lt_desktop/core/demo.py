@@ -293,9 +293,7 @@ class _DemoBuilder:
         # Named as coordinators name them: from the first month to the graduation's.
         last = first + timedelta(weeks=weeks)
         name = (
-            f"{first:%B}–{last:%B %Y}"
-            if first.year == last.year
-            else f"{first:%B %Y}–{last:%B %Y}"
+            f"{first:%B}–{last:%B %Y}" if first.year == last.year else f"{first:%B %Y}–{last:%B %Y}"
         )
         row = m.Cohort(
             id=uuid.uuid4(),

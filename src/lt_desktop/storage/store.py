@@ -434,9 +434,7 @@ def _initialise_database(
     factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
     try:
         with factory.write() as session:
-            session.add_all(
-                [site, administrator, SiteKeys(private_keys=keys.private_key_bytes())]
-            )
+            session.add_all([site, administrator, SiteKeys(private_keys=keys.private_key_bytes())])
             session.flush()
             audit_chain.append(
                 session,

@@ -75,7 +75,6 @@ class DraftFields:
                 typed.append(Draft(self._screen, record, field.name, text))
         return typed
 
-
     def waiting_records(self) -> set[str]:
         """Records with typing waiting to be put back: worth showing first."""
         return {record for record, _ in self._waiting}

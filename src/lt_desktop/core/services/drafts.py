@@ -55,9 +55,7 @@ class DraftService(Service):
         with self._store.write() as session:
             # Typing nobody came back for (an essay agreed meanwhile, an account
             # disabled) is not kept for ever, in the store or its backups.
-            session.execute(
-                delete(m.Draft).where(m.Draft.kept_at < m.utc_now() - KEPT_FOR)
-            )
+            session.execute(delete(m.Draft).where(m.Draft.kept_at < m.utc_now() - KEPT_FOR))
             kept = {
                 (d.screen, d.record, d.field): d
                 for d in session.scalars(

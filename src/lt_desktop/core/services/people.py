@@ -25,17 +25,12 @@ from lt_desktop.core.services.movement import PeopleMovement
 from lt_desktop.core.vocabulary import (
     ATTENDED_STATUSES,
     ClearanceStatus,
+    ConsentScope,
     MembershipRole,
     MembershipStatus,
-    ConsentScope,
     PersonBase,
     SessionKind,
     SiteKind,
-)
-
-CONTACT_NEEDS_CONSENT = (
-    "A prison-based learner's email is kept only with their consent to keep in touch "
-    "after release: record that consent first, or leave the email empty."
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
@@ -48,6 +43,10 @@ from lt_desktop.storage.models import (
     utc_now,
 )
 
+CONTACT_NEEDS_CONSENT = (
+    "A prison-based learner's email is kept only with their consent to keep in touch "
+    "after release: record that consent first, or leave the email empty."
+)
 _RESEARCH_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Course attendance leaves out the sense-making meeting, which keeps its own register.
 _COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING

@@ -13,6 +13,7 @@ from lt_desktop.core.services.consent import ConsentState
 from lt_desktop.core.services.mentoring import Journey
 from lt_desktop.core.services.movement import TransferInfo
 from lt_desktop.core.services.people import (
+    CONTACT_NEEDS_CONSENT,
     AttendanceLine,
     LikelyDuplicate,
     MembershipLine,
@@ -642,6 +643,7 @@ class PersonDialog(FormDialog):
         self, parent: QWidget, person: PersonInfo | None, *, may_set_prison_details: bool
     ) -> None:
         super().__init__("Add a person" if person is None else "Edit person", parent=parent)
+        self._adding = person is None
         self.given = self.add_row("&Given name", QLineEdit(person.given_name if person else ""))
         self.family = self.add_row("&Family name", QLineEdit(person.family_name if person else ""))
         self.preferred = self.add_row(
@@ -675,6 +677,10 @@ class PersonDialog(FormDialog):
     def validate(self) -> None:
         if not self.given.text().strip() or not self.family.text().strip():
             raise ValidationError("Fill in both the given name and the family name.")
+        if self._adding and self.base.value() is PersonBase.PRISON and self.email.text().strip():
+            # Someone new has no consent yet: said here, where the typing can be put right.
+            self.email.setFocus()
+            raise ValidationError(CONTACT_NEEDS_CONSENT)
 
     def values(self) -> dict[str, Any]:
         values = {

@@ -17,6 +17,7 @@ from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QComboBox,
+    QCompleter,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -136,10 +137,22 @@ class MergeDialog(FormDialog):
         self.controller = controller
         self.keep = keep
         self.preview: MergePreview | None = None
+        # Typed into, not scrolled: a store holds hundreds of people. Any part of the
+        # name, cohort or number finds the record.
         self.other = QComboBox()
-        self.other.addItem("Choose the other record…", None)
+        self.other.setEditable(True)
+        self.other.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for person in others:
             self.other.addItem(person.label, str(person.id))
+        self.other.setCurrentIndex(-1)
+        line = self.other.lineEdit()
+        assert line is not None
+        line.setPlaceholderText("Type part of the other record's name")
+        finder = self.other.completer()
+        assert finder is not None
+        finder.setFilterMode(Qt.MatchFlag.MatchContains)
+        finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        finder.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.add_row("&Other record", self.other)
         self.keep_box, self.keep_text = _side("Keep (its name and details stay)")
         self.merge_box, self.merge_text = _side("Merge into it")
@@ -187,8 +200,11 @@ class MergeDialog(FormDialog):
         )
 
     def validate(self) -> None:
-        if self.other.currentData() is None:
-            raise ValidationError("Choose the other record of this person.")
+        if self.other.currentData() is None or self.other.currentText() != self.other.itemText(
+            self.other.currentIndex()
+        ):
+            self.other.setFocus()  # so typing goes on where the choice is made
+            raise ValidationError("Choose the other record of this person from the list.")
         if self.preview is None:
             raise ValidationError("Wait for what each record holds to show, then merge.")
 

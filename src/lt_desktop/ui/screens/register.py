@@ -287,7 +287,8 @@ class RegisterView(QWidget):
         self.toolbar.setAccessibleName("Register actions")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.everyone_action = self._action(
-            "Everyone present", "Marks present everyone not yet marked (Ctrl+Shift+P)",
+            "Everyone present",
+            "Marks present everyone not yet marked (Ctrl+Shift+P)",
             self.everyone_present,
         )
         self.undo_action = self._action("Undo", "Undo the last change (Ctrl+Z)", self.undo)
@@ -419,9 +420,11 @@ class RegisterView(QWidget):
             for status in AttendanceStatus
         )
         header = self.table.horizontalHeader()
-        needed = widest_mark + 4 * self.table.style().pixelMetric(
-            QStyle.PixelMetric.PM_FocusFrameHMargin
-        ) + 12
+        needed = (
+            widest_mark
+            + 4 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+            + 12
+        )
         header.resizeSection(ATTENDANCE_COLUMN, max(header.sectionSize(ATTENDANCE_COLUMN), needed))
 
     def _update_counts(self) -> None:
@@ -668,6 +671,4 @@ def describe_when(session: SessionInfo) -> str:
     when = f"{session.held_on:%a %d %b %Y}"
     if session.starts_at:
         when += f", {session.starts_at:%H:%M}"
-    return f"{when} · {session.kind.label}" + (
-        f" · {session.location}" if session.location else ""
-    )
+    return f"{when} · {session.kind.label}" + (f" · {session.location}" if session.location else "")

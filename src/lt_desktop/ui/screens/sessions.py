@@ -102,7 +102,9 @@ class SessionsScreen(Screen):
         super().__init__(controller, parent)
         self.cohort = QComboBox()
         self.cohort.setAccessibleName("Cohort")
-        self.cohort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.cohort.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.cohort.setMinimumContentsLength(8)
         self.cohort.currentIndexChanged.connect(self._load_sessions)
         self.sessions = RecordTableModel[SessionInfo](
