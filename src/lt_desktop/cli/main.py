@@ -20,11 +20,14 @@ from lt_desktop.core.errors import LtError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
 from lt_desktop.core.roles import Role
 from lt_desktop.core.vocabulary import SiteKind
-from lt_desktop.storage.folder import default_data_dir
+from lt_desktop.storage.folder import default_data_dir, make_private_folder, use_private_umask
 
 log = logging.getLogger(__name__)
 
 PROG = "lt-desktop"
+#: Every file a command writes: never inside the store folder, never over a folder or
+#: device, and over an existing file only when asked.
+REPLACE_HELP = "replace the file if it exists (never one inside the store folder)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         "personal data",
     )
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("--force", action="store_true", help=REPLACE_HELP)
     p.add_argument(
         "--without-signing-in",
         action="store_true",
@@ -127,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser(
         "passwd", parents=[signed_in], help="change your password (stdin: current, then new)"
+    )
+    sub.add_parser(
+        "rekey",
+        parents=[signed_in],
+        help="re-encrypt the store under a new key (administrators): prints each other "
+        "account's one-time password and the new recovery key once",
     )
 
     person = sub.add_parser("person", help="people who move: transfer, take on, release, merge")
@@ -189,12 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a dated file in DIR, then remove this store's oldest backups there beyond the "
         "number kept",
     )
+    p.add_argument("--force", action="store_true", help=REPLACE_HELP)
 
     p = sub.add_parser(
         "site-card", parents=[signed_in], help="write this site's card for a partner to pair with"
     )
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--sheet", type=Path, metavar="PDF", help="also print the fingerprint sheet")
+    p.add_argument("--force", action="store_true", help=REPLACE_HELP)
 
     p = sub.add_parser(
         "pair", parents=[signed_in], help="trust a partner site from its card (administrators)"
@@ -224,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, metavar="SITE", help="its name or fingerprint")
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--snapshot", action="store_true", help="everything, not only what changed")
+    p.add_argument("--force", action="store_true", help=REPLACE_HELP)
 
     p = sub.add_parser("import", parents=[signed_in], help="take in a bundle from a paired site")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -282,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     document.add_argument(
         "--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)"
     )
+    document.add_argument("--force", action="store_true", help=REPLACE_HELP)
     cohort_help = "the cohort's name, or the course and cohort (e.g. 'January-March 2026')"
     printing = sub.add_parser("print", help="print a document to PDF (see `print --help`)")
     print_sub = printing.add_subparsers(
@@ -336,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["people", "memberships", "attendance"], metavar="KIND")
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--cohort", metavar="NAME", help="only this cohort (default: all you see)")
+    p.add_argument("--force", action="store_true", help=REPLACE_HELP)
 
     laptop_commands.add_parser(sub, store, signed_in, _Parser)
     return parser
@@ -349,6 +364,7 @@ def _iso_date(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_private_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir: Path = getattr(args, "data_dir", None) or default_data_dir()
@@ -364,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(data_dir)
     if args.command in ("init", "demo"):
         with contextlib.suppress(OSError):
-            data_dir.mkdir(parents=True, exist_ok=True)
+            make_private_folder(data_dir)
     if not data_dir.is_dir() or configure_logging(data_dir / "logs") is None:
         logging.getLogger().addHandler(logging.NullHandler())
     handler = {**commands.HANDLERS, "laptop": laptop_commands.laptop}[args.command]

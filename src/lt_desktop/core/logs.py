@@ -11,10 +11,12 @@ import logging
 import logging.handlers
 import os
 import traceback
+from io import TextIOWrapper
 from pathlib import Path
 from types import TracebackType
 
 from lt_desktop.core.errors import BackupInvalid, DiskFull, StoreCorrupt, StoreTooNew
+from lt_desktop.storage.folder import PRIVATE_FILE_MODE, make_private_folder
 
 LOG_NAME = "lt-desktop.log"
 #: The log is kept to this size, then moved aside; this many older files are kept.
@@ -30,6 +32,15 @@ _QUIET_LIBRARIES = ("sqlalchemy", "fontTools", "PIL", "reportlab")
 _WORTH_A_WARNING = (DiskFull, StoreCorrupt, StoreTooNew, BackupInvalid)
 
 _ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+
+
+class _PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """Each log file, the first and those after a rollover, readable by its owner only."""
+
+    def _open(self) -> TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(self.baseFilename, flags, PRIVATE_FILE_MODE)
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
 
 class _PrivateFormatter(logging.Formatter):
@@ -58,8 +69,8 @@ def configure_logging(log_folder: Path, *, level: int | None = None) -> Path | N
     The level is ``level``, else the one ``$LT_DESKTOP_LOG_LEVEL`` names, else INFO.
     """
     try:
-        log_folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        make_private_folder(log_folder)
+        handler = _PrivateLogFile(
             log_folder / LOG_NAME, maxBytes=MAX_BYTES, backupCount=KEPT_FILES, encoding="utf-8"
         )
     except OSError:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lt_desktop.core.errors import DiskFull, LtError
+from lt_desktop.storage.folder import PRIVATE_FILE_MODE
 
 
 def fsync_directory(folder: Path) -> None:
@@ -32,6 +33,13 @@ def temp_path_beside(target: Path) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
 
 
+def create_private(path: Path) -> BinaryIO:
+    """A new file only its owner may read or write, whatever the process's umask:
+    what is written through here is a store's, or personal data."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    return open(os.open(path, flags, PRIVATE_FILE_MODE), "wb")
+
+
 @contextlib.contextmanager
 def atomic_output(
     target: Path,
@@ -47,7 +55,7 @@ def atomic_output(
     """
     temp = temp_path_beside(target)
     try:
-        with open(temp, "xb") as handle:
+        with create_private(temp) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -77,7 +85,7 @@ class StagedFile:
         self.target, self._what = target, what
         self._temp: Path | None = temp_path_beside(target)
         try:
-            with open(self._temp, "xb") as handle:
+            with create_private(self._temp) as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -22,6 +22,7 @@ from sqlalchemy.pool import QueuePool
 from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
 from lt_desktop.storage.ancestry import advanced
 from lt_desktop.storage.clock import HybridLogicalClock
+from lt_desktop.storage.folder import keep_private
 from lt_desktop.storage.models import ChangeCounter, SyncedRecord, utc_now
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ INCLUDE_DELETED = "include_deleted"
 
 
 def create_store_engine(db_path: Path, data_key: bytes) -> Engine:
+    keep_private(db_path.parent)
     url = URL.create("sqlite+pysqlcipher", password=f"x'{data_key.hex()}'", database=str(db_path))
     engine = create_engine(
         url,
@@ -65,6 +67,10 @@ def create_store_engine(db_path: Path, data_key: bytes) -> Engine:
         try:
             cursor.execute(QUIET)
             cursor.execute("SELECT count(*) FROM sqlite_master")
+            # SQLite makes the database file with the process's umask, and its journals
+            # with the database's mode: made private here, before any journal exists.
+            for path in database_files(db_path):
+                keep_private(path)
             for pragma in PRAGMAS:
                 cursor.execute(pragma)
         except Exception as error:
@@ -83,6 +89,11 @@ def create_store_engine(db_path: Path, data_key: bytes) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def database_files(db_path: Path) -> list[Path]:
+    """The database and the journal files SQLite keeps beside it."""
+    return [db_path.with_name(db_path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
 
 
 def execute_outside_transaction(engine: Engine, sql: str, parameters: tuple[Any, ...] = ()) -> None:

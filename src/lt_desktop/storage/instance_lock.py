@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lt_desktop.core.errors import StoreInUse
+from lt_desktop.storage.folder import PRIVATE_FILE_MODE
 
 if sys.platform == "win32":
     import msvcrt
@@ -63,7 +64,9 @@ class InstanceLock:
     def acquire(self) -> None:
         if self._handle is not None:
             return
-        handle = open(self._path, "a+b")  # noqa: SIM115 - held open while locked
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+        # Held open while locked; it names this computer, so it is private too.
+        handle = open(os.open(self._path, flags, PRIVATE_FILE_MODE), "a+b")  # noqa: SIM115
         if not _try_lock(handle):
             holder = _describe_holder(self._path)
             handle.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lt_desktop.core.errors import LtError, StoreCorrupt
 from lt_desktop.core.logs import configure_logging
+from lt_desktop.storage.folder import use_private_umask
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
 from lt_desktop.ui.qt import QApplication, QMessageBox, QWizard
@@ -49,6 +50,7 @@ def start(controller: AppController) -> MainWindow | None:
 
 
 def run_app(data_dir: Path) -> int:
+    use_private_umask()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("LT Desktop")
