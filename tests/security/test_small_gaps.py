@@ -10,11 +10,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from lt_desktop.core.errors import WrongCredentials
+from lt_desktop.core.errors import ValidationError, WrongCredentials
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage.models import User
 from tests.cli.conftest import init_store
-from tests.cli.support import DEMO_USER, run_as
+from tests.cli.support import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_USER,
+    assert_failure,
+    lines,
+    run_as,
+)
 from tests.helpers.cli import run_cli
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store
 
@@ -80,3 +91,99 @@ def test_stores_made_by_the_command_line_are_private(tmp_path: Path) -> None:
     assert (demo / "logs" / "lt-desktop.log").exists()
     assert shared_with_others(initialised) == []
     assert shared_with_others(demo) == []
+
+
+# -- 4. names cannot steer a terminal ---------------------------------------------------
+
+ESCAPE = "\x1b[2J\x1b[31m"
+RIGHT_TO_LEFT_OVERRIDE = "\u202e"
+
+
+@pytest.mark.parametrize(
+    "display_name",
+    [f"Eve{ESCAPE}Administrator", f"Eve {RIGHT_TO_LEFT_OVERRIDE}rotartsinimda", "Eve\u2066x\u2069"],
+)
+def test_a_display_name_with_control_characters_is_refused(
+    demo_dir: Path, display_name: str
+) -> None:
+    added = run_as(
+        demo_dir,
+        DEMO_USER,
+        "user",
+        "add",
+        "eve",
+        "--role",
+        "marker",
+        "--display-name",
+        display_name,
+        secrets=(DEMO_PASSWORD, "a long new password"),
+    )
+    message = assert_failure(added)
+    assert "invisible control character" in message
+    listed = run_as(demo_dir, DEMO_USER, "user", "list")
+    assert listed.code == 0, listed.err
+    assert "eve" not in listed.out.split()
+
+
+def test_a_display_name_over_a_hundred_characters_is_refused(demo_dir: Path) -> None:
+    added = run_as(
+        demo_dir,
+        DEMO_USER,
+        "user",
+        "add",
+        "eve",
+        "--role",
+        "marker",
+        "--display-name",
+        "E" * 101,
+        secrets=(DEMO_PASSWORD, "a long new password"),
+    )
+    assert "limited to 100 characters" in assert_failure(added)
+
+
+def test_init_refuses_an_administrator_name_with_control_characters(tmp_path: Path) -> None:
+    made = run_cli(
+        "init",
+        "--data-dir",
+        tmp_path / "store",
+        "--site-name",
+        "HMP Testbridge",
+        "--site-kind",
+        "prison",
+        "--admin",
+        ADMIN,
+        "--admin-name",
+        f"Ada{ESCAPE}",
+        "--password-stdin",
+        stdin=lines(ADMIN_PASSWORD),
+    )
+    assert "invisible control character" in assert_failure(made)
+    assert not (tmp_path / "store" / "keys.json").exists()
+
+
+def test_user_list_shows_control_characters_from_an_older_store_harmlessly(
+    demo_dir: Path,
+) -> None:
+    with sign_in(demo_dir, DEMO_USER, DEMO_PASSWORD) as workspace, workspace.store.write() as s:
+        marker = s.scalars(select(User).where(User.username == "marker")).one()
+        marker.display_name = f"Mark{ESCAPE}{RIGHT_TO_LEFT_OVERRIDE}er\nadmin  Administrator"
+    listed = run_as(demo_dir, DEMO_USER, "user", "list")
+    assert listed.code == 0, listed.err
+    assert "\x1b" not in listed.out
+    assert RIGHT_TO_LEFT_OVERRIDE not in listed.out
+    marker_line = next(line for line in listed.lines if line.startswith("marker "))
+    assert marker_line.endswith("Mark\ufffd[2J\ufffd[31m\ufffder\ufffdadmin  Administrator")
+    assert len(listed.lines) == len(DEMO_ACCOUNTS)
+
+
+@pytest.mark.parametrize("field", ["given_name", "family_name", "preferred_name"])
+def test_a_persons_name_with_control_characters_is_refused(demo: Workspace, field: str) -> None:
+    names = {"given_name": "Amira", "family_name": "Haddad", "preferred_name": ""}
+    names[field] = f"Ami{RIGHT_TO_LEFT_OVERRIDE}ra"
+    before = len(demo.people.list_people())
+    with pytest.raises(ValidationError, match="invisible control character"):
+        demo.people.add_person(base=PersonBase.UNIVERSITY, **names)
+    names[field] = "A" * 101
+    with pytest.raises(ValidationError, match="limited to 100 characters"):
+        demo.people.add_person(base=PersonBase.UNIVERSITY, **names)
+    assert len(demo.people.list_people()) == before

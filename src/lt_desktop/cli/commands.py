@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.errors import LtError, StoreCorrupt, StoreTooNew
+from lt_desktop.core.names import checked_name, shown
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.roles import Role
 from lt_desktop.core.services.documents import CsvKind, EventInfo
@@ -40,6 +41,7 @@ def _signed_in(args: argparse.Namespace, data_dir: Path) -> tuple[Workspace, Sec
 
 def init(args: argparse.Namespace, data_dir: Path) -> int:
     admin = check_username(args.admin)
+    admin_name = checked_name(args.admin_name, "The administrator's full name")
     if StoreFolder(data_dir).has_store():
         raise LtError(f"{data_dir} already holds a store. Open it, or choose another folder.")
     password = SecretReader(args.password_stdin).read_new("Administrator's password")
@@ -49,7 +51,7 @@ def init(args: argparse.Namespace, data_dir: Path) -> int:
         site_name=args.site_name.strip(),
         site_kind=SiteKind(args.site_kind),
         admin_username=admin,
-        admin_display_name=args.admin_name or admin,
+        admin_display_name=admin_name or admin,
         admin_password=password,
     )
     created.store.close()
@@ -155,7 +157,7 @@ def user(args: argparse.Namespace, data_dir: Path) -> int:
                 state = "disabled" if account.disabled else "active"
                 print(
                     f"{account.username:<20} {account.role.label:<16} {state:<9} "
-                    f"{account.display_name}"
+                    f"{shown(account.display_name)}"
                 )
         elif args.user_command == "add":
             password = reader.read_new(f"Password for {args.username}")

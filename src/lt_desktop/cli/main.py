@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
+from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.errors import LtError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
@@ -384,6 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not data_dir.is_dir() or configure_logging(data_dir / "logs") is None:
         logging.getLogger().addHandler(logging.NullHandler())
     handler = {**commands.HANDLERS, "laptop": laptop_commands.laptop}[args.command]
+    with printing_safely():
+        return _run(handler, args, data_dir)
+
+
+def _run(handler: commands.Handler, args: argparse.Namespace, data_dir: Path) -> int:
     try:
         return handler(args, data_dir)
     except UsageError as error:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from lt_desktop.core.errors import LtError, StoreCorrupt
 from lt_desktop.core.logs import log_refused, log_unexpected
+from lt_desktop.core.names import checked_name
 from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit
 from lt_desktop.core.services.laptops import set_up_laptop as make_laptop
@@ -166,7 +167,7 @@ class AppController(QObject):
                 site_name=site_name,
                 site_kind=site_kind,
                 admin_username=admin_username,
-                admin_display_name=admin_display_name,
+                admin_display_name=checked_name(admin_display_name, "The full name"),
                 admin_password=admin_password,
             )
             created.store.close()
@@ -202,7 +203,7 @@ class AppController(QObject):
                 self.data_dir,
                 opened,
                 username=username,
-                display_name=display_name,
+                display_name=checked_name(display_name, "The full name"),
                 password=password,
             )
             removed = remove_kit(kit)

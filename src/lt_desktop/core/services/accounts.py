@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import ConflictError, NotFound, ValidationError
+from lt_desktop.core.names import checked_name
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.base import Service
@@ -65,6 +66,7 @@ class AccountService(Service):
     ) -> Account:
         self._require(Permission.MANAGE_USERS)
         name = check_username(username)
+        display_name = checked_name(display_name, "The display name")
         check_password(password, name)
         with self._store.write() as session:
             if find_user(session, name) is not None:
@@ -73,7 +75,7 @@ class AccountService(Service):
                 raise NotFound("The person to link this account to no longer exists.")
             user = User(
                 username=name,
-                display_name=display_name.strip() or name,
+                display_name=display_name or name,
                 role=role,
                 person_id=person_id,
             )

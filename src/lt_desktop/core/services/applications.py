@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import NotFound, ValidationError
+from lt_desktop.core.names import checked_name
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.essays import (
@@ -439,6 +440,8 @@ class ApplicationService(Service):
             self._require(Permission.EDIT_PEOPLE)
             if not new_person.given_name.strip() or not new_person.family_name.strip():
                 raise ValidationError("Fill in both the given name and the family name.")
+            checked_name(new_person.given_name, "The given name")
+            checked_name(new_person.family_name, "The family name")
         with self._store.write() as session:
             self._require_cohort_visible(session, cohort_id)
             get_or_not_found(session, Cohort, cohort_id, "cohort")

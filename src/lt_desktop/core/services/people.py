@@ -18,6 +18,7 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import PermissionDenied, ValidationError
+from lt_desktop.core.names import checked_name
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.consent import has_consent
@@ -459,7 +460,7 @@ class PeopleService(PeopleMovement):
         """Add someone; ``prison_number``, where known, goes in their prison-only details
         in the same transaction, so the person is never there without it."""
         self._require(Permission.EDIT_PEOPLE)
-        _check_names(given_name, family_name)
+        _check_names(given_name, family_name, preferred_name)
         number = prison_number.strip().upper()
         if number:
             self._require_prison_details(Permission.EDIT_PRISON_DETAILS)
@@ -496,7 +497,7 @@ class PeopleService(PeopleMovement):
         notes: str = "",
     ) -> PersonInfo:
         self._require(Permission.EDIT_PEOPLE)
-        _check_names(given_name, family_name)
+        _check_names(given_name, family_name, preferred_name)
         with self._store.write() as session:
             person = get_or_not_found(session, Person, person_id, "person")
             if (
@@ -616,8 +617,9 @@ def _details_info(row: PrisonDetails) -> PrisonDetailsInfo:
     )
 
 
-def _check_names(given_name: str, family_name: str) -> None:
+def _check_names(given_name: str, family_name: str, preferred_name: str = "") -> None:
     if not given_name.strip() or not family_name.strip():
         raise ValidationError("Fill in both the given name and the family name.")
-    if len(given_name) > 100 or len(family_name) > 100:
-        raise ValidationError("Names are limited to 100 characters.")
+    checked_name(given_name, "The given name")
+    checked_name(family_name, "The family name")
+    checked_name(preferred_name, "The preferred name")
