@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import NotFound, ValidationError
+from lt_desktop.core.errors import NotFound, PermissionDenied, ValidationError
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
@@ -596,7 +596,8 @@ class ApplicationService(Service):
             application = self._get(session, application_id)
             scan = session.get(Attachment, scan_id)
             if scan is None or scan.application_id != application.id or scan.is_deleted:
-                raise NotFound("That scan is not part of this application.")
+                # Refused alike whether the scan is another application's or none at all.
+                raise PermissionDenied("That scan is not part of this application.")
             return scan.data
 
     def score(

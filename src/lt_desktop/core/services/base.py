@@ -6,13 +6,13 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import NotFound, PermissionDenied
 from lt_desktop.core.roles import Permission, Role, role_allows
 from lt_desktop.core.vocabulary import MembershipRole, SiteKind
-from lt_desktop.storage.models import Membership, User
+from lt_desktop.storage.models import Membership, Person, User
 
 if TYPE_CHECKING:
     from lt_desktop.storage.store import Store
@@ -144,6 +144,23 @@ class Service:
         visible = self._visible_cohort_ids(session)
         if visible is not None and cohort_id not in visible:
             raise PermissionDenied("That cohort is not one of yours.")
+
+    def _visible_people(self, session: Session) -> ColumnElement[bool] | None:
+        """A filter for the people this actor may see (None: everyone): those with a
+        place in one of the actor's cohorts, in any role."""
+        visible = self._visible_cohort_ids(session)
+        if visible is None:
+            return None
+        return Person.id.in_(select(Membership.person_id).where(Membership.cohort_id.in_(visible)))
+
+    def _require_person_visible(self, session: Session, person_id: uuid.UUID) -> None:
+        """Refuse a person outside the actor's cohorts, whether or not they exist, so
+        the answer tells nothing about records out of reach."""
+        restriction = self._visible_people(session)
+        if restriction is None:
+            return
+        if session.scalar(select(Person.id).where(Person.id == person_id, restriction)) is None:
+            raise PermissionDenied("That person is not in one of your cohorts.")
 
 
 def get_or_not_found(session: Session, model: type[T], record_id: uuid.UUID, what: str) -> T:

@@ -71,6 +71,7 @@ class ConsentService(Service):
     def states(self, person_id: uuid.UUID) -> list[ConsentState]:
         self._require_any(Permission.RECORD_CONSENT, Permission.ENTER_RESEARCH_DATA)
         with self._store.read() as session:
+            self._require_person_visible(session, person_id)
             get_or_not_found(session, Person, person_id, "person")
             result = []
             for scope in ConsentScope:
@@ -89,6 +90,7 @@ class ConsentService(Service):
     ) -> ConsentState:
         self._require(Permission.RECORD_CONSENT)
         with self._store.write() as session:
+            self._require_person_visible(session, person_id)
             get_or_not_found(session, Person, person_id, "person")
             if has_consent(session, person_id, scope):
                 raise ConflictError(f"Consent for {scope.label.lower()} is already recorded.")
@@ -114,6 +116,7 @@ class ConsentService(Service):
         """
         self._require(Permission.RECORD_CONSENT)
         with self._store.write() as session:
+            self._require_person_visible(session, person_id)
             record = current_consent(session, person_id, scope)
             if record is None or record.withdrawn_on is not None:
                 raise ValidationError(f"There is no consent for {scope.label.lower()} to withdraw.")

@@ -188,6 +188,7 @@ class InterviewService(Service):
         _check_schedule(scheduled_for, interviewer_name)
         with self._store.write() as session:
             self._require_cohort_visible(session, cohort_id)
+            self._require_person_visible(session, person_id)
             get_or_not_found(session, Cohort, cohort_id, "cohort")
             person = get_or_not_found(session, Person, person_id, "person")
             membership = session.scalars(

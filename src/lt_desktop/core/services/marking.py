@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import NotFound, PermissionDenied, ValidationError
+from lt_desktop.core.errors import PermissionDenied, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.essays import (
@@ -121,7 +121,8 @@ class MarkingService(Service):
             essay, _ = self._allocated(session, candidate_number)
             scan = session.get(Attachment, scan_id)
             if scan is None or scan.essay_id != essay.id or scan.deleted_at is not None:
-                raise NotFound("That scan is not part of this essay.")
+                # Refused alike whether the scan is another essay's or none at all.
+                raise PermissionDenied("That scan is not part of this essay.")
             return scan.data
 
     def submit_mark(

@@ -271,6 +271,7 @@ class MentoringService(Service):
     def invitations(self, person_id: uuid.UUID) -> list[InvitationInfo]:
         self._require(Permission.VIEW_PEOPLE)
         with self._store.read() as session:
+            self._require_person_visible(session, person_id)
             visible = self._visible_cohort_ids(session)
             return [
                 _invitation_info(row, cohort)
@@ -405,6 +406,7 @@ class MentoringService(Service):
     def training(self, person_id: uuid.UUID) -> list[TrainingInfo]:
         self._require(Permission.VIEW_PEOPLE)
         with self._store.read() as session:
+            self._require_person_visible(session, person_id)
             return [
                 _training_info(r)
                 for r in session.scalars(
@@ -509,6 +511,7 @@ class MentoringService(Service):
         """Every dated step of a person's way through the programme, oldest first."""
         self._require(Permission.VIEW_PEOPLE)
         with self._store.read() as session:
+            self._require_person_visible(session, person_id)
             get_or_not_found(session, Person, person_id, "person")
             visible = self._visible_cohort_ids(session)
 

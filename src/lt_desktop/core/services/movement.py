@@ -157,11 +157,15 @@ class PeopleMovement(Service):
         self._require(Permission.VIEW_PEOPLE)
         local = self._store.site
         with self._store.read() as session:
-            rows = session.execute(
+            query = (
                 select(Transfer, Person)
                 .join(Person, Person.id == Transfer.person_id)
                 .order_by(Transfer.transferred_on, Person.family_name)
-            ).all()
+            )
+            restriction = self._visible_people(session)
+            if restriction is not None:
+                query = query.where(restriction)
+            rows = session.execute(query).all()
             return [
                 _transfer_info(t, p)
                 for t, p in rows
@@ -278,6 +282,8 @@ class PeopleMovement(Service):
         self._require(Permission.VIEW_PEOPLE)
         _check_pair(keep_id, merge_id)
         with self._store.read() as session:
+            self._require_person_visible(session, keep_id)
+            self._require_person_visible(session, merge_id)
             keep = _holdings(session, keep_id)
             merge = _holdings(session, merge_id)
             shared = session.scalars(

@@ -267,13 +267,6 @@ class PeopleService(PeopleMovement):
     def may_see_prison_details(self) -> bool:
         return self.site_kind is SiteKind.PRISON and self.actor.may(Permission.VIEW_PRISON_DETAILS)
 
-    def _visible_people(self, session: Session) -> object:
-        """A filter for the people this actor may see (None: everyone)."""
-        visible = self._visible_cohort_ids(session)
-        if visible is None:
-            return None
-        return Person.id.in_(select(Membership.person_id).where(Membership.cohort_id.in_(visible)))
-
     def list_people(self) -> list[PersonListing]:
         self._require(Permission.VIEW_PEOPLE)
         with self._store.read() as session:
@@ -293,7 +286,7 @@ class PeopleService(PeopleMovement):
         ).order_by(Person.family_name, Person.given_name)
         restriction = self._visible_people(session)
         if restriction is not None:
-            query = query.where(restriction)  # type: ignore[arg-type]
+            query = query.where(restriction)
         return query
 
     def _places(self, session: Session) -> dict[uuid.UUID, list[str]]:
@@ -333,6 +326,8 @@ class PeopleService(PeopleMovement):
         family = plain_name(family_name)
         firsts = {plain_name(given_name), plain_name(preferred_name)} - {""}
         with self._store.read() as session:
+            if ignoring is not None:
+                self._require_person_visible(session, ignoring)
             query = self._listing_query(session)
             same_number: set[uuid.UUID] = set()
             if number:
@@ -578,16 +573,6 @@ class PeopleService(PeopleMovement):
         if self.site_kind is not SiteKind.PRISON:
             raise PermissionDenied("Prison-only details are kept on the prison's own site only.")
         self._require(permission)
-
-    def _require_person_visible(self, session: Session, person_id: uuid.UUID) -> None:
-        restriction = self._visible_people(session)
-        if restriction is None:
-            return
-        allowed = session.scalar(
-            select(Person.id).where(Person.id == person_id, restriction)  # type: ignore[arg-type]
-        )
-        if allowed is None:
-            raise PermissionDenied("That person is not in one of your cohorts.")
 
 
 def _listing(

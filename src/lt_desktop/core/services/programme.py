@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.errors import PermissionDenied, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.vocabulary import (
@@ -180,6 +180,15 @@ class ProgrammeService(Service):
             query = select(Course).order_by(Course.title)
             if partnership_id is not None:
                 query = query.where(Course.partnership_id == partnership_id)
+            if partnership_id is not None and visible is not None:
+                reaches = session.scalar(
+                    select(Cohort.id)
+                    .join(Course, Course.id == Cohort.course_id)
+                    .where(Course.partnership_id == partnership_id, Cohort.id.in_(visible))
+                    .limit(1)
+                )
+                if reaches is None:
+                    raise PermissionDenied("That partnership is not one of yours.")
             if visible is not None:
                 query = query.where(
                     Course.id.in_(select(Cohort.course_id).where(Cohort.id.in_(visible)))

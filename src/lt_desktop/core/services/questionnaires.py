@@ -339,6 +339,7 @@ class QuestionnaireService(Service):
                 session,
                 get_or_not_found(session, QuestionnaireTemplate, template_id, "questionnaire"),
             )
+            self._require_person_visible(session, person_id)
             require_consent(session, person_id, ConsentScope.QUESTIONNAIRES, completed_on)
             items = {i.id: i for i in template.items}
             for item_id, value in answers.items():

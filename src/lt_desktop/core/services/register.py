@@ -261,6 +261,7 @@ class RegisterService(Service):
             changes = []
             for person_id, mark in marks.items():
                 if person_id not in expected:
+                    self._require_person_visible(session, person_id)
                     raise ValidationError("That person is not in this session's cohort.")
                 row = existing.get(person_id)
                 before = _mark_of(row)

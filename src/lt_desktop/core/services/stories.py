@@ -118,6 +118,7 @@ class StoryService(Service):
                     .order_by(StoryQuestion.position)
                 )
                 return [Question(q.id, q.position, q.text) for q in rows]
+            self._require_cohort_visible(session, cohort_id)
             return questions_for(session, cohort_id)
 
     def set_questions(
@@ -195,6 +196,7 @@ class StoryService(Service):
         with self._store.write() as session:
             class_session = get_or_not_found(session, ClassSession, session_id, "session")
             self._require_cohort_visible(session, class_session.cohort_id)
+            self._require_person_visible(session, person_id)
             require_consent(session, person_id, ConsentScope.STORIES, written_on)
             if not text.strip() and not any(a.strip() for a in answers.values()):
                 raise ValidationError("Type the story, or at least one answer.")
@@ -234,6 +236,7 @@ class StoryService(Service):
     def by_person(self, person_id: uuid.UUID) -> list[PersonStory]:
         self._require(Permission.ENTER_RESEARCH_DATA)
         with self._store.read() as session:
+            self._require_person_visible(session, person_id)
             visible = self._visible_cohort_ids(session)
             result = []
             for story, class_session in session.execute(
