@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from lt_desktop.core.errors import ValidationError, WrongCredentials
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.core.vocabulary import PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.models import User
+from lt_desktop.sync.bundle import MAGIC, BundleRejected, RejectReason
 from tests.cli.conftest import init_store
 from tests.cli.support import (
     DEMO_ACCOUNTS,
@@ -27,6 +28,13 @@ from tests.cli.support import (
     run_as,
 )
 from tests.helpers.cli import run_cli
+from tests.helpers.sites import (
+    UNIVERSITY_ADMIN,
+    UNIVERSITY_PASSWORD,
+    Site,
+    new_site,
+    pair,
+)
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
@@ -187,3 +195,78 @@ def test_a_persons_name_with_control_characters_is_refused(demo: Workspace, fiel
     with pytest.raises(ValidationError, match="limited to 100 characters"):
         demo.people.add_person(base=PersonBase.UNIVERSITY, **names)
     assert len(demo.people.list_people()) == before
+
+
+# -- 5. bundle refusals say what happened -----------------------------------------------
+
+
+@pytest.fixture
+def paired_sites(tmp_path: Path) -> tuple[Site, Site]:
+    prison = new_site(
+        tmp_path / "prison", "HMP Northfield", SiteKind.PRISON, "officer", "officer password"
+    )
+    university = new_site(
+        tmp_path / "university",
+        "University of Eastbridge",
+        SiteKind.UNIVERSITY,
+        UNIVERSITY_ADMIN,
+        UNIVERSITY_PASSWORD,
+    )
+    pair(prison, university)
+    return prison, university
+
+
+def test_a_bundle_from_a_partner_with_new_keys_says_to_pair_again(
+    paired_sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = paired_sites
+    with prison.open() as workspace:
+        workspace.sync.rotate_keys()
+    bundle = prison.export_to(university, tmp_path / "p1.ltbundle").info.path
+    with pytest.raises(BundleRejected) as refused:
+        university.take_in(bundle)
+    assert refused.value.reason is RejectReason.SENDER_HAS_NEW_KEYS
+    taken = run_as(
+        university.folder, UNIVERSITY_ADMIN, "import", bundle, secrets=(UNIVERSITY_PASSWORD,)
+    )
+    message = assert_failure(taken)
+    assert message == (
+        "lt-desktop: p1.ltbundle comes from HMP Northfield, which has new keys since you "
+        "paired: pair with HMP Northfield again (compare the fingerprint)."
+    )
+    assert "damaged" not in message
+
+
+def test_a_bundle_changed_after_signing_is_still_called_damaged(
+    paired_sites: tuple[Site, Site], tmp_path: Path
+) -> None:
+    """Naming a new key does not get a changed bundle past its signature."""
+    prison, university = paired_sites
+    with prison.open() as workspace:
+        workspace.sync.rotate_keys()
+    bundle = prison.export_to(university, tmp_path / "p1.ltbundle").info.path
+    data = bytearray(bundle.read_bytes())
+    data[-100] ^= 0x01
+    bundle.write_bytes(bytes(data))
+    with pytest.raises(BundleRejected, match="changed, damaged or cut short") as refused:
+        university.take_in(bundle)
+    assert refused.value.reason is RejectReason.BAD_SIGNATURE
+
+
+@pytest.mark.parametrize(("offset", "flip"), [(0, 0xFF), (1, 0xFF), (1, 0x01)])
+def test_a_flipped_format_byte_is_called_damaged_not_newer(
+    paired_sites: tuple[Site, Site], tmp_path: Path, offset: int, flip: int
+) -> None:
+    prison, university = paired_sites
+    bundle = prison.export_to(university, tmp_path / "p1.ltbundle").info.path
+    data = bytearray(bundle.read_bytes())
+    data[len(MAGIC) + offset] ^= flip
+    bundle.write_bytes(bytes(data))
+    for command in ("import", "inspect"):
+        refused = run_as(
+            university.folder, UNIVERSITY_ADMIN, command, bundle, secrets=(UNIVERSITY_PASSWORD,)
+        )
+        message = assert_failure(refused)
+        assert "p1.ltbundle is damaged or incomplete" in message
+        assert "newer" not in message
+        assert "format 65281" not in message

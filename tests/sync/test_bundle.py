@@ -460,8 +460,9 @@ def test_tampering_with_each_region_is_rejected_for_the_right_reason(
         return _expect_rejected(flip_bit(data, offset, bit), media, university, prison)
 
     assert {reason(i) for i in range(magic_end)} == {RejectReason.NOT_A_BUNDLE}
-    assert reason(magic_end + 1) == RejectReason.UNSUPPORTED_VERSION
-    assert reason(magic_end) == RejectReason.UNSUPPORTED_VERSION
+    # A flipped bit in the format number makes one no version of LT Desktop writes.
+    assert reason(magic_end + 1) == RejectReason.MALFORMED_HEADER
+    assert reason(magic_end) == RejectReason.MALFORMED_HEADER
     # The header length: too large, or a header that no longer parses.
     for offset in range(magic_end + 2, header_start):
         for bit in (0, 7):
@@ -706,7 +707,9 @@ def _header(**changes: object) -> bytes:
         (b"", RejectReason.NOT_A_BUNDLE, "not an LT Desktop bundle"),
         (b"PK\x03\x04" + bytes(200), RejectReason.NOT_A_BUNDLE, "not an LT Desktop bundle"),
         (_with_header(_header(), version=2), RejectReason.UNSUPPORTED_VERSION, "newer version"),
-        (_with_header(_header(), version=0), RejectReason.UNSUPPORTED_VERSION, "cannot read"),
+        (_with_header(_header(), version=17), RejectReason.UNSUPPORTED_VERSION, "format 17"),
+        (_with_header(_header(), version=18), RejectReason.MALFORMED_HEADER, "damaged"),
+        (_with_header(_header(), version=0), RejectReason.MALFORMED_HEADER, "format number"),
         (
             _with_header(_header(), length=MAX_HEADER_BYTES + 1),
             RejectReason.MALFORMED_HEADER,

@@ -39,7 +39,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -70,6 +70,12 @@ from lt_desktop.sync.identity import KEY_BYTES, SIGNATURE_BYTES, PeerKeys, SiteI
 SUFFIX = ".ltbundle"
 MAGIC = b"LT-DESKTOP-BUNDLE\n"
 FORMAT_VERSION = 1
+#: Formats a later LT Desktop may plausibly write; a number past these (or below the
+#: first) is a damaged byte, not a newer program.
+PLAUSIBLE_NEWER_FORMATS = 16
+#: The meta field where a sender names its signing key (hex), so that a bundle signed
+#: with keys made after pairing is told apart from a damaged one.
+SIGNED_WITH = "signed_with"
 _PREFIX = struct.Struct(">HI")  # format version, header length
 
 MAX_HEADER_BYTES = 16 * 1024
@@ -113,6 +119,7 @@ class RejectReason(StrEnum):
     MALFORMED_HEADER = "malformed_header"
     WRONG_RECIPIENT = "wrong_recipient"
     UNKNOWN_SENDER = "unknown_sender"
+    SENDER_HAS_NEW_KEYS = "sender_has_new_keys"
     TOO_LARGE = "too_large"
     BAD_SIGNATURE = "bad_signature"
     DAMAGED_PAYLOAD = "damaged_payload"
@@ -370,7 +377,16 @@ def open_bundle(
                 f"(site id {header.sender}).",
             )
         layout = _checked_layout(size, len(preamble.raw), path)
-        signed_digest = _check_signature(handle, path, layout, sender)
+        try:
+            signed_digest = _check_signature(handle, path, layout, sender)
+        except BundleRejected as error:
+            if _signed_with_new_keys(handle, path, layout, header, sender):
+                raise BundleRejected(
+                    RejectReason.SENDER_HAS_NEW_KEYS,
+                    f"{path.name} comes from {sender.name}, which has new keys since you "
+                    f"paired: pair with {sender.name} again (compare the fingerprint).",
+                ) from error
+            raise
         problem = layout.structure_problem()
         if problem:
             raise _damaged(path, problem)
@@ -639,13 +655,12 @@ def _read_preamble(handle: IO[bytes], path: Path) -> _Preamble:
         raise _malformed(path, "it is cut short")
     version, header_length = _PREFIX.unpack(prefix)
     if version != FORMAT_VERSION:
-        newer = (
-            "a newer version of LT Desktop" if version > FORMAT_VERSION else "an unknown program"
-        )
+        if not FORMAT_VERSION < version <= FORMAT_VERSION + PLAUSIBLE_NEWER_FORMATS:
+            raise _malformed(path, "its format number is not one LT Desktop writes")
         raise BundleRejected(
             RejectReason.UNSUPPORTED_VERSION,
-            f"{path.name} was written by {newer} (bundle format {version}); "
-            "this one cannot read it.",
+            f"{path.name} was written by a newer version of LT Desktop (bundle format "
+            f"{version}); this one cannot read it.",
         )
     if header_length > MAX_HEADER_BYTES:
         raise _malformed(path, "its header is too large")
@@ -724,6 +739,27 @@ def _check_signature(handle: IO[bytes], path: Path, layout: _Layout, sender: Pee
     except (InvalidSignature, ValueError) as error:
         raise _bad_signature(path) from error
     return digest
+
+
+def _signed_with_new_keys(
+    handle: IO[bytes], path: Path, layout: _Layout, header: BundleHeader, sender: PeerKeys
+) -> bool:
+    """Whether the signature that failed with the sender's paired key holds with the key
+    the bundle says it was signed with: the sender made new keys after pairing."""
+    named = header.meta.get(SIGNED_WITH)
+    if not isinstance(named, str) or len(named) != 2 * KEY_BYTES:
+        return False
+    try:
+        signing_key = bytes.fromhex(named)
+    except ValueError:
+        return False
+    if signing_key == sender.signing_key:
+        return False
+    try:
+        _check_signature(handle, path, layout, replace(sender, signing_key=signing_key))
+    except BundleRejected:
+        return False
+    return True
 
 
 def _plaintext(

@@ -36,6 +36,7 @@ from lt_desktop.storage.models import (
 from lt_desktop.storage.store import RESTORE_STEP, Store
 from lt_desktop.sync import laptops
 from lt_desktop.sync.bundle import (
+    SIGNED_WITH,
     BundleHeader,
     BundleInfo,
     BundleRejected,
@@ -397,6 +398,7 @@ def export_bundle(
             "upto": upto,
             "snapshot": snapshot,
             "app_version": __version__,
+            SIGNED_WITH: me.public().signing_key.hex(),
         }
         tally = Outgoing()
         if partner.classroom:

@@ -53,6 +53,7 @@ from sqlalchemy.types import NullType
 from lt_desktop.core.errors import LtError
 from lt_desktop.storage.models import Base, SyncedRecord
 from lt_desktop.storage.models.base import UtcDateTime
+from lt_desktop.sync.values import BadValue, Check, value_check
 
 #: Columns every synced record has; they travel in the envelope, not among the fields.
 ENVELOPE = frozenset(
@@ -102,12 +103,16 @@ class _FieldReader:
     key: str
     nullable: bool
     convert: Callable[[Any], Any] | None  # None: the JSON value is the value
+    #: What the JSON value must be before it is converted (``values``).
+    check: Check
 
 
 @cache
 def _field_readers(model: type[SyncedRecord]) -> dict[str, _FieldReader]:
     return {
-        c.name: _FieldReader(c.key, bool(c.nullable), _json_to_value(c))
+        c.name: _FieldReader(
+            c.key, bool(c.nullable), _json_to_value(c), value_check(model.__tablename__, c)
+        )
         for c in field_columns(model)
     }
 
@@ -366,8 +371,19 @@ def _line(document: dict[str, Any]) -> bytes:
     return (_LINE_ENCODER.encode(document) + "\n").encode()
 
 
+#: The longest line a bundle may hold (``bundle-format.md`` §5.1). The longest a site
+#: writes is an essay's scan (at most ``core.services.essays.MAX_SCAN_BYTES``, 25 MiB,
+#: so about 34 MiB as base64, with its few other fields): this leaves room above that,
+#: and refuses anything far larger before it is parsed.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+#: How deeply a line's JSON may nest. A record is an object holding its fields'
+#: object (two levels); anything deeper is not a record, and very deep nesting would
+#: exhaust the parser's stack.
+MAX_NESTING = 32
+
+
 def decode_lines(
-    chunks: Iterator[bytes], *, max_line: int = 64 * 1024 * 1024
+    chunks: Iterator[bytes], *, max_line: int = MAX_LINE_BYTES
 ) -> Iterator[Incoming | Redaction]:
     """Records from the payload's lines, checked against this version's models."""
     # Only the new piece is searched for the end of a line, and only whole lines are
@@ -377,28 +393,75 @@ def decode_lines(
         buffer += chunk
         if b"\n" not in chunk:
             if len(buffer) > max_line:
-                raise PayloadInvalid("The bundle holds a record far larger than any record can be.")
+                raise _too_long()
             continue
         end = buffer.rfind(b"\n")
         whole = bytes(buffer[:end])
         del buffer[: end + 1]
         for line in whole.split(b"\n"):
+            if len(line) > max_line:
+                raise _too_long()
             if line.strip():
                 yield decode(line)
+    if len(buffer) > max_line:
+        raise _too_long()
     if buffer.strip():
         yield decode(bytes(buffer))
 
 
+def _too_long() -> PayloadInvalid:
+    return PayloadInvalid(
+        "The bundle holds a record far larger than any record can be; nothing was imported."
+    )
+
+
+def _nesting(line: bytes) -> int:
+    """How deeply the line's objects and lists nest, counted without parsing it."""
+    if line.count(b"{") + line.count(b"[") <= MAX_NESTING:
+        return 0  # cannot nest deeper than it has brackets
+    # Brackets inside text do not count: take the strings out first.
+    bare = _STRING.sub(b'""', line).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in bare:
+        if byte in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_OPENING = frozenset(b"{[")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]")
+
+
+def _record_name(document: dict[str, Any]) -> str:
+    """How a refusal names a record: its kind and id, nothing it holds."""
+    table = document.get("t")
+    record_id = document.get("id")
+    kind = table.replace("_", " ") if isinstance(table, str) else "record"
+    return f"{kind} record {record_id}" if isinstance(record_id, str) else f"{kind} record"
+
+
 def decode(line: bytes) -> Incoming | Redaction:
+    if _nesting(line) > MAX_NESTING:
+        raise PayloadInvalid(
+            "The bundle holds a line nested far deeper than any record is; nothing was imported."
+        )
     try:
+        # NaN and Infinity are read as numbers here, so the field they are in is
+        # named when its check refuses them.
         document = json.loads(line)
+        if not isinstance(document, dict):
+            raise ValueError("a line is not a record")
         model = synced_models().get(document["t"])
         if model is None:
             raise PayloadInvalid(
                 f"The bundle holds records of a kind this version does not know "
                 f"({document['t']!r}); update LT Desktop, then import it again."
             )
-        record_id = uuid.UUID(hex=document["id"])
+        record_id = _hex_uuid(document["id"])
         if document.get("redact") is True:
             return Redaction(document["t"], record_id)
         readers = _field_readers(model)
@@ -410,17 +473,21 @@ def decode(line: bytes) -> Incoming | Redaction:
             reader = readers[name]
             if value is None:
                 if not reader.nullable:
-                    raise ValueError(f"{name} cannot be empty")
+                    raise _bad_field(document, name, "empty, which it may not be")
                 fields[reader.key] = None
-            else:
-                fields[reader.key] = value if reader.convert is None else reader.convert(value)
+                continue
+            try:
+                reader.check(value)
+            except BadValue as error:
+                raise _bad_field(document, name, f"not {error}") from None
+            fields[reader.key] = value if reader.convert is None else reader.convert(value)
         return Incoming(
             table=document["t"],
             id=record_id,
             version=_version(document["v"]),
             previous_version=None if document["pv"] is None else _version(document["pv"]),
             ancestry=_ancestry(document.get("a")),
-            origin_site_id=uuid.UUID(hex=document["o"]),
+            origin_site_id=_hex_uuid(document["o"]),
             created_at=_aware(document["c"]),
             updated_at=_aware(document["u"]),
             deleted_at=None if document["x"] is None else _aware(document["x"]),
@@ -428,8 +495,27 @@ def decode(line: bytes) -> Incoming | Redaction:
         )
     except PayloadInvalid:
         raise
+    except RecursionError as error:
+        raise PayloadInvalid(
+            "The bundle holds a line nested far deeper than any record is; nothing was imported."
+        ) from error
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise PayloadInvalid("The bundle holds a record that cannot be read.") from error
+
+
+def _bad_field(document: dict[str, Any], name: str, what: str) -> PayloadInvalid:
+    return PayloadInvalid(
+        f"The bundle's {_record_name(document)} has a {name} that is {what}; nothing was imported."
+    )
+
+
+def _hex_uuid(value: Any) -> uuid.UUID:
+    if not isinstance(value, str) or not _HEX.fullmatch(value):
+        raise ValueError("not an id")
+    return uuid.UUID(hex=value)
+
+
+_HEX = re.compile(r"[0-9a-f]{32}")
 
 
 #: A version as ``storage.clock`` writes it, in its only spelling: versions are
