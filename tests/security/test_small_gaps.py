@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from lt_desktop.core.errors import ValidationError, WrongCredentials
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.vocabulary import PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage.instance_lock import InstanceLock
 from lt_desktop.storage.models import User
 from lt_desktop.sync.bundle import MAGIC, BundleRejected, RejectReason
 from tests.cli.conftest import init_store
@@ -270,3 +272,58 @@ def test_a_flipped_format_byte_is_called_damaged_not_newer(
         assert "p1.ltbundle is damaged or incomplete" in message
         assert "newer" not in message
         assert "format 65281" not in message
+
+
+# -- 3. what a killed command left is cleared on the next run ---------------------------
+
+AN_HOUR_AGO = time.time() - 3600
+
+
+def left_by_a_killed_run(folder: Path) -> Path:
+    """A store half-built by a process that died: its database begun, its lock free."""
+    folder.mkdir()
+    (folder / "store.db").write_bytes(os.urandom(4096))
+    (folder / "store.lock").write_bytes(b"\0")
+    for path in (*folder.iterdir(), folder):
+        os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+    return folder
+
+
+def test_demo_clears_the_staging_folders_a_killed_demo_left(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    abandoned = [left_by_a_killed_run(tmp_path / f".demo.demo-{n:08x}") for n in (1, 2)]
+    held = left_by_a_killed_run(tmp_path / ".demo.demo-00000003")
+    another_targets = left_by_a_killed_run(tmp_path / ".other.demo-00000004")
+    with InstanceLock(held / "store.lock"):
+        made = run_cli("demo", "--data-dir", target)
+    assert made.code == 0, made.err
+    assert not any(folder.exists() for folder in abandoned)
+    assert held.exists()  # a run that still holds its folder is building it now
+    assert another_targets.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".demo.demo-00000003",
+        ".other.demo-00000004",
+        "demo",
+    ]
+
+
+def test_a_backup_clears_the_hidden_files_a_killed_backup_left(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    abandoned = [
+        media / ".now.ltbackup.0123456789ab.partial",
+        media / ".HMP-Northfield-20261123.db.ba9876543210.partial",
+    ]
+    being_written = media / ".other.ltbackup.00000000ffff.partial"
+    not_ours = media / ".notes.txt.partial"
+    for path in (*abandoned, being_written, not_ours):
+        path.write_bytes(os.urandom(1024))
+    for path in (*abandoned, not_ours):
+        os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
+    backed_up = run_as(demo_dir, DEMO_USER, "backup", "--out", media / "now.ltbackup")
+    assert backed_up.code == 0, backed_up.err
+    assert sorted(p.name for p in media.iterdir()) == sorted(
+        [being_written.name, not_ours.name, "now.ltbackup"]
+    )

@@ -51,6 +51,7 @@ from lt_desktop.core.vocabulary import (
 )
 from lt_desktop.storage import models as m
 from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.store import Store, create_store, move_new_store
 
@@ -101,6 +102,7 @@ def build_demo_store(
     if StoreFolder(root).has_store():
         raise StoreAlreadyExists(f"{root} already holds a store. Choose another folder.")
     shift = demo_shift(today or demo_today())
+    clear_abandoned_staging(root, "demo")
     staging = root.parent / f".{root.name}.demo-{secrets.token_hex(4)}"
     try:
         recovery_key = _build(staging, site_kind, admin, password, seed, shift)

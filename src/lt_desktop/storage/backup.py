@@ -40,6 +40,7 @@ from lt_desktop.core.errors import BackupInvalid, LtError
 from lt_desktop.storage.atomic import atomic_output, temp_path_beside, translate_os_error
 from lt_desktop.storage.database import QUIET, execute_outside_transaction
 from lt_desktop.storage.keyslots import MAX_KEY_FILE_BYTES, KeyFile
+from lt_desktop.storage.leftovers import clear_abandoned_backup_files
 from lt_desktop.storage.models import utc_now
 
 MAGIC = b"LT-DESKTOP-BACKUP\n"
@@ -125,6 +126,7 @@ def write_backup(
 ) -> BackupHeader:
     """Write a backup to ``target`` atomically, then read it back and verify it."""
     target = target.resolve()
+    clear_abandoned_backup_files(target.parent)
     snapshot = temp_path_beside(target.with_suffix(".db"))
     try:
         try:
