@@ -327,3 +327,81 @@ def test_a_backup_clears_the_hidden_files_a_killed_backup_left(
     assert sorted(p.name for p in media.iterdir()) == sorted(
         [being_written.name, not_ours.name, "now.ltbackup"]
     )
+
+
+# -- 2. the record of failed sign-ins cannot be removed unnoticed ------------------------
+
+
+def fail_to_sign_in(folder: Path, times: int) -> None:
+    for _ in range(times):
+        failed = run_as(folder, ADMIN, "stats", secrets=("not the password",))
+        assert "not right" in assert_failure(failed)
+
+
+def record_lost_entries(folder: Path) -> list[dict[str, object]]:
+    with sign_in(folder, ADMIN, ADMIN_PASSWORD) as workspace:
+        return [line.details for line in workspace.audit.entries(action="sign_in.record_lost")]
+
+
+def failures_in_audit_log(folder: Path) -> int:
+    with sign_in(folder, ADMIN, ADMIN_PASSWORD) as workspace:
+        return len(workspace.audit.entries(action="sign_in.failed"))
+
+
+@pytest.fixture
+def signed_in_once(tmp_path: Path) -> Path:
+    folder = tmp_path / "store"
+    assert init_store(folder).code == 0
+    assert run_as(folder, ADMIN, "stats", secrets=(ADMIN_PASSWORD,)).code == 0
+    return folder
+
+
+def test_deleting_the_record_of_failed_sign_ins_is_audited_and_checked(
+    signed_in_once: Path,
+) -> None:
+    fail_to_sign_in(signed_in_once, 2)
+    (signed_in_once / "login-attempts.json").unlink()
+    checked = run_as(signed_in_once, ADMIN, "check", secrets=(ADMIN_PASSWORD,))
+    assert checked.code == 0, checked.err
+    (note,) = [line for line in checked.lines if line.startswith("Note:")]
+    assert "the record of failed sign-ins was removed or put back" in note
+    assert "may be missing from the audit log" in note
+    assert record_lost_entries(signed_in_once) == [
+        {
+            "what": "the record of failed sign-ins was removed or put back",
+            "found": "it was missing or unreadable",
+        }
+    ]
+    assert failures_in_audit_log(signed_in_once) == 0  # what the deletion took away
+
+
+def test_putting_back_an_older_record_is_audited(signed_in_once: Path, tmp_path: Path) -> None:
+    record = signed_in_once / "login-attempts.json"
+    kept = tmp_path / "kept-copy.json"
+    kept.write_bytes(record.read_bytes())
+    assert run_as(signed_in_once, ADMIN, "stats", secrets=(ADMIN_PASSWORD,)).code == 0
+    fail_to_sign_in(signed_in_once, 3)
+    record.write_bytes(kept.read_bytes())
+    assert run_as(signed_in_once, ADMIN, "stats", secrets=(ADMIN_PASSWORD,)).code == 0
+    assert [entry["found"] for entry in record_lost_entries(signed_in_once)] == [
+        "an older copy had been put back"
+    ]
+
+
+def test_another_record_in_its_place_is_audited(signed_in_once: Path, tmp_path: Path) -> None:
+    fail_to_sign_in(signed_in_once, 2)
+    (signed_in_once / "login-attempts.json").unlink()
+    fail_to_sign_in(signed_in_once, 1)  # a new record, begun afresh
+    assert run_as(signed_in_once, ADMIN, "stats", secrets=(ADMIN_PASSWORD,)).code == 0
+    assert [entry["found"] for entry in record_lost_entries(signed_in_once)] == [
+        "another file had taken its place"
+    ]
+
+
+def test_failures_kept_as_they_should_be_raise_no_alarm(signed_in_once: Path) -> None:
+    fail_to_sign_in(signed_in_once, 2)
+    checked = run_as(signed_in_once, ADMIN, "check", secrets=(ADMIN_PASSWORD,))
+    assert checked.code == 0, checked.err
+    assert not [line for line in checked.lines if line.startswith("Note:")]
+    assert record_lost_entries(signed_in_once) == []
+    assert failures_in_audit_log(signed_in_once) == 2

@@ -110,6 +110,8 @@ def check(args: argparse.Namespace, data_dir: Path) -> int:
     workspace = sign_in(data_dir, username, password, check_on_open=False)
     with workspace:
         report = workspace.maintenance.check()
+    for notice in report.notices:
+        print(f"Note: {notice}")
     if not report.sound:
         print(f"The store has {len(report.problems)} problem(s):")
         for problem in report.problems:

@@ -25,6 +25,7 @@ from lt_desktop.core.errors import (
 from lt_desktop.core.passwords import check_password
 from lt_desktop.core.services.accounts import find_user
 from lt_desktop.core.services.base import Actor
+from lt_desktop.core.sign_in_record import RECORD_LOST, RECORD_LOST_WORDS, remember, what_happened
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.login_attempts import LoginAttempts
 from lt_desktop.storage.models import User, utc_now
@@ -86,6 +87,17 @@ def _record_sign_in(
         names_by_tag = {
             door.user_tag(name): name for name in session.scalars(select(User.username))
         }
+        lost = what_happened(session, attempts)
+        if lost is not None:
+            log.warning("The record of failed sign-ins was removed or put back")
+            store.audit(
+                session,
+                actor_id=None,
+                actor_name="",
+                action=RECORD_LOST,
+                details={"what": RECORD_LOST_WORDS, "found": lost},
+            )
+        remember(session, attempts.next_mark())
         failures, dropped = attempts.pending_failures()
         for failure in failures:
             store.audit(
@@ -171,6 +183,7 @@ def restore_and_sign_in(root: Path, backup: Path, username: str, password: str) 
     """Replace the store in ``root`` with ``backup`` and sign in to the restored store
     as the account (of the backup) that restored it. The restore is audited there."""
     store, user_id = restore_store(root, backup, username=username, password=password)
+    attempts = LoginAttempts(store.folder.login_attempts)
     try:
         with store.write() as session:
             user = session.get(User, user_id)
@@ -183,8 +196,11 @@ def restore_and_sign_in(root: Path, backup: Path, username: str, password: str) 
                 action="store.restored",
                 details={"backup": backup.name},
             )
+            # The backup knew the sign-in record of its day; this folder's is the one now.
+            remember(session, attempts.next_mark())
             actor = Actor.from_user(user)
     except BaseException:
         store.close()
         raise
+    attempts.signed_in(None)
     return Workspace(store, actor)

@@ -19,6 +19,7 @@ from lt_desktop.core.services.settings import (
     read_setting,
     write_setting,
 )
+from lt_desktop.core.sign_in_record import notices as sign_in_record_notices
 from lt_desktop.storage.backup import BackupHeader
 from lt_desktop.storage.backup_catalogue import (
     BackupFile,
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 class CheckReport:
     problems: list[str] = field(default_factory=list)
     audit_entries: int = 0
+    #: Not damage, but what whoever looks after the store should know.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def sound(self) -> bool:
@@ -87,6 +90,11 @@ class MaintenanceService(Service):
             report = CheckReport([*problems, f"The audit log could not be read: {error}"], 0)
         else:
             report = CheckReport(problems + audit.problems, audit.entries)
+        try:
+            with self._store.read() as session:
+                report.notices.extend(sign_in_record_notices(session))
+        except LtError:
+            pass  # the problems above already say what cannot be read
         if report.sound:
             log.info("Checked the store: sound (%d audit entries)", report.audit_entries)
         else:
