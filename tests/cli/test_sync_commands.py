@@ -169,10 +169,10 @@ def test_a_name_two_partners_share_is_refused_with_their_fingerprints(
     def at_second(*args: str | Path) -> Result:
         return run_as(second, "warden", *args, secrets=("second prison password",))
 
-    university_fingerprint = _card(university, tmp_path / "university.ltsite", prison=False)
-    answer = at_second(
-        "pair", tmp_path / "university.ltsite", "--fingerprint", university_fingerprint
-    )
+    # A new file: the card written for the first prison is not replaced without --force.
+    again = tmp_path / "university again.ltsite"
+    university_fingerprint = _card(university, again, prison=False)
+    answer = at_second("pair", again, "--fingerprint", university_fingerprint)
     assert answer.code == 0, answer.err
 
     card = at_second("site-card", "--out", tmp_path / "second.ltsite")

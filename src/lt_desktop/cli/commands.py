@@ -22,8 +22,8 @@ from lt_desktop.core.services.sync import ConflictInfo
 from lt_desktop.core.sign_in import recover_account, restore_and_sign_in, sign_in
 from lt_desktop.core.vocabulary import ClearanceStatus, SiteKind
 from lt_desktop.core.workspace import Workspace
-from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.output_paths import check_output_folder, check_output_path
 from lt_desktop.storage.store import create_store, preview_backup
 
 if TYPE_CHECKING:
@@ -128,9 +128,11 @@ def check(args: argparse.Namespace, data_dir: Path) -> int:
 def diagnostics(args: argparse.Namespace, data_dir: Path) -> int:
     from lt_desktop.core.diagnostics import report_without_signing_in, save_diagnostics
 
-    target = _output_file(args.out, "diagnostics")
+    target = _output_file(args.out, "diagnostics", data_dir, force=args.force)
     if args.without_signing_in:
-        save_diagnostics(target, report_without_signing_in(data_dir))
+        save_diagnostics(
+            target, report_without_signing_in(data_dir), store_root=data_dir, force=args.force
+        )
         print(f"Wrote the diagnostics to {target}, without signing in: versions, the store's")
         print("files and recent errors, but no settings or counts. No personal data.")
         return 0
@@ -139,13 +141,16 @@ def diagnostics(args: argparse.Namespace, data_dir: Path) -> int:
     except (StoreCorrupt, StoreTooNew) as error:
         # What support most needs to see: the report says why the store did not open.
         save_diagnostics(
-            target, report_without_signing_in(data_dir, f"The store did not open: {error}")
+            target,
+            report_without_signing_in(data_dir, f"The store did not open: {error}"),
+            store_root=data_dir,
+            force=args.force,
         )
         print(f"The store did not open. Wrote the diagnostics to {target}, with why, but")
         print("without settings or counts. No personal data.")
         return 0
     with workspace:
-        workspace.diagnostics.save(target)
+        workspace.diagnostics.save(target, force=args.force)
     print(f"Wrote the diagnostics to {target}: versions, settings, counts and recent")
     print("errors. No personal data.")
     return 0
@@ -199,10 +204,14 @@ def backup(args: argparse.Namespace, data_dir: Path) -> int:
     target = args.out
     if target is not None and target.is_dir():
         raise UsageError(f"{target} is a folder; give the backup file's name, or use --to-folder.")
+    if target is not None:
+        check_output_path(target, store_root=data_dir, force=args.force)
+    elif args.to_folder is not None:
+        check_output_folder(args.to_folder, store_root=data_dir)
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
         if target is not None:
-            workspace.maintenance.backup(target)
+            workspace.maintenance.backup(target, force=args.force)
             print(f"Backed up to {target} and verified ({target.stat().st_size:,} bytes).")
             return 0
         done = workspace.maintenance.back_up_now(args.to_folder)
@@ -231,19 +240,20 @@ def restore(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def site_card(args: argparse.Namespace, data_dir: Path) -> int:
-    workspace, _, _ = _signed_in(args, data_dir)
-    with workspace:
-        card, printed = workspace.sync.site_card()
-        site = workspace.store.site
     target: Path = args.out
     if target.is_dir():
         raise UsageError(f"{target} is a folder; give the card file's name (e.g. site.ltsite).")
-    write_atomic(target, card, what="The site card")
-    if args.sheet:
+    check_output_path(target, store_root=data_dir, force=args.force)
+    sheet = _output_file(args.sheet, "PDF", data_dir, force=args.force) if args.sheet else None
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        card, printed = workspace.sync.save_site_card(target, force=args.force)
+        site = workspace.store.site
+    if sheet is not None:
         from lt_desktop.documents.site_card_sheet import write_site_card_sheet
         from lt_desktop.sync.identity import read_site_card
 
-        write_site_card_sheet(args.sheet, read_site_card(card), printed)
+        write_site_card_sheet(sheet, read_site_card(card), printed)
         print(f"Printed the fingerprint sheet to {args.sheet}.")
     print(f"Wrote the site card of {site.name} to {target}.")
     print("Give it to the other site, and read them this fingerprint to confirm it:")
@@ -312,10 +322,11 @@ def export(args: argparse.Namespace, data_dir: Path) -> int:
     target: Path = args.out
     if target.is_dir():
         raise UsageError(f"{target} is a folder; give the bundle's file name.")
+    check_output_path(target, store_root=data_dir, force=args.force)
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
         result = workspace.sync.export(
-            workspace.sync.partner_id(args.to), target, snapshot=args.snapshot
+            workspace.sync.partner_id(args.to), target, snapshot=args.snapshot, force=args.force
         )
     kind = "snapshot" if result.snapshot else "changes"
     removals = f" and {result.redactions:,} removal(s)" if result.redactions else ""
@@ -430,7 +441,7 @@ def _one_line(text: str, limit: int = 70) -> str:
 def print_(args: argparse.Namespace, data_dir: Path) -> int:
     from lt_desktop.documents.template import PaperSize
 
-    target = _output_file(args.out, "PDF")
+    target = _output_file(args.out, "PDF", data_dir, force=args.force)
     printer = _PRINTERS[args.print_kind]
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
@@ -560,14 +571,14 @@ _PRINTERS: dict[str, Printer] = {
 
 
 def csv_list(args: argparse.Namespace, data_dir: Path) -> int:
-    target = _output_file(args.out, "CSV")
+    target = _output_file(args.out, "CSV", data_dir, force=args.force)
     kind = CsvKind(args.kind)
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
         workspace.documents.require_printing()
         cohort = _find_cohort(workspace, args.cohort) if args.cohort else None
         table = workspace.documents.export_csv(
-            kind, target, cohort.id if cohort is not None else None
+            kind, target, cohort.id if cohort is not None else None, force=args.force
         )
     print(
         f"Wrote {_count(len(table.rows), 'row')} of {kind.value} to {target} "
@@ -576,12 +587,14 @@ def csv_list(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
-def _output_file(target: Path, what: str) -> Path:
+def _output_file(target: Path, what: str, data_dir: Path, *, force: bool) -> Path:
+    """``target`` checked before anyone is asked for a password: a file's name in a
+    folder that exists, outside the store folder, and new unless ``force``."""
     if target.is_dir():
         raise UsageError(f"{target} is a folder; give the {what} file's name.")
     if not target.parent.is_dir():
         raise LtError(f"The folder {target.parent} does not exist.")
-    return target
+    return check_output_path(target, store_root=data_dir, force=force)
 
 
 def _plain(text: str) -> str:

@@ -38,6 +38,7 @@ from lt_desktop.storage.backup_catalogue import known_backups, noted_backup_plac
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.migrations import head_revision
 from lt_desktop.storage.models import AuditEntry, Person, PrisonDetails, User
+from lt_desktop.storage.output_paths import check_output_path
 
 #: The newest warnings and errors from the log that go into the report.
 RECENT_PROBLEMS = 50
@@ -98,8 +99,14 @@ class Diagnostics:
         return "\n".join(lines) + "\n"
 
 
-def save_diagnostics(target: Path, report: Diagnostics) -> None:
+def save_diagnostics(
+    target: Path, report: Diagnostics, *, store_root: Path | None, force: bool
+) -> Path:
+    """Write the report to ``target``, never inside ``store_root`` and over an existing
+    file only with ``force`` (see ``check_output_path``); returns where it went."""
+    target = check_output_path(target, store_root=store_root, force=force)
     write_atomic(target, report.to_text().encode("utf-8"), what="The diagnostics file")
+    return target
 
 
 def report_without_signing_in(data_dir: Path, why: str = "") -> Diagnostics:
@@ -164,11 +171,12 @@ class DiagnosticsService(Service):
             left_out=left_out,
         )
 
-    def save(self, target: Path) -> Diagnostics:
+    def save(self, target: Path, *, force: bool = False) -> Diagnostics:
         """Write the report to ``target`` (whole, or not at all) and note it in the
         audit log."""
+        target = self.output_path(target, force=force)
         report = self.report()
-        save_diagnostics(target, report)
+        save_diagnostics(target, report, store_root=self._store.folder.root, force=True)
         with self._store.write() as session:
             self._audit(session, "diagnostics.saved", size=target.stat().st_size)
         return report

@@ -87,3 +87,12 @@ class DiskFull(LtError):
 
 class BackupInvalid(LtError):
     pass
+
+
+class OutputRefused(LtError):
+    """A file or folder chosen to write to would put the store, or something that is
+    not an ordinary file, at risk."""
+
+
+class OutputExists(OutputRefused):
+    """The file chosen to write to is there already, and replacing it was not asked for."""

@@ -46,6 +46,7 @@ from lt_desktop.documents.template import (
     styles,
 )
 from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.storage.output_paths import check_output_folder, check_output_path
 
 TITLE = "Marking pack"
 # Room on the right of the essay text for the marker's notes in the margin.
@@ -73,11 +74,12 @@ def write_marking_pack(target: Path, pack: MarkingPack, *, paper: PaperSize = Pa
 def write_pack_scans(folder: Path, pack: MarkingPack) -> list[Path]:
     """Save the PDF scans the pack points to (it cannot embed them) beside it, under the
     candidate-number names it prints, so they are printed together."""
+    folder = check_output_folder(folder, store_root=None)
     written = []
     for essay in pack.essays:
         for scan in essay.scans:
             if not _is_image(scan):
-                target = folder / scan.filename
+                target = check_output_path(folder / scan.filename, store_root=None, force=True)
                 write_atomic(target, scan.data, what="The scan")
                 written.append(target)
     return written

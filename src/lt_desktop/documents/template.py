@@ -28,6 +28,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from lt_desktop import __version__
 from lt_desktop.resources import resource
 from lt_desktop.storage.atomic import atomic_output
+from lt_desktop.storage.output_paths import check_output_path
 
 INK = colors.HexColor("#1d2a3a")
 MUTED = colors.HexColor("#5b6675")
@@ -171,7 +172,11 @@ def _frame_decorations(info: DocumentInfo) -> Any:
 
 
 def build_pdf(target: Path, info: DocumentInfo, story: Sequence[Flowable]) -> None:
-    """Lay out ``story`` in the house style and write it to ``target`` atomically."""
+    """Lay out ``story`` in the house style and write it to ``target`` atomically.
+
+    Whoever chose ``target`` decided whether an existing file may be replaced; a store
+    folder, or something that is not an ordinary file, is refused here whoever asks."""
+    target = check_output_path(target, store_root=None, force=True)
     register_fonts()
     with atomic_output(target, what="The document") as handle:
         document = BaseDocTemplate(

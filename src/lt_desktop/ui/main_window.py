@@ -450,11 +450,19 @@ class MainWindow(QMainWindow):
             )
 
         if self.controller.workspace is not None:
-            self.controller.change(lambda ws: ws.diagnostics.save(target), {"audit"}, saved)
+            # The Save dialog asked before replacing a file.
+            self.controller.change(
+                lambda ws: ws.diagnostics.save(target, force=True), {"audit"}, saved
+            )
             return
         data_dir, why = self.controller.data_dir, self._store_problem
         self.controller.runner.submit(
-            lambda: save_diagnostics(target, report_without_signing_in(data_dir, why)),
+            lambda: save_diagnostics(
+                target,
+                report_without_signing_in(data_dir, why),
+                store_root=data_dir,
+                force=True,
+            ),
             saved,
             lambda error: show_error(self, describe_error(error)),
         )

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from lt_desktop.core.dates import describe_date, format_date, order_of_pattern, parse_typed_date
 from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.vocabulary import LabelledEnum
+from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.ui.colours import tone_colours
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -180,6 +181,20 @@ def confirm(parent: QWidget | None, question: str, action: str, title: str = "LT
     box.setDefaultButton(go)
     box.exec()
     return box.clickedButton() is go
+
+
+def check_save_path(
+    parent: QWidget | None, target: Path, *, agreed: bool, store_root: Path | None = None
+) -> None:
+    """Refuse a file inside a store folder, or that is a folder or device, whatever was
+    agreed; ask before replacing an existing file unless the Save dialog already did
+    (``agreed``). Raises LtError with the words to show in the form."""
+    check_output_path(target, store_root=store_root, force=True)
+    if agreed or not target.exists():
+        return
+    question = f"{target.name} already exists in {target.parent}. Replace it?"
+    if not confirm(parent, question, "Replace"):
+        raise ValidationError(f"{target} already exists; choose another name, or replace it.")
 
 
 FieldT = TypeVar("FieldT", bound=QWidget)
@@ -592,6 +607,8 @@ class SavePathField(QWidget):
     def __init__(self, suggested_name: str, caption: str, file_filter: str) -> None:
         super().__init__()
         self._caption = caption
+        #: The path the person has agreed may replace a file there: the Save dialog asks.
+        self._agreed = ""
         self._filter = file_filter
         folder = SavePathField._last_folder or Path.home()
         self.line = QLineEdit(str(folder / _safe_file_name(suggested_name)))
@@ -606,6 +623,7 @@ class SavePathField(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, self._caption, self.line.text(), self._filter)
         if path:
             self.line.setText(path)
+            self._agreed = path
 
     def suggest(self, name: str, file_filter: str | None = None) -> None:
         """Offer a new file name in the folder already shown, when what is to be saved
@@ -630,6 +648,8 @@ class SavePathField(QWidget):
             raise ValidationError(f"There is no folder {target.parent}. Choose one that exists.")
         if target.is_dir():
             raise ValidationError(f"{target} is a folder. Add a file name.")
+        check_save_path(self, target, agreed=text == self._agreed)
+        self._agreed = text
         SavePathField._last_folder = target.parent
         return target
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
@@ -13,6 +14,7 @@ from lt_desktop.core.errors import NotFound, PermissionDenied
 from lt_desktop.core.roles import Permission, Role, role_allows
 from lt_desktop.core.vocabulary import MembershipRole, SiteKind
 from lt_desktop.storage.models import Membership, Person, User
+from lt_desktop.storage.output_paths import check_output_folder, check_output_path
 
 if TYPE_CHECKING:
     from lt_desktop.storage.store import Store
@@ -102,6 +104,15 @@ class Service:
                 f"Your role ({self.actor.role.label.lower()}) does not allow you to "
                 f"{_WHAT_IT_ALLOWS[permission]}."
             )
+
+    def output_path(self, target: Path, *, force: bool) -> Path:
+        """Where a file someone chose may be written: not in the store folder, not over
+        anything but an ordinary file, over an existing one only with ``force``."""
+        return check_output_path(target, store_root=self._store.folder.root, force=force)
+
+    def output_folder(self, folder: Path) -> Path:
+        """A folder the app may write files of its own naming into: not the store's."""
+        return check_output_folder(folder, store_root=self._store.folder.root)
 
     def _require_any(self, *permissions: Permission) -> None:
         if not any(self.actor.may(p) for p in permissions):

@@ -9,9 +9,7 @@ means only. Prison-only details are never read here.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import statistics
 import uuid
@@ -38,6 +36,7 @@ from lt_desktop.core.services.questionnaires import (
     summarise,
     template_info,
 )
+from lt_desktop.core.spreadsheets import csv_bytes as spreadsheet_csv
 from lt_desktop.core.vocabulary import (
     ATTENDED_STATUSES,
     AttendanceStatus,
@@ -808,10 +807,17 @@ class DocumentService(Service):
             return _attendance_table(session, cohort_ids)
 
     def export_csv(
-        self, kind: CsvKind, target: Path, cohort_id: uuid.UUID | None = None
+        self,
+        kind: CsvKind,
+        target: Path,
+        cohort_id: uuid.UUID | None = None,
+        *,
+        force: bool = False,
     ) -> CsvTable:
         """Write the list as CSV that Excel opens as it is (UTF-8 with a byte-order mark),
-        atomically, and record in the audit log that it left the store."""
+        atomically, and record in the audit log that it left the store. An existing
+        file is replaced only with ``force``; see ``check_output_path``."""
+        target = self.output_path(target, force=force)
         table = self.csv_table(kind, cohort_id)
         write_atomic(target, csv_bytes(table), what="The list")
         with self._store.write() as session:
@@ -1336,16 +1342,7 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_bytes(table: CsvTable) -> bytes:
-    """The table as CSV for spreadsheets: UTF-8 with a byte-order mark (without it, Excel
-    reads UTF-8 as the local code page and mangles names), CRLF line ends, and any cell
-    a spreadsheet would take for a formula made plain text."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow(["'" + cell if cell.startswith(_FORMULA_START) else cell for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The table as CSV for Excel (see ``spreadsheets.csv_bytes``): UTF-8 with a
+    byte-order mark, and any cell a spreadsheet would take for a formula made plain text."""
+    return spreadsheet_csv([table.header, *table.rows], for_excel=True)

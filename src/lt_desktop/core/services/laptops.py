@@ -151,7 +151,8 @@ class LaptopService(Service):
             raise ValidationError(
                 f"{folder} is not a folder: choose the stick to write the kit to."
             )
-        target = folder / kit_file(name)
+        folder = self.output_folder(folder)
+        target = self.output_path(folder / kit_file(name), force=True)
         laptop = SiteIdentity.generate(name=name, kind=SiteKind.PRISON)
         with self._store.write() as session:
             for cohort_id in cohort_ids:
@@ -251,6 +252,7 @@ class LaptopService(Service):
         folder = Path(folder)
         if not folder.is_dir():
             raise ValidationError(f"{folder} is not a folder: choose the stick.")
+        folder = self.output_folder(folder)
         me = self._store.site.id
         outcome = RegistersTaken(folder)
         laptops_seen: list[uuid.UUID] = []
@@ -298,9 +300,8 @@ class LaptopService(Service):
             assert partner is not None
             partner.exchange_folder = str(folder)
             name = self._info(session, partner).name
-        return exchange.export_bundle(
-            self._store, site_id, folder / updates_file(name, site_id), audit=self._exported
-        )
+        target = self.output_path(folder / updates_file(name, site_id), force=True)
+        return exchange.export_bundle(self._store, site_id, target, audit=self._exported)
 
     def remembered_folder(self) -> str:
         """The folder registers were last carried through (at the PC or the laptop)."""
@@ -339,11 +340,9 @@ class LaptopService(Service):
             target = self._folder(partner, folder)
             partner.exchange_folder = str(target)
             site_id = partner.site_id
+        bundle = target / registers_file(self._store.site.name, self._store.site.id)
         return exchange.export_bundle(
-            self._store,
-            site_id,
-            target / registers_file(self._store.site.name, self._store.site.id),
-            audit=self._exported,
+            self._store, site_id, self.output_path(bundle, force=True), audit=self._exported
         )
 
     def take_in_updates(self, folder: Path | None = None) -> list[ImportResult]:
@@ -402,7 +401,7 @@ class LaptopService(Service):
             raise ValidationError("Choose the stick (or its folder) to carry the registers on.")
         if not chosen.is_dir():
             raise ValidationError(f"{chosen} cannot be found: is the stick plugged in?")
-        return chosen
+        return self.output_folder(chosen)
 
     def _laptop(self, site_id: uuid.UUID) -> LaptopInfo:
         with self._store.read() as session:

@@ -101,9 +101,11 @@ class MaintenanceService(Service):
             log.warning("Checked the store: %d problems found", len(report.problems))
         return report
 
-    def backup(self, target: Path) -> BackupHeader:
-        """Write an encrypted backup to ``target`` and read it back to verify it."""
+    def backup(self, target: Path, *, force: bool = False) -> BackupHeader:
+        """Write an encrypted backup to ``target`` and read it back to verify it. An
+        existing file is replaced only with ``force``; see ``check_output_path``."""
         self._require(Permission.BACKUP)
+        target = self.output_path(target, force=force)
         header = self._store.backup(target)
         size = target.stat().st_size
         with self._store.write() as session:
@@ -123,7 +125,9 @@ class MaintenanceService(Service):
             raise ValidationError(
                 f"{folder} cannot be found. Plug in the backup media, or choose another folder."
             )
+        folder = self.output_folder(folder)
         target = new_backup_path(folder, self._store.site.name, datetime.now(UTC))
+        self.output_path(target, force=False)
         self._store.backup(target)
         size = target.stat().st_size
         removed = prune_generations(
@@ -160,6 +164,7 @@ class MaintenanceService(Service):
         self._require(Permission.BACKUP)
         if not folder.is_dir():
             raise ValidationError(f"{folder} is not a folder that exists.")
+        folder = self.output_folder(folder)
         with self._store.write() as session:
             before = read_setting(session, BACKUP_FOLDER)
             write_setting(session, BACKUP_FOLDER, str(folder.resolve()))

@@ -9,8 +9,6 @@ then on.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.questionnaires import score, scored, template_info
+from lt_desktop.core.spreadsheets import csv_bytes
 from lt_desktop.core.vocabulary import ConsentScope, ItemKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.models import (
@@ -54,9 +53,16 @@ class ResearchExport:
 
 class ResearchService(Service):
     def export(self, folder: Path, *, cohort_ids: list[uuid.UUID] | None = None) -> ResearchExport:
+        """Write the three files into ``folder``, replacing any an earlier export left
+        there; never into the store folder, nor over anything but ordinary files."""
         self._require(Permission.EXPORT_RESEARCH)
         if not folder.is_dir():
             raise ValidationError(f"Choose a folder that exists ({folder} does not).")
+        folder = self.output_folder(folder)
+        targets = {
+            name: self.output_path(folder / name, force=True)
+            for name in (STORIES_FILE, ANSWERS_FILE, SCORES_FILE)
+        }
         with self._store.read() as session:
             allowed = _Consents(session)
             stories = _stories(session, allowed, cohort_ids)
@@ -64,7 +70,9 @@ class ResearchService(Service):
             people = {row[0] for row in stories[1:]} | {row[0] for row in answers[1:]}
         written = {}
         for name, rows in ((STORIES_FILE, stories), (ANSWERS_FILE, answers), (SCORES_FILE, scores)):
-            write_atomic(folder / name, _csv(rows), what="The research export")
+            write_atomic(
+                targets[name], csv_bytes(rows, for_excel=False), what="The research export"
+            )
             written[name] = len(rows) - 1
         with self._store.write() as session:
             self._audit(
@@ -228,9 +236,3 @@ def _questionnaires(
             part = score([i for i in template.items if i.subscale == subscale], given)
             scores.append(common + ["", subscale, "" if part is None else round(part, 3)])
     return answers, scores
-
-
-def _csv(rows: list[list[object]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")

@@ -19,6 +19,7 @@ from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.record_words import EMPTY, RecordWords, label_of, shown
+from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.clock import parse_version
 from lt_desktop.storage.models import Site, SyncConflict, utc_now
 from lt_desktop.sync import conflicts as settling
@@ -146,6 +147,14 @@ class SyncService(Service):
             me = exchange.identity(session, self._store)
             return me.site_card(), exchange.fingerprint(me.public())
 
+    def save_site_card(self, target: Path, *, force: bool = False) -> tuple[bytes, str]:
+        """Write this site's card to ``target`` (see ``check_output_path``); returns the
+        card and the fingerprint to read the partner."""
+        target = self.output_path(target, force=force)
+        card, printed = self.site_card()
+        write_atomic(target, card, what="The site card")
+        return card, printed
+
     def rotate_keys(self) -> str:
         """New keys for this site; returns the new fingerprint. Partners must pair again."""
         self._require(Permission.PAIR_SITES)
@@ -221,8 +230,12 @@ class SyncService(Service):
         *,
         snapshot: bool = False,
         progress: Progress | None = None,
+        force: bool = False,
     ) -> ExportResult:
+        """Write a bundle for the partner to ``target``; an existing file is replaced
+        only with ``force`` (see ``check_output_path``)."""
         self._require(Permission.SYNC)
+        target = self.output_path(target, force=force)
         with self._store.write() as session:
             exchange.ensure_keys(session, self._store)
 

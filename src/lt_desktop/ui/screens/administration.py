@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
+from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.accounts import Account
@@ -483,11 +483,16 @@ class NewKeyDialog(FormDialog):
             str(Path.home() / "LT Desktop recovery key.pdf"),
             "PDF documents (*.pdf)",
         )
-        if path:
+        if not path:
+            return
+        try:
             write_recovery_sheet(Path(path), site_name=self._site, recovery_key=str(self._key))
-            self.banner.show_message(
-                f"Saved {Path(path).name}. Print it, then delete the file.", Tone.GOOD
-            )
+        except LtError as error:
+            self.banner.show_message(str(error), Tone.ERROR)
+            return
+        self.banner.show_message(
+            f"Saved {Path(path).name}. Print it, then delete the file.", Tone.GOOD
+        )
 
 
 def _password() -> QLineEdit:

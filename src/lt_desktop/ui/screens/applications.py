@@ -38,6 +38,8 @@ from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT
 from lt_desktop.core.vocabulary import ApplicationDecision, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SETTINGS, AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Column, Index, RecordTableModel
@@ -86,6 +88,7 @@ from lt_desktop.ui.widgets import (
     date_of,
     heading,
     muted,
+    show_error,
 )
 
 APPLICATIONS = "applications"
@@ -1142,8 +1145,14 @@ class ScanDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(
             self, "Save a copy of the scan", str(Path.home() / scan.filename), "PDF (*.pdf)"
         )
-        if path:
-            Path(path).write_bytes(data)
+        if not path:
+            return
+        try:
+            # The Save dialog asked before replacing a file.
+            target = check_output_path(Path(path), store_root=None, force=True)
+            write_atomic(target, data, what="The copy of the scan")
+        except LtError as error:
+            show_error(self, str(error))
 
 
 class RubricDialog(QDialog):

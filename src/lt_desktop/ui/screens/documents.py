@@ -206,7 +206,8 @@ def _write_cohort_report(ws: Workspace, choice: Choice, target: Path, paper: Pap
 
 def _list_writer(kind: CsvKind, words: str) -> Writer:
     def write(ws: Workspace, choice: Choice, target: Path, _paper: PaperSize) -> str:
-        table = ws.documents.export_csv(kind, target, choice.cohort_id)
+        # The Save as field asked before replacing a file.
+        table = ws.documents.export_csv(kind, target, choice.cohort_id, force=True)
         return (
             f"Saved {_count(len(table.rows), 'row')} of {words} for "
             f"{choice.cohort_title or 'every cohort'} to {target} "

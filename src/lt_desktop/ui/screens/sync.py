@@ -14,6 +14,7 @@ from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
 from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.sync.exchange import ExportResult, ImportResult, PartnerInfo
 from lt_desktop.sync.identity import PeerKeys, parse_fingerprint, read_site_card
 from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SESSIONS, AppController
@@ -44,6 +45,7 @@ from lt_desktop.ui.widgets import (
     FormDialog,
     Tone,
     button,
+    check_save_path,
     confirm,
     heading,
     muted,
@@ -285,7 +287,10 @@ class SyncScreen(Screen):
         )
         if path:
             try:
-                write_atomic(Path(path), self._card, what="The site card")
+                target = check_output_path(
+                    Path(path), store_root=self.controller.data_dir, force=True
+                )
+                write_atomic(target, self._card, what="The site card")
             except LtError as error:
                 self.banner.show_message(str(error), Tone.ERROR)
                 return
@@ -402,7 +407,11 @@ class SyncScreen(Screen):
         self._start_progress("Writing the bundle…")
         self.controller.change(
             lambda ws: ws.sync.export(
-                partner.site_id, target, snapshot=snapshot, progress=relay.moved.emit
+                partner.site_id,
+                target,
+                snapshot=snapshot,
+                progress=relay.moved.emit,
+                force=True,  # the dialog asked before replacing a file
             ),
             {SYNCED, AUDIT},
             self._exported,
@@ -599,6 +608,7 @@ class ExportDialog(FormDialog):
             f"{partner.last_sent_sequence + 1}.ltbundle"
         )
         self.target = QLineEdit(str(Path.home() / name))
+        self._agreed = ""
         choose = button("&Choose…", self._choose)
         holder = QWidget()
         row = QHBoxLayout(holder)
@@ -623,11 +633,15 @@ class ExportDialog(FormDialog):
         )
         if path:
             self.target.setText(path)
+            self._agreed = path
 
     def validate(self) -> None:
-        target = Path(self.target.text().strip())
-        if not self.target.text().strip() or not target.parent.is_dir():
+        text = self.target.text().strip()
+        target = Path(text)
+        if not text or not target.parent.is_dir():
             raise ValidationError("Choose where to save the bundle (a folder that exists).")
+        check_save_path(self, target, agreed=text == self._agreed)
+        self._agreed = text
 
     def values(self) -> tuple[Path, bool]:
         return Path(self.target.text().strip()), self.snapshot.isChecked()
