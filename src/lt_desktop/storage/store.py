@@ -41,7 +41,7 @@ from lt_desktop.core.errors import (
 )
 from lt_desktop.core.roles import Permission, Role, role_allows
 from lt_desktop.core.vocabulary import SiteKind
-from lt_desktop.storage import audit_chain
+from lt_desktop.storage import audit_chain, key_binding
 from lt_desktop.storage.atomic import StagedFile, fsync_directory, translate_os_error
 from lt_desktop.storage.backup import (
     BackupHeader,
@@ -104,6 +104,8 @@ class LockedStore:
         if not self.folder.root.is_dir():
             raise StoreNotFound(_no_store_message(self.folder.root))
         self._lock = _lock or InstanceLock(self.folder.lock_file)
+        #: Found when the store is unlocked: whether the database records this key file.
+        self.key_file_belongs = False
         try:
             self._lock.acquire()
             _finish_interrupted_restore(self.folder)
@@ -128,6 +130,15 @@ class LockedStore:
             raise WrongCredentials("The user name or password is not right.")
         data_key = slot.open(self.key_file.store_id, password_bytes(password))
         if data_key is None:
+            # A password changed just before a crash is in the new key file, which waits
+            # beside the old one until the store opens (key_binding.settle).
+            for staged in key_binding.staged_key_files(self.folder.key_file, self.key_file):
+                newer = staged.slot_for_user(username)
+                if newer is not None and newer.slot_id == slot.slot_id:
+                    data_key = newer.open(staged.store_id, password_bytes(password))
+                    if data_key is not None:
+                        break
+        if data_key is None:
             raise WrongCredentials("The user name or password is not right.")
         return self._open(data_key), slot.slot_id
 
@@ -148,6 +159,20 @@ class LockedStore:
             self.folder, self.key_file, data_key, check=self.check_on_open
         )
         try:
+            if self.check_on_open:
+                try:
+                    self.key_file = key_binding.settle(engine, self.folder.key_file, self.key_file)
+                except DBAPIError as error:
+                    raise _translated(error, "The store") from error
+                self.key_file_belongs = True
+            else:
+                # The full check opens even a damaged store, to say what is wrong with it,
+                # the key file included (``integrity_problems``); a key file that does not
+                # belong is never recorded as belonging by what the check writes.
+                try:
+                    self.key_file_belongs = key_binding.belongs(engine, self.key_file)
+                except DBAPIError:
+                    self.key_file_belongs = False
             return Store(self, data_key, engine, revision)
         except BaseException:
             engine.dispose()
@@ -215,6 +240,8 @@ class Store:
                     if head is not None:
                         working.audit_head = head
                     if working != self.key_file:
+                        if self.door.key_file_belongs:
+                            key_binding.record(session.connection(), working)
                         staged = working.stage(self.folder.key_file)
                 if staged is not None:
                     staged.commit()
@@ -252,10 +279,10 @@ class Store:
             if self._working is not None:
                 change(self._working)
                 return
-            working = self.key_file.copy()
-            change(working)
-            working.save(self.folder.key_file)
-            self.key_file = self.door.key_file = working
+            # On its own, a change is still recorded in the database (key_binding).
+            with self.write():
+                assert self._working is not None
+                change(self._working)
 
     def password_matches(self, username: str, password: str) -> bool:
         slot = self.key_file.slot_for_user(username)
@@ -290,6 +317,13 @@ class Store:
                 problems.append("The links between records cannot be read.")
             return problems
         problems += [f"A record in {row[0]} points at a missing record." for row in broken]
+        try:
+            with self.engine.connect() as connection:
+                expected = key_binding.recorded(connection)
+        except DBAPIError:
+            expected = None
+        if expected is not None and expected != key_binding.digest_of(self.key_file):
+            problems.append(key_binding.MISMATCH)
         return problems
 
     def verify_audit_log(self) -> audit_chain.AuditVerification:
@@ -407,6 +441,8 @@ def create_store(
             )
             recovery_key = RecoveryKey.generate()
             key_file.put_recovery_slot(secret=recovery_key.secret, data_key=data_key, kdf=kdf)
+            with engine.begin() as connection:
+                key_binding.record(connection, key_file)
             key_file.save(folder.key_file)  # the store exists from this moment
         finally:
             engine.dispose()
@@ -793,6 +829,8 @@ def _clear_unfinished_writes(folder: StoreFolder) -> None:
     for place in (folder.root, folder.backups):
         with contextlib.suppress(OSError):
             for path in place.glob(".*.partial*"):
+                if key_binding.is_staged_key_file(path, folder.key_file):
+                    continue  # settled once the store is open (key_binding.settle)
                 with contextlib.suppress(OSError):
                     path.unlink()
 
