@@ -34,7 +34,7 @@ from lt_desktop.storage.models import (
     utc_now,
 )
 from lt_desktop.storage.store import RESTORE_STEP, Store
-from lt_desktop.sync import laptops
+from lt_desktop.sync import laptops, witness
 from lt_desktop.sync.bundle import (
     SIGNED_WITH,
     BundleHeader,
@@ -399,6 +399,7 @@ def export_bundle(
             "snapshot": snapshot,
             "app_version": __version__,
             SIGNED_WITH: me.public().signing_key.hex(),
+            witness.META: witness.for_partner(session, partner_site_id),
         }
         tally = Outgoing()
         if partner.classroom:
@@ -565,6 +566,9 @@ class ImportResult:
     #: This site's changes replaced where a clash was settled elsewhere, in words
     #: (filled in by the service, which knows what the user may see).
     replaced_words: list[str] = field(default_factory=list)
+    #: What the bundle's audit witness shows: a log that no longer extends what was
+    #: witnessed, the sender's or this site's (``witness``).
+    audit_problems: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         if self.already_imported:
@@ -613,6 +617,8 @@ class ImportResult:
             text += f" Bundle {which} from {self.sender} has not been imported yet."
         for words in self.replaced_words:
             text += f" {words}"
+        for problem in self.audit_problems:
+            text += f" Warning: {problem}"
         return text
 
 
@@ -698,6 +704,9 @@ def import_bundle(
             partner = session.get(Partner, header.sender)
             assert partner is not None
             _record_receipt(session, partner, header, opened.digest, result.summary)
+            result.audit_problems = witness.take_in(
+                session, partner_site_id=partner.site_id, partner_name=sender, meta=header.meta
+            )
             if dry_run:
                 raise _DryRun
             if audit is not None:

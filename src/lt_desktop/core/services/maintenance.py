@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.roles import Permission
@@ -20,15 +21,17 @@ from lt_desktop.core.services.settings import (
     write_setting,
 )
 from lt_desktop.core.sign_in_record import notices as sign_in_record_notices
-from lt_desktop.storage.backup import BackupHeader
+from lt_desktop.storage.backup import BackupHeader, read_key_file
 from lt_desktop.storage.backup_catalogue import (
     BackupFile,
     backups_in,
+    known_backups,
     new_backup_path,
     note_backup_place,
     prune_generations,
 )
-from lt_desktop.storage.models import AuditEntry
+from lt_desktop.storage.models import AuditEntry, Site
+from lt_desktop.sync import witness
 
 BACKED_UP = "store.backed_up"
 
@@ -93,6 +96,7 @@ class MaintenanceService(Service):
         try:
             with self._store.read() as session:
                 report.notices.extend(sign_in_record_notices(session))
+                report.problems.extend(self._witnessed_audit_problems(session))
         except LtError:
             pass  # the problems above already say what cannot be read
         if report.sound:
@@ -100,6 +104,23 @@ class MaintenanceService(Service):
         else:
             log.warning("Checked the store: %d problems found", len(report.problems))
         return report
+
+    def _witnessed_audit_problems(self, session: Session) -> list[str]:
+        """The audit log against what partners and backups saw of it (``sync.witness``)."""
+        names = {site.id: site.name for site in session.scalars(select(Site))}
+        found = witness.problems(session, names)
+        for backup in known_backups(self._store.folder, self._store.store_id):
+            try:
+                head = read_key_file(backup.path, backup.header).audit_head
+            except LtError:
+                continue  # a backup cut short is listed as such on the backup screen
+            if head is not None:
+                problem = witness.against_backup(
+                    session, witness.Head(head.sequence, head.digest), backup.path.name
+                )
+                if problem is not None:
+                    found.append(problem)
+        return found
 
     def backup(self, target: Path, *, force: bool = False) -> BackupHeader:
         """Write an encrypted backup to ``target`` and read it back to verify it. An
