@@ -408,7 +408,9 @@ def test_user_add_refuses_an_existing_user_name(demo_dir: Path) -> None:
 def test_user_disable_stops_the_account_signing_in(demo_dir: Path) -> None:
     result = run_as(demo_dir, DEMO_USER, "user", "disable", "staff")
     assert result.code == 0, result.err
-    assert result.out.strip() == "Disabled staff: the account can no longer sign in."
+    first, *rest = result.out.strip().splitlines()
+    assert first == "Disabled staff: the account can no longer sign in."
+    assert "until you re-key it: `lt-desktop rekey`." in " ".join(rest)
     refused = run_as(demo_dir, "staff", "stats")
     assert "The user name or password is not right." in assert_failure(refused)
     listed = run_as(demo_dir, DEMO_USER, "user", "list")

@@ -178,6 +178,10 @@ def user(args: argparse.Namespace, data_dir: Path) -> int:
         elif args.user_command == "disable":
             account = workspace.accounts.disable_account(args.username)
             print(f"Disabled {account.username}: the account can no longer sign in.")
+            print(
+                "A copy of the old key file still opens the store with that account's old "
+                "password until you re-key it: `lt-desktop rekey`."
+            )
     return 0
 
 
@@ -187,6 +191,28 @@ def passwd(args: argparse.Namespace, data_dir: Path) -> int:
         new_password = reader.read_new("New password")
         workspace.accounts.change_own_password(current_password, new_password)
     print("Your password has been changed.")
+    return 0
+
+
+def rekey(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, password = _signed_in(args, data_dir)
+    with workspace:
+        done = workspace.accounts.rekey_store(password)
+    print("The store is re-encrypted under a new key. No earlier key file opens it now.")
+    print("Your own password is unchanged.")
+    if done.one_time_passwords:
+        print()
+        print("One-time passwords (shown only now: hand each over in person; each person")
+        print("should change theirs with `lt-desktop passwd` when they next sign in):")
+        print()
+        width = max(len(name) for name in done.one_time_passwords)
+        for username, one_time in done.one_time_passwords.items():
+            print(f"    {username:<{width}}  {one_time}")
+    print()
+    print("New recovery key (shown only now: the old recovery sheet no longer works):")
+    print()
+    print(f"    {done.recovery_key}")
+    print()
     return 0
 
 
@@ -730,6 +756,7 @@ HANDLERS: dict[str, Handler] = {
     "diagnostics": diagnostics,
     "user": user,
     "passwd": passwd,
+    "rekey": rekey,
     "recover": recover,
     "backup": backup,
     "restore": restore,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -17,6 +17,7 @@ from lt_desktop.core.services.base import Service
 from lt_desktop.storage.keyslots import normalise_username
 from lt_desktop.storage.models import Person, User, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
+from lt_desktop.storage.rekey import RekeyPlan, rekey_store
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,17 @@ class Account:
             user.person_id,
             user.last_sign_in_at,
         )
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    """What a re-key gives out, shown once: each other account's one-time password
+    (by user name) and the new recovery key."""
+
+    one_time_passwords: dict[str, str] = field(repr=False)
+    recovery_key: RecoveryKey
+    #: Disabled accounts: no key slot opens the re-keyed store for them.
+    disabled: list[str]
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -173,6 +185,40 @@ class AccountService(Service):
         with self._store.write() as session:
             self._audit(session, "recovery_key.replaced")
             return self._store.replace_recovery_key()
+
+    def rekey_store(self, confirm_password: str) -> RekeyResult:
+        """A new data key for the whole store, so no copy of an old key file opens it.
+
+        Your own slot is wrapped under ``confirm_password``; every other enabled account
+        gets a one-time password to be handed over in person, disabled accounts get no
+        slot, and the recovery key is replaced (the old sheet stops working)."""
+        self._require(Permission.MANAGE_USERS)
+        if not self._store.password_matches(self.actor.username, confirm_password):
+            raise ValidationError("Your password is not right; nothing was changed.")
+
+        def record(session: Session, plan: RekeyPlan) -> None:
+            now = utc_now()
+            for other in plan.others:
+                user = session.get(User, other.id)
+                if user is not None:
+                    user.password_changed_at = now
+            self._audit(
+                session,
+                "store.rekeyed",
+                "site",
+                None,
+                one_time_passwords_for=sorted(plan.one_time_passwords),
+                disabled_accounts=plan.disabled,
+                stray_slots_dropped=plan.stray_slots,
+            )
+
+        done = rekey_store(
+            self._store,
+            keeper_id=self.actor.user_id,
+            keeper_password=confirm_password,
+            record=record,
+        )
+        return RekeyResult(done.one_time_passwords, done.recovery_key, done.disabled)
 
     def _user(self, session: Session, username: str) -> User:
         user = find_user(session, username)
