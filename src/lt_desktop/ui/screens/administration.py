@@ -8,7 +8,7 @@ from typing import Any
 from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.roles import Permission, Role
-from lt_desktop.core.services.accounts import Account
+from lt_desktop.core.services.accounts import Account, RekeyResult
 from lt_desktop.core.services.audit import AuditLine
 from lt_desktop.core.services.maintenance import CheckReport
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
@@ -164,6 +164,8 @@ class AccountsTab(QWidget):
             ("&Enable…", self._enable),
         ]:
             buttons.addWidget(button(text, handler))
+        self.rekey_button = button("Re-&key the store…", self._rekey)
+        buttons.addWidget(self.rekey_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -245,9 +247,31 @@ class AccountsTab(QWidget):
         self.controller.change(
             lambda ws: ws.accounts.disable_account(account.username),
             {ACCOUNTS, AUDIT},
-            self._done(f"{account.username} is disabled."),
+            self._done(
+                f"{account.username} is disabled. A copy of the old key file still opens the "
+                "store with that account's old password until you re-key it: Re-key the store."
+            ),
             self._report,
         )
+
+    def _rekey(self) -> None:
+        dialog = RekeyDialog(self)
+        if dialog.exec():
+            password = dialog.password.text()
+            self.banner.show_message("Re-encrypting the store under a new key…")
+            self.controller.change(
+                lambda ws: ws.accounts.rekey_store(password),
+                {ACCOUNTS, AUDIT},
+                self._rekeyed,
+                self._report,
+            )
+
+    def _rekeyed(self, result: RekeyResult) -> None:
+        self.banner.show_message(
+            "The store is re-encrypted under a new key: no earlier key file opens it now.",
+            Tone.GOOD,
+        )
+        RekeyedDialog(self, result, self.controller.site_name).exec()
 
     def _enable(self) -> None:
         account = self._selected()
@@ -493,6 +517,49 @@ class NewKeyDialog(FormDialog):
         self.banner.show_message(
             f"Saved {Path(path).name}. Print it, then delete the file.", Tone.GOOD
         )
+
+
+class RekeyDialog(FormDialog):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("Re-key the store", "Re-key", parent)
+        explanation = muted(
+            "Re-keying encrypts the whole store again under a new key, and makes a new key "
+            "file. No copy of an old key file opens it afterwards, whoever's password is "
+            "tried with it. Your own password stays as it is. Every other account gets a "
+            "one-time password, shown to you once, to hand over in person; the recovery key "
+            "is replaced, so the old recovery sheet stops working. Disabled accounts get "
+            "no way in at all. Nobody else can use the store until it is done."
+        )
+        explanation.setWordWrap(True)
+        self.form.addRow(explanation)
+        self.password = self.add_row("Your &password", _password())
+
+    def validate(self) -> None:
+        if not self.password.text():
+            raise ValidationError("Type your password to confirm.")
+
+
+class RekeyedDialog(NewKeyDialog):
+    """The one-time passwords and the new recovery key, shown once."""
+
+    def __init__(self, parent: QWidget, result: RekeyResult, site_name: str) -> None:
+        super().__init__(parent, result.recovery_key, site_name)
+        self.setWindowTitle("The store is re-keyed")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if result.one_time_passwords:
+            self.form.insertRow(
+                0,
+                muted(
+                    "One-time passwords, shown only now. Hand each to its person yourself; "
+                    "they sign in with it, then choose their own (Account › Change my password)."
+                ),
+            )
+            for row, (username, password) in enumerate(result.one_time_passwords.items(), 1):
+                shown = QLabel(password)
+                shown.setFont(font)
+                shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                shown.setAccessibleName(f"One-time password for {username}")
+                self.form.insertRow(row, username, shown)
 
 
 def _password() -> QLineEdit:
