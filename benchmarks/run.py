@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/run.py sync
     .venv/bin/python benchmarks/run.py assessment documents applications
     .venv/bin/python benchmarks/run.py network
+    .venv/bin/python benchmarks/run.py rekey
 
 Suites: storage (unlock, building a hub-sized store, SQLCipher against plain SQLite),
 app (cold start, unlock to the main window, people search, register marks),
@@ -13,7 +14,8 @@ sync (writing and taking in bundles: a prison year, a hub snapshot, and the floo
 assessment (opening an essay with its scan, allocating markers, the research export),
 documents (certificates, the cohort report, an attendance summary),
 applications (the Applications screen with 2,000 applications; 60 offers in a row),
-network (a university taking in a term's bundle from each of its 8 partner prisons).
+network (a university taking in a term's bundle from each of its 8 partner prisons),
+rekey (re-encrypting the hub-sized store under a new key, every slot made again).
 Each suite prints a table and writes results/<suite>-latest.json.
 """
 
@@ -26,6 +28,7 @@ import applications_bench
 import assessment_bench
 import documents_bench
 import network_bench
+import rekey_bench
 import storage_bench
 import sync_bench
 
@@ -37,6 +40,7 @@ SUITES = {
     "documents": documents_bench.main,
     "applications": applications_bench.main,
     "network": network_bench.main,
+    "rekey": rekey_bench.main,
 }
 
 
