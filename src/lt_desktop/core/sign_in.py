@@ -18,6 +18,7 @@ from lt_desktop.core.errors import (
     AccountDisabled,
     InvalidRecoveryKey,
     LoginThrottled,
+    LtError,
     NotFound,
     ValidationError,
     WrongCredentials,
@@ -72,6 +73,7 @@ def sign_in_at(
     except BaseException:
         store.lock()
         raise
+    _check_sign_in_record(store, attempts)
     attempts.signed_in(tag)
     log.info("Signed in (role: %s; schema %s)", actor.role.value, store.schema_revision)
     return Workspace(store, actor)
@@ -87,17 +89,6 @@ def _record_sign_in(
         names_by_tag = {
             door.user_tag(name): name for name in session.scalars(select(User.username))
         }
-        lost = what_happened(session, attempts)
-        if lost is not None:
-            log.warning("The record of failed sign-ins was removed or put back")
-            store.audit(
-                session,
-                actor_id=None,
-                actor_name="",
-                action=RECORD_LOST,
-                details={"what": RECORD_LOST_WORDS, "found": lost},
-            )
-        remember(session, attempts.next_mark())
         failures, dropped = attempts.pending_failures()
         for failure in failures:
             store.audit(
@@ -127,6 +118,27 @@ def _record_sign_in(
             subject_id=str(user.id),
         )
         return Actor.from_user(user)
+
+
+def _check_sign_in_record(store: Store, attempts: LoginAttempts) -> None:
+    """Audit a record of failed sign-ins found removed or put back, and note the one this
+    sign-in leaves. In a transaction of its own, so that a store too damaged for it can
+    still be signed in to, to be checked."""
+    try:
+        with store.write() as session:
+            lost = what_happened(session, attempts)
+            if lost is not None:
+                log.warning("The record of failed sign-ins was removed or put back")
+                store.audit(
+                    session,
+                    actor_id=None,
+                    actor_name="",
+                    action=RECORD_LOST,
+                    details={"what": RECORD_LOST_WORDS, "found": lost},
+                )
+            remember(session, attempts.next_mark())
+    except LtError as error:
+        log.warning("The sign-in record could not be compared (%s)", type(error).__name__)
 
 
 def recover_account(
