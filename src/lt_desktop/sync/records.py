@@ -53,7 +53,7 @@ from sqlalchemy.types import NullType
 from lt_desktop.core.errors import LtError
 from lt_desktop.storage.models import Base, SyncedRecord
 from lt_desktop.storage.models.base import UtcDateTime
-from lt_desktop.sync.values import BadValue, Check, value_check
+from lt_desktop.sync.values import BadValue, Reader, value_reader
 
 #: Columns every synced record has; they travel in the envelope, not among the fields.
 ENVELOPE = frozenset(
@@ -102,17 +102,14 @@ class _FieldReader:
 
     key: str
     nullable: bool
-    convert: Callable[[Any], Any] | None  # None: the JSON value is the value
-    #: What the JSON value must be before it is converted (``values``).
-    check: Check
+    #: Checks the JSON value (``values``) and makes it the model's value.
+    read: Reader
 
 
 @cache
 def _field_readers(model: type[SyncedRecord]) -> dict[str, _FieldReader]:
     return {
-        c.name: _FieldReader(
-            c.key, bool(c.nullable), _json_to_value(c), value_check(model.__tablename__, c)
-        )
+        c.name: _FieldReader(c.key, bool(c.nullable), value_reader(model.__tablename__, c))
         for c in field_columns(model)
     }
 
@@ -477,10 +474,9 @@ def decode(line: bytes) -> Incoming | Redaction:
                 fields[reader.key] = None
                 continue
             try:
-                reader.check(value)
+                fields[reader.key] = reader.read(value)
             except BadValue as error:
                 raise _bad_field(document, name, f"not {error}") from None
-            fields[reader.key] = value if reader.convert is None else reader.convert(value)
         return Incoming(
             table=document["t"],
             id=record_id,
@@ -558,29 +554,3 @@ def _to_json(column: Column[Any], value: Any) -> Any:
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     return value
-
-
-def _json_to_value(column: Column[Any]) -> Callable[[Any], Any] | None:
-    """What turns a field's JSON value (not null) into the model's value."""
-    kind = column.type
-    if isinstance(kind, Uuid):
-        return _uuid
-    if isinstance(kind, LargeBinary):
-        return _from_base64
-    if isinstance(kind, (UtcDateTime, DateTime)):
-        return _aware
-    if isinstance(kind, Date):
-        return date.fromisoformat
-    if isinstance(kind, Time):
-        return time.fromisoformat
-    if isinstance(kind, EnumType):
-        return kind.enum_class
-    return None
-
-
-def _uuid(value: str) -> uuid.UUID:
-    return uuid.UUID(hex=value)
-
-
-def _from_base64(value: str) -> bytes:
-    return base64.b64decode(value, validate=True)
