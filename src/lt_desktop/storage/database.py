@@ -88,6 +88,13 @@ def create_store_engine(db_path: Path, data_key: bytes) -> Engine:
         immediate = connection.get_execution_options().get("write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    @event.listens_for(engine, "handle_error")
+    def _damage_spoils_the_connection(context: Any) -> None:
+        # A connection that met a damaged page can fail every later statement, even on
+        # sound pages; dropped instead of pooled, the check can go on reading the rest.
+        if _is_damage(context.original_exception):
+            context.is_disconnect = True
+
     return engine
 
 
@@ -239,6 +246,10 @@ def _translate_database_errors() -> Iterator[None]:
 
 
 _DAMAGED = ("not a database", "malformed", "hmac", "corrupt")
+
+
+def _is_damage(error: BaseException) -> bool:
+    return any(word in str(error).lower() for word in _DAMAGED)
 
 
 def translate_sqlite_error(error: BaseException) -> BaseException:

@@ -29,6 +29,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from lt_desktop.core.errors import NotAStore, StoreCorrupt
 from lt_desktop.storage.atomic import fsync_directory
@@ -105,7 +106,13 @@ def settle(engine: Engine, key_file_path: Path, key_file: KeyFile) -> KeyFile:
 def belongs(engine: Engine, key_file: KeyFile) -> bool:
     """Whether the database records ``key_file`` as its own (or records none yet)."""
     with engine.connect() as connection:
-        expected = recorded(connection)
+        try:
+            expected = recorded(connection)
+        except DBAPIError:
+            # A page that fails its check can leave the connection unusable: it is
+            # not put back in the pool for the check's own reads.
+            connection.invalidate()
+            raise
     return expected is None or expected == digest_of(key_file)
 
 
