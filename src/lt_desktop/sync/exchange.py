@@ -35,6 +35,7 @@ from lt_desktop.storage.models import (
 )
 from lt_desktop.storage.store import RESTORE_STEP, Store
 from lt_desktop.sync import laptops, witness
+from lt_desktop.sync.authority import Authority
 from lt_desktop.sync.bundle import (
     SIGNED_WITH,
     BundleHeader,
@@ -721,6 +722,7 @@ def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
     site = session.get(Site, sender)
     assert site is not None  # a partner's site, or one that was
     partner = session.get(Partner, sender)
+    classroom = partner is not None and bool(partner.classroom)
     return Merger(
         session,
         clock=store.sessions.clock,
@@ -729,6 +731,16 @@ def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
         accepted=laptops.accepted(partner)
         if partner is not None and partner.classroom
         else frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)]),
+        # Between the two sides, what a record is about decides who may write it.
+        authority=None
+        if classroom or site.kind is store.site.kind
+        else Authority(
+            session,
+            local_site_id=store.site.id,
+            local_kind=store.site.kind,
+            sender_site_id=sender,
+            sender_kind=site.kind,
+        ),
     )
 
 

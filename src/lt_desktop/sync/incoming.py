@@ -42,6 +42,7 @@ from lt_desktop.storage.models import (
     WaitingRecord,
     utc_now,
 )
+from lt_desktop.sync.authority import Authority
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.person_merges import PEOPLE, merge_people
 from lt_desktop.sync.records import (
@@ -123,12 +124,15 @@ class Merger:
         partner_site_id: uuid.UUID,
         local_site_id: uuid.UUID,
         accepted: frozenset[str] | None = None,
+        authority: Authority | None = None,
         flush_every: int = FLUSH_EVERY,
         flush_bytes: int = FLUSH_BYTES,
     ) -> None:
         self.session = session
         # The tables a site of the partner's kind sends one of ours (None: any).
         self._accepted = accepted
+        # Who may write what a record is about (None: a site of this one's side).
+        self._authority = authority
         self.clock = clock
         self.partner_site_id = partner_site_id
         self.local_site_id = local_site_id
@@ -290,6 +294,7 @@ class Merger:
             return
         local = self._local(model, incoming.id)
         if local is None:
+            self._authorised(incoming, None)
             self._take_new(model, incoming)
             if incoming.table == PERSON_MERGES and incoming.id in self._row_ids:
                 self._merge_people(incoming)
@@ -304,13 +309,22 @@ class Merger:
         elif _blanked(model, incoming) and not record_is_blanked(local):
             self.summary.kept_ours += 1
         elif incoming.previous_version == local.version or descends(theirs, ours):
+            self._authorised(incoming, local)
             self._replace(model, incoming, local)
         elif local.previous_version == incoming.version or descends(ours, theirs):
             self.summary.kept_ours += 1
-        elif incoming.version > local.version and not self._links_exist(model, incoming):
-            self._wait(incoming)  # the winner names a record not here yet: the clash waits
         else:
+            if incoming.version > local.version:
+                self._authorised(incoming, local)  # theirs would win the clash
+                if not self._links_exist(model, incoming):
+                    self._wait(incoming)  # the winner names a record not here yet: it waits
+                    return
             self._clash(model, local, incoming)
+
+    def _authorised(self, incoming: Incoming, local: SyncedRecord | None) -> None:
+        """Refuse the bundle (by raising) if the sender may not write this record here."""
+        if self._authority is not None:
+            self._authority.check(incoming, local, self._local)
 
     def _merge_people(self, incoming: Incoming) -> None:
         """Make the two records a partner's person merge names one here, as it did."""
