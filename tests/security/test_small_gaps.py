@@ -405,3 +405,39 @@ def test_failures_kept_as_they_should_be_raise_no_alarm(signed_in_once: Path) ->
     assert not [line for line in checked.lines if line.startswith("Note:")]
     assert record_lost_entries(signed_in_once) == []
     assert failures_in_audit_log(signed_in_once) == 2
+
+
+def test_a_store_made_in_code_refuses_an_administrator_name_with_control_characters(
+    tmp_path: Path,
+) -> None:
+    from lt_desktop.storage.store import create_store
+
+    with pytest.raises(ValidationError, match="U\\+202E"):
+        create_store(
+            tmp_path / "store",
+            site_name="HMP Testbridge",
+            site_kind=SiteKind.PRISON,
+            admin_username="admin",
+            admin_display_name="Ada \u202eAdministrator",
+            admin_password=ADMIN_PASSWORD,
+        )
+    assert not (tmp_path / "store" / "keys.json").exists()
+
+
+def test_setting_up_a_laptop_clears_what_a_killed_set_up_left(tmp_path: Path) -> None:
+    from lt_desktop.core.services.laptops import set_up_laptop
+
+    leftover = tmp_path / ".laptop.laptop-0badf00d"
+    leftover.mkdir()
+    (leftover / "store.db").write_bytes(b"half made")
+    old = time.time() - 3600
+    os.utime(leftover, (old, old))
+    with pytest.raises(Exception):  # noqa: B017 - only what happens before the kit matters
+        set_up_laptop(
+            tmp_path / "laptop",
+            None,  # type: ignore[arg-type]
+            username="amina",
+            display_name="Amina Yusuf",
+            password=ADMIN_PASSWORD,
+        )
+    assert not leftover.exists()

@@ -39,6 +39,7 @@ from lt_desktop.core.errors import (
     ValidationError,
     WrongCredentials,
 )
+from lt_desktop.core.names import checked_name
 from lt_desktop.core.roles import Permission, Role, role_allows
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain, key_binding
@@ -60,7 +61,7 @@ from lt_desktop.storage.database import (
     execute_outside_transaction,
     translate_sqlite_error,
 )
-from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.folder import StoreFolder, make_private_folder
 from lt_desktop.storage.instance_lock import InstanceLock
 from lt_desktop.storage.kdf import KdfParams, params_for_new_slots
 from lt_desktop.storage.keyslots import DATA_KEY_BYTES, KeyFile, password_bytes
@@ -389,6 +390,7 @@ def create_store(
     """
     from lt_desktop.sync.identity import site_name_problem
 
+    admin_display_name = checked_name(admin_display_name, "The display name")
     site_name = site_name.strip()
     problem = site_name_problem(site_name)
     if problem:
@@ -532,7 +534,7 @@ def _open_database(
             _quick_check(engine)
         if state is SchemaState.OLDER:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            folder.backups.mkdir(exist_ok=True)
+            make_private_folder(folder.backups)
             target = folder.backups / f"before-upgrade-from-{revision}-{stamp}.ltbackup"
             log.info("Backing up the store before upgrading it from schema %s", revision)
             write_backup(

@@ -34,6 +34,7 @@ from lt_desktop.core.services.base import Service
 from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.folder import StoreFolder
+from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.models import Cohort, Partner, Site, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.store import Store, create_store, move_new_store
@@ -502,6 +503,7 @@ def set_up_laptop(
     root = Path(root)
     if StoreFolder(root).has_store():
         raise StoreAlreadyExists(f"{root} already holds a store. Choose another folder.")
+    clear_abandoned_staging(root, "laptop")  # what a set-up killed part-way left
     staging = root.parent / f".{root.name}.laptop-{uuid.uuid4().hex[:8]}"
     try:
         created = create_store(

@@ -382,17 +382,19 @@ class SecurityTab(QWidget):
         )
 
     def _checked(self, report: CheckReport) -> None:
+        notes = "".join(f"\nNote: {note}" for note in report.notices)
         if report.sound:
             self.banner.show_message(
                 f"The store is sound: every check passed, and the audit log's "
-                f"{report.audit_entries:,} entries are all in place and unaltered.",
-                Tone.GOOD,
+                f"{report.audit_entries:,} entries are all in place and unaltered.{notes}",
+                Tone.WARNING if notes else Tone.GOOD,
             )
         else:
             self.banner.show_message(
                 "Problems found:\n"
                 + "\n".join(f"• {p}" for p in report.problems)
-                + "\nRestore the newest good backup, or ask for support.",
+                + "\nRestore the newest good backup, or ask for support."
+                + notes,
                 Tone.ERROR,
             )
 
