@@ -26,7 +26,13 @@ from lt_desktop.core.services.laptops import (
 )
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, ConsentScope, MarkReason, PersonBase
+from lt_desktop.core.vocabulary import (
+    AttendanceStatus,
+    ConsentScope,
+    MarkReason,
+    MembershipRole,
+    PersonBase,
+)
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage import models as m
 from lt_desktop.storage.database import INCLUDE_DELETED
@@ -605,3 +611,35 @@ def test_a_mark_changed_on_the_laptop_and_at_the_pc_is_a_conflict_in_words(
     assert ("Late", "Absent") in words.values()
     # The silent overwrite it is not: each side's version is named, and one waits.
     assert conflict.waiting
+
+
+def test_a_mark_taken_on_the_laptop_for_a_record_merged_at_the_pc_is_taken_in(
+    classroom: Classroom,
+) -> None:
+    """The laptop marks a second record of one person; before its registers come back,
+    the PC merges that record into the first. The mark is the kept record's."""
+    with at(classroom.pc, "staff") as workspace:
+        [first, *_] = [
+            line
+            for line in workspace.memberships.list_members(classroom.cohort)
+            if line.role is MembershipRole.STUDENT
+        ]
+        kept = workspace.people.get_person(first.person_id)
+        twin = workspace.people.add_person(
+            given_name=kept.given_name, family_name=kept.family_name, base=kept.base
+        )
+        workspace.memberships.enrol(classroom.cohort, twin.id, role=MembershipRole.STUDENT)
+    with on_laptop(classroom) as workspace:
+        workspace.laptops.save_registers(classroom.stick)
+    with at(classroom.pc, "staff") as workspace:
+        taken = workspace.laptops.take_in_registers(classroom.stick)
+    assert taken.written, "the twin goes to the laptop with the updated sessions"
+    week_11 = _week(classroom.laptop, classroom.cohort, 11, LAPTOP_USER, LAPTOP_PASSWORD)
+    with on_laptop(classroom) as workspace:
+        workspace.laptops.take_in_updates()
+        workspace.register.set_marks(week_11, {twin.id: Mark(AttendanceStatus.LATE)})
+        workspace.laptops.save_registers(classroom.stick)
+    with at(classroom.pc, "staff") as workspace:
+        workspace.people.merge_people(first.person_id, twin.id)
+        workspace.laptops.take_in_registers(classroom.stick)
+    assert _marks(classroom.pc, week_11)[first.person_id] == Mark(AttendanceStatus.LATE)

@@ -228,6 +228,18 @@ def checked_from_laptop(
             .execution_options(**{INCLUDE_DELETED: True})
         )
     )
+    # A mark the laptop took before a merge here names the record merged away, which
+    # holds no place any more: the merge moved its places to the record kept.
+    merges = session.execute(
+        select(PersonMerge.person_id, PersonMerge.merged_id).execution_options(
+            **{INCLUDE_DELETED: True}
+        )
+    ).all()
+    while True:
+        more = {merged for kept, merged in merges if kept in people and merged not in people}
+        if not more:
+            break
+        people |= more
     for item in items:
         if not isinstance(item, Incoming) or item.table != AttendanceMark.__tablename__:
             raise PayloadInvalid(
