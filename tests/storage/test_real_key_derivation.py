@@ -37,8 +37,12 @@ def test_new_slots_use_tuned_argon2id_of_at_least_64_mib(real_kdf: None, store_d
 @pytest.mark.slow
 def test_tuning_aims_at_the_target_time(real_kdf: None) -> None:
     params = kdf.tune(target_seconds=0.3)
-    start = time.perf_counter()
-    params.derive(b"password", b"\0" * 16)
-    elapsed = time.perf_counter() - start
+    # The quickest of three: another process busy on the machine slows a derivation down
+    # but never speeds it up.
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        params.derive(b"password", b"\0" * 16)
+        times.append(time.perf_counter() - start)
     assert params.memory_kib == kdf.MIN_MEMORY_KIB
-    assert 0.1 < elapsed < 1.5, (params, elapsed)
+    assert 0.1 < min(times) < 1.5, (params, times)
