@@ -37,7 +37,7 @@ one of the prison's learners there. What a record is about decides who may write
 
 - Programme records (partnerships, courses, cohorts, sessions, groups, ceremonies,
   questions and questionnaires) are not about one person: both sides run the
-  programme, and ``TRAVELS`` and the pairing's partnership decide what arrives.
+  programme, so either may write them (``TRAVELS`` says which arrive).
 - A person's **base** is changed only by their home side (moving them to the other
   side would lift them out of these rules), and a record's **origin** (the site
   that made it) never changes once it is here.
