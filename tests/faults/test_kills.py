@@ -165,12 +165,19 @@ def _schema(folder: Path, old_tables: dict[str, tuple[str, ...]] | None = None) 
             for name in sorted(names)
         }
         digest = hashlib.sha256()
-        # Signing in touches the audit log and the account; every other record is as it was.
+        # Signing in touches the audit log, the account, and the settings that record
+        # the key file and the record of failed sign-ins it found; every other record
+        # is as it was.
         for name, columns in sorted((old_tables or tables).items()):
             if name in ("alembic_version", "audit_log", "users"):
                 continue
             listed = ", ".join(f'"{column}"' for column in columns)
-            rows = sorted(repr(row) for row in db.execute(f'SELECT {listed} FROM "{name}"'))
+            where = (
+                " WHERE key NOT IN ('key_file_digest', 'sign_in_record')"
+                if name == "settings"
+                else ""
+            )
+            rows = sorted(repr(row) for row in db.execute(f'SELECT {listed} FROM "{name}"{where}'))
             digest.update(f"{name}:{len(rows)}:".encode() + "\n".join(rows).encode())
     return Schema(revision, tables, digest.hexdigest())
 

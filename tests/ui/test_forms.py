@@ -827,6 +827,13 @@ def _(d: Driver) -> FormDialog:
     return MergeDialog(d.window, d.controller, _ID, "Sam Reed", [other])
 
 
+@_cheap("RekeyDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.ui.screens.administration import RekeyDialog
+
+    return RekeyDialog(d.window)
+
+
 _NEEDS_STORE_RECORDS = {
     "EnterApplicationsDialog": "the Applications screen itself",
     "EditApplicationDialog": "an application with its assessments",
@@ -839,4 +846,5 @@ _NEEDS_STORE_RECORDS = {
     "PrintDialog": "a graduation event",
     "AssignDialog": "a mentor and a group plan",
     "NewKeyDialog": "a new recovery key",
+    "RekeyedDialog": "a re-key's one-time passwords and new recovery key",
 }
