@@ -146,6 +146,25 @@ def _sign_in(app: QApplication, window: MainWindow, user: str, password: str) ->
     settle(app, window.controller, 1.0)
 
 
+def _picture_of_a_screen(
+    app: QApplication, store: Path, account: tuple[str, str], title: str, name: str
+) -> None:
+    """Sign in to ``store`` in a laptop-sized window, show one screen and save it."""
+    controller = AppController(store)
+    controller.open_store()
+    window = MainWindow(controller)
+    window.resize(1366, 768)
+    window.show()
+    settle(app, controller)
+    _sign_in(app, window, *account)
+    _show_screen(window, title)
+    settle(app, controller)
+    window.grab().save(str(OUT / f"{name}.png"))
+    print(f"saved {name}.png")
+    controller.shutdown()
+    window.close()
+
+
 def laptop_pictures(app: QApplication, pc: Path, folder: Path) -> None:
     """The classroom-laptop chapter: the PC's list of laptops with a kit just written,
     the laptop's first-run page, and the laptop's own weekly buttons."""
@@ -162,19 +181,7 @@ def laptop_pictures(app: QApplication, pc: Path, folder: Path) -> None:
         made = workspace.laptops.create("Chapel laptop", [cohorts[-1].id], stick)
         workspace.laptops.revoke(workspace.laptops.find("Room 4 laptop").site_id)
 
-    controller = AppController(pc)
-    controller.open_store()
-    window = MainWindow(controller)
-    window.resize(1366, 768)
-    window.show()
-    settle(app, controller)
-    _sign_in(app, window, "staff", "demo")
-    _show_screen(window, "Classroom laptops")
-    settle(app, controller)
-    window.grab().save(str(OUT / "laptops-at-the-pc.png"))
-    print("saved laptops-at-the-pc.png")
-    controller.shutdown()
-    window.close()
+    _picture_of_a_screen(app, pc, ("staff", "demo"), "Classroom laptops", "laptops-at-the-pc")
 
     wizard_controller = AppController(folder / "empty")
     wizard = SetupWizard(wizard_controller)
@@ -207,19 +214,9 @@ def laptop_pictures(app: QApplication, pc: Path, folder: Path) -> None:
     )
     with sign_in(laptop, "amina", "a long laptop password") as workspace:
         workspace.laptops.save_registers(stick)
-    controller = AppController(laptop)
-    controller.open_store()
-    window = MainWindow(controller)
-    window.resize(1366, 768)
-    window.show()
-    settle(app, controller)
-    _sign_in(app, window, "amina", "a long laptop password")
-    _show_screen(window, "Classroom laptops")
-    settle(app, controller)
-    window.grab().save(str(OUT / "laptop-weekly.png"))
-    print("saved laptop-weekly.png")
-    controller.shutdown()
-    window.close()
+    _picture_of_a_screen(
+        app, laptop, ("amina", "a long laptop password"), "Classroom laptops", "laptop-weekly"
+    )
 
 
 def main() -> int:
