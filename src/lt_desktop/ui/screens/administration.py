@@ -171,7 +171,8 @@ class AccountsTab(QWidget):
         layout.addWidget(
             muted(
                 "Each person who uses LT Desktop has their own account. A disabled account can no "
-                "longer unlock the store at all; its key is removed."
+                "longer unlock the store; re-key the store so that no copy of an old key file "
+                "opens it either."
             )
         )
         layout.addWidget(self.table, 1)
