@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ import pytest
 from lt_desktop.core.vocabulary import AttendanceStatus, PersonBase
 from lt_desktop.storage.models import (
     AttendanceMark,
+    ClassSession,
+    Cohort,
     Consent,
     EssayMark,
     Membership,
@@ -262,3 +265,55 @@ def test_a_university_passes_on_what_another_prison_made(sites: Pair, tmp_path: 
         target=tmp_path / "relayed.ltbundle",
     )
     assert sites.prison.take_in(bundle).summary.added["consents"] == 1
+
+
+def _another_partnership_at_the_university(sites: Pair) -> tuple[uuid.UUID, uuid.UUID]:
+    """A partnership the hub runs with another prison: its course and its cohort."""
+    with sites.university.open() as workspace:
+        other = workspace.programme.add_partnership(
+            name="Southgate and Eastbridge", prison_name="HMP Southgate", university_name="UoE"
+        )
+        course = workspace.programme.add_course(partnership_id=other.id, title="Crime")
+        cohort = workspace.programme.add_cohort(
+            course_id=course.id,
+            name="Southgate 2027",
+            starts_on=date(2027, 1, 11),
+            ends_on=date(2027, 4, 12),
+        )
+    return course.id, cohort.id
+
+
+def test_a_prison_cannot_write_into_another_prisons_partnership(
+    sites: Pair, tmp_path: Path
+) -> None:
+    """A hub keeps each prison's partnership apart: a prison sends only its own
+    (those it started, or the one its pairing names), so a cohort, session, place or
+    mark of another partnership from it can only be a hostile one's."""
+    course_id, cohort_id = _another_partnership_at_the_university(sites)
+    prison = sites.prison_id
+    session_line = template(sites, ClassSession)
+    cohort_line = template(sites, Cohort)
+    membership_line = template(sites, Membership)
+    forged = {
+        "cohorts": created(cohort_line, prison, course_id=course_id.hex),
+        "class_sessions": created(session_line, prison, cohort_id=cohort_id.hex),
+        "memberships": created(membership_line, prison, cohort_id=cohort_id.hex),
+    }
+    for table, document in forged.items():
+        message = refusal(
+            sites.university,
+            forge(
+                sites,
+                from_university=False,
+                lines=[as_bytes(document)],
+                target=tmp_path / f"{table}.ltbundle",
+            ),
+        )
+        assert table.replace("_", " ") in message
+        assert "a partnership other than the one this prison is paired for" in message
+    # The prison's own partnership still takes a new session in.
+    own = created(session_line, prison)
+    result = sites.university.take_in(
+        forge(sites, from_university=False, lines=[as_bytes(own)], target=tmp_path / "own.ltbundle")
+    )
+    assert result.summary.added["class_sessions"] == 1

@@ -65,7 +65,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.vocabulary import PersonBase, SiteKind
-from lt_desktop.storage.models import Person, Site, SyncedRecord
+from lt_desktop.storage.database import INCLUDE_DELETED
+from lt_desktop.storage.models import (
+    ClassSession,
+    Cohort,
+    Course,
+    Partnership,
+    Person,
+    Site,
+    SyncedRecord,
+)
 from lt_desktop.sync.records import Incoming, PayloadInvalid, synced_models
 
 
@@ -263,8 +272,14 @@ class Authority:
         local_kind: SiteKind,
         sender_site_id: uuid.UUID,
         sender_kind: SiteKind,
+        named_partnership: uuid.UUID | None = None,
     ) -> None:
         assert local_kind is not sender_kind, "one side's installations are one site's own"
+        self._scope = (
+            PartnershipScope(session, sender_site_id, named_partnership)
+            if sender_kind is SiteKind.PRISON
+            else None
+        )
         self.sender_kind = sender_kind
         self.receiver_kind = local_kind
         sites = {site.id: site.kind for site in session.scalars(select(Site))}
@@ -280,6 +295,10 @@ class Authority:
             return  # nothing changes
         if local is not None and local.origin_site_id != incoming.origin_site_id:
             raise self._refusal(incoming, "names another site as where it was made than here")
+        if self._scope is not None and not self._scope.admits(incoming):
+            raise self._refusal(
+                incoming, "belongs to a partnership other than the one this prison is paired for"
+            )
         rule = RULES.get(incoming.table)
         if rule is None:
             return  # a programme record, or one TRAVELS never lets through
@@ -369,3 +388,81 @@ class Authority:
         if home is not None:
             self._homes[key] = home
         return home
+
+
+#: The programme's records, by the field that places them in a partnership and the set
+#: of ``PartnershipScope`` it must be in; the record's own id joins ``adds``.
+_PLACED: dict[str, tuple[str, str, str | None]] = {
+    "courses": ("partnership_id", "partnerships", "courses"),
+    "cohorts": ("course_id", "courses", "cohorts"),
+    "class_sessions": ("cohort_id", "cohorts", "sessions"),
+    "memberships": ("cohort_id", "cohorts", None),
+    "small_groups": ("cohort_id", "cohorts", None),
+    "attendance": ("session_id", "sessions", None),
+}
+
+
+class PartnershipScope:
+    """A university working with several prisons keeps each prison's partnership apart
+    (``exchange.partnerships_for``): the one its pairing names, or else those the
+    prison started. A prison sends only its own, so a course, cohort, session, place,
+    group or register mark of another partnership from it is refused: it could only be
+    a hostile prison's (``outgoing.Selection`` never sends one)."""
+
+    def __init__(
+        self, session: Session, sender_site_id: uuid.UUID, named: uuid.UUID | None
+    ) -> None:
+        self._sender, self._named = sender_site_id, named
+        partnerships = (
+            {named}
+            if named is not None
+            else set(
+                session.scalars(
+                    select(Partnership.id)
+                    .where(Partnership.origin_site_id == sender_site_id)
+                    .execution_options(**{INCLUDE_DELETED: True})
+                )
+            )
+        )
+        courses = set(
+            session.scalars(
+                select(Course.id)
+                .where(Course.partnership_id.in_(partnerships))
+                .execution_options(**{INCLUDE_DELETED: True})
+            )
+        )
+        cohorts = set(
+            session.scalars(
+                select(Cohort.id)
+                .where(Cohort.course_id.in_(courses))
+                .execution_options(**{INCLUDE_DELETED: True})
+            )
+        )
+        sessions = set(
+            session.scalars(
+                select(ClassSession.id)
+                .where(ClassSession.cohort_id.in_(cohorts))
+                .execution_options(**{INCLUDE_DELETED: True})
+            )
+        )
+        self._sets: dict[str, set[uuid.UUID]] = {
+            "partnerships": partnerships,
+            "courses": courses,
+            "cohorts": cohorts,
+            "sessions": sessions,
+        }
+
+    def admits(self, incoming: Incoming) -> bool:
+        if incoming.table == "partnerships":
+            if self._named is None and incoming.origin_site_id == self._sender:
+                self._sets["partnerships"].add(incoming.id)  # one the prison starts
+            return incoming.id in self._sets["partnerships"]
+        placed = _PLACED.get(incoming.table)
+        if placed is None:
+            return True
+        field, within, adds = placed
+        if incoming.fields.get(field) not in self._sets[within]:
+            return False
+        if adds is not None:
+            self._sets[adds].add(incoming.id)
+        return True

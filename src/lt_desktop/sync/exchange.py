@@ -740,6 +740,7 @@ def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
             local_kind=store.site.kind,
             sender_site_id=sender,
             sender_kind=site.kind,
+            named_partnership=None if partner is None else partner.partnership_id,
         ),
     )
 
