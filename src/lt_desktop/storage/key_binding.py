@@ -29,7 +29,6 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
 
 from lt_desktop.core.errors import NotAStore, StoreCorrupt
 from lt_desktop.storage.atomic import fsync_directory
@@ -88,12 +87,8 @@ def settle(engine: Engine, key_file_path: Path, key_file: KeyFile) -> KeyFile:
     if digest_of(key_file) == expected:
         _clear_staged(key_file_path)
         return key_file
-    for candidate in _staged(key_file_path):
-        try:
-            staged = KeyFile.load(candidate)
-        except (OSError, NotAStore, StoreCorrupt):
-            continue
-        if staged.store_id == key_file.store_id and digest_of(staged) == expected:
+    for candidate, staged in _staged_of(key_file_path, key_file):
+        if digest_of(staged) == expected:
             log.warning("Putting in place the key file a crash left beside the old one")
             os.replace(candidate, key_file_path)
             fsync_directory(key_file_path.parent)
@@ -106,24 +101,22 @@ def settle(engine: Engine, key_file_path: Path, key_file: KeyFile) -> KeyFile:
 def belongs(engine: Engine, key_file: KeyFile) -> bool:
     """Whether the database records ``key_file`` as its own (or records none yet)."""
     with engine.connect() as connection:
-        try:
-            expected = recorded(connection)
-        except DBAPIError:
-            # A page that fails its check can leave the connection unusable: it is
-            # not put back in the pool for the check's own reads.
-            connection.invalidate()
-            raise
+        expected = recorded(connection)  # a damaged page drops the connection (database.py)
     return expected is None or expected == digest_of(key_file)
 
 
 def staged_key_files(key_file_path: Path, key_file: KeyFile) -> list[KeyFile]:
     """Key files of this store written beside ``key_file_path`` and not yet moved in."""
+    return [staged for _, staged in _staged_of(key_file_path, key_file)]
+
+
+def _staged_of(key_file_path: Path, key_file: KeyFile) -> list[tuple[Path, KeyFile]]:
     found = []
     for path in _staged(key_file_path):
         with contextlib.suppress(OSError, NotAStore, StoreCorrupt):
             staged = KeyFile.load(path)
             if staged.store_id == key_file.store_id:
-                found.append(staged)
+                found.append((path, staged))
     return found
 
 
