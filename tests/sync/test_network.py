@@ -44,15 +44,27 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.services.laptops import read_kit, set_up_laptop
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, MembershipRole, PersonBase, SiteKind
+from lt_desktop.core.vocabulary import (
+    AttendanceStatus,
+    ConsentScope,
+    MembershipRole,
+    PersonBase,
+    SiteKind,
+)
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.ancestry import parse
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import Membership, MembershipStatusChange, Person, SyncConflict
+from lt_desktop.storage.models import (
+    Consent,
+    Membership,
+    MembershipStatusChange,
+    Person,
+    SyncConflict,
+)
 from lt_desktop.sync.bundle import open_bundle
 from lt_desktop.sync.exchange import _known_sender, identity
 from lt_desktop.sync.records import Incoming, decode_lines, encode, encode_incoming, synced_models
@@ -801,3 +813,72 @@ def test_a_mark_merged_away_with_its_person_is_listed_as_a_conflict(template: Te
         network.settle()
         problems = network.problems()
         assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("left_first", [True, False])
+def test_a_clash_over_a_prison_learners_consent_is_left_to_a_prison(
+    template: Template, left_first: bool
+) -> None:
+    """Both prisons withdraw a transferred learner's consent, on different dates. The
+    university, which sees the clash, once let its administrator choose, and kept the
+    earlier withdrawal by a version of its own: a version of the consent made at a
+    university, which both prisons refuse, so every later bundle from the university
+    was refused whole. Now the university neither chooses nor makes a version: it is
+    told a prison chooses. Where the learner's new prison's version gave way, that
+    prison lists the clash too, and its choice settles the university's entry; where
+    the old prison's did, the university's entry is marked seen."""
+    with network_from(template) as network:
+        seed = network.seed
+        scope = ConsentScope.GRADUATION_PHOTOS
+        network.change(A, lambda w: w.consent.record(seed.amir, scope, given_on=date(2026, 9, 7)))
+        network.change(A, lambda w: w.people.transfer(seed.amir, to=NAMES[B]))
+        network.settle()
+        network.change(B, lambda w: w.people.take_on(seed.amir, seed.south_cohort))
+        network.settle()
+        # The later withdrawal in time is the one every site keeps for now.
+        dates = {A: date(2026, 10, 1), B: date(2026, 10, 20)}
+        for site in (A, B) if left_first else (B, A):
+            network.change(
+                site, lambda w, on=dates[site]: w.consent.withdraw(seed.amir, scope, on=on)
+            )
+        network.exchange(A, U)
+        network.exchange(B, U)
+        university = network.workspaces[U].sync
+        (clash,) = [c for c in university.conflicts() if c.table == "consents"]
+        assert clash.waiting and not clash.choosable
+        assert "Only a prison can choose" in clash.state_words()
+        for keep in ("ours", "theirs"):
+            with pytest.raises(ValidationError, match="Only a prison can choose"):
+                university.resolve_conflict(clash.id, keep)
+        network.settle()  # the university's bundles are taken in: nothing refused
+        at_southgate = [c for c in network.workspaces[B].sync.conflicts() if c.table == "consents"]
+        if left_first:  # Southgate's version stands everywhere it is held
+            assert not at_southgate
+            network.change(U, lambda w: w.sync.mark_reviewed(clash.id))
+        else:
+            (chosen,) = at_southgate
+            assert chosen.choosable
+            network.change(B, lambda w: w.sync.resolve_conflict(chosen.id, "ours"))
+            network.settle()
+            (settled,) = [
+                c for c in university.conflicts(include_reviewed=True) if c.table == "consents"
+            ]
+            assert settled.settled_by_site == NAMES[B]
+        # Nothing of a learner who has left is sent back to their first prison, so
+        # Northfield keeps its own version of the consent: that alone differs.
+        with network.workspaces[A].store.read() as session:
+            (consent_id,) = session.scalars(
+                select(Consent.id).where(Consent.person_id == seed.amir, Consent.scope == scope)
+            )
+        problems = network.problems()
+        assert all(
+            p.startswith(f"U does not hold consents {consent_id.hex[:8]} as A sends it")
+            for p in problems
+        ), "\n".join(problems)
+        assert len(problems) == 1
+        assert not [c for s in (B, U) for c in network.workspaces[s].sync.conflicts() if c.waiting]
+        for site in SITES[:3]:
+            (held,) = [
+                s for s in network.workspaces[site].consent.states(seed.amir) if s.scope is scope
+            ]
+            assert held.withdrawn_on is not None, site

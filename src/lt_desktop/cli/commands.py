@@ -394,10 +394,14 @@ def conflicts(args: argparse.Namespace, data_dir: Path) -> int:
         if args.conflicts_action == "resolve":
             chosen = _numbered(workspace, args.number)
             if not chosen.choosable:
+                why = (
+                    f"cannot be chosen here: {chosen.state_words()}"
+                    if chosen.waiting
+                    else f"is settled already ({chosen.state_words()}); nothing to choose."
+                )
                 raise LtError(
-                    f"Conflict {args.number} is settled already ({chosen.state_words()}); "
-                    f"nothing to choose. `lt-desktop conflicts seen {args.number}` takes it "
-                    "off the list."
+                    f"Conflict {args.number} {why} `lt-desktop conflicts seen "
+                    f"{args.number}` takes it off the list."
                 )
             settled = workspace.sync.resolve_conflict(chosen.id, args.keep)
             side = settled.ours if args.keep == "ours" else settled.theirs

@@ -287,7 +287,6 @@ class Authority:
         sites[sender_site_id] = sender_kind
         self._sides = sites
         self._homes: dict[uuid.UUID, SiteKind | None] = {}
-        self._models = synced_models()
 
     def check(self, incoming: Incoming, local: SyncedRecord | None, lookup: Lookup) -> None:
         """Refuse (by raising) a record the sender may not write here."""
@@ -372,22 +371,79 @@ class Authority:
         return None if target is None else self._home_of(table, target, lookup)
 
     def _home_of(self, table: str, record_id: uuid.UUID, lookup: Lookup) -> SiteKind | None:
-        key = record_id
-        if key in self._homes:
-            return self._homes[key]
-        record = lookup(self._models[table], record_id)
-        home: SiteKind | None
-        if record is None:
-            home = None
-        elif isinstance(record, Person):
-            home = home_side(record.base)
-        else:
-            field, parent = _PERSON_OF[table]
-            target = getattr(record, field, None)
-            home = None if target is None else self._home_of(parent, target, lookup)
-        if home is not None:
-            self._homes[key] = home
-        return home
+        return _home_of(table, record_id, lookup, self._homes)
+
+
+def _home_of(
+    table: str, record_id: uuid.UUID, lookup: Lookup, known: dict[uuid.UUID, SiteKind | None]
+) -> SiteKind | None:
+    """The home side of the person the record ``record_id`` of ``table`` is about
+    (``known`` remembers those found)."""
+    if record_id in known:
+        return known[record_id]
+    record = lookup(synced_models()[table], record_id)
+    home: SiteKind | None
+    if record is None:
+        home = None
+    elif isinstance(record, Person):
+        home = home_side(record.base)
+    else:
+        field, parent = _PERSON_OF[table]
+        target = getattr(record, field, None)
+        home = None if target is None else _home_of(parent, target, lookup, known)
+    if home is not None:
+        known[record_id] = home
+    return home
+
+
+@dataclass(frozen=True)
+class LeftToOtherSide:
+    """A clash this site may not settle: its choice would be a version made here,
+    which the other side refuses (``Authority.check``), and every later bundle from
+    here with it."""
+
+    side: SiteKind
+    why: str
+
+
+def who_settles(
+    session: Session,
+    table: str,
+    record: SyncedRecord,
+    *,
+    here: SiteKind,
+    here_site_id: uuid.UUID,
+    removes_or_moves: bool,
+) -> LeftToOtherSide | None:
+    """Whether a clash over ``record`` must be settled on the other side (None: here
+    may). ``removes_or_moves``: one of the two versions removes the record or moves
+    the person to the other side, which only the person's own side may do."""
+    rule = RULES.get(table)
+    if rule is None:
+        return None  # a programme record: either side may write it
+    may = rule.university if here is SiteKind.UNIVERSITY else rule.prison
+    if may is May.ANY:
+        return None
+
+    def lookup(model: type[SyncedRecord], record_id: uuid.UUID) -> SyncedRecord | None:
+        return session.get(model, record_id, execution_options={INCLUDE_DELETED: True})
+
+    if isinstance(record, Person):
+        home: SiteKind | None = home_side(record.base)
+    else:
+        assert rule.about is not None
+        field, parent = rule.about
+        target = getattr(record, field, None)
+        home = None if target is None else _home_of(parent, target, lookup, {})
+    if home is None or home is here:
+        return None
+    if may is May.NO_DELETE and not removes_or_moves:
+        return None
+    if may is May.OWN and not removes_or_moves:
+        origin = session.get(Site, record.origin_site_id)
+        if record.origin_site_id == here_site_id or origin is None or origin.kind is here:
+            return None  # what this side made, it may change
+    return LeftToOtherSide(home, rule.why)
 
 
 #: The programme's records, by the field that places them in a partnership and the set

@@ -25,9 +25,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from lt_desktop.core.errors import LtError, NotFound, ValidationError
+from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.storage.ancestry import Ancestry, descends, format_ancestry, parse
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import Consent, MergedRecord, SyncConflict, SyncedRecord, utc_now
+from lt_desktop.storage.models import (
+    Consent,
+    MergedRecord,
+    SyncConflict,
+    SyncedRecord,
+    utc_now,
+)
+from lt_desktop.sync.authority import LeftToOtherSide, who_settles
 from lt_desktop.sync.merges import Merges
 from lt_desktop.sync.records import Incoming, PayloadInvalid, decode, field_columns, synced_models
 from lt_desktop.sync.redaction import record_is_blanked
@@ -91,6 +99,33 @@ def differing(model: type[SyncedRecord], one: dict[str, Any], other: dict[str, A
     if (one.get(REMOVED) is None) != (other.get(REMOVED) is None):
         found.append(REMOVED)
     return found
+
+
+def left_to_other_side(
+    session: Session, conflict: SyncConflict, *, here: SiteKind, here_site_id: uuid.UUID
+) -> LeftToOtherSide | None:
+    """Whether only the other side may settle ``conflict``: a choice made here would be
+    a version the other side refuses (a university choosing between two prisons'
+    versions of a prison-based learner's consent), and every later bundle from here
+    with it. The clash is listed at a site of that side too, where it is chosen."""
+    record = held_record(session, conflict)
+    model = synced_models().get(conflict.table_name)
+    if record is None or model is None:
+        return None
+    try:
+        both = sides(conflict)
+    except LtError:
+        return None  # cannot be chosen anyway: the version not kept cannot be read
+    kept = values_of_line(both.kept) if both.kept is not None else values_of(record)
+    apart = differing(model, kept, values_of_line(both.lost))
+    return who_settles(
+        session,
+        conflict.table_name,
+        record,
+        here=here,
+        here_site_id=here_site_id,
+        removes_or_moves=REMOVED in apart or "base" in apart,
+    )
 
 
 def choose(session: Session, conflict: SyncConflict, *, take_lost: bool, chosen_by: str) -> str:

@@ -42,7 +42,7 @@ from lt_desktop.storage.models import (
     WaitingRecord,
     utc_now,
 )
-from lt_desktop.sync.authority import Authority
+from lt_desktop.sync.authority import Authority, who_settles
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.person_merges import PEOPLE, merge_people
 from lt_desktop.sync.records import (
@@ -472,7 +472,11 @@ class Merger:
 
     def _clash(self, model: type[SyncedRecord], local: SyncedRecord, incoming: Incoming) -> None:
         theirs_wins = incoming.version > local.version
-        withdrawn = self._withdrawal_to_keep(local, incoming) if model is Consent else None
+        withdrawn = (
+            self._withdrawal_to_keep(local, incoming)
+            if model is Consent and self._may_make_a_version(local)
+            else None
+        )
         if theirs_wins:
             self._note(incoming.table, local.id, incoming, local, theirs_wins=True)
             self._copy(incoming, local)
@@ -526,6 +530,24 @@ class Merger:
             )
         )
         self.summary.conflicts.append(ConflictNote(table, record_id, kept_from))
+
+    def _may_make_a_version(self, local: SyncedRecord) -> bool:
+        """Whether a version of ``local`` made here would be taken in by the other side.
+        A university holding two prisons' versions of a prison-based learner's consent
+        may not: the prison that takes in the other's version keeps the earlier
+        withdrawal instead, and its version reaches every site."""
+        authority = self._authority
+        return authority is None or (
+            who_settles(
+                self.session,
+                local.__tablename__,
+                local,
+                here=authority.receiver_kind,
+                here_site_id=self.local_site_id,
+                removes_or_moves=False,
+            )
+            is None
+        )
 
     @staticmethod
     def _withdrawal_to_keep(local: SyncedRecord, incoming: Incoming) -> tuple[Any, str] | None:

@@ -24,6 +24,7 @@ from lt_desktop.storage.clock import parse_version
 from lt_desktop.storage.models import Site, SyncConflict, utc_now
 from lt_desktop.sync import conflicts as settling
 from lt_desktop.sync import exchange
+from lt_desktop.sync.authority import LeftToOtherSide
 from lt_desktop.sync.bundle import BundleInfo
 from lt_desktop.sync.exchange import (
     ExportResult,
@@ -106,6 +107,9 @@ class ConflictInfo:
     #: Whether the version not kept can be read (an entry listed by a much older
     #: version of LT Desktop may not be): only then can it be chosen.
     readable: bool = True
+    #: The side whose choice alone can stand, and why (see
+    #: ``conflicts.left_to_other_side``); None where this site may choose.
+    left_to: LeftToOtherSide | None = None
 
     @property
     def kept(self) -> Keep:
@@ -118,13 +122,21 @@ class ConflictInfo:
 
     @property
     def choosable(self) -> bool:
-        return self.waiting and self.readable
+        return self.waiting and self.readable and self.left_to is None
 
     def state_words(self) -> str:
         if self.waiting and not self.readable:
             return (
                 "The version not kept cannot be shown: it was listed by an earlier version "
                 "of LT Desktop. Check the record, then mark this seen."
+            )
+        if self.waiting and self.left_to is not None:
+            kept = self.ours if self.kept == "ours" else self.theirs
+            side = self.left_to.side.value
+            return (
+                f"Kept {kept.site}'s version for now. {_only_there(self.left_to)} Where a "
+                f"{side} lists this clash too, its choice settles it here in an exchange; "
+                f"mark it seen once you have checked with the {side}."
             )
         if self.waiting:
             kept = self.ours if self.kept == "ours" else self.theirs
@@ -134,6 +146,10 @@ class ConflictInfo:
         if self.settled_at is not None:
             return f"Settled at {self.settled_by_site}."
         return "Marked reviewed."
+
+
+def _only_there(left: LeftToOtherSide) -> str:
+    return f"Only a {left.side.value} can choose here: {left.why}"
 
 
 class SyncService(Service):
@@ -341,6 +357,14 @@ class SyncService(Service):
             conflict = get_or_not_found(session, SyncConflict, conflict_id, "conflict")
             if conflict.settled_version is not None or conflict.reviewed_at is not None:
                 raise ValidationError("This conflict is settled already; nothing was changed.")
+            left = settling.left_to_other_side(
+                session, conflict, here=self._store.site.kind, here_site_id=self._store.site.id
+            )
+            if left is not None:
+                raise ValidationError(
+                    f"{_only_there(left)} Nothing was changed: a choice made here would be "
+                    f"refused by every {left.side.value}, and all else sent with it."
+                )
             kept_ours = conflict.kept_from == "this site"
             take_other = (keep == "ours") != kept_ours
             version = settling.choose(
@@ -450,6 +474,11 @@ class SyncService(Service):
                 c.ours_replaced,
                 replaced,
                 readable=both is not None,
+                left_to=None
+                if c.settled_version is not None or c.reviewed_at is not None
+                else settling.left_to_other_side(
+                    session, c, here=self._store.site.kind, here_site_id=self._store.site.id
+                ),
             )
 
         return told
