@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from hub_store import FULL, QUICK, build_hub_store
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.base import Actor
-from lt_desktop.core.vocabulary import MarkPosition
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.storage import kdf
 from lt_desktop.storage.models import EssayMark, Membership, User
 from lt_desktop.storage.store import LockedStore

@@ -30,17 +30,17 @@ from sqlalchemy import func, select
 
 from hub_store import FULL, QUICK, build_hub_store
 from lt_desktop.core.services.base import Actor
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.documents.certificates import write_certificates
+from lt_desktop.documents.cohort_report import write_cohort_report
+from lt_desktop.documents.registers import write_attendance_summary
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     ItemKind,
     MembershipRole,
     MembershipStatus,
     QuestionnairePhase,
 )
-from lt_desktop.core.workspace import Workspace
-from lt_desktop.documents.certificates import write_certificates
-from lt_desktop.documents.cohort_report import write_cohort_report
-from lt_desktop.documents.registers import write_attendance_summary
 from lt_desktop.storage import kdf
 from lt_desktop.storage import models as m
 from lt_desktop.storage.store import LockedStore, Store

@@ -56,7 +56,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.pool import QueuePool
 
 from lt_desktop.core import demo_text
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ClearanceStatus,
     ConsentScope,

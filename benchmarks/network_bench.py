@@ -53,7 +53,7 @@ from sqlalchemy import func, select, update
 from lt_desktop import __version__
 from lt_desktop.core.demo import DEMO_PASSWORD, build_demo_store, demo_today
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import models as m
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.kdf import TEST_KDF_SETTING

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from hub_store import FULL, QUICK, build_hub_store
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.roles import Role
 from lt_desktop.storage import kdf, rekey
 from lt_desktop.storage import models as m
 from lt_desktop.storage.store import LockedStore

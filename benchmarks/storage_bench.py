@@ -48,7 +48,7 @@ from hub_store import (
     plain_sqlite_engine,
 )
 from lt_desktop import __version__
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.kdf import (
     CHEAP_TEST_PARAMS,
     TEST_KDF_SETTING,

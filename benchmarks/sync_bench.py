@@ -57,7 +57,7 @@ from hub_store import FULL, QUICK, HubSize, build_hub_store
 from lt_desktop import __version__
 from lt_desktop.core import demo_text
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     AttachmentKind,
     AttendanceStatus,
     ConsentScope,

@@ -20,7 +20,6 @@ os.environ.setdefault("LT_DESKTOP_TEST_KDF", "cheap")  # the demo's key slot is 
 
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
 from lt_desktop.core.sign_in import sign_in  # noqa: E402
-from lt_desktop.core.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.documents.certificates import write_certificates  # noqa: E402
 from lt_desktop.documents.cohort_report import write_cohort_report  # noqa: E402
 from lt_desktop.documents.graduation import write_guest_list, write_programme  # noqa: E402
@@ -30,6 +29,7 @@ from lt_desktop.documents.registers import (  # noqa: E402
     write_register_sheet,
 )
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet  # noqa: E402
+from lt_desktop.domain.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.storage.recovery_key import RecoveryKey  # noqa: E402
 from lt_desktop.sync.identity import read_site_card  # noqa: E402
 

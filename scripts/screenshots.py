@@ -17,7 +17,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
-from lt_desktop.core.vocabulary import (  # noqa: E402
+from lt_desktop.domain.vocabulary import (  # noqa: E402
     MembershipRole,
     PersonBase,
     QuestionnairePhase,
@@ -55,7 +55,7 @@ def _exchange_once_with_a_university(prison: Path, university: Path) -> None:
     """Pair the demo with a university and swap one bundle each way, so the Sync
     screen has something to show."""
     from lt_desktop.core.sign_in import sign_in
-    from lt_desktop.core.vocabulary import SiteKind
+    from lt_desktop.domain.vocabulary import SiteKind
     from lt_desktop.storage.store import create_store
 
     create_store(
@@ -103,7 +103,7 @@ def take_part_of_todays_register(store: Path) -> None:
 
     from lt_desktop.core.services.register import Mark
     from lt_desktop.core.sign_in import sign_in
-    from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
+    from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason
 
     with sign_in(store, "facilitator", "demo") as workspace:
         cohort = next(

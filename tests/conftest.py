@@ -28,8 +28,8 @@ from hypothesis import settings  # noqa: E402
 from lt_desktop.core.demo import build_demo_store  # noqa: E402
 from lt_desktop.core.logs import stop_logging  # noqa: E402
 from lt_desktop.core.sign_in import sign_in  # noqa: E402
-from lt_desktop.core.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
+from lt_desktop.domain.vocabulary import SiteKind  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
 
 

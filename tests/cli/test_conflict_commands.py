@@ -15,7 +15,7 @@ import pytest
 
 from lt_desktop.cli.main import main
 from lt_desktop.core.logs import stop_logging
-from lt_desktop.core.vocabulary import AttendanceStatus
+from lt_desktop.domain.vocabulary import AttendanceStatus
 from tests.helpers.cli import Result
 from tests.helpers.sites import Site
 from tests.sync.conflict_sites import (

@@ -17,7 +17,7 @@ from lt_desktop.cli.main import main
 from lt_desktop.core.logs import stop_logging
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus
+from lt_desktop.domain.vocabulary import AttendanceStatus
 from lt_desktop.storage import models as m
 from lt_desktop.storage.folder import StoreFolder
 from tests.cli.support import RECOVERY_KEY

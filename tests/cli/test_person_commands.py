@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipStatus, PersonBase
+from lt_desktop.domain.vocabulary import MembershipStatus, PersonBase
 from lt_desktop.storage.models import AuditEntry, Membership, Person
 from tests.cli.support import DEMO_PASSWORD, DEMO_USER, assert_failure, run_as
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import ConflictError, PermissionDenied, ValidationError
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.applications import (
     DEFAULT_RUBRIC,
     ApplicationDetail,
@@ -26,13 +24,15 @@ from lt_desktop.core.services.applications import (
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError, PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import (
     ApplicationDecision,
     MembershipRole,
     MembershipStatus,
     PersonBase,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.models import ApplicationScore, Membership
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, add_account, sign_in_as
 

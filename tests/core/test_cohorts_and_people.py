@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lt_desktop.core.services.people import (
     PersonInfo,
     people_named,
@@ -16,8 +15,9 @@ from lt_desktop.core.services.people import (
 )
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase, SiteKind
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store
 
 

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from lt_desktop.core.errors import ConflictError, ValidationError
-from lt_desktop.core.vocabulary import ConsentScope, PersonBase
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError, ValidationError
+from lt_desktop.domain.vocabulary import ConsentScope, PersonBase
 
 
 def test_consent_is_per_person_and_per_scope_and_can_be_withdrawn(workspace: Workspace) -> None:

@@ -13,7 +13,7 @@ from lt_desktop.core.dates import (
     order_of_pattern,
     parse_typed_date,
 )
-from lt_desktop.core.errors import ValidationError
+from lt_desktop.domain.errors import ValidationError
 
 TODAY = date(2026, 6, 15)
 ELEVENTH_OF_JANUARY = date(2027, 1, 11)

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from lt_desktop.core.demo import build_demo_store
-from lt_desktop.core.errors import StoreAlreadyExists
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole, PersonBase, SessionKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import StoreAlreadyExists
+from lt_desktop.domain.vocabulary import MembershipRole, PersonBase, SessionKind
 
 
 def test_the_demo_tells_a_whole_story(demo: Workspace) -> None:

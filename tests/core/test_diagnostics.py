@@ -13,10 +13,10 @@ import pytest
 
 from lt_desktop.core import diagnostics
 from lt_desktop.core.diagnostics import report_without_signing_in
-from lt_desktop.core.errors import ConflictError, DiskFull
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected, stop_logging
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError, DiskFull
 from lt_desktop.storage.migrations import head_revision
 from tests.helpers.personal_data import PersonalData, personal_data
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.drafts import KEPT_FOR, Draft
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.errors import ValidationError
 from lt_desktop.storage import models as m
 from tests.helpers.stores import plaintext_hits
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lt_desktop.core.errors import ConflictError, PermissionDenied, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.graduation import EventSummary, GuestInfo
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError, PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ClearanceStatus,
     GuestCategory,
@@ -24,7 +25,6 @@ from lt_desktop.core.vocabulary import (
     MembershipStatus,
     SessionKind,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.models import AttendanceMark, Certificate, ClassSession
 from tests.helpers.stores import plaintext_hits
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 
 
 def _autumn(workspace: Workspace) -> CohortInfo:

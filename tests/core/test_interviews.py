@@ -8,23 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.services.interviews import InterviewLine
+from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import (
     ConflictError,
     ConsentMissing,
     PermissionDenied,
     ValidationError,
 )
-from lt_desktop.core.services.interviews import InterviewLine
-from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     InterviewStatus,
     MembershipRole,
     MembershipStatus,
     SessionKind,
 )
-from lt_desktop.core.workspace import Workspace
 from tests.helpers.stores import plaintext_hits
 
 TRANSCRIPT = "Participant: the Quillfeather seminar changed how I argue, gently."

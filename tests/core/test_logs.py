@@ -12,11 +12,11 @@ import pytest
 
 from lt_desktop.core import logs
 from lt_desktop.core.demo import build_demo_store
-from lt_desktop.core.errors import ConflictError, WrongCredentials
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected, stop_logging
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason, SiteKind
+from lt_desktop.domain.errors import ConflictError, WrongCredentials
+from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason, SiteKind
 from tests.helpers.cli import run_cli
 from tests.helpers.personal_data import SNIPPET, personal_data
 from tests.helpers.sites import UNIVERSITY_ADMIN, UNIVERSITY_PASSWORD, Site, new_site, pair

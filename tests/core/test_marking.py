@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import PermissionDenied, ValidationError
-from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MarkPosition, MembershipRole, PersonBase
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import MarkPosition, MembershipRole, PersonBase
 from tests.helpers.stores import USER_PASSWORD, add_account
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import ConflictError, PermissionDenied, ValidationError
 from lt_desktop.core.services.mentoring import JourneyStage, MentorCandidate
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import InvitationAnswer, MembershipRole, MembershipStatus
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError, PermissionDenied, ValidationError
+from lt_desktop.domain.vocabulary import InvitationAnswer, MembershipRole, MembershipStatus
 
 
 def _cohorts(workspace: Workspace) -> tuple[CohortInfo, CohortInfo]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import PermissionDenied
-from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import PersonBase, SiteKind
+from lt_desktop.domain.errors import PermissionDenied
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import PersonBase, SiteKind
 from lt_desktop.sync.exchange import ExportResult
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,

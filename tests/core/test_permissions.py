@@ -9,18 +9,18 @@ from typing import Any
 
 import pytest
 
-from lt_desktop.core.errors import PermissionDenied
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import PermissionDenied
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ConsentScope,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
-from lt_desktop.core.workspace import Workspace
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, add_account, new_store, sign_in_as
 
 Action = Callable[[Workspace, dict[str, Any]], Any]

@@ -4,17 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.programme import SessionInfo
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     MarkReason,
     MembershipRole,
     PersonBase,
 )
-from lt_desktop.core.workspace import Workspace
 
 PRESENT = Mark(AttendanceStatus.PRESENT)
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import ConsentMissing, PermissionDenied, ValidationError
 from lt_desktop.core.services.questionnaires import ItemInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConsentMissing, PermissionDenied, ValidationError
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     ItemKind,
     MembershipRole,
     QuestionnairePhase,
 )
-from lt_desktop.core.workspace import Workspace
 
 
 def _autumn(workspace: Workspace):  # noqa: ANN202

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import LoginThrottled, WrongCredentials
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.errors import LoginThrottled, WrongCredentials
 from lt_desktop.storage.login_attempts import delay_after
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store
 

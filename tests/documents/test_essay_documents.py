@@ -13,14 +13,14 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.essays import FeedbackSheet, MarkingPack, PackEssay, PackScan
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MarkPosition, PersonBase
 from lt_desktop.documents.feedback_sheet import write_feedback_sheets
 from lt_desktop.documents.marking_pack import write_marking_pack
 from lt_desktop.documents.template import PaperSize
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import MarkPosition, PersonBase
 from tests.helpers.stores import add_account
 
 LONG_TITLE = (

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.applications import ApplicationLetter
-from lt_desktop.core.vocabulary import ApplicationDecision, PersonBase
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.letters import TITLES, write_letters
 from lt_desktop.documents.template import PaperSize
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import ApplicationDecision, PersonBase
 
 COHORT = "September–December 2026"
 KINDS = [

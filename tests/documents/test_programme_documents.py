@@ -21,19 +21,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from lt_desktop.core.errors import PermissionDenied, ValidationError
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.documents import CsvKind, csv_bytes, site_code
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
-    ClearanceStatus,
-    ConsentScope,
-    MarkReason,
-    MembershipRole,
-    MembershipStatus,
-    PersonBase,
-)
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.certificates import write_certificates
 from lt_desktop.documents.cohort_report import write_cohort_report
@@ -44,6 +34,16 @@ from lt_desktop.documents.registers import (
     write_register_sheet,
 )
 from lt_desktop.documents.template import PaperSize
+from lt_desktop.domain.errors import PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import (
+    ClearanceStatus,
+    ConsentScope,
+    MarkReason,
+    MembershipRole,
+    MembershipStatus,
+    PersonBase,
+)
 from lt_desktop.storage.models import Certificate
 from tests.helpers.stores import add_account, sign_in_as
 

@@ -12,7 +12,7 @@ import pytest
 from lt_desktop.core import demo_text
 from lt_desktop.core.services.people import new_research_id
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus, PersonBase
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.storage import models as m
 from tests.cli.conftest import small_disk  # noqa: F401 - a real small disk, shared
 from tests.faults.support import copy_store

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import DiskFull
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.errors import DiskFull
 from tests.cli.conftest import SmallDisk
 from tests.faults.conftest import DEMO_PASSWORD, DEMO_USER, BigStore
 from tests.faults.support import unfinished_files

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import AttendanceStatus, SiteKind
 from lt_desktop.storage.migrations import head_revision
 from lt_desktop.storage.store import preview_backup
 from tests.cli.support import raw_database

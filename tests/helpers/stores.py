@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.store import Store, create_store
 
 ADMIN = "admin"

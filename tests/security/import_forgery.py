@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.clock import format_version
 from lt_desktop.storage.models import Base, Partner, SyncedRecord
 from lt_desktop.sync.bundle import write_bundle

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain
 from lt_desktop.storage.keyslots import AuditHead
 from lt_desktop.storage.models import AuditEntry

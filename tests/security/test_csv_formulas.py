@@ -14,18 +14,18 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from lt_desktop.core.errors import ConflictError
 from lt_desktop.core.services.documents import CsvKind
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.spreadsheets import spreadsheet_cell
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ConflictError
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     ItemKind,
     MembershipRole,
     PersonBase,
     QuestionnairePhase,
 )
-from lt_desktop.core.workspace import Workspace
 from tests.cli.support import run_as
 
 DANGEROUS = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.vocabulary import AttendanceStatus, PersonBase
+from lt_desktop.domain.vocabulary import AttendanceStatus, PersonBase
 from lt_desktop.storage.models import (
     AttendanceMark,
     ClassSession,

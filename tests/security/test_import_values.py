@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from lt_desktop.core.services.essays import MAX_SCAN_BYTES
-from lt_desktop.core.vocabulary import AttachmentKind
+from lt_desktop.domain.vocabulary import AttachmentKind
 from lt_desktop.storage.models import (
     Attachment,
     ClassSession,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import StoreCorrupt
-from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.errors import StoreCorrupt
+from lt_desktop.domain.roles import Role
 from lt_desktop.storage.key_binding import KeyFileMismatch
 from lt_desktop.storage.keyslots import KeyFile
 from tests.helpers.stores import (

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.errors import OutputRefused
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import OutputRefused
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.storage.store import create_store
 from lt_desktop.ui.qt import QFileDialog, QPushButton, Qt

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.sign_in import recover_account, sign_in
+from lt_desktop.domain.errors import (
     LtError,
     PermissionDenied,
     StoreCorrupt,
     ValidationError,
     WrongCredentials,
 )
-from lt_desktop.core.sign_in import recover_account, sign_in
 from lt_desktop.storage import rekey
 from lt_desktop.storage import store as store_module
 from lt_desktop.storage.backup import raw_key_pragma

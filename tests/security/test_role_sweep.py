@@ -35,12 +35,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import PermissionDenied
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.register import MarkChange
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import PermissionDenied
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import MembershipRole
 from tests.cli.support import assert_failure, run_as
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200

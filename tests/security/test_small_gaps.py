@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lt_desktop.core.errors import ValidationError, WrongCredentials
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError, WrongCredentials
+from lt_desktop.domain.vocabulary import PersonBase, SiteKind
 from lt_desktop.storage.instance_lock import InstanceLock
 from lt_desktop.storage.models import User
 from lt_desktop.sync.bundle import MAGIC, BundleRejected, RejectReason

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from lt_desktop.core.errors import WrongCredentials
-from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.errors import WrongCredentials
+from lt_desktop.domain.roles import Role
 from lt_desktop.storage.backup import raw_key_pragma
 from lt_desktop.storage.keyslots import KeyFile, password_bytes
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, add_account, new_store

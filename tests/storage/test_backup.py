@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import BackupInvalid, StoreInUse, WrongCredentials
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.domain.errors import BackupInvalid, StoreInUse, WrongCredentials
+from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.storage.backup import MAGIC, read_header
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.store import restore_store

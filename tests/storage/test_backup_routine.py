@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.services.settings import BACKUP_GENERATIONS
+from lt_desktop.core.sign_in import restore_and_sign_in, sign_in
+from lt_desktop.domain.errors import (
     BackupInvalid,
     PermissionDenied,
     StoreCorrupt,
     ValidationError,
     WrongCredentials,
 )
-from lt_desktop.core.roles import Role
-from lt_desktop.core.services.settings import BACKUP_GENERATIONS
-from lt_desktop.core.sign_in import restore_and_sign_in, sign_in
-from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.storage.backup_catalogue import backups_in, known_backups
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.store import preview_backup

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from lt_desktop.core.errors import NotAStore, StoreCorrupt
+from lt_desktop.domain.errors import NotAStore, StoreCorrupt
 from lt_desktop.storage.kdf import CHEAP_TEST_PARAMS, KdfParams
 from lt_desktop.storage.keyslots import KeyFile, password_bytes
 

@@ -7,11 +7,11 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from lt_desktop.core.errors import WrongCredentials
 from lt_desktop.core.logs import configure_logging
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, ConsentScope, PersonBase
+from lt_desktop.domain.errors import WrongCredentials
+from lt_desktop.domain.vocabulary import AttendanceStatus, ConsentScope, PersonBase
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, files_under, new_store, plaintext_hits
 
 # Unusual strings that cannot occur by chance in random bytes.

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lt_desktop.core.errors import InvalidRecoveryKey
+from lt_desktop.domain.errors import InvalidRecoveryKey
 from lt_desktop.storage.recovery_key import ALPHABET, SECRET_BYTES, RecoveryKey
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.sign_in import recover_account, sign_in
+from lt_desktop.domain.errors import (
     InvalidRecoveryKey,
     StoreAlreadyExists,
     StoreCorrupt,
@@ -19,8 +20,7 @@ from lt_desktop.core.errors import (
     StoreTooNew,
     WrongCredentials,
 )
-from lt_desktop.core.roles import Role
-from lt_desktop.core.sign_in import recover_account, sign_in
+from lt_desktop.domain.roles import Role
 from lt_desktop.storage.backup import raw_key_pragma
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.keyslots import KeyFile, password_bytes

@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.services.sync import ConflictInfo
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     MarkReason,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import AttendanceMark
 from lt_desktop.sync.exchange import ImportResult

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.sync.identity import SiteIdentity
 
 

@@ -17,8 +17,8 @@ from typing import Any, BinaryIO
 
 import pytest
 
-from lt_desktop.core.errors import DiskFull, LtError
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import DiskFull, LtError
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.sync import bundle as bundle_module
 from lt_desktop.sync.bundle import (
     CHUNK_BYTES,

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from lt_desktop.core.errors import NotFound, PermissionDenied, ValidationError
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.laptops import (
     read_kit,
     registers_file,
@@ -26,14 +24,16 @@ from lt_desktop.core.services.laptops import (
 )
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Permission, Role
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ConsentScope,
     MarkReason,
     MembershipRole,
     PersonBase,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage import models as m
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.folder import StoreFolder

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.errors import LtError, PermissionDenied, ValidationError
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
+from lt_desktop.domain.errors import LtError, PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason
 from lt_desktop.storage.models import AttendanceMark, ClassSession, SyncConflict
 from tests.helpers.sites import Site
 from tests.sync.conflict_sites import (

@@ -37,14 +37,14 @@ from sqlalchemy.orm import Session
 from lt_desktop.core.services.consent import current_consent
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ConsentScope,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     AttendanceMark,

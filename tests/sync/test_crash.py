@@ -26,7 +26,7 @@ import pytest
 
 from lt_desktop.core.demo import build_demo_store
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,
     UNIVERSITY_PASSWORD,

@@ -9,23 +9,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.services.people import PersonListing
+from lt_desktop.core.sign_in import restore_and_sign_in
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import (
     ConflictError,
     LtError,
     NotFound,
     PermissionDenied,
     ValidationError,
 )
-from lt_desktop.core.services.people import PersonListing
-from lt_desktop.core.sign_in import restore_and_sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     MarkPosition,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     AttendanceMark,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.sync.identity import (
     _CARD_SIGNATURE_CONTEXT,
     MAX_CARD_BYTES,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole, PersonBase, SiteKind
+from lt_desktop.domain.vocabulary import MembershipRole, PersonBase, SiteKind
 from lt_desktop.storage.models import StoryQuestion
 from lt_desktop.sync import bundle as bundle_module
 from tests.helpers.sites import (

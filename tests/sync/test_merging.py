@@ -15,7 +15,7 @@ from typing import cast
 import pytest
 from sqlalchemy import Table, UniqueConstraint, select
 
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     MembershipRole,
     MembershipStatus,

@@ -44,18 +44,18 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.services.laptops import read_kit, set_up_laptop
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ConsentScope,
     MembershipRole,
     PersonBase,
     SiteKind,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.ancestry import parse
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (

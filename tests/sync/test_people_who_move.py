@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ConsentScope,
     MembershipStatus,
@@ -215,7 +215,7 @@ def test_a_transferred_learner_is_one_person_with_both_course_records(
 def test_a_transfer_needs_a_destination_and_a_current_place(network: Network) -> None:
     learner, *_ = _learner(network.first)
     with network.first.open() as workspace:
-        from lt_desktop.core.errors import ValidationError
+        from lt_desktop.domain.errors import ValidationError
 
         with pytest.raises(ValidationError, match="Name the prison"):
             workspace.people.transfer(learner, to="  ")
@@ -306,7 +306,7 @@ def test_a_merge_made_anywhere_ends_as_one_record_everywhere(
 
 
 def test_a_merge_is_refused_for_one_person_and_changes_nothing(network: Network) -> None:
-    from lt_desktop.core.errors import ValidationError
+    from lt_desktop.domain.errors import ValidationError
 
     person, twin, _ = _duplicate(network.first)
     before = _record_of(network.first, {person, twin})

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from lt_desktop.core.vocabulary import AttachmentKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import AttachmentKind
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Attachment, Essay, EssayMark, Person
 from lt_desktop.sync.records import _stored_moment as stored_moment

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
 from lt_desktop.documents.template import PaperSize
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.sync.identity import FingerprintMalformed, SiteIdentity, fingerprint
 
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lt_desktop.core.services.documents import site_code
-from lt_desktop.core.vocabulary import PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Certificate, Essay, Membership, Person, SyncConflict
 from lt_desktop.sync.bundle import open_bundle

@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 from lt_desktop.core.services.applications import ApplicationRow, NewApplicant, rank_key
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import (
     ApplicationDecision,
     MembershipRole,
     MembershipStatus,
     PersonBase,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QApplication,

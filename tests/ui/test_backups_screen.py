@@ -8,7 +8,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.ui.qt import QMessageBox, QPushButton, Qt, QWidget
 from lt_desktop.ui.screens.backups import BackupsScreen, RestoreDialog
 from lt_desktop.ui.screens.people import PeopleScreen

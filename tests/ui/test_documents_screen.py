@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.documents import CohortReport
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus, PersonBase
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.ui.qt import QLabel, QLineEdit, Qt, QTableWidget
 from lt_desktop.ui.screens.documents import DocumentsScreen, table_text
 from tests.ui.conftest import Driver, window_on

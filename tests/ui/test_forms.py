@@ -14,7 +14,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import InvitationAnswer, PersonBase
+from lt_desktop.domain.vocabulary import InvitationAnswer, PersonBase
 from lt_desktop.ui.main_window import ChangePasswordDialog
 from lt_desktop.ui.qt import (
     QAbstractButton,
@@ -588,7 +588,7 @@ def _(d: Driver) -> FormDialog:
 
 @_cheap("StatusDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.core.vocabulary import MembershipStatus
+    from lt_desktop.domain.vocabulary import MembershipStatus
     from lt_desktop.ui.screens.cohorts import StatusDialog
 
     member = _stand_in(
@@ -599,7 +599,7 @@ def _(d: Driver) -> FormDialog:
 
 @_cheap("RoleDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.core.vocabulary import MembershipRole
+    from lt_desktop.domain.vocabulary import MembershipRole
     from lt_desktop.ui.screens.cohorts import RoleDialog
 
     return RoleDialog(d.window, _stand_in(display_name="Ada", role=MembershipRole.STUDENT))

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.ui.main_window import LOCKED_TITLE
 from lt_desktop.ui.qt import QApplication, QEvent, Qt, QWizard
 from lt_desktop.ui.screens.cohorts import CohortsScreen

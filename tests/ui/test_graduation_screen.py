@@ -11,14 +11,14 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.graduation import EventSummary
-from lt_desktop.core.vocabulary import (
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import (
     ClearanceStatus,
     GuestCategory,
     MembershipRole,
     MembershipStatus,
     SessionKind,
 )
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.graduation import (
     GraduationScreen,

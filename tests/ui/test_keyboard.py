@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.roles import Permission
+from lt_desktop.domain.roles import Permission
 from lt_desktop.ui.keyboard import SectionJump, ShortcutsWindow, matching
 from lt_desktop.ui.main_window import WorkspaceView
 from lt_desktop.ui.qt import (

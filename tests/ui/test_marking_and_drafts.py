@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.logs import configure_logging
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import MarkPosition
+from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.main_window import LOCKED_TITLE, ChangePasswordDialog
 from lt_desktop.ui.qt import QApplication, QPlainTextEdit, QPoint, Qt, QWidget

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.mentoring import JourneyStage
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import ConsentScope, InterviewStatus, MembershipRole
+from lt_desktop.domain.vocabulary import ConsentScope, InterviewStatus, MembershipRole
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.interviews import InterviewsScreen
 from lt_desktop.ui.screens.mentoring import (

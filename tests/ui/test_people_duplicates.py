@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.people import PersonInfo
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.ui.controller import PEOPLE
 from lt_desktop.ui.qt import QApplication, QMessageBox, Qt, QWidget
 from lt_desktop.ui.screens.cohorts import NOBODY_CHOSEN, CohortsScreen, EnrolDialog

@@ -10,8 +10,8 @@ from datetime import date
 
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.vocabulary import ENDED_STATUSES, MembershipStatus, PersonBase
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.vocabulary import ENDED_STATUSES, MembershipStatus, PersonBase
 from lt_desktop.storage.models import Transfer
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.people import PeopleScreen

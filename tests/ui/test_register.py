@@ -11,10 +11,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.demo import build_demo_store
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason, MembershipRole, PersonBase
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason, MembershipRole, PersonBase
 from lt_desktop.ui.qt import QApplication, QMenu, QMessageBox, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen

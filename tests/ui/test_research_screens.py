@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.roles import Role
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import QuestionnairePhase
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import QuestionnairePhase
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.essays import AllocateMarkersDialog, EssaysScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
@@ -68,7 +68,7 @@ def test_the_marker_marks_and_the_other_mark_appears_only_once_agreed(
     assert "stays hidden" in view.other.text()
     assert view.tasks.rows[0].my_score == 64
     driver.controller.shutdown()
-    from lt_desktop.core.vocabulary import MarkPosition
+    from lt_desktop.domain.vocabulary import MarkPosition
 
     with sign_in(demo_dir, "demo", "demo") as admin:
         admin.essays.enter_mark(number, MarkPosition.SECOND, 68, "Strong.")

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     MarkReason,
     MembershipRole,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.sync.bundle import BundleRejected
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.sync import ExportDialog, SyncScreen

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.roles import Role
-from lt_desktop.core.vocabulary import AttendanceStatus, SiteKind
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import AttendanceStatus, SiteKind
 from lt_desktop.ui.qt import QFileDialog, QMessageBox, Qt, QWidget
 from lt_desktop.ui.screens.sync import ExportDialog, ImportPreviewDialog, PairDialog, SyncScreen
 from tests.helpers.drawing import draw

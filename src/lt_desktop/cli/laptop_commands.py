@@ -16,9 +16,9 @@ from typing import Any
 from lt_desktop.cli.commands import _count, _find_cohort, _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.errors import NotFound
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.services.laptops import LaptopService, read_kit, remove_kit, set_up_laptop
+from lt_desktop.domain.errors import NotFound
 
 
 def add_parser(

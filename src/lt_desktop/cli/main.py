@@ -17,10 +17,10 @@ from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
 from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.errors import LtError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
-from lt_desktop.core.roles import Role
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import LtError
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.folder import default_data_dir, make_private_folder, use_private_umask
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-from lt_desktop.core.errors import LtError
+from lt_desktop.domain.errors import LtError
 
 
 class UsageError(LtError):

@@ -33,7 +33,7 @@ import re
 from datetime import date, timedelta
 from enum import Enum
 
-from lt_desktop.core.errors import ValidationError
+from lt_desktop.domain.errors import ValidationError
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100

@@ -20,8 +20,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lt_desktop.core import demo_text as text
-from lt_desktop.core.errors import StoreAlreadyExists
-from lt_desktop.core.roles import Role
 from lt_desktop.core.services.applications import DECLINE_REASONS, ensure_default_rubric
 from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.documents import serial_number
@@ -30,7 +28,9 @@ from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.interviews import TRANSCRIPT_MEDIA_TYPE
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import new_research_id
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import StoreAlreadyExists
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import (
     ApplicationDecision,
     AttachmentKind,
     AttendanceStatus,

@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 
 from lt_desktop import __version__
 from lt_desktop.core.logs import LOG_NAME
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.maintenance import BACKED_UP
 from lt_desktop.core.services.settings import BACKUP_FOLDER, DEFAULTS, read_setting
 from lt_desktop.core.services.stats import StatsService
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.backup_catalogue import known_backups, noted_backup_place
 from lt_desktop.storage.folder import StoreFolder

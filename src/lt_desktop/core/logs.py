@@ -15,7 +15,7 @@ from io import TextIOWrapper
 from pathlib import Path
 from types import TracebackType
 
-from lt_desktop.core.errors import BackupInvalid, DiskFull, StoreCorrupt, StoreTooNew
+from lt_desktop.domain.errors import BackupInvalid, DiskFull, StoreCorrupt, StoreTooNew
 from lt_desktop.storage.folder import PRIVATE_FILE_MODE, make_private_folder
 
 LOG_NAME = "lt-desktop.log"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from lt_desktop.core.errors import ValidationError
+from lt_desktop.domain.errors import ValidationError
 
 #: The most characters a person's or an account's name may have.
 NAME_LIMIT = 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lt_desktop.core.errors import ValidationError
+from lt_desktop.domain.errors import ValidationError
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024

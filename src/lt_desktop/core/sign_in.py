@@ -14,7 +14,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.passwords import check_password
+from lt_desktop.core.services.accounts import find_user
+from lt_desktop.core.services.base import Actor
+from lt_desktop.core.sign_in_record import RECORD_LOST, RECORD_LOST_WORDS, remember, what_happened
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import (
     AccountDisabled,
     InvalidRecoveryKey,
     LoginThrottled,
@@ -23,11 +28,6 @@ from lt_desktop.core.errors import (
     ValidationError,
     WrongCredentials,
 )
-from lt_desktop.core.passwords import check_password
-from lt_desktop.core.services.accounts import find_user
-from lt_desktop.core.services.base import Actor
-from lt_desktop.core.sign_in_record import RECORD_LOST, RECORD_LOST_WORDS, remember, what_happened
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.storage.login_attempts import LoginAttempts
 from lt_desktop.storage.models import User, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey

@@ -16,7 +16,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.documents import CertificateInfo
 from lt_desktop.documents.parts import date_range, short_date
 from lt_desktop.documents.template import (
@@ -31,6 +30,7 @@ from lt_desktop.documents.template import (
     PaperSize,
     build_pdf,
 )
+from lt_desktop.domain.errors import ValidationError
 
 TITLE = "Certificates of achievement"
 

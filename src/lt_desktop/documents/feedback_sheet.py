@@ -15,7 +15,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import SetPageTopFlowables
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.essays import FeedbackSheet
 from lt_desktop.documents.marking_pack import RunningLine, escaped, text_paragraphs
 from lt_desktop.documents.template import (
@@ -31,6 +30,7 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.errors import ValidationError
 
 TITLE = "Essay feedback"
 

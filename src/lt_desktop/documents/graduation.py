@@ -22,7 +22,6 @@ from lt_desktop.core.services.documents import (
     GraduationProgramme,
     GuestList,
 )
-from lt_desktop.core.vocabulary import ClearanceStatus
 from lt_desktop.documents.parts import (
     TickBox,
     escaped,
@@ -45,6 +44,7 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.vocabulary import ClearanceStatus
 
 _SECTION = {
     ClearanceStatus.CLEARED: "Cleared to attend",

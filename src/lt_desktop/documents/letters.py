@@ -25,9 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.applications import ApplicationLetter
-from lt_desktop.core.vocabulary import ApplicationDecision
 from lt_desktop.documents.marking_pack import escaped, text_paragraphs
 from lt_desktop.documents.template import (
     MUTED,
@@ -38,6 +36,8 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import ApplicationDecision
 
 TITLES = {
     ApplicationDecision.OFFERED: "An offer of a place",

@@ -27,9 +27,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable, SetPageTopFlowables
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.essays import MarkingPack, PackEssay, PackScan
-from lt_desktop.core.vocabulary import MarkPosition
 from lt_desktop.documents.template import (
     INK,
     MONO,
@@ -45,6 +43,8 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.output_paths import check_output_folder, check_output_path
 

@@ -32,7 +32,6 @@ from lt_desktop.core.services.documents import (
     PersonCohortAttendance,
     RegisterSheet,
 )
-from lt_desktop.core.vocabulary import AttendanceStatus, MembershipRole
 from lt_desktop.documents.parts import (
     TickBox,
     date_range,
@@ -54,6 +53,7 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.vocabulary import AttendanceStatus, MembershipRole
 
 #: One letter for each mark, as the grid shows it (and its legend explains).
 CODES = {

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from lt_desktop.core.errors import DiskFull, LtError
+from lt_desktop.domain.errors import DiskFull, LtError
 from lt_desktop.storage.folder import PRIVATE_FILE_MODE
 
 

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine
 
 from lt_desktop import __version__
-from lt_desktop.core.errors import BackupInvalid, LtError
+from lt_desktop.domain.errors import BackupInvalid, LtError
 from lt_desktop.storage.atomic import atomic_output, temp_path_beside, translate_os_error
 from lt_desktop.storage.database import QUIET, execute_outside_transaction
 from lt_desktop.storage.keyslots import MAX_KEY_FILE_BYTES, KeyFile

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.domain.errors import LtError
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.backup import SUFFIX, BackupHeader, read_header
 from lt_desktop.storage.folder import StoreFolder

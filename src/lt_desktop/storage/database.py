@@ -19,7 +19,7 @@ from sqlalchemy import URL, Engine, create_engine, event, exc, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.pool import QueuePool
 
-from lt_desktop.core.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
+from lt_desktop.domain.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
 from lt_desktop.storage.ancestry import advanced
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.folder import keep_private

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from lt_desktop.core.errors import StoreInUse
+from lt_desktop.domain.errors import StoreInUse
 from lt_desktop.storage.folder import PRIVATE_FILE_MODE
 
 if sys.platform == "win32":

@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from lt_desktop.core.errors import StoreCorrupt
+from lt_desktop.domain.errors import StoreCorrupt
 
 MIN_MEMORY_KIB = 64 * 1024
 DEFAULT_LANES = 2

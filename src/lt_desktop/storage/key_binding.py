@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from lt_desktop.core.errors import NotAStore, StoreCorrupt
+from lt_desktop.domain.errors import NotAStore, StoreCorrupt
 from lt_desktop.storage.atomic import fsync_directory
 from lt_desktop.storage.keyslots import KeyFile
 

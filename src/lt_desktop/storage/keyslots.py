@@ -24,7 +24,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from lt_desktop.core.errors import NotAStore, StoreCorrupt
+from lt_desktop.domain.errors import NotAStore, StoreCorrupt
 from lt_desktop.storage.atomic import StagedFile, write_atomic
 from lt_desktop.storage.kdf import KdfParams
 

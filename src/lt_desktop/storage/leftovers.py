@@ -16,7 +16,7 @@ import shutil
 import time
 from pathlib import Path
 
-from lt_desktop.core.errors import StoreInUse
+from lt_desktop.domain.errors import StoreInUse
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.instance_lock import InstanceLock
 

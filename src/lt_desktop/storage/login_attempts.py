@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.domain.errors import LtError
 from lt_desktop.storage.atomic import write_atomic
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine
 
-from lt_desktop.core.errors import StoreCorrupt
+from lt_desktop.domain.errors import StoreCorrupt
 
 
 def migrations_folder() -> Path:

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from lt_desktop.core.errors import OutputExists, OutputRefused
+from lt_desktop.domain.errors import OutputExists, OutputRefused
 
 #: A folder holding both is a store, whichever store it is.
 _STORE_FILES = ("keys.json", "store.db")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from lt_desktop.core.errors import InvalidRecoveryKey
+from lt_desktop.domain.errors import InvalidRecoveryKey
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {symbol: index for index, symbol in enumerate(ALPHABET)}

@@ -29,7 +29,7 @@ import sqlcipher3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import LtError, StoreCorrupt, ValidationError
+from lt_desktop.domain.errors import LtError, StoreCorrupt, ValidationError
 from lt_desktop.storage import audit_chain, key_binding
 from lt_desktop.storage.database import (
     QUIET,

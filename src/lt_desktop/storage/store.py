@@ -29,7 +29,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import (
+from lt_desktop.core.names import checked_name
+from lt_desktop.domain.errors import (
     BackupInvalid,
     PermissionDenied,
     StoreAlreadyExists,
@@ -39,9 +40,8 @@ from lt_desktop.core.errors import (
     ValidationError,
     WrongCredentials,
 )
-from lt_desktop.core.names import checked_name
-from lt_desktop.core.roles import Permission, Role, role_allows
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.roles import Permission, Role, role_allows
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain, key_binding
 from lt_desktop.storage.atomic import StagedFile, fsync_directory, translate_os_error
 from lt_desktop.storage.backup import (

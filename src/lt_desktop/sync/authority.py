@@ -64,7 +64,7 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.vocabulary import PersonBase, SiteKind
+from lt_desktop.domain.vocabulary import PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     ClassSession,

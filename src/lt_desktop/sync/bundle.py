@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.domain.errors import LtError
 from lt_desktop.storage.atomic import atomic_output
 from lt_desktop.sync._encoding import (
     EncodingError,

@@ -24,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from lt_desktop.core.errors import LtError, NotFound, ValidationError
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import LtError, NotFound, ValidationError
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.ancestry import Ancestry, descends, format_ancestry, parse
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop import __version__
-from lt_desktop.core.errors import ConflictError, LtError, NotFound, ValidationError
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import ConflictError, LtError, NotFound, ValidationError
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.database import CHANGE_SEQ
 from lt_desktop.storage.models import (
     ChangeCounter,

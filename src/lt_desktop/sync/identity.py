@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from lt_desktop.core.errors import LtError
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import LtError
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.sync._encoding import (
     EncodingError,
     canonical_json,

@@ -30,8 +30,8 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from lt_desktop.core.errors import LtError, StoreCorrupt
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import LtError, StoreCorrupt
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.kdf import KdfParams, params_for_new_slots
 from lt_desktop.sync._encoding import (
     EncodingError,

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.domain.errors import LtError
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     AttendanceMark,

@@ -22,7 +22,7 @@ from sqlalchemy import Select, and_, func, inspect, literal_column, or_, select
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Session, aliased
 
-from lt_desktop.core.vocabulary import ConsentScope, PersonBase, SiteKind
+from lt_desktop.domain.vocabulary import ConsentScope, PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     Attachment,

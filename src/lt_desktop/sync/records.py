@@ -50,7 +50,7 @@ from sqlalchemy import Enum as EnumType
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.types import NullType
 
-from lt_desktop.core.errors import LtError
+from lt_desktop.domain.errors import LtError
 from lt_desktop.storage.models import Base, SyncedRecord
 from lt_desktop.storage.models.base import UtcDateTime
 from lt_desktop.sync.values import BadValue, Reader, value_reader

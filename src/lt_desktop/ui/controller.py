@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lt_desktop.core.errors import LtError, StoreCorrupt
 from lt_desktop.core.logs import log_refused, log_unexpected
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.services.drafts import Draft
@@ -23,8 +22,9 @@ from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit
 from lt_desktop.core.services.laptops import set_up_laptop as make_laptop
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.core.sign_in import recover_account_at, restore_and_sign_in, sign_in_at
-from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import LtError, StoreCorrupt
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.store import LockedStore, create_store

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from lt_desktop import __version__
 from lt_desktop.core.diagnostics import report_without_signing_in, save_diagnostics
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.passwords import check_password
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.maintenance import BackupStatus
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission, Role
 from lt_desktop.ui.controller import SETTINGS, AppController
 from lt_desktop.ui.idle import warning_text
 from lt_desktop.ui.qt import (

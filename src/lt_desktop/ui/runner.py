@@ -12,8 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from lt_desktop.core.errors import LtError
 from lt_desktop.core.logs import log_refused, log_unexpected
+from lt_desktop.domain.errors import LtError
 from lt_desktop.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 
 from lt_desktop import __version__
-from lt_desktop.core.errors import LtError
 from lt_desktop.core.logs import log_unexpected
+from lt_desktop.domain.errors import LtError
 from lt_desktop.ui.qt import QApplication, QGuiApplication, QTimer
 
 log = logging.getLogger(__name__)

@@ -232,7 +232,7 @@ class RecoveryDialog(FormDialog):
         self.repeat = self.add_row("Type it &again", _password_field())
 
     def validate(self) -> None:
-        from lt_desktop.core.errors import ValidationError
+        from lt_desktop.domain.errors import ValidationError
         from lt_desktop.storage.recovery_key import RecoveryKey
 
         RecoveryKey.parse(self.recovery_key.text())

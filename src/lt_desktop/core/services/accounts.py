@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ConflictError, NotFound, ValidationError
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.passwords import check_password, check_username
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.base import Service
+from lt_desktop.domain.errors import ConflictError, NotFound, ValidationError
+from lt_desktop.domain.roles import Permission, Role
 from lt_desktop.storage.keyslots import normalise_username
 from lt_desktop.storage.models import Person, User, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey

@@ -24,9 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import NotFound, PermissionDenied, ValidationError
 from lt_desktop.core.names import checked_name
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.essays import (
     MAX_SCAN_BYTES,
@@ -37,7 +35,9 @@ from lt_desktop.core.services.memberships import MembershipService
 from lt_desktop.core.services.people import unused_research_id
 from lt_desktop.core.services.programme import Balance, balances
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT, read_setting
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ApplicationDecision,
     AttachmentKind,
     MembershipRole,

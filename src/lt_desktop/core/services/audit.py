@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.audit_chain import AuditVerification
 from lt_desktop.storage.models import AuditEntry
 

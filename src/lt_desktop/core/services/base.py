@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import NotFound, PermissionDenied
-from lt_desktop.core.roles import Permission, Role, role_allows
-from lt_desktop.core.vocabulary import MembershipRole, SiteKind
+from lt_desktop.domain.errors import NotFound, PermissionDenied
+from lt_desktop.domain.roles import Permission, Role, role_allows
+from lt_desktop.domain.vocabulary import MembershipRole, SiteKind
 from lt_desktop.storage.models import Membership, Person, User
 from lt_desktop.storage.output_paths import check_output_folder, check_output_path
 

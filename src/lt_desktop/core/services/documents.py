@@ -23,8 +23,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.groups import GROUPED_ROLES
@@ -37,7 +35,9 @@ from lt_desktop.core.services.questionnaires import (
     template_info,
 )
 from lt_desktop.core.spreadsheets import csv_bytes as spreadsheet_csv
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
     AttendanceStatus,
     ClearanceStatus,

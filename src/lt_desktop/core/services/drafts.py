@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.base import Service
+from lt_desktop.domain.errors import ValidationError
 from lt_desktop.storage import models as m
 
 #: How long typing is kept for someone to come back to it.

@@ -18,12 +18,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import NotFound, ValidationError
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.settings import MODERATION_THRESHOLD, read_setting
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import NotFound, ValidationError
+from lt_desktop.domain.roles import Permission, Role
+from lt_desktop.domain.vocabulary import (
     AttachmentKind,
     MarkPosition,
     MembershipRole,

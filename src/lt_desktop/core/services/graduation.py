@@ -27,8 +27,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ConflictError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.documents import (
     CERTIFIED_STATUSES,
@@ -36,7 +34,9 @@ from lt_desktop.core.services.documents import (
     certificates_of,
     issue_cohort_certificates,
 )
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import ConflictError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
     AttendanceStatus,
     ClearanceStatus,

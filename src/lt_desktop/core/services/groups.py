@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.memberships import MemberInfo, member_infos
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Cohort, GroupMember, Membership, SmallGroup, utc_now
 

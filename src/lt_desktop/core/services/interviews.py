@@ -17,12 +17,12 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ConflictError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.memberships import member_infos
 from lt_desktop.core.services.research_consent import consent_problem, require_consent
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import ConflictError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
     AttachmentKind,
     ConsentScope,

@@ -28,10 +28,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.dates import format_date
-from lt_desktop.core.errors import LtError, NotFound, StoreAlreadyExists, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.errors import LtError, NotFound, StoreAlreadyExists, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.leftovers import clear_abandoned_staging

@@ -10,8 +10,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import LtError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.settings import (
     BACKUP_FOLDER,
@@ -21,6 +19,8 @@ from lt_desktop.core.services.settings import (
     write_setting,
 )
 from lt_desktop.core.sign_in_record import notices as sign_in_record_notices
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.backup import BackupHeader, read_key_file
 from lt_desktop.storage.backup_catalogue import (
     BackupFile,

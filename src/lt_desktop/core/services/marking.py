@@ -16,8 +16,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import PermissionDenied, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.essays import (
     ScanInfo,
@@ -25,7 +23,9 @@ from lt_desktop.core.services.essays import (
     flag_for_moderation,
     scans_of,
 )
-from lt_desktop.core.vocabulary import MarkPosition
+from lt_desktop.domain.errors import PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.storage.models import Attachment, Essay, EssayMark, utc_now
 
 

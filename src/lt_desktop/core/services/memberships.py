@@ -9,11 +9,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ConflictError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.programme import Balance, balances
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import ConflictError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ENDED_STATUSES,
     MembershipRole,
     MembershipStatus,

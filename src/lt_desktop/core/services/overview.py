@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
     MembershipRole,
     MembershipStatus,

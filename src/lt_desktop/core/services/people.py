@@ -17,13 +17,13 @@ from datetime import date
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import PermissionDenied, ValidationError
 from lt_desktop.core.names import checked_name
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.movement import PeopleMovement
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
     ClearanceStatus,
     ConsentScope,

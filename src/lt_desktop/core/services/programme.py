@@ -9,10 +9,10 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import PermissionDenied, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import PermissionDenied, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     MembershipRole,
     MembershipStatus,
     PersonBase,

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.dates import format_date
-from lt_desktop.core.vocabulary import LabelledEnum
+from lt_desktop.domain.vocabulary import LabelledEnum
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     ClassSession,

@@ -11,12 +11,12 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.groups import GROUPED_ROLES
 from lt_desktop.core.services.memberships import ROLE_ORDER, member_infos
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
     REASONS_FOR,
     AttendanceStatus,

@@ -17,12 +17,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.questionnaires import score, scored, template_info
 from lt_desktop.core.spreadsheets import csv_bytes
-from lt_desktop.core.vocabulary import ConsentScope, ItemKind
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import ConsentScope, ItemKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.models import (
     ClassSession,

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ConsentMissing
 from lt_desktop.core.services.consent import current_consent
-from lt_desktop.core.vocabulary import ConsentScope
+from lt_desktop.domain.errors import ConsentMissing
+from lt_desktop.domain.vocabulary import ConsentScope
 from lt_desktop.storage.models import Person
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.models import Setting
 
 IDLE_LOCK_MINUTES = "idle_lock_minutes"

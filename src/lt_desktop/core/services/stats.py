@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage import models as m
 
 #: The name each kind of record is reported under, in reading order.

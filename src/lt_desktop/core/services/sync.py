@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.dates import format_date
-from lt_desktop.core.errors import LtError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.record_words import EMPTY, RecordWords, label_of, shown
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.clock import parse_version
 from lt_desktop.storage.models import Site, SyncConflict, utc_now

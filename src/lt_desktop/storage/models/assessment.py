@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from lt_desktop.core.vocabulary import AttachmentKind, MarkPosition
+from lt_desktop.domain.vocabulary import AttachmentKind, MarkPosition
 from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing, site_code_column
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lt_desktop.core.vocabulary import AttendanceStatus, MarkReason
+from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason
 from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing
 
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lt_desktop.core.roles import Role
-from lt_desktop.core.vocabulary import SiteKind
+from lt_desktop.domain.roles import Role
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.models.base import Base, enum_column, utc_now
 
 

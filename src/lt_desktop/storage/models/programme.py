@@ -8,7 +8,7 @@ from datetime import date, time
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus, SessionKind
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, SessionKind
 from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing
 from lt_desktop.storage.models.people import Person
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lt_desktop.core.vocabulary import (
+from lt_desktop.domain.vocabulary import (
     ConsentScope,
     InterviewStatus,
     ItemKind,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import LtError, ValidationError
 from lt_desktop.core.passwords import check_password, check_username
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.accounts import Account, RekeyResult
 from lt_desktop.core.services.audit import AuditLine
 from lt_desktop.core.services.maintenance import CheckReport
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.documents.recovery_sheet import write_recovery_sheet
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission, Role
 from lt_desktop.storage.audit_chain import AuditVerification
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.ui.controller import ACCOUNTS, AUDIT, SETTINGS, AppController

@@ -15,8 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import LtError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.applications import (
     ASSESSMENT_NOTE,
     DECLINE_REASONS,
@@ -36,8 +34,10 @@ from lt_desktop.core.services.essays import MAX_SCAN_BYTES, ScanInfo
 from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT
-from lt_desktop.core.vocabulary import ApplicationDecision, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import ApplicationDecision, PersonBase, SiteKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SETTINGS, AppController

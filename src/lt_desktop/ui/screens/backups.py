@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.maintenance import BackupDone, BackupStatus
 from lt_desktop.core.services.settings import BACKUP_GENERATIONS, BACKUP_REMINDER_DAYS
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.backup_catalogue import BackupFile
 from lt_desktop.storage.store import BackupPreview
 from lt_desktop.ui.controller import AUDIT, SETTINGS, AppController

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.drafts import Draft
+from lt_desktop.domain.roles import Permission, Role
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import DraftFields
 from lt_desktop.ui.qt import (

@@ -6,13 +6,13 @@ import uuid
 from datetime import date
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import Balance, CohortInfo, CourseInfo, PartnershipInfo
-from lt_desktop.core.vocabulary import MembershipRole, MembershipStatus
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus
 from lt_desktop.ui.colours import bar_colours
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, PEOPLE, AppController
 from lt_desktop.ui.models import Column, RecordTableModel

@@ -17,8 +17,6 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lt_desktop.core.errors import LtError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.documents import (
     CohortReport,
     CsvKind,
@@ -31,7 +29,9 @@ from lt_desktop.core.services.documents import (
 from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.questionnaires import Summary
-from lt_desktop.core.vocabulary import ClearanceStatus
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import ClearanceStatus
 from lt_desktop.ui.colours import bar_colours, muted_text
 from lt_desktop.ui.controller import (
     AUDIT,

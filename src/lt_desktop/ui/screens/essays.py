@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import LtError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.essays import MAX_SCAN_BYTES, EssayRow
 from lt_desktop.core.services.marking import AnonymousEssay, MarkingTask
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.vocabulary import MarkPosition
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.ui.controller import AUDIT, AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import flow

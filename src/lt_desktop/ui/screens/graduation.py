@@ -14,8 +14,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Generic
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.graduation import (
     PROGRAMME_KINDS,
     EventSummary,
@@ -27,8 +25,10 @@ from lt_desktop.core.services.graduation import (
 )
 from lt_desktop.core.services.people import person_label, place_words, short_reference
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.vocabulary import ClearanceStatus, GuestCategory, MembershipRole
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import ClearanceStatus, GuestCategory, MembershipRole
 from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, SESSIONS, AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows, flow

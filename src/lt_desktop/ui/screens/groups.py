@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.groups import GroupInfo, GroupPlan
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import person_label, short_reference
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.vocabulary import MembershipRole, PersonBase
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import MembershipRole, PersonBase
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, AppController
 from lt_desktop.ui.fitting import TileLayout, VerticalScrollArea
 from lt_desktop.ui.qt import (

@@ -14,8 +14,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.interviews import (
     MAX_TRANSCRIPT_CHARS,
     InterviewInfo,
@@ -24,8 +22,10 @@ from lt_desktop.core.services.interviews import (
 )
 from lt_desktop.core.services.people import short_reference
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
-from lt_desktop.core.vocabulary import InterviewStatus, SessionKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import InterviewStatus, SessionKind
 from lt_desktop.ui.controller import COHORTS, CONSENT, MEMBERS, SESSIONS, AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import VerticalScrollArea

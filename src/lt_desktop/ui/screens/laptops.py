@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.laptops import CreatedKit, LaptopInfo, RegistersTaken, ThisLaptop
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
 from lt_desktop.sync.exchange import ExportResult, ImportResult
 from lt_desktop.ui.controller import AUDIT, AppController
 from lt_desktop.ui.models import Column, RecordTableModel

@@ -8,8 +8,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.groups import GroupPlan
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.mentoring import (
@@ -21,8 +19,10 @@ from lt_desktop.core.services.mentoring import (
 )
 from lt_desktop.core.services.people import person_label, short_reference
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.core.vocabulary import InvitationAnswer, MembershipRole
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import InvitationAnswer, MembershipRole
 from lt_desktop.ui.colours import muted_text, reached_stage_colours
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, PEOPLE, AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows, flow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.overview import PartnershipSummary
 from lt_desktop.core.services.register import RegisterDue
-from lt_desktop.core.vocabulary import PersonBase
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, SESSIONS, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import QLabel, Qt, QVBoxLayout, QWidget

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.consent import ConsentState
 from lt_desktop.core.services.mentoring import Journey
 from lt_desktop.core.services.movement import TransferInfo
@@ -24,8 +22,10 @@ from lt_desktop.core.services.people import (
     plain_name,
     short_reference,
 )
-from lt_desktop.core.vocabulary import ClearanceStatus, ConsentScope, PersonBase, SiteKind
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import ClearanceStatus, ConsentScope, PersonBase, SiteKind
 from lt_desktop.ui.controller import CONSENT, MEMBERS, PEOPLE, REGISTER, AppController
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, Index, RecordTableModel

@@ -10,10 +10,10 @@ import uuid
 from datetime import date
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
 from lt_desktop.core.services.movement import Holdings, MergePreview, TransferInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.domain.errors import ValidationError
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QComboBox,

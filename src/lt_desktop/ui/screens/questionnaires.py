@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.questionnaires import (
     Comparison,
@@ -18,7 +16,9 @@ from lt_desktop.core.services.questionnaires import (
     Summary,
     TemplateInfo,
 )
-from lt_desktop.core.vocabulary import ItemKind, QuestionnairePhase
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import ItemKind, QuestionnairePhase
 from lt_desktop.ui.colours import bar_colours, muted_text
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows

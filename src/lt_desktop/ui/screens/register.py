@@ -13,8 +13,6 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.programme import SessionInfo
@@ -25,8 +23,10 @@ from lt_desktop.core.services.register import (
     Register,
     RegisterLine,
 )
-from lt_desktop.core.vocabulary import REASONS_FOR, AttendanceStatus, MarkReason, MembershipRole
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import REASONS_FOR, AttendanceStatus, MarkReason, MembershipRole
 from lt_desktop.ui.controller import REGISTER, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (

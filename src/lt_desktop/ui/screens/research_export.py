@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.research import ResearchExport
+from lt_desktop.domain.roles import Permission
 from lt_desktop.ui.controller import AUDIT, AppController
 from lt_desktop.ui.qt import QFileDialog, Qt, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import Screen

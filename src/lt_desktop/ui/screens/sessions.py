@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
-from lt_desktop.core.errors import ValidationError
-from lt_desktop.core.roles import Permission, Role
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.register import RegisterDue
-from lt_desktop.core.vocabulary import MembershipRole, SessionKind
+from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.roles import Permission, Role
+from lt_desktop.domain.vocabulary import MembershipRole, SessionKind
 from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, SESSIONS, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (

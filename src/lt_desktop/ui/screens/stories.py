@@ -8,9 +8,9 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.stories import StoryInfo, StoryLine, StoryWeek
+from lt_desktop.domain.roles import Permission
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import VerticalScrollArea

@@ -6,13 +6,13 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from lt_desktop.core.errors import LtError, ValidationError
-from lt_desktop.core.roles import Permission
 from lt_desktop.core.services.programme import PartnershipInfo
 from lt_desktop.core.services.sync import ConflictField, ConflictInfo, Keep
-from lt_desktop.core.vocabulary import SiteKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
+from lt_desktop.domain.errors import LtError, ValidationError
+from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.sync.exchange import ExportResult, ImportResult, PartnerInfo

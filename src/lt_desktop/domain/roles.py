@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum, auto
 
-from lt_desktop.core.vocabulary import LabelledEnum
+from lt_desktop.domain.vocabulary import LabelledEnum
 
 
 class Role(LabelledEnum):
