@@ -292,9 +292,6 @@ class Store:
     def remove_slot(self, slot_id: uuid.UUID) -> None:
         self._change_key_file(lambda key_file: key_file.remove_slot(slot_id))
 
-    def has_slot(self, slot_id: uuid.UUID) -> bool:
-        return self.key_file.slot_by_id(slot_id) is not None
-
     def replace_recovery_key(self) -> RecoveryKey:
         recovery_key = RecoveryKey.generate()
         self._change_key_file(

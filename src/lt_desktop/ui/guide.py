@@ -47,11 +47,3 @@ class GuideWindow(QDialog):
         self.browser.moveCursor(self.browser.textCursor().MoveOperation.Start)
         self.browser.find(heading)
         self.browser.ensureCursorVisible()
-
-    def jump_to(self, number: int) -> bool:
-        """Show section ``number``; False if there is none."""
-        for slug in self._headings:
-            if slug.startswith(f"{number}-"):
-                self._follow(QUrl(f"#{slug}"))
-                return True
-        return False

@@ -147,16 +147,6 @@ class AccountService(Service):
             )
             return Account.of(user)
 
-    def link_person(self, username: str, person_id: uuid.UUID | None) -> Account:
-        self._require(Permission.MANAGE_USERS)
-        with self._store.write() as session:
-            user = self._user(session, username)
-            if person_id is not None and session.get(Person, person_id) is None:
-                raise NotFound("That person no longer exists.")
-            user.person_id = person_id
-            self._audit(session, "user.linked", "user", user.id, username=user.username)
-            return Account.of(user)
-
     def reset_password(self, username: str, new_password: str) -> None:
         """An administrator sets a new password for someone who forgot theirs."""
         self._require(Permission.MANAGE_USERS)

@@ -95,7 +95,7 @@ class GroupService(Service):
                     raise ValidationError(
                         f"{membership.role.label}s are not placed in small groups."
                     )
-            self._place(session, membership.id, group_id)
+            place_in_group(session, membership.id, group_id)
 
     def auto_allocate(self, cohort_id: uuid.UUID, *, group_count: int | None = None) -> GroupPlan:
         """Place every active student, mentor and facilitator in a group.
@@ -140,29 +140,10 @@ class GroupService(Service):
             groups = groups[:wanted]
             placement = allocate(members, [g.id for g in groups])
             for member in members:
-                self._place(session, member.id, placement[member.id])
+                place_in_group(session, member.id, placement[member.id])
             self._audit(session, "groups.allocated", "cohort", cohort_id, groups=len(groups))
             session.flush()
             return self._plan(session, cohort_id)
-
-    def _place(
-        self, session: Session, membership_id: uuid.UUID, group_id: uuid.UUID | None
-    ) -> None:
-        links = session.scalars(
-            select(GroupMember)
-            .where(GroupMember.membership_id == membership_id)
-            .execution_options(**{INCLUDE_DELETED: True})
-        ).all()
-        now = utc_now()
-        for link in links:
-            wanted = link.group_id == group_id
-            if wanted and link.deleted_at is not None:
-                link.deleted_at = None
-            elif not wanted and link.deleted_at is None:
-                link.deleted_at = now
-        if group_id is not None and not any(link.group_id == group_id for link in links):
-            session.add(GroupMember(group_id=group_id, membership_id=membership_id))
-        session.flush()
 
     def _plan(self, session: Session, cohort_id: uuid.UUID) -> GroupPlan:
         members = member_infos(session, cohort_id)
@@ -184,6 +165,25 @@ class GroupService(Service):
                 and m.status is MembershipStatus.ACTIVE
             ],
         )
+
+
+def place_in_group(session: Session, membership_id: uuid.UUID, group_id: uuid.UUID | None) -> None:
+    """Put a member in a group (or in none), taking them out of any other; no checks."""
+    links = session.scalars(
+        select(GroupMember)
+        .where(GroupMember.membership_id == membership_id)
+        .execution_options(**{INCLUDE_DELETED: True})
+    ).all()
+    now = utc_now()
+    for link in links:
+        wanted = link.group_id == group_id
+        if wanted and link.deleted_at is not None:
+            link.deleted_at = None
+        elif not wanted and link.deleted_at is None:
+            link.deleted_at = now
+    if group_id is not None and not any(link.group_id == group_id for link in links):
+        session.add(GroupMember(group_id=group_id, membership_id=membership_id))
+    session.flush()
 
 
 def allocate(members: list[MemberInfo], group_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:

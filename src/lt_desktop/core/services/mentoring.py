@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import Service, get_or_not_found
-from lt_desktop.core.services.groups import GroupService
+from lt_desktop.core.services.groups import place_in_group
 from lt_desktop.core.services.memberships import MemberInfo, member_infos
 from lt_desktop.domain.errors import ConflictError, ValidationError
 from lt_desktop.domain.roles import Permission
@@ -494,7 +494,7 @@ class MentoringService(Service):
                     )
                 )
             # The same placement the Groups screen makes: out of any other group, into this.
-            GroupService(self._store, self.actor)._place(session, membership.id, group_id)
+            place_in_group(session, membership.id, group_id)
             self._audit(
                 session,
                 "mentoring.assigned",

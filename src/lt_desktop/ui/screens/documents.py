@@ -474,15 +474,6 @@ class DocumentsScreen(Screen):
         position = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         return DOCUMENT_KINDS[position if isinstance(position, int) else 0]
 
-    def choose_kind(self, label: str) -> None:
-        """Select a kind of document by its label, as a click on it would."""
-        for row in range(self.kinds.count()):
-            item = self.kinds.item(row)
-            if item.text() == label and item.flags() & Qt.ItemFlag.ItemIsSelectable:
-                self.kinds.setCurrentRow(row)
-                return
-        raise KeyError(label)
-
     def _kind_changed(self, _row: int) -> None:
         kind = self.current_kind()
         self.kind_title.setText(kind.label + (" (CSV)" if kind.is_list else ""))
