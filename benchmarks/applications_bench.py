@@ -269,17 +269,22 @@ def _in_the_window(app: Any, folder: Path, offers: int) -> dict[str, Any]:
             view.table.selectRow(position)
             _wait(app, lambda: controller.runner.idle and view._detail is not None)
             row = view.model.rows[position]
-            _wait(app, lambda r=row: view._detail.row.id == r.id and controller.runner.idle)
+
+            def shown(row_id: uuid.UUID = row.id) -> bool:
+                return view._detail.row.id == row_id and controller.runner.idle
+
+            _wait(app, shown)
             started = time.perf_counter()
             view.offer_button.click()
-            _wait(
-                app,
-                lambda p=position: (
+
+            def offered(p: int = position) -> bool:
+                return (
                     controller.runner.idle
                     and view.model.rows[p].decision is ApplicationDecision.OFFERED
                     and view._detail.row.decision is ApplicationDecision.OFFERED
-                ),
-            )
+                )
+
+            _wait(app, offered)
             app.processEvents()
             made.append(time.perf_counter() - started)
         all_offers = time.perf_counter() - started_all

@@ -18,7 +18,9 @@ def main() -> int:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     steps = [
         ("lint", [str(python), "-m", "ruff", "check", "--output-format", "concise", "."]),
-        ("types", [str(python), "-m", "mypy", "src"]),
+        ("types", [str(python), "-m", "mypy", "src", "tests", "benchmarks"]),
+        # Apart: scripts/ and benchmarks/ each run from their own folder, and both hold a run.py.
+        ("script types", [str(python), "-m", "mypy", "scripts"]),
         # Two test processes: the suite is mostly waiting on SQLCipher, Qt and child
         # processes, and two workers halve it on a two-core machine.
         ("tests", [str(python), "-m", "pytest", "-n", "2", *sys.argv[1:]]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -28,6 +29,14 @@ from lt_desktop.domain.vocabulary import (
 from tests.helpers.stores import plaintext_hits
 
 TRANSCRIPT = "Participant: the Quillfeather seminar changed how I argue, gently."
+
+
+class _Arrangements(TypedDict):
+    """The arrangements of an interview, as ``InterviewService.update`` takes them."""
+
+    scheduled_for: datetime | None
+    interviewer_name: str
+    status: InterviewStatus
 
 
 def _spring(workspace: Workspace) -> CohortInfo:
@@ -168,7 +177,7 @@ def test_after_withdrawal_an_interview_can_only_be_cancelled_or_emptied(
     demo.consent.withdraw(done.person_id, ConsentScope.INTERVIEW, on=date(2026, 11, 1))
     line = next(x for x in demo.interviews.cohort(spring.id) if x.person_id == done.person_id)
     assert line.consent_problem is not None and "withdrew consent" in line.consent_problem
-    keep = {
+    keep: _Arrangements = {
         "scheduled_for": done.scheduled_for,
         "interviewer_name": done.interviewer_name,
         "status": done.status,
@@ -181,7 +190,7 @@ def test_after_withdrawal_an_interview_can_only_be_cancelled_or_emptied(
     assert emptied.notes == "" and emptied.transcript == ""
     with pytest.raises(ConsentMissing):
         demo.interviews.update(
-            done.id, **{**keep, "status": InterviewStatus.PLANNED}, notes="", transcript=""
+            done.id, **(keep | {"status": InterviewStatus.PLANNED}), notes="", transcript=""
         )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,7 @@ def test_a_note_is_one_tidy_line_of_limited_length() -> None:
 def test_late_left_early_and_excused_keep_their_reasons_and_notes(demo: Workspace) -> None:
     session = _upcoming_session(demo)
     lines = demo.register.register(session.id).lines
-    wanted = {
+    wanted: dict[uuid.UUID, Mark | None] = {
         lines[0].person_id: Mark(AttendanceStatus.LATE, MarkReason.MOVEMENT, "Movements late"),
         lines[1].person_id: Mark(AttendanceStatus.LEFT_EARLY, MarkReason.HEALTHCARE),
         lines[2].person_id: Mark(AttendanceStatus.EXCUSED, MarkReason.LEGAL_VISIT),

@@ -18,6 +18,7 @@ from lt_desktop.domain.vocabulary import (
     MembershipRole,
     QuestionnairePhase,
 )
+from tests.helpers.questionnaires import item_id
 
 
 def _autumn(workspace: Workspace):  # noqa: ANN202
@@ -99,7 +100,7 @@ def test_questionnaire_entry_scoring_and_paired_change(demo: Workspace) -> None:
         answers,
         completed_on=date(2026, 11, 24),
     )
-    assert saved[template.items[-1].id] == "It changed how I see myself."
+    assert saved[item_id(template.items[-1])] == "It changed how I see myself."
     after = demo.questionnaires.comparison(template.id, cohort.id)
     person = next(p for p in after.people if p.person_id == row.person_id)
     reversed_items = sum(1 for i in likert if i.reverse_scored)
@@ -108,12 +109,16 @@ def test_questionnaire_entry_scoring_and_paired_change(demo: Workspace) -> None:
     )
     with pytest.raises(ValidationError, match="from 1 to 5"):
         demo.questionnaires.save_response(
-            template.id, cohort.id, row.person_id, QuestionnairePhase.POST, {likert[0].id: 9}
+            template.id, cohort.id, row.person_id, QuestionnairePhase.POST, {item_id(likert[0]): 9}
         )
     refused = next(r for r in grid.rows if r.consent_problem is not None)
     with pytest.raises(ConsentMissing):
         demo.questionnaires.save_response(
-            template.id, cohort.id, refused.person_id, QuestionnairePhase.POST, {likert[0].id: 3}
+            template.id,
+            cohort.id,
+            refused.person_id,
+            QuestionnairePhase.POST,
+            {item_id(likert[0]): 3},
         )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from sqlalchemy import select
 
 from lt_desktop.core.services.documents import CsvKind, csv_bytes, site_code
@@ -261,14 +262,23 @@ def assert_fonts_embedded(pdf: Path) -> None:
     """Every font text is set in travels inside the file. (reportlab names Helvetica in
     each page's resources and selects it once before any text; nothing is set in it.)"""
     for page in PdfReader(pdf).pages:
-        fonts = {name: font.get_object() for name, font in page["/Resources"]["/Font"].items()}
-        for name, font in fonts.items():
+        resources = page["/Resources"]
+        assert isinstance(resources, DictionaryObject)
+        font_table = resources["/Font"]
+        assert isinstance(font_table, DictionaryObject)
+        for name, entry in font_table.items():
+            font = entry.get_object()
+            assert isinstance(font, DictionaryObject)
             if font["/BaseFont"] == "/Helvetica":
-                content = page.get_contents().get_data()  # type: ignore[union-attr]
+                contents = page.get_contents()
+                assert contents is not None
+                content = contents.get_data()
                 unused = content.count(f"BT {name} 12 Tf 14.4 TL ET".encode())
                 assert content.count(f"{name} ".encode()) == unused, "text set in Helvetica"
                 continue
-            assert "/FontFile2" in font["/FontDescriptor"], f"{font['/BaseFont']} not embedded"
+            descriptor = font["/FontDescriptor"]
+            assert isinstance(descriptor, DictionaryObject)
+            assert "/FontFile2" in descriptor, f"{font['/BaseFont']} not embedded"
 
 
 # -- registers -----------------------------------------------------------------------------

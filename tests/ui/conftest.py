@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import shiboken6
@@ -17,6 +18,8 @@ from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.style import apply_style
+
+ScreenT = TypeVar("ScreenT", bound=Screen)
 
 #: The controllers of the windows a test opened, deleted after it.
 _controllers_opened: list[AppController] = []
@@ -68,11 +71,11 @@ class Driver:
         self.qtbot.mouseClick(screen.sign_in_button, Qt.MouseButton.LeftButton)
         self.settle()
 
-    def open(self, screen_class: type[Screen]) -> Screen:
+    def open(self, screen_class: type[ScreenT]) -> ScreenT:
         view = self.window.workspace_view
         assert view is not None, "not signed in"
         screen = view.open(screen_class)
-        assert screen is not None, f"{screen_class.__name__} is not offered"
+        assert isinstance(screen, screen_class), f"{screen_class.__name__} is not offered"
         self.settle()
         return screen
 
@@ -81,12 +84,12 @@ class Driver:
         assert view is not None
         return [view.nav.item(row).text() for row in range(view.nav.count())]
 
-    def answer_next_dialog(self, handler: Callable[[QWidget], None]) -> None:
+    def answer_next_dialog(self, handler: Callable[[QWidget], object]) -> None:
         """Run ``handler`` on the next modal dialog, inside its own event loop."""
         when_shown(QWidget, handler)
 
 
-def when_shown(kind: type[QWidget], handler: Callable[[QWidget], None]) -> None:
+def when_shown(kind: type[QWidget], handler: Callable[[QWidget], object]) -> None:
     """Run ``handler`` on the next modal window of ``kind``, inside its own event loop."""
 
     def poll() -> None:

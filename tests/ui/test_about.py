@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from lt_desktop import __version__
-from lt_desktop.ui.qt import QMessageBox, QWidget
+from lt_desktop.ui.qt import QMenu, QMessageBox, QWidget
 from tests.ui.conftest import Driver
 
 
@@ -23,6 +23,7 @@ def test_about_shows_the_version_before_and_after_signing_in(qtbot: QtBot, drive
             for action in driver.window.menuBar().actions()
             if action.text() == "&Help"
         ]
+        assert isinstance(help_menu, QMenu)
         (about,) = [a for a in help_menu.actions() if a.text() == "&About LT Desktop"]
         driver.answer_next_dialog(read)
         about.trigger()

@@ -276,6 +276,7 @@ def test_the_section_list_and_empty_lists_follow_the_desktop_text_size(
     assert view.nav.viewport().width() >= widest, "section names cut short"
     # only the screen shown sets how narrow the window may be
     shown = view.stack.currentWidget()
+    assert shown is not None
     assert view.stack.minimumSizeHint().width() == shown.minimumSizeHint().width()
     driver.controller.lock()
     driver.settle()

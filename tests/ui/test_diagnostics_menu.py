@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.ui.qt import QAction, QFileDialog
+from lt_desktop.ui.qt import QAction, QFileDialog, QMenu
 from tests.helpers.personal_data import personal_data
 from tests.ui.conftest import Driver
 
@@ -25,6 +25,7 @@ def _save_diagnostics_to(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
     help_menu = next(a.menu() for a in driver.window.menuBar().actions() if a.text() == "&Help")
+    assert isinstance(help_menu, QMenu)
     item = next(a for a in help_menu.actions() if a.text() == MENU_ITEM)
     assert isinstance(item, QAction) and item.isEnabled()
     item.trigger()

@@ -266,6 +266,7 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
         assert figures.report == report
 
         shown = {key: label.text() for key, label in figures.key_figures.items()}
+        assert report.attendance_rate is not None
         assert shown == {
             "started": "24",
             "completed": "21",

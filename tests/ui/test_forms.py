@@ -51,7 +51,7 @@ def focus_arrives_in(qtbot: QtBot, dialog: QWidget) -> None:
     qtbot.waitUntil(inside, timeout=2000)
 
 
-def name_of(widget: QWidget) -> str:
+def name_of(widget: QWidget | None) -> str:
     """The field's name as a screen reader says it; a part of a field answers for it."""
     while widget is not None and not widget.accessibleName() and not widget.isWindow():
         widget = widget.parentWidget()
@@ -527,7 +527,7 @@ def test_every_form_dialog_is_checked_or_has_a_reason_not_to_be() -> None:
     importlib.import_module("lt_desktop.ui.unlock")
 
     def subclasses(cls: type) -> set[type]:
-        found = set(cls.__subclasses__())
+        found: set[type] = set(cls.__subclasses__())
         return found.union(*(subclasses(c) for c in found)) if found else found
 
     every = {c.__name__ for c in subclasses(FormDialog) if not c.__module__.startswith("tests")}

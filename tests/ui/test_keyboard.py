@@ -20,11 +20,13 @@ from lt_desktop.ui.main_window import WorkspaceView
 from lt_desktop.ui.qt import (
     QAbstractButton,
     QApplication,
+    QDialog,
     QFileDialog,
     QGroupBox,
     QKeySequence,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     Qt,
@@ -122,7 +124,7 @@ def menu_problems(window: QMainWindow) -> list[str]:
     problems = []
     for title in window.menuBar().actions():
         menu = title.menu()
-        assert menu is not None
+        assert isinstance(menu, QMenu)
         by_key: dict[str, list[str]] = defaultdict(list)
         for action in menu.actions():
             if action.isVisible() and (key := mnemonic(action.text())):
@@ -225,6 +227,7 @@ def test_every_form_a_screen_opens_has_its_own_letters(
         except Exception as error:  # noqa: BLE001 - reported below, the form still closed
             problems.append(f"{pressing['where']}: {type(error).__name__}: {error}")
         finally:
+            assert isinstance(dialog, QDialog)
             dialog.reject()
 
     QTimer.singleShot(0, close_what_opens)
@@ -362,7 +365,7 @@ def test_names_that_start_with_what_is_typed_come_first() -> None:
 def test_go_to_section_is_in_the_file_menu_and_only_when_signed_in(driver: Driver) -> None:
     window = driver.window
     file_menu = window.menuBar().actions()[0].menu()
-    assert file_menu is not None and window.go_to_action in file_menu.actions()
+    assert isinstance(file_menu, QMenu) and window.go_to_action in file_menu.actions()
     assert window.go_to_action.shortcut() == QKeySequence("Ctrl+K")
     assert not window.go_to_action.isEnabled()
     driver.sign_in("staff", "demo")
@@ -374,7 +377,7 @@ def test_go_to_section_is_in_the_file_menu_and_only_when_signed_in(driver: Drive
 
 def test_help_lists_the_keyboard_shortcuts(driver: Driver, qtbot: QtBot) -> None:
     help_menu = next(a.menu() for a in driver.window.menuBar().actions() if a.text() == "&Help")
-    assert help_menu is not None
+    assert isinstance(help_menu, QMenu)
     (item,) = [a for a in help_menu.actions() if a.text() == "&Keyboard shortcuts"]
     item.trigger()  # before signing in too: it shows nothing from the store
     shown = driver.window.findChild(ShortcutsWindow)

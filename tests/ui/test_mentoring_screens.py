@@ -102,7 +102,13 @@ def test_inviting_and_assigning_a_mentor_by_keyboard(
     _choose_cohort(driver, screen.cohort, AUTUMN)
     screen.table.setFocus()
     qtbot.keyClick(screen.table, Qt.Key.Key_Home)
-    while screen.candidates.row_at(screen.table.currentIndex()).invitation is not None:
+
+    def invited() -> bool:
+        candidate = screen.candidates.row_at(screen.table.currentIndex())
+        assert candidate is not None
+        return candidate.invitation is not None
+
+    while invited():
         qtbot.keyClick(screen.table, Qt.Key.Key_Down)
     driver.settle()
     chosen = screen.candidates.row_at(screen.table.currentIndex())

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.people import PersonInfo
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.ui.controller import PEOPLE
 from lt_desktop.ui.qt import QApplication, QMessageBox, Qt, QWidget
@@ -145,13 +146,11 @@ def test_enrolling_chooses_no_one_until_the_person_is_chosen_by_keyboard(
     driver.sign_in("staff", "demo")
     namesakes: list[PersonInfo] = []
     for base in (PersonBase.PRISON, PersonBase.UNIVERSITY):
-        driver.controller.change(
-            lambda ws, base=base: ws.people.add_person(
-                given_name="Rowan", family_name="Quill", base=base
-            ),
-            {PEOPLE},
-            namesakes.append,
-        )
+
+        def add_namesake(ws: Workspace, base: PersonBase = base) -> PersonInfo:
+            return ws.people.add_person(given_name="Rowan", family_name="Quill", base=base)
+
+        driver.controller.change(add_namesake, {PEOPLE}, namesakes.append)
     driver.settle()
     assert len(namesakes) == 2
     screen = driver.open(CohortsScreen)

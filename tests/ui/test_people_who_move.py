@@ -21,6 +21,7 @@ from lt_desktop.ui.screens.people_moves import (
     TakeOnDialog,
     TransferDialog,
 )
+from lt_desktop.ui.widgets import FormDialog
 from tests.helpers.drawing import draw
 from tests.ui.conftest import Driver, when_shown
 
@@ -50,13 +51,13 @@ def _a_learner_in_a_cohort(workspace: Workspace) -> uuid.UUID:
 
 
 def _answer(
-    qtbot: QtBot, kind: type[QWidget], fill: Callable[[QWidget], None], done: list[bool]
+    qtbot: QtBot, kind: type[FormDialog], fill: Callable[[QWidget], None], done: list[bool]
 ) -> None:
     def handler(dialog: QWidget) -> None:
         assert isinstance(dialog, kind)
         fill(dialog)
         draw(dialog)
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         done.append(not dialog.isVisible())
         if dialog.isVisible():
             dialog.reject()  # refused: say so below rather than wait on it
@@ -138,7 +139,7 @@ def test_a_release_ends_the_learners_places_and_keeps_the_record(
 
     def fill(dialog: QWidget) -> None:
         assert isinstance(dialog, ReleaseDialog)
-        assert dialog.focusWidget() is dialog.on.line  # type: ignore[attr-defined]
+        assert dialog.focusWidget() is dialog.on.line
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
         assert dialog.focusWidget() is dialog.note
         qtbot.keyClicks(dialog.note, "Released on licence")
@@ -220,7 +221,10 @@ def test_two_records_of_one_person_are_merged_after_the_preview(
         name = label.split(" (")[0]
         typed = name[1 : next((i for i, c in enumerate(name) if not c.isascii()), len(name))]
         qtbot.keyClicks(dialog.focusWidget(), typed)
-        popup = dialog.other.completer().popup()
+        completer = dialog.other.completer()
+        assert completer is not None
+        popup = completer.popup()
+        assert popup is not None
         qtbot.waitUntil(popup.isVisible)
         assert popup.model().rowCount() == 1
         qtbot.keyClick(popup, Qt.Key.Key_Down)

@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.demo import build_demo_store
-from lt_desktop.core.services.register import Mark
+from lt_desktop.core.services.register import Mark, MarkChange
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason, MembershipRole, PersonBase
@@ -228,9 +228,9 @@ def test_marks_made_in_a_row_are_saved_together_and_before_a_lock(
     saves: list[int] = []
     set_marks = workspace.register.set_marks
 
-    def counted(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
+    def counted(session_id: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> list[MarkChange]:
         saves.append(len(marks))
-        return set_marks(session, marks)
+        return set_marks(session_id, marks)
 
     workspace.register.set_marks = counted  # type: ignore[method-assign]
     for _ in range(3):
@@ -255,7 +255,7 @@ def _refuse_every_save(driver: Driver, why: str) -> None:
     workspace = driver.controller.workspace
     assert workspace is not None
 
-    def refused(session: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> object:
+    def refused(session_id: uuid.UUID, marks: dict[uuid.UUID, Mark | None]) -> list[MarkChange]:
         raise ValidationError(why)
 
     workspace.register.set_marks = refused  # type: ignore[method-assign]

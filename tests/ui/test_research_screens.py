@@ -14,6 +14,7 @@ from lt_desktop.ui.screens.essays import AllocateMarkersDialog, EssaysScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
 from lt_desktop.ui.screens.stories import StoriesScreen
+from tests.helpers.questionnaires import item_id
 from tests.helpers.stores import add_account
 from tests.ui.conftest import Driver, all_visible_text, window_on
 
@@ -162,7 +163,9 @@ def test_questionnaire_answers_by_keyboard_are_saved_per_person(
     likert = [item for item in model.items if item.kind.value == "likert"]
     for n in range(len(likert)):
         qtbot.keyClicks(screen.grid, str(n % 5 + 1))
-    assert [model.answers[row][i.id] for i in likert] == [n % 5 + 1 for n in range(len(likert))]
+    assert [model.answers[row][item_id(i)] for i in likert] == [
+        n % 5 + 1 for n in range(len(likert))
+    ]
     assert screen.grid.currentIndex().column() == len(likert) + 1  # the free-text item
     qtbot.keyClicks(screen.grid, "9")  # not a valid answer: ignored
     screen.grid.setCurrentIndex(model.index(row + 1, 1))  # moving on saves the row
@@ -174,7 +177,9 @@ def test_questionnaire_answers_by_keyboard_are_saved_per_person(
         cohort = next(c for c in admin.programme.list_cohorts() if "September" in c.name)
         grid = admin.questionnaires.grid(template.id, cohort.id, QuestionnairePhase.POST)
         saved = next(r for r in grid.rows if r.person_id == person.person_id)
-        assert [saved.answers[i.id] for i in likert] == [n % 5 + 1 for n in range(len(likert))]
+        assert [saved.answers[item_id(i)] for i in likert] == [
+            n % 5 + 1 for n in range(len(likert))
+        ]
 
 
 def test_a_researcher_exports_from_their_only_screen(

@@ -56,10 +56,12 @@ def _cut_off(screen: QWidget) -> list[str]:
         place = layout.geometry()
         needs = layout.heightForWidth(place.width())
         if place.height() < needs:
+            items = (layout.itemAt(n) for n in range(min(layout.count(), 3)))
+            widgets = [item.widget() for item in items if item is not None]
             shown = ", ".join(
-                item.widget().accessibleName() or type(item.widget()).__name__
-                for item in (layout.itemAt(n) for n in range(min(layout.count(), 3)))
-                if item is not None and item.widget() is not None
+                widget.accessibleName() or type(widget).__name__
+                for widget in widgets
+                if widget is not None
             )
             found.append(f"a row of {shown or 'controls'} ({place.height()} of {needs} high)")
     return found
@@ -69,11 +71,11 @@ def _fits(driver: Driver, size: tuple[int, int]) -> list[str]:
     window = driver.window
     view = window.workspace_view
     assert view is not None
-    problems = []
+    problems: list[str] = []
     for row, screen in enumerate(view.screens):
         view.nav.setCurrentRow(row)
         driver.settle()
-        pages = [None]
+        pages: list[int | None] = [None]
         for tabs in screen.findChildren(QTabWidget):
             if tabs.isVisibleTo(screen):
                 pages = list(range(tabs.count()))

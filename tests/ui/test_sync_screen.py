@@ -143,8 +143,8 @@ def test_a_prison_with_two_partnerships_says_which_one_a_university_is_in(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with university.open() as workspace:
-        card, read_out = workspace.sync.site_card()
+    with university.open() as at_university:
+        card, read_out = at_university.sync.site_card()
     (tmp_path / "uni.ltsite").write_bytes(card)
     driver.sign_in("demo", "demo")
     workspace = driver.controller.workspace

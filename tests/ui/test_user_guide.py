@@ -6,12 +6,13 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.resources import user_guide
 from lt_desktop.ui.guide import GuideWindow
-from lt_desktop.ui.qt import QTextDocument, QUrl
+from lt_desktop.ui.qt import QMenu, QTextDocument, QUrl
 from tests.ui.conftest import Driver
 
 
 def test_the_guide_opens_from_help_even_before_signing_in(driver: Driver, qtbot: QtBot) -> None:
     help_menu = next(a.menu() for a in driver.window.menuBar().actions() if a.text() == "&Help")
+    assert isinstance(help_menu, QMenu)
     guide_action = next(a for a in help_menu.actions() if a.text() == "&User guide")
     guide_action.trigger()
     guide = driver.window._guide
