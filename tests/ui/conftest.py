@@ -15,9 +15,9 @@ from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
 from lt_desktop.ui.qt import QApplication, QEvent, QMenu, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.base import Screen
-from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.style import apply_style
+from lt_desktop.ui.views.register import RegisterView
 
 ScreenT = TypeVar("ScreenT", bound=Screen)
 

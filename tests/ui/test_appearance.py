@@ -33,9 +33,10 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.cohorts import BalanceBar, CohortsScreen
-from lt_desktop.ui.screens.mentoring import JourneyView
+from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.style import ICON_SIZES, app_icon
+from lt_desktop.ui.views.balance_bar import BalanceBar
+from lt_desktop.ui.views.journey import JourneyView
 from lt_desktop.ui.widgets import Banner, Tone, muted
 from tests.ui.conftest import Driver
 

@@ -781,7 +781,7 @@ def _(d: Driver) -> FormDialog:
 
 @_cheap("NoteDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.ui.screens.register import NoteDialog
+    from lt_desktop.ui.views.register import NoteDialog
 
     return NoteDialog(d.window, "Ada Lovelace", "", marked=False)
 

@@ -50,6 +50,12 @@ PEOPLE, COHORTS, MEMBERS, GROUPS, SESSIONS, REGISTER, ACCOUNTS, SETTINGS, AUDIT,
     "audit",
     "consent",
 )
+#: Invitations, answers and training of mentors.
+MENTORING = "mentoring"
+#: Laptops, partners and what was carried between them.
+SYNCED = "sync"
+#: An import can change any record a screen shows.
+EVERYTHING = {SYNCED, PEOPLE, COHORTS, MEMBERS, SESSIONS, GROUPS, REGISTER, CONSENT, AUDIT}
 
 
 class AppController(QObject):

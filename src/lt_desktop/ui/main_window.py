@@ -53,13 +53,13 @@ from lt_desktop.ui.screens.mentoring import MentorsScreen
 from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.people import PeopleScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
-from lt_desktop.ui.screens.register import RegisterView
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.screens.stories import StoriesScreen
 from lt_desktop.ui.screens.sync import SyncScreen
 from lt_desktop.ui.style import app_icon
 from lt_desktop.ui.unlock import UnlockScreen
+from lt_desktop.ui.views.register import RegisterView
 from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, show_error
 
 #: The navigation, in order. Each role sees the screens its permissions allow.

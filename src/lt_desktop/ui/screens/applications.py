@@ -73,7 +73,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
-from lt_desktop.ui.screens.cohorts import BalanceBar
+from lt_desktop.ui.views.balance_bar import BalanceBar
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,

@@ -49,7 +49,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
-from lt_desktop.ui.screens.register import RegisterView
+from lt_desktop.ui.views.register import RegisterView
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,

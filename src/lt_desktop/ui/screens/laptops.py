@@ -12,7 +12,7 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.sync.exchange import ExportResult, ImportResult
-from lt_desktop.ui.controller import AUDIT, AppController
+from lt_desktop.ui.controller import AUDIT, EVERYTHING, SYNCED, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QCheckBox,
@@ -24,7 +24,6 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
-from lt_desktop.ui.screens.sync import EVERYTHING, SYNCED
 from lt_desktop.ui.widgets import (
     Banner,
     FormDialog,

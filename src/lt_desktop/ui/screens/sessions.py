@@ -38,7 +38,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
-from lt_desktop.ui.screens.register import RegisterView, describe_when
+from lt_desktop.ui.views.register import RegisterView, describe_when
 from lt_desktop.ui.widgets import (
     EmptyOr,
     EnumCombo,

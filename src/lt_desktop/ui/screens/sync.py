@@ -17,7 +17,7 @@ from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.sync.exchange import ExportResult, ImportResult, PartnerInfo
 from lt_desktop.sync.identity import PeerKeys, parse_fingerprint, read_site_card
-from lt_desktop.ui.controller import AUDIT, COHORTS, MEMBERS, PEOPLE, SESSIONS, AppController
+from lt_desktop.ui.controller import AUDIT, EVERYTHING, SYNCED, AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -51,10 +51,6 @@ from lt_desktop.ui.widgets import (
     muted,
     record_table,
 )
-
-SYNCED = "sync"
-#: An import can change any record a screen shows.
-EVERYTHING = {SYNCED, PEOPLE, COHORTS, MEMBERS, SESSIONS, "groups", "register", "consent", AUDIT}
 
 
 class _Progress(QObject):
