@@ -7,11 +7,7 @@ from typing import Any
 
 from lt_desktop.core.services.programme import Balance
 from lt_desktop.ui.colours import bar_colours
-from lt_desktop.ui.qt import (
-    QPainter,
-    QSize,
-    QWidget,
-)
+from lt_desktop.ui.qt import QPainter, QSize, QWidget
 
 
 class BalanceBar(QWidget):

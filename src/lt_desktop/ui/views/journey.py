@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lt_desktop.core.services.mentoring import (
-    Journey,
-    JourneyStage,
-    JourneyStep,
-)
+from lt_desktop.core.services.mentoring import Journey, JourneyStage, JourneyStep
 from lt_desktop.ui.colours import muted_text, reached_stage_colours
-from lt_desktop.ui.qt import (
-    QEvent,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    Qt,
-    QVBoxLayout,
-    QWidget,
-)
+from lt_desktop.ui.qt import QEvent, QFrame, QHBoxLayout, QLabel, Qt, QVBoxLayout, QWidget
 
 
 def describe_step(step: JourneyStep) -> str:

@@ -5,15 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from lt_desktop.core.services.people import (
-    PersonListing,
-)
+from lt_desktop.core.services.people import PersonListing
 from lt_desktop.ui.models import Index
-from lt_desktop.ui.qt import (
-    QAbstractListModel,
-    QModelIndex,
-    Qt,
-)
+from lt_desktop.ui.qt import QAbstractListModel, QModelIndex, Qt
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
