@@ -17,14 +17,10 @@ from lt_desktop.core.services.applications.assessment import (
     ApplicationToAssess,
     Assessment,
     AssessmentItem,
-    AssessmentPart,
-    assessments_of,
 )
 from lt_desktop.core.services.applications.common import (
     HIGHEST_SCORE,
     LOWEST_SCORE,
-    ApplicationsPart,
-    and_list,
     application_reference,
 )
 from lt_desktop.core.services.applications.decisions import (
@@ -34,31 +30,23 @@ from lt_desktop.core.services.applications.decisions import (
     REPLY_ONCE_STARTED,
     REPLY_WITHIN,
     WITHDRAWABLE,
-    DecisionsPart,
     FreePlacesOffered,
 )
-from lt_desktop.core.services.applications.letters import ApplicationLetter, LettersPart
+from lt_desktop.core.services.applications.letters import ApplicationLetter
 from lt_desktop.core.services.applications.records import (
     ApplicationDetail,
     ApplicationRow,
     NewApplicant,
     Places,
-    RecordsPart,
-    application_rows,
-    has_scores,
-    places_of,
     rank_key,
 )
 from lt_desktop.core.services.applications.rubric import (
     DEFAULT_RUBRIC,
     CriterionInfo,
-    RubricPart,
-    criterion_info,
     default_criterion_id,
     ensure_default_rubric,
-    rubric_criteria,
 )
-from lt_desktop.core.services.applications.scans import blind_scan_name, scans_of
+from lt_desktop.core.services.applications.scans import blind_scan_name
 from lt_desktop.core.services.applications.service import ApplicationService
 
 __all__ = [
@@ -69,38 +57,24 @@ __all__ = [
     "ApplicationRow",
     "ApplicationService",
     "ApplicationToAssess",
-    "ApplicationsPart",
     "Assessment",
     "AssessmentItem",
-    "AssessmentPart",
     "CriterionInfo",
     "DECISIONS",
     "DECLINE_REASONS",
     "DEFAULT_RUBRIC",
-    "DecisionsPart",
     "FreePlacesOffered",
     "HIGHEST_SCORE",
     "LOWEST_SCORE",
-    "LettersPart",
     "NewApplicant",
     "OPEN_DECISIONS",
     "Places",
     "REPLY_ONCE_STARTED",
     "REPLY_WITHIN",
-    "RecordsPart",
-    "RubricPart",
     "WITHDRAWABLE",
-    "and_list",
     "application_reference",
-    "application_rows",
-    "assessments_of",
     "blind_scan_name",
-    "criterion_info",
     "default_criterion_id",
     "ensure_default_rubric",
-    "has_scores",
-    "places_of",
     "rank_key",
-    "rubric_criteria",
-    "scans_of",
 ]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from lt_desktop.core.services.applications.common import (
     application_reference,
 )
 from lt_desktop.core.services.applications.rubric import (
+    CriterionInfo,
     criterion_info,
     ensure_default_rubric,
     rubric_criteria,
@@ -37,10 +38,6 @@ from lt_desktop.storage.models import (
     Person,
     RubricCriterion,
 )
-
-if TYPE_CHECKING:
-    from lt_desktop.core.services.applications.rubric import CriterionInfo
-
 
 #: How many assessors read each statement.
 ASSESSORS_PER_APPLICATION = 2

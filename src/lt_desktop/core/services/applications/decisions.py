@@ -6,13 +6,17 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.applications.common import ApplicationsPart, application_reference
-from lt_desktop.core.services.applications.records import application_rows, places_of, rank_key
+from lt_desktop.core.services.applications.records import (
+    ApplicationRow,
+    application_rows,
+    places_of,
+    rank_key,
+)
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.memberships import MembershipService
 from lt_desktop.domain.errors import ValidationError
@@ -24,10 +28,6 @@ from lt_desktop.domain.vocabulary import (
     PersonBase,
 )
 from lt_desktop.storage.models import Application, Cohort, Person
-
-if TYPE_CHECKING:
-    from lt_desktop.core.services.applications.records import ApplicationRow
-
 
 #: How long an applicant is asked to take to answer an offer.
 REPLY_WITHIN = timedelta(days=14)

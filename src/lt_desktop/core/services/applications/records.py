@@ -6,13 +6,12 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.names import checked_name
-from lt_desktop.core.services.applications.assessment import assessments_of
+from lt_desktop.core.services.applications.assessment import Assessment, assessments_of
 from lt_desktop.core.services.applications.common import (
     HIGHEST_SCORE,
     ApplicationsPart,
@@ -29,9 +28,6 @@ from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import ApplicationDecision, AttachmentKind, PersonBase
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Application, ApplicationScore, Attachment, Cohort, Person
-
-if TYPE_CHECKING:
-    from lt_desktop.core.services.applications.assessment import Assessment
 
 
 @dataclass(frozen=True)
