@@ -1,0 +1,139 @@
+"""The students graduating, and the register of the ceremony where their coming is marked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.services.documents import CERTIFIED_STATUSES, certificates_of
+from lt_desktop.core.services.graduation.common import cohort_ids_of, title_of
+from lt_desktop.domain.vocabulary import (
+    ATTENDED_STATUSES,
+    MembershipRole,
+    MembershipStatus,
+    SessionKind,
+)
+from lt_desktop.storage.models import (
+    AttendanceMark,
+    ClassSession,
+    Cohort,
+    GraduationEvent,
+    Membership,
+)
+
+#: Students who graduate at the event: those still on the course and those who finished.
+GRADUATING_STATUSES = frozenset(
+    {MembershipStatus.ACTIVE, MembershipStatus.COMPLETED, MembershipStatus.GRADUATED}
+)
+
+
+@dataclass(frozen=True)
+class GraduateLine:
+    """A student graduating at the event, whether they attended, and their certificate."""
+
+    membership_id: uuid.UUID
+    person_id: uuid.UUID
+    name: str
+    sort_name: str
+    cohort_id: uuid.UUID
+    cohort_title: str
+    status: MembershipStatus
+    attended: bool | None
+    certificate_serial: str
+    certificate_event_id: uuid.UUID | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status in CERTIFIED_STATUSES
+
+
+def find_graduation_session(
+    session: Session, cohort_id: uuid.UUID, held_on: date
+) -> ClassSession | None:
+    """The cohort's graduation session in its register: the one nearest ``held_on``."""
+    found = sorted(
+        session.scalars(
+            select(ClassSession).where(
+                ClassSession.cohort_id == cohort_id, ClassSession.kind == SessionKind.GRADUATION
+            )
+        ),
+        key=lambda s: (abs((s.held_on - held_on).days), -s.week),
+    )
+    return found[0] if found else None
+
+
+def graduation_register(
+    session: Session, cohort_id: uuid.UUID, event: GraduationEvent
+) -> ClassSession:
+    """The cohort's graduation session, or a new one on the event's day after the
+    cohort's last week if it was planned without one."""
+    found = find_graduation_session(session, cohort_id, event.held_on)
+    if found is not None:
+        return found
+    last_week = session.scalar(
+        select(func.max(ClassSession.week)).where(ClassSession.cohort_id == cohort_id)
+    )
+    row = ClassSession(
+        cohort_id=cohort_id,
+        week=(last_week or 0) + 1,
+        held_on=event.held_on,
+        kind=SessionKind.GRADUATION,
+        title=event.title[:300],
+        location=event.venue[:200],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def graduates_of(session: Session, event: GraduationEvent) -> list[GraduateLine]:
+    cohorts = {
+        c.id: c
+        for c in session.scalars(
+            select(Cohort).where(Cohort.id.in_(cohort_ids_of(session, event.id)))
+        )
+    }
+    memberships = list(
+        session.scalars(
+            select(Membership).where(
+                Membership.cohort_id.in_(list(cohorts)),
+                Membership.role == MembershipRole.STUDENT,
+                Membership.status.in_(GRADUATING_STATUSES),
+            )
+        )
+    )
+    certificates = certificates_of(session, [m.id for m in memberships])
+    attended: dict[tuple[uuid.UUID, uuid.UUID], bool] = {}
+    for cohort_id in cohorts:
+        register = find_graduation_session(session, cohort_id, event.held_on)
+        if register is None:
+            continue
+        for person_id, status in session.execute(
+            select(AttendanceMark.person_id, AttendanceMark.status).where(
+                AttendanceMark.session_id == register.id
+            )
+        ):
+            attended[(cohort_id, person_id)] = status in ATTENDED_STATUSES
+    lines = []
+    for m in memberships:
+        certificate = certificates.get(m.id)
+        lines.append(
+            GraduateLine(
+                membership_id=m.id,
+                person_id=m.person_id,
+                name=m.person.display_name,
+                sort_name=m.person.sort_name,
+                cohort_id=m.cohort_id,
+                cohort_title=title_of(cohorts[m.cohort_id]),
+                status=m.status,
+                attended=attended.get((m.cohort_id, m.person_id)),
+                certificate_serial=certificate.serial if certificate else "",
+                certificate_event_id=certificate.event_id if certificate else None,
+            )
+        )
+    lines.sort(key=lambda line: (line.sort_name.casefold(), line.cohort_title))
+    return lines
