@@ -798,21 +798,21 @@ def _(d: Driver) -> FormDialog:
 
 @_cheap("TransferDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.ui.screens.people_moves import TransferDialog
+    from lt_desktop.ui.screens.people.moves import TransferDialog
 
     return TransferDialog(d.window, "Sam Reed", ["HMP Southgate", "HMP Westmoor"])
 
 
 @_cheap("ReleaseDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.ui.screens.people_moves import ReleaseDialog
+    from lt_desktop.ui.screens.people.moves import ReleaseDialog
 
     return ReleaseDialog(d.window, "Sam Reed")
 
 
 @_cheap("TakeOnDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.ui.screens.people_moves import TakeOnDialog
+    from lt_desktop.ui.screens.people.moves import TakeOnDialog
 
     transfer = _stand_in(person_name="Sam Reed", transferred_on=date(2027, 3, 1))
     cohort = _stand_in(id=_ID, course_title="Philosophy", name="Spring 2027")
@@ -821,7 +821,7 @@ def _(d: Driver) -> FormDialog:
 
 @_cheap("MergeDialog")
 def _(d: Driver) -> FormDialog:
-    from lt_desktop.ui.screens.people_moves import MergeDialog
+    from lt_desktop.ui.screens.people.moves import MergeDialog
 
     other = _stand_in(id=uuid.UUID(int=2), label="Sam Reed (Spring 2027 · 0002)")
     return MergeDialog(d.window, d.controller, _ID, "Sam Reed", [other])

@@ -15,7 +15,7 @@ from lt_desktop.domain.vocabulary import ENDED_STATUSES, MembershipStatus, Perso
 from lt_desktop.storage.models import Transfer
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.people import PeopleScreen
-from lt_desktop.ui.screens.people_moves import (
+from lt_desktop.ui.screens.people.moves import (
     MergeDialog,
     ReleaseDialog,
     TakeOnDialog,
