@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage.store import create_store
 from tests.cli.support import DEMO_PASSWORD, DEMO_USER, assert_failure, run_as
 from tests.helpers.cli import Result, run_cli
 

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import preview_backup
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import AttendanceStatus, SiteKind
 from lt_desktop.storage.migrations import head_revision
-from lt_desktop.storage.store import preview_backup
 from tests.cli.support import raw_database
 from tests.faults.conftest import DEMO_PASSWORD, DEMO_USER, BigStore
 from tests.faults.support import (

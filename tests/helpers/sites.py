@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import create_store
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage.store import create_store
 from lt_desktop.sync.exchange import ExportResult, ImportResult
 
 UNIVERSITY_ADMIN, UNIVERSITY_PASSWORD = "coord", "coordinator password"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import create_store
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage.store import Store, create_store
+from lt_desktop.storage.store import Store
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "correct horse battery"

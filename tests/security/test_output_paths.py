@@ -20,10 +20,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.errors import OutputRefused
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.output_paths import check_output_path
-from lt_desktop.storage.store import create_store
 from lt_desktop.ui.qt import QFileDialog, QPushButton, Qt
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
 from tests.cli.support import DEMO_PASSWORD, DEMO_USER, assert_failure, run_as

@@ -410,7 +410,7 @@ def test_failures_kept_as_they_should_be_raise_no_alarm(signed_in_once: Path) ->
 def test_a_store_made_in_code_refuses_an_administrator_name_with_control_characters(
     tmp_path: Path,
 ) -> None:
-    from lt_desktop.storage.store import create_store
+    from lt_desktop.core.stores import create_store
 
     with pytest.raises(ValidationError, match="U\\+202E"):
         create_store(

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import restore_store
 from lt_desktop.domain.errors import BackupInvalid, StoreInUse, WrongCredentials
 from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.storage.backup import MAGIC, read_header
 from lt_desktop.storage.folder import StoreFolder
-from lt_desktop.storage.store import restore_store
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from lt_desktop.core.services.settings import BACKUP_GENERATIONS
 from lt_desktop.core.sign_in import restore_and_sign_in, sign_in
+from lt_desktop.core.stores import preview_backup
 from lt_desktop.domain.errors import (
     BackupInvalid,
     PermissionDenied,
@@ -21,7 +22,6 @@ from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.storage.backup_catalogue import backups_in, known_backups
 from lt_desktop.storage.folder import StoreFolder
-from lt_desktop.storage.store import preview_backup
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, USER_PASSWORD, add_account, new_store
 
 

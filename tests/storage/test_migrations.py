@@ -13,10 +13,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select
 
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import restore_store
 from lt_desktop.storage.backup import read_header
 from lt_desktop.storage.migrations import alembic_config, head_revision
 from lt_desktop.storage.models import Base, Certificate, Membership, MergedRecord, Person
-from lt_desktop.storage.store import restore_store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -28,6 +28,7 @@ from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.interviews import TRANSCRIPT_MEDIA_TYPE
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import new_research_id
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.errors import StoreAlreadyExists
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import (
@@ -53,7 +54,7 @@ from lt_desktop.storage import models as m
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import Store, create_store, move_new_store
+from lt_desktop.storage.store import Store, move_new_store
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS: list[tuple[str, Role]] = [

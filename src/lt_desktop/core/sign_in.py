@@ -18,6 +18,7 @@ from lt_desktop.core.passwords import check_password
 from lt_desktop.core.services.accounts import find_user
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.sign_in_record import RECORD_LOST, RECORD_LOST_WORDS, remember, what_happened
+from lt_desktop.core.stores import restore_store
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import (
     AccountDisabled,
@@ -31,7 +32,7 @@ from lt_desktop.domain.errors import (
 from lt_desktop.storage.login_attempts import LoginAttempts
 from lt_desktop.storage.models import User, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import LockedStore, Store, restore_store
+from lt_desktop.storage.store import LockedStore, Store
 
 Clock = Callable[[], float]
 

@@ -22,25 +22,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.names import checked_name
 from lt_desktop.domain.errors import (
     BackupInvalid,
-    PermissionDenied,
     StoreAlreadyExists,
     StoreCorrupt,
     StoreNotFound,
     StoreTooNew,
-    ValidationError,
     WrongCredentials,
 )
-from lt_desktop.domain.roles import Permission, Role, role_allows
+from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain, key_binding
 from lt_desktop.storage.atomic import StagedFile, fsync_directory, translate_os_error
@@ -74,9 +71,6 @@ from lt_desktop.storage.migrations import (
 )
 from lt_desktop.storage.models import Base, Site, SiteKeys, SyncedRecord, User
 from lt_desktop.storage.recovery_key import RecoveryKey
-
-if TYPE_CHECKING:
-    from lt_desktop.sync.identity import SiteIdentity
 
 log = logging.getLogger(__name__)
 
@@ -372,26 +366,22 @@ class CreatedStore:
 def create_store(
     root: Path,
     *,
+    site_id: uuid.UUID,
     site_name: str,
     site_kind: SiteKind,
+    site_private_keys: bytes,
     admin_username: str,
     admin_display_name: str,
     admin_password: str,
     kdf: KdfParams | None = None,
-    identity: SiteIdentity | None = None,
 ) -> CreatedStore:
     """A new store for a site, with its administrator.
 
-    ``identity``, when given, is the site's: its id and keys, made elsewhere (a
-    classroom laptop's, made by the education PC that pairs with it).
+    The caller has checked the names and made the site's id and keys (its private keys
+    as ``site_private_keys``); they are stored as given, in the same transaction as the
+    site and its administrator.
     """
-    from lt_desktop.sync.identity import site_name_problem
-
-    admin_display_name = checked_name(admin_display_name, "The display name")
     site_name = site_name.strip()
-    problem = site_name_problem(site_name)
-    if problem:
-        raise ValidationError(f"The site name {problem}.")
     folder = StoreFolder(Path(root))
     try:
         folder.root.mkdir(parents=True, exist_ok=True)
@@ -417,7 +407,7 @@ def create_store(
                 engine,
                 key_file.store_id,
                 Site(
-                    id=identity.site_id if identity else uuid.uuid4(),
+                    id=site_id,
                     name=site_name,
                     kind=site_kind,
                     is_local=True,
@@ -428,7 +418,7 @@ def create_store(
                     display_name=admin_display_name.strip() or admin_username.strip(),
                     role=Role.ADMINISTRATOR,
                 ),
-                identity,
+                site_private_keys,
             )
             key_file.audit_head = head
             key_file.put_user_slot(
@@ -461,15 +451,12 @@ def _initialise_database(
     store_id: uuid.UUID,
     site: Site,
     administrator: User,
-    identity: SiteIdentity | None = None,
+    site_private_keys: bytes,
 ) -> audit_chain.AuditHead:
-    from lt_desktop.sync.identity import SiteIdentity  # a leaf module: keys only
-
-    keys = identity or SiteIdentity.generate(name=site.name, kind=site.kind, site_id=site.id)
     factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
     try:
         with factory.write() as session:
-            session.add_all([site, administrator, SiteKeys(private_keys=keys.private_key_bytes())])
+            session.add_all([site, administrator, SiteKeys(private_keys=site_private_keys)])
             session.flush()
             audit_chain.append(
                 session,
@@ -630,9 +617,15 @@ def move_new_store(source: Path, target: Path) -> None:
 
 
 def restore_store(
-    root: Path, backup_path: Path, *, username: str, password: str
+    root: Path,
+    backup_path: Path,
+    *,
+    username: str,
+    password: str,
+    check_restorer: RestorerCheck,
 ) -> tuple[Store, uuid.UUID]:
-    """Replace the store in ``root`` (if any) with a verified backup.
+    """Replace the store in ``root`` (if any) with a verified backup, if
+    ``check_restorer`` lets the account in it that opened it do so.
 
     The store being replaced is kept until the restored one is in place; a crash
     part-way is finished or rolled back the next time the folder is opened.
@@ -661,7 +654,7 @@ def restore_store(
         problems = database_problems(staging / folder.database.name, data_key)
         if problems:
             raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
-        _require_restorer(staging / folder.database.name, data_key, slot.slot_id)
+        check_restorer(_account_in_backup(staging / folder.database.name, data_key, slot.slot_id))
         _begin_new_epoch(staging / folder.database.name, data_key)
         key_file.save(staging / folder.key_file.name)
         _swap_in(folder, staging)
@@ -699,9 +692,11 @@ PREVIEW_COUNTS = {
 }
 
 
-def preview_backup(backup_path: Path, *, username: str, password: str) -> BackupPreview:
+def preview_backup(
+    backup_path: Path, *, username: str, password: str, check_restorer: RestorerCheck
+) -> BackupPreview:
     """Verify a backup as a restore would (every byte, the database's own checks, and
-    that the account may restore it) and say what it holds, changing nothing."""
+    ``check_restorer`` on the account) and say what it holds, changing nothing."""
     header = read_header(backup_path)
     if schema_state(header.schema_revision) is SchemaState.NEWER:
         raise StoreTooNew(
@@ -724,7 +719,7 @@ def preview_backup(backup_path: Path, *, username: str, password: str) -> Backup
         problems = database_problems(database, data_key)
         if problems:
             raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
-        _require_restorer(database, data_key, slot.slot_id)
+        check_restorer(_account_in_backup(database, data_key, slot.slot_id))
         site_name, site_kind, counts = _describe(database, data_key)
     return BackupPreview(
         path=backup_path,
@@ -762,8 +757,20 @@ def _describe(database: Path, data_key: bytes) -> tuple[str, SiteKind | None, di
     return str(row[0]), kind, counts
 
 
-def _require_restorer(database: Path, data_key: bytes, user_id: uuid.UUID) -> None:
-    """Replacing a whole store is for accounts that may back it up and restore it."""
+@dataclass(frozen=True)
+class BackupAccount:
+    """The account whose password opened a backup, as the backup holds it."""
+
+    role: Role
+    disabled: bool
+
+
+#: Refuses (by raising) an account that may not replace a store with a backup, or no
+#: account at all (``None``); the rule is the caller's, so it is passed in.
+RestorerCheck = Callable[[BackupAccount | None], None]
+
+
+def _account_in_backup(database: Path, data_key: bytes, user_id: uuid.UUID) -> BackupAccount | None:
     connection = sqlcipher3.connect(str(database))
     try:
         connection.execute(QUIET)
@@ -773,13 +780,9 @@ def _require_restorer(database: Path, data_key: bytes, user_id: uuid.UUID) -> No
         ).fetchone()
     finally:
         connection.close()
-    if row is None or row[1]:
-        raise PermissionDenied("That account cannot sign in to the store in this backup.")
-    role = Role(row[0])
-    if not role_allows(role, Permission.BACKUP):
-        raise PermissionDenied(
-            f"Your role ({role.label.lower()}) does not allow you to back up or restore the store."
-        )
+    if row is None:
+        return None
+    return BackupAccount(role=Role(row[0]), disabled=bool(row[1]))
 
 
 #: How far a restore moves the store's change numbers on. Partners may have taken in,

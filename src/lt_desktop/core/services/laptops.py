@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from lt_desktop.core.dates import format_date
 from lt_desktop.core.services.base import Service
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.errors import LtError, NotFound, StoreAlreadyExists, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SiteKind
@@ -37,7 +38,7 @@ from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.models import Cohort, Partner, Site, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import Store, create_store, move_new_store
+from lt_desktop.storage.store import Store, move_new_store
 from lt_desktop.sync import exchange, laptops
 from lt_desktop.sync.bundle import SUFFIX, BundleRejected, read_unverified_header
 from lt_desktop.sync.exchange import ExportResult, ImportResult
