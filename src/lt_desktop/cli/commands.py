@@ -11,20 +11,25 @@ from typing import TYPE_CHECKING
 
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
+from lt_desktop.core.front_door import (
+    create_store,
+    has_store,
+    preview_backup,
+    recover_account,
+    restore_and_sign_in,
+    sign_in,
+)
 from lt_desktop.core.names import checked_name, shown
+from lt_desktop.core.output_files import check_output_folder, check_output_path
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.services.documents import CsvKind, EventInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.sync import ConflictInfo
-from lt_desktop.core.sign_in import recover_account, restore_and_sign_in, sign_in
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError, StoreCorrupt, StoreTooNew
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import ClearanceStatus, SiteKind
-from lt_desktop.storage.folder import StoreFolder
-from lt_desktop.storage.output_paths import check_output_folder, check_output_path
-from lt_desktop.storage.store import create_store, preview_backup
 
 if TYPE_CHECKING:
     from lt_desktop.documents.template import PaperSize
@@ -42,7 +47,7 @@ def _signed_in(args: argparse.Namespace, data_dir: Path) -> tuple[Workspace, Sec
 def init(args: argparse.Namespace, data_dir: Path) -> int:
     admin = check_username(args.admin)
     admin_name = checked_name(args.admin_name, "The administrator's full name")
-    if StoreFolder(data_dir).has_store():
+    if has_store(data_dir):
         raise LtError(f"{data_dir} already holds a store. Open it, or choose another folder.")
     password = SecretReader(args.password_stdin).read_new("Administrator's password")
     check_password(password, admin)

@@ -6,9 +6,9 @@ import logging
 import sys
 from pathlib import Path
 
+from lt_desktop.core.front_door import use_private_umask
 from lt_desktop.core.logs import configure_logging
 from lt_desktop.domain.errors import LtError, StoreCorrupt
-from lt_desktop.storage.folder import use_private_umask
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
 from lt_desktop.ui.qt import QApplication, QMessageBox, QWizard

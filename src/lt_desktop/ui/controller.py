@@ -15,19 +15,25 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lt_desktop.core.front_door import (
+    LaptopSetUp,
+    LockedStore,
+    RecoveryKey,
+    has_store,
+    hold_store,
+    make_store,
+    newest_backup,
+    recover_account_at,
+    restore_and_sign_in,
+    set_up_laptop_from_kit,
+    sign_in_at,
+)
 from lt_desktop.core.logs import log_refused, log_unexpected
-from lt_desktop.core.names import checked_name
 from lt_desktop.core.services.drafts import Draft
-from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit
-from lt_desktop.core.services.laptops import set_up_laptop as make_laptop
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
-from lt_desktop.core.sign_in import recover_account_at, restore_and_sign_in, sign_in_at
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError, StoreCorrupt
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage.folder import StoreFolder
-from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import LockedStore, create_store
 from lt_desktop.ui.garbage import GuiThreadCollector
 from lt_desktop.ui.idle import IdleWatcher
 from lt_desktop.ui.qt import QApplication, QObject, Signal
@@ -94,21 +100,16 @@ class AppController(QObject):
     # -- states ------------------------------------------------------------------------
 
     def has_store(self) -> bool:
-        return StoreFolder(self.data_dir).has_store()
+        return has_store(self.data_dir)
 
     def open_store(self) -> None:
         """Hold the store folder (refused if another window has it)."""
         if self.door is None:
-            self.door = LockedStore(self.data_dir)
+            self.door = hold_store(self.data_dir)
 
     def newest_backup(self) -> Path | None:
         """The newest backup of this store found where its backups go, if any."""
-        from lt_desktop.storage.backup_catalogue import known_backups
-
-        folder = StoreFolder(self.data_dir)
-        store_id = self.door.key_file.store_id if self.door is not None else None
-        found = known_backups(folder, store_id)
-        return found[0].path if found else None
+        return newest_backup(self.data_dir, self.door)
 
     @property
     def site_name(self) -> str:
@@ -168,18 +169,17 @@ class AppController(QObject):
         on_error: Callable[[str], None],
     ) -> None:
         def work() -> tuple[Workspace, RecoveryKey]:
-            created = create_store(
+            recovery_key = make_store(
                 self.data_dir,
                 site_name=site_name,
                 site_kind=site_kind,
                 admin_username=admin_username,
-                admin_display_name=checked_name(admin_display_name, "The full name"),
+                admin_display_name=admin_display_name,
                 admin_password=admin_password,
             )
-            created.store.close()
-            door = LockedStore(self.data_dir)
+            door = hold_store(self.data_dir)
             self.door = door
-            return sign_in_at(door, admin_username, admin_password), created.recovery_key
+            return sign_in_at(door, admin_username, admin_password), recovery_key
 
         def done(result: tuple[Workspace, RecoveryKey]) -> None:
             workspace, recovery_key = result
@@ -204,16 +204,15 @@ class AppController(QObject):
         anything is made. ``on_done`` hears whether the kit could be taken off the stick."""
 
         def work() -> tuple[Workspace, LaptopSetUp, bool]:
-            opened = read_kit(kit, passphrase)
-            made = make_laptop(
+            made, removed = set_up_laptop_from_kit(
                 self.data_dir,
-                opened,
+                kit,
+                passphrase,
                 username=username,
-                display_name=checked_name(display_name, "The full name"),
+                display_name=display_name,
                 password=password,
             )
-            removed = remove_kit(kit)
-            door = LockedStore(self.data_dir)
+            door = hold_store(self.data_dir)
             self.door = door
             return sign_in_at(door, username, password), made, removed
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lt_desktop.core.front_door import RecoveryKey
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.services.laptops import LaptopSetUp
 from lt_desktop.documents.recovery_sheet import write_recovery_sheet
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QCheckBox,

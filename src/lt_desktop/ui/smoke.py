@@ -41,9 +41,9 @@ def run_smoke_test(data_dir: Path | None) -> int:
 def _run(data_dir: Path) -> int:
     started = time.monotonic()
     say(f"LT Desktop {__version__}: smoke test on {data_dir}")
-    from lt_desktop.storage.folder import StoreFolder
+    from lt_desktop.core.front_door import has_store
 
-    if not StoreFolder(data_dir).has_store():
+    if not has_store(data_dir):
         from lt_desktop.core.demo import build_demo_store
 
         data_dir.mkdir(parents=True, exist_ok=True)

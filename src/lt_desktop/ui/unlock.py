@@ -232,8 +232,8 @@ class RecoveryDialog(FormDialog):
         self.repeat = self.add_row("Type it &again", _password_field())
 
     def validate(self) -> None:
+        from lt_desktop.core.front_door import RecoveryKey
         from lt_desktop.domain.errors import ValidationError
-        from lt_desktop.storage.recovery_key import RecoveryKey
 
         RecoveryKey.parse(self.recovery_key.text())
         if not self.username.text().strip():

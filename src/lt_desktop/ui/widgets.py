@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from lt_desktop.core.dates import describe_date, format_date, order_of_pattern, parse_typed_date
+from lt_desktop.core.output_files import check_output_path
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.vocabulary import LabelledEnum
-from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.ui.colours import tone_colours
 from lt_desktop.ui.qt import (
     QAbstractItemView,

@@ -33,6 +33,10 @@ from lt_desktop.sync.exchange import (
     Progress,
 )
 from lt_desktop.sync.identity import PeerKeys
+
+# Read on their own, before anything is taken in (a card shown, a fingerprint typed).
+from lt_desktop.sync.identity import parse_fingerprint as parse_fingerprint
+from lt_desktop.sync.identity import read_site_card as read_site_card
 from lt_desktop.sync.records import synced_models
 
 log = logging.getLogger(__name__)

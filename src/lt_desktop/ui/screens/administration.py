@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lt_desktop.core.front_door import RecoveryKey
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.services.accounts import Account, RekeyResult
-from lt_desktop.core.services.audit import AuditLine
+from lt_desktop.core.services.audit import AuditLine, AuditVerification
 from lt_desktop.core.services.maintenance import CheckReport
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.documents.recovery_sheet import write_recovery_sheet
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission, Role
-from lt_desktop.storage.audit_chain import AuditVerification
-from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.ui.controller import ACCOUNTS, AUDIT, SETTINGS, AppController
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (

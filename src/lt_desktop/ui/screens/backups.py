@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lt_desktop.core.front_door import BackupFile, BackupPreview
 from lt_desktop.core.services.maintenance import BackupDone, BackupStatus
 from lt_desktop.core.services.settings import BACKUP_GENERATIONS, BACKUP_REMINDER_DAYS
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.storage.backup_catalogue import BackupFile
-from lt_desktop.storage.store import BackupPreview
 from lt_desktop.ui.controller import AUDIT, SETTINGS, AppController
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
@@ -325,7 +324,7 @@ class RestoreDialog(FormDialog):
         self.ok_button.setEnabled(False)
 
     def _check(self) -> None:
-        from lt_desktop.storage.store import preview_backup
+        from lt_desktop.core.front_door import preview_backup
 
         backup = Path(self.path.text().strip()).expanduser()
         username, password = self.username.text().strip(), self.password.text()

@@ -6,12 +6,18 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from lt_desktop.core.services.laptops import CreatedKit, LaptopInfo, RegistersTaken, ThisLaptop
+from lt_desktop.core.services.laptops import (
+    CreatedKit,
+    ExportResult,
+    ImportResult,
+    LaptopInfo,
+    RegistersTaken,
+    ThisLaptop,
+)
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.sync.exchange import ExportResult, ImportResult
 from lt_desktop.ui.controller import AUDIT, EVERYTHING, SYNCED, AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (

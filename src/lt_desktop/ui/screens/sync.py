@@ -6,17 +6,24 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from lt_desktop.core.output_files import check_output_path, write_atomic
 from lt_desktop.core.services.programme import PartnershipInfo
-from lt_desktop.core.services.sync import ConflictField, ConflictInfo, Keep
+from lt_desktop.core.services.sync import (
+    ConflictField,
+    ConflictInfo,
+    ExportResult,
+    ImportResult,
+    Keep,
+    PartnerInfo,
+    PeerKeys,
+    parse_fingerprint,
+    read_site_card,
+)
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage.atomic import write_atomic
-from lt_desktop.storage.output_paths import check_output_path
-from lt_desktop.sync.exchange import ExportResult, ImportResult, PartnerInfo
-from lt_desktop.sync.identity import PeerKeys, parse_fingerprint, read_site_card
 from lt_desktop.ui.controller import AUDIT, EVERYTHING, SYNCED, AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Column, RecordTableModel

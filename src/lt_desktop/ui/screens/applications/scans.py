@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lt_desktop.core.output_files import check_output_path, write_atomic
 from lt_desktop.core.services.essays import ScanInfo
 from lt_desktop.domain.errors import LtError
-from lt_desktop.storage.atomic import write_atomic
-from lt_desktop.storage.output_paths import check_output_path
 from lt_desktop.ui.qt import (
     QDialog,
     QDialogButtonBox,

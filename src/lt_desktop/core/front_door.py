@@ -1,0 +1,114 @@
+"""The front door: what is done with a store folder before anyone is signed in.
+
+Whether a folder holds a store, holding it, making a new store, setting up a
+classroom laptop from a kit, signing in, recovering an account with the recovery
+key, checking and restoring a backup. The desktop app reaches storage through here
+(and, once signed in, through the services of a ``Workspace``), never directly; the
+types it needs from below are named here too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lt_desktop.core.names import checked_name
+from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit, set_up_laptop
+from lt_desktop.core.sign_in import (
+    recover_account,
+    recover_account_at,
+    restore_and_sign_in,
+    sign_in,
+    sign_in_at,
+)
+from lt_desktop.core.stores import BackupPreview, create_store, preview_backup
+from lt_desktop.domain.vocabulary import SiteKind
+from lt_desktop.storage.backup_catalogue import BackupFile, known_backups
+from lt_desktop.storage.folder import StoreFolder, use_private_umask
+from lt_desktop.storage.recovery_key import RecoveryKey
+from lt_desktop.storage.store import LockedStore
+
+__all__ = [
+    "BackupFile",
+    "BackupPreview",
+    "LaptopSetUp",
+    "LockedStore",
+    "RecoveryKey",
+    "create_store",
+    "has_store",
+    "hold_store",
+    "make_store",
+    "newest_backup",
+    "preview_backup",
+    "recover_account",
+    "recover_account_at",
+    "restore_and_sign_in",
+    "set_up_laptop_from_kit",
+    "sign_in",
+    "sign_in_at",
+    "use_private_umask",
+]
+
+
+def has_store(data_dir: Path) -> bool:
+    """Whether ``data_dir`` holds a store (its key file)."""
+    return StoreFolder(data_dir).has_store()
+
+
+def hold_store(data_dir: Path) -> LockedStore:
+    """Hold the store folder, not yet unlocked (refused if another program has it).
+    An interrupted restore is finished or rolled back first."""
+    return LockedStore(data_dir)
+
+
+def newest_backup(data_dir: Path, held: LockedStore | None = None) -> Path | None:
+    """The newest backup of the store in ``data_dir`` found where its backups go, if
+    any; of the held store only, when it is held and its key file could be read."""
+    store_id = held.key_file.store_id if held is not None else None
+    found = known_backups(StoreFolder(data_dir), store_id)
+    return found[0].path if found else None
+
+
+def make_store(
+    data_dir: Path,
+    *,
+    site_name: str,
+    site_kind: SiteKind,
+    admin_username: str,
+    admin_display_name: str,
+    admin_password: str,
+) -> RecoveryKey:
+    """Make a new store in ``data_dir`` with its administrator, and close it again; its
+    recovery key, to be shown once."""
+    created = create_store(
+        data_dir,
+        site_name=site_name,
+        site_kind=site_kind,
+        admin_username=admin_username,
+        admin_display_name=checked_name(admin_display_name, "The full name"),
+        admin_password=admin_password,
+    )
+    created.store.close()
+    return created.recovery_key
+
+
+def set_up_laptop_from_kit(
+    data_dir: Path,
+    kit: Path,
+    passphrase: str,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+) -> tuple[LaptopSetUp, bool]:
+    """Make this computer a classroom laptop from the kit on the stick. A wrong
+    passphrase or a kit changed on the way is refused before anything is made.
+    Also says whether the kit could be taken off the stick."""
+    opened = read_kit(kit, passphrase)
+    made = set_up_laptop(
+        data_dir,
+        opened,
+        username=username,
+        display_name=checked_name(display_name, "The full name"),
+        password=password,
+    )
+    return made, remove_kit(kit)
