@@ -36,12 +36,13 @@ from lt_desktop.core import demo_text  # noqa: E402
 from lt_desktop.core.services.applications import ensure_default_rubric  # noqa: E402
 from lt_desktop.core.services.base import Actor  # noqa: E402
 from lt_desktop.core.services.people import new_research_id  # noqa: E402
+from lt_desktop.core.stores import create_store  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
 from lt_desktop.domain.roles import Role  # noqa: E402
 from lt_desktop.domain.vocabulary import ApplicationDecision, PersonBase, SiteKind  # noqa: E402
 from lt_desktop.storage import kdf  # noqa: E402
 from lt_desktop.storage import models as m  # noqa: E402
-from lt_desktop.storage.store import LockedStore, create_store  # noqa: E402
+from lt_desktop.storage.store import LockedStore  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 USERNAME, PASSWORD = "bench", "applications benchmark password"

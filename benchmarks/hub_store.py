@@ -56,6 +56,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.pool import QueuePool
 
 from lt_desktop.core import demo_text
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ClearanceStatus,
@@ -74,7 +75,7 @@ from lt_desktop.storage.database import PRAGMAS, SessionFactory, execute_outside
 from lt_desktop.storage.kdf import CHEAP_TEST_PARAMS, KdfParams
 from lt_desktop.storage.migrations import upgrade_to_head
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import Store, create_store
+from lt_desktop.storage.store import Store
 
 DEFAULT_SEED = 20_260_301
 ADMIN_USERNAME = "hub"

@@ -48,6 +48,7 @@ from hub_store import (
     plain_sqlite_engine,
 )
 from lt_desktop import __version__
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.kdf import (
     CHEAP_TEST_PARAMS,
@@ -57,7 +58,7 @@ from lt_desktop.storage.kdf import (
     tune,
 )
 from lt_desktop.storage.keyslots import password_bytes
-from lt_desktop.storage.store import LockedStore, create_store
+from lt_desktop.storage.store import LockedStore
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_RATIO = 1.5

@@ -57,6 +57,7 @@ from hub_store import FULL, QUICK, HubSize, build_hub_store
 from lt_desktop import __version__
 from lt_desktop.core import demo_text
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.core.stores import create_store
 from lt_desktop.domain.vocabulary import (
     AttachmentKind,
     AttendanceStatus,
@@ -69,7 +70,7 @@ from lt_desktop.domain.vocabulary import (
 )
 from lt_desktop.storage import models as m
 from lt_desktop.storage.kdf import CHEAP_TEST_PARAMS
-from lt_desktop.storage.store import Store, create_store
+from lt_desktop.storage.store import Store
 from lt_desktop.sync import exchange
 
 HERE = Path(__file__).resolve().parent

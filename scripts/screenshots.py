@@ -55,8 +55,8 @@ def _exchange_once_with_a_university(prison: Path, university: Path) -> None:
     """Pair the demo with a university and swap one bundle each way, so the Sync
     screen has something to show."""
     from lt_desktop.core.sign_in import sign_in
+    from lt_desktop.core.stores import create_store
     from lt_desktop.domain.vocabulary import SiteKind
-    from lt_desktop.storage.store import create_store
 
     create_store(
         university,
