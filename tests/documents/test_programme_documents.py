@@ -22,7 +22,8 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from sqlalchemy import select
 
-from lt_desktop.core.services.documents import CsvKind, csv_bytes, site_code
+from lt_desktop.core.services.documents.certificates import site_code
+from lt_desktop.core.services.documents.csv_exports import CsvKind, csv_bytes
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.workspace import Workspace

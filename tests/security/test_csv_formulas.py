@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from lt_desktop.core.services.documents import CsvKind
+from lt_desktop.core.services.documents.csv_exports import CsvKind
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.spreadsheets import spreadsheet_cell
 from lt_desktop.core.workspace import Workspace

@@ -256,7 +256,7 @@ def test_the_services_refuse_the_store_folder_whoever_calls_them(demo_dir: Path)
             workspace.maintenance.set_backup_folder(demo_dir)
         with pytest.raises(OutputRefused, match="inside the store folder"):
             workspace.diagnostics.save(demo_dir / "keys.json", force=True)
-        from lt_desktop.core.services.documents import CsvKind
+        from lt_desktop.core.services.documents.csv_exports import CsvKind
 
         with pytest.raises(OutputRefused, match="inside the store folder"):
             workspace.documents.export_csv(CsvKind.PEOPLE, demo_dir / "store.db", force=True)

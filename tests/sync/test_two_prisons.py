@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lt_desktop.core.services.documents import site_code
+from lt_desktop.core.services.documents.certificates import site_code
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from lt_desktop.core.services.documents import CohortReport
+from lt_desktop.core.services.documents.cohort_report import CohortReport
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.ui.qt import QLabel, QLineEdit, Qt, QTableWidget

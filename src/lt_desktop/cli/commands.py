@@ -22,7 +22,8 @@ from lt_desktop.core.front_door import (
 from lt_desktop.core.names import checked_name, shown
 from lt_desktop.core.output_files import check_output_folder, check_output_path
 from lt_desktop.core.passwords import check_password, check_username
-from lt_desktop.core.services.documents import CsvKind, EventInfo
+from lt_desktop.core.services.documents.csv_exports import CsvKind
+from lt_desktop.core.services.documents.graduation_lists import EventInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.sync import ConflictInfo

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from lt_desktop.core import demo_text as text
 from lt_desktop.core.services.applications import DECLINE_REASONS, ensure_default_rubric
 from lt_desktop.core.services.consent import has_consent
-from lt_desktop.core.services.documents import serial_number
+from lt_desktop.core.services.documents.certificates import serial_number
 from lt_desktop.core.services.essays import count_words, new_candidate_number
 from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.interviews import TRANSCRIPT_MEDIA_TYPE

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
 
-from lt_desktop.core.services.documents import CertificateInfo
+from lt_desktop.core.services.documents.certificates import CertificateInfo
 from lt_desktop.documents.parts import date_range, short_date
 from lt_desktop.documents.template import (
     INK,

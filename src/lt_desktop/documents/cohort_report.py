@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from lt_desktop.core.services.documents import (
+from lt_desktop.core.services.documents.cohort_report import (
     CohortReport,
     QuestionnaireFigures,
     describe_leavers,

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from lt_desktop.core.services.documents import (
+from lt_desktop.core.services.documents.graduation_lists import (
     CLEARANCE_ORDER,
     EventInfo,
     GraduationProgramme,

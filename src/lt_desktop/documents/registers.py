@@ -25,7 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lt_desktop.core.services.documents import (
+from lt_desktop.core.services.documents.registers import (
     AttendanceRow,
     AttendanceSummary,
     PersonAttendance,

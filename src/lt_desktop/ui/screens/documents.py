@@ -17,15 +17,15 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lt_desktop.core.services.documents import (
+from lt_desktop.core.services.documents.cohort_report import (
     CohortReport,
-    CsvKind,
-    EventInfo,
     QuestionnaireFigures,
     describe_leavers,
     describe_staff,
     numbers_by_base,
 )
+from lt_desktop.core.services.documents.csv_exports import CsvKind
+from lt_desktop.core.services.documents.graduation_lists import EventInfo
 from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.questionnaires import Summary

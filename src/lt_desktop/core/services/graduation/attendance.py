@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import get_or_not_found
-from lt_desktop.core.services.documents import (
-    CERTIFIED_STATUSES,
+from lt_desktop.core.services.documents.certificates import (
     CertificateInfo,
     issue_cohort_certificates,
 )
+from lt_desktop.core.services.documents.common import CERTIFIED_STATUSES
 from lt_desktop.core.services.graduation.ceremonies import GraduationDetails, event_summary
 from lt_desktop.core.services.graduation.common import (
     GraduationPart,

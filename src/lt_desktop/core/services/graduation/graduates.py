@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.services.documents import CERTIFIED_STATUSES, certificates_of
+from lt_desktop.core.services.documents.certificates import certificates_of
+from lt_desktop.core.services.documents.common import CERTIFIED_STATUSES
 from lt_desktop.core.services.graduation.common import cohort_ids_of, title_of
 from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,

@@ -1,0 +1,98 @@
+"""What every document about a cohort shares: its heading, the course's weeks, and
+membership statuses in the words a document may use.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lt_desktop.core.services.base import get_or_not_found
+from lt_desktop.domain.vocabulary import (
+    MembershipStatus,
+    SessionKind,
+)
+from lt_desktop.storage.models import (
+    ClassSession,
+    Cohort,
+)
+
+#: Students who have earned a certificate.
+CERTIFIED_STATUSES = frozenset({MembershipStatus.COMPLETED, MembershipStatus.GRADUATED})
+
+#: Statuses of people who left before the end, for whatever reason.
+LEFT_STATUSES = frozenset(
+    {MembershipStatus.WITHDRAWN, MembershipStatus.TRANSFERRED, MembershipStatus.RELEASED}
+)
+
+#: Statuses of people who never started: they are on no register and in no count.
+NOT_STARTED_STATUSES = frozenset({MembershipStatus.APPLIED, MembershipStatus.OFFERED})
+
+
+def status_wording(status: MembershipStatus) -> str:
+    """A membership status in words that say nothing about why someone left: "released"
+    or "transferred" would tell a reader where the person is based."""
+    if status in LEFT_STATUSES:
+        return "Left the course"
+    if status in NOT_STARTED_STATUSES:
+        return "Not started"
+    if status is MembershipStatus.ACTIVE:
+        return "Taking part"
+    return status.label
+
+
+def rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class CohortHeading:
+    """What every document about one cohort is headed with."""
+
+    cohort_id: uuid.UUID
+    partnership_name: str
+    prison_name: str
+    university_name: str
+    course_title: str
+    cohort_name: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def title(self) -> str:
+        return f"{self.course_title}: {self.cohort_name}"
+
+
+def cohort_heading(session: Session, cohort_id: uuid.UUID) -> CohortHeading:
+    cohort = get_or_not_found(session, Cohort, cohort_id, "cohort")
+    partnership = cohort.course.partnership
+    return CohortHeading(
+        cohort_id=cohort.id,
+        partnership_name=partnership.name,
+        prison_name=partnership.prison_name,
+        university_name=partnership.university_name,
+        course_title=cohort.course.title,
+        cohort_name=cohort.name,
+        starts_on=cohort.starts_on,
+        ends_on=cohort.ends_on,
+    )
+
+
+COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
+
+
+def course_sessions(session: Session, cohort_id: uuid.UUID) -> list[ClassSession]:
+    """The course's weeks. The sense-making meeting is left out: it is part of the
+    (opt-in) evaluation and keeps its own register, so it never counts for or against
+    anyone's attendance on the course."""
+    return list(
+        session.scalars(
+            select(ClassSession)
+            .where(ClassSession.cohort_id == cohort_id, COURSE_SESSION)
+            .order_by(ClassSession.held_on, ClassSession.week)
+        )
+    )
