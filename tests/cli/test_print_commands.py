@@ -31,46 +31,46 @@ DOCUMENTS = [
     (
         "certificates",
         ["--cohort", SPRING],
-        r"Printed 21 certificates for Crime, Justice and Society: January–March 2026 to "
-        r".*certificates\.pdf \(serial numbers LT-2026-(\w{4})-0001 to LT-2026-\1-0021; 0 newly "
-        r"issued, 21 re-printed\)\.",
+        r"Saved 21 certificates for Crime, Justice and Society: January–March 2026 to "
+        r".*certificates\.pdf\. Serial numbers LT-2026-(\w{4})-0001 to LT-2026-\1-0021: 0 "
+        r"newly issued, 21 printed again with the number first given\.",
         "Certificate of Achievement",
     ),
     (
         "register",
         ["--cohort", AUTUMN, "--week", "11"],
-        r"Printed the register for week 11 of .*September–December 2026 \(31 people "
+        r"Saved the register for week 11 of .*September–December 2026 \(31 people "
         r"expected\) to .*register\.pdf\.",
         "Reason",
     ),
     (
         "attendance",
         ["--cohort", SPRING],
-        r"Printed the attendance summary of .* \(32 people, 10 weeks\) to .*",
+        r"Saved the attendance summary of .* \(32 people, 10 weeks\) to .*",
         "Attended that week",
     ),
     (
         "person-attendance",
         ["--person", "Jamal Allen"],
-        r"Printed the attendance of Jamal Allen \(1 cohort\) to .*",
+        r"Saved the attendance of Jamal Allen \(1 cohort\) to .*",
         "Jamal Allen",
     ),
     (
         "guest-list",
         [],
-        r"Printed the guest list for Spring 2026 graduation \(15 guests, 10 cleared\) to .*",
+        r"Saved the guest list for Spring 2026 graduation \(15 guests, 10 cleared\) to .*",
         "Cleared to attend",
     ),
     (
         "programme",
         ["--event", "spring 2026"],
-        r"Printed the programme for Spring 2026 graduation \(21 graduates\) to .*",
+        r"Saved the programme for Spring 2026 graduation \(21 graduates\) to .*",
         "Graduating students",
     ),
     (
         "cohort-report",
         ["--cohort", SPRING, "--paper", "letter"],
-        r"Printed the cohort report for .*January–March 2026 to .*cohort-report\.pdf\.",
+        r"Saved the cohort report for .*January–March 2026 to .*cohort-report\.pdf\.",
         "Attendance by week",
     ),
 ]
@@ -94,20 +94,26 @@ def test_print_writes_each_document(
 
 
 @pytest.mark.parametrize(
-    ("kind", "options", "rows"),
+    ("kind", "options", "rows", "said"),
     [
-        ("people", [], 64),
-        ("memberships", ["--cohort", SPRING], 36),
-        ("attendance", [], 649),  # every mark, the sense-making meeting's too
+        ("people", [], 64, "people for every cohort"),
+        (
+            "memberships",
+            ["--cohort", SPRING],
+            36,
+            "memberships for Crime, Justice and Society: January–March 2026",
+        ),
+        # every mark, the sense-making meeting's too
+        ("attendance", [], 649, "attendance marks for every cohort"),
     ],
 )
 def test_csv_writes_a_list_for_excel(
-    demo_dir: Path, tmp_path: Path, kind: str, options: list[str], rows: int
+    demo_dir: Path, tmp_path: Path, kind: str, options: list[str], rows: int, said: str
 ) -> None:
     target = tmp_path / f"{kind}.csv"
     result = run_as(demo_dir, DEMO_USER, "csv", kind, *options, "--out", target)
     assert result.code == 0, result.err
-    assert result.out.startswith(f"Wrote {rows} rows of {kind} to {target}")
+    assert result.out.startswith(f"Saved {rows} rows of {said} to {target}")
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))

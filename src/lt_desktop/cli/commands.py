@@ -28,9 +28,11 @@ from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.sync import ConflictInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.documents import printing
+from lt_desktop.documents.printing import Saved
 from lt_desktop.domain.errors import LtError, StoreCorrupt, StoreTooNew
 from lt_desktop.domain.roles import Role
-from lt_desktop.domain.vocabulary import ClearanceStatus, SiteKind
+from lt_desktop.domain.vocabulary import SiteKind
 
 if TYPE_CHECKING:
     from lt_desktop.documents.template import PaperSize
@@ -482,118 +484,71 @@ def print_(args: argparse.Namespace, data_dir: Path) -> int:
     workspace, _, _ = _signed_in(args, data_dir)
     with workspace:
         workspace.documents.require_printing()
-        message = printer(workspace, args, target, PaperSize(args.paper))
-    print(message)
+        saved = printer(workspace, args, target, PaperSize(args.paper))
+    print(saved.message)
     return 0
 
 
 def _print_certificates(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.certificates import write_certificates
-
+) -> Saved:
     cohort = _find_cohort(workspace, args.cohort)
-    batch = workspace.documents.issue_certificates(cohort.id, issued_on=args.issued_on)
-    write_certificates(target, batch.certificates, paper=paper)
-    certificates = batch.certificates
-    new = len(batch.newly_issued)
-    serials = sorted(c.serial for c in certificates)
-    return (
-        f"Printed {_count(len(certificates), 'certificate')} for {cohort.title} to {target} "
-        f"(serial numbers {serials[0]} to {serials[-1]}; {new} newly issued, "
-        f"{len(certificates) - new} re-printed)."
+    return printing.save_certificates(
+        workspace, cohort.id, target, paper=paper, issued_on=args.issued_on
     )
 
 
 def _print_register(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.registers import write_register_sheet
-
+) -> Saved:
     cohort = _find_cohort(workspace, args.cohort)
     sessions = workspace.programme.list_sessions(cohort.id)
     chosen = next((s for s in sessions if s.week == args.week), None)
     if chosen is None:
         weeks = ", ".join(str(s.week) for s in sessions) or "none planned yet"
         raise LtError(f"{cohort.title} has no session in week {args.week} (weeks: {weeks}).")
-    sheet = workspace.documents.register_sheet(chosen.id)
-    write_register_sheet(target, sheet, paper=paper)
-    return (
-        f"Printed the register for week {sheet.week} of {cohort.title} "
-        f"({_count(sheet.expected, 'person', 'people')} expected) to {target}."
-    )
+    return printing.save_register(workspace, chosen.id, target, paper=paper)
 
 
 def _print_attendance(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.registers import write_attendance_summary
-
+) -> Saved:
     cohort = _find_cohort(workspace, args.cohort)
-    summary = workspace.documents.attendance_summary(cohort.id)
-    write_attendance_summary(target, summary, paper=paper)
-    return (
-        f"Printed the attendance summary of {cohort.title} "
-        f"({_count(len(summary.rows), 'person', 'people')}, "
-        f"{_count(len(summary.weeks), 'week')}) to {target}."
-    )
+    return printing.save_attendance_summary(workspace, cohort.id, target, paper=paper)
 
 
 def _print_person_attendance(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.registers import write_person_attendance
-
+) -> Saved:
     person = _find_person(workspace, args.person)
     cohort = _find_cohort(workspace, args.cohort) if args.cohort else None
-    attendance = workspace.documents.person_attendance(
-        person.id, cohort.id if cohort is not None else None
-    )
-    write_person_attendance(target, attendance, paper=paper)
-    return (
-        f"Printed the attendance of {attendance.person_name} "
-        f"({_count(len(attendance.cohorts), 'cohort')}) to {target}."
+    return printing.save_person_attendance(
+        workspace, person.id, target, paper=paper, cohort_id=cohort.id if cohort else None
     )
 
 
 def _print_guest_list(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.graduation import write_guest_list
-
-    guests = workspace.documents.guest_list(_find_event(workspace, args.event).id)
-    write_guest_list(target, guests, paper=paper)
-    cleared = guests.counts()[ClearanceStatus.CLEARED]
-    return (
-        f"Printed the guest list for {guests.event.title} "
-        f"({_count(len(guests.guests), 'guest')}, {cleared} cleared) to {target}."
-    )
+) -> Saved:
+    event = _find_event(workspace, args.event)
+    return printing.save_guest_list(workspace, event.id, target, paper=paper)
 
 
 def _print_programme(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.graduation import write_programme
-
-    programme = workspace.documents.graduation_programme(_find_event(workspace, args.event).id)
-    write_programme(target, programme, paper=paper)
-    return (
-        f"Printed the programme for {programme.event.title} "
-        f"({_count(len(programme.graduates), 'graduate')}) to {target}."
-    )
+) -> Saved:
+    event = _find_event(workspace, args.event)
+    return printing.save_programme(workspace, event.id, target, paper=paper)
 
 
 def _print_cohort_report(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
-) -> str:
-    from lt_desktop.documents.cohort_report import write_cohort_report
-
+) -> Saved:
     cohort = _find_cohort(workspace, args.cohort)
-    write_cohort_report(target, workspace.documents.cohort_report(cohort.id), paper=paper)
-    return f"Printed the cohort report for {cohort.title} to {target}."
+    return printing.save_cohort_report(workspace, cohort.id, target, paper=paper)
 
 
-Printer = Callable[[Workspace, argparse.Namespace, Path, "PaperSize"], str]
+Printer = Callable[[Workspace, argparse.Namespace, Path, "PaperSize"], Saved]
 
 _PRINTERS: dict[str, Printer] = {
     "certificates": _print_certificates,
@@ -613,13 +568,15 @@ def csv_list(args: argparse.Namespace, data_dir: Path) -> int:
     with workspace:
         workspace.documents.require_printing()
         cohort = _find_cohort(workspace, args.cohort) if args.cohort else None
-        table = workspace.documents.export_csv(
-            kind, target, cohort.id if cohort is not None else None, force=args.force
+        saved = printing.save_list(
+            workspace,
+            kind,
+            target,
+            cohort_id=cohort.id if cohort else None,
+            cohort_title=cohort.title if cohort else "",
+            force=args.force,
         )
-    print(
-        f"Wrote {_count(len(table.rows), 'row')} of {kind.value} to {target} "
-        "(CSV in UTF-8, opens in Excel)."
-    )
+    print(saved.message)
     return 0
 
 

@@ -1,0 +1,179 @@
+"""Each document made one way, for the app's Documents screen and for ``lt-desktop print``
+and ``lt-desktop csv`` alike: gathered through ``workspace.documents`` (which checks
+permission and never reads prison-only details), written to the file chosen, and
+summed up in the words both say to the person who asked.
+
+The callers only turn what was chosen (on screen, or named on the command line) into
+ids. The renderers are imported when a document is made, so neither the app nor the
+command line loads reportlab until something is printed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lt_desktop.core.services.documents.csv_exports import CsvKind
+from lt_desktop.domain.vocabulary import ClearanceStatus
+
+if TYPE_CHECKING:
+    from lt_desktop.core.workspace import Workspace
+    from lt_desktop.documents.template import PaperSize
+
+#: What each list holds, in words.
+LIST_WORDS = {
+    CsvKind.PEOPLE: "people",
+    CsvKind.MEMBERSHIPS: "memberships",
+    CsvKind.ATTENDANCE: "attendance marks",
+}
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What making a document wrote."""
+
+    target: Path
+    #: How many it holds: certificates (one a page), people expected or listed, cohorts,
+    #: guests, graduates or rows; a cohort report counts as one.
+    items: int
+    #: What to tell the person who asked for it.
+    message: str
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def save_certificates(
+    ws: Workspace,
+    cohort_id: uuid.UUID,
+    target: Path,
+    *,
+    paper: PaperSize,
+    issued_on: date | None = None,
+) -> Saved:
+    """Issue the cohort's certificates (a re-print keeps each serial) and write them."""
+    from lt_desktop.documents.certificates import write_certificates
+
+    batch = ws.documents.issue_certificates(cohort_id, issued_on=issued_on)
+    write_certificates(target, batch.certificates, paper=paper)
+    serials = sorted(c.serial for c in batch.certificates)
+    new = len(batch.newly_issued)
+    return Saved(
+        target,
+        len(serials),
+        f"Saved {_count(len(serials), 'certificate')} for {batch.heading.title} to {target}. "
+        f"Serial numbers {serials[0]} to {serials[-1]}: {new} newly issued, "
+        f"{len(serials) - new} printed again with the number first given.",
+    )
+
+
+def save_register(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: PaperSize) -> Saved:
+    from lt_desktop.documents.registers import write_register_sheet
+
+    sheet = ws.documents.register_sheet(session_id)
+    write_register_sheet(target, sheet, paper=paper)
+    return Saved(
+        target,
+        sheet.expected,
+        f"Saved the register for week {sheet.week} of {sheet.heading.title} "
+        f"({_count(sheet.expected, 'person', 'people')} expected) to {target}.",
+    )
+
+
+def save_attendance_summary(
+    ws: Workspace, cohort_id: uuid.UUID, target: Path, *, paper: PaperSize
+) -> Saved:
+    from lt_desktop.documents.registers import write_attendance_summary
+
+    summary = ws.documents.attendance_summary(cohort_id)
+    write_attendance_summary(target, summary, paper=paper)
+    return Saved(
+        target,
+        len(summary.rows),
+        f"Saved the attendance summary of {summary.heading.title} "
+        f"({_count(len(summary.rows), 'person', 'people')}, "
+        f"{_count(len(summary.weeks), 'week')}) to {target}.",
+    )
+
+
+def save_person_attendance(
+    ws: Workspace,
+    person_id: uuid.UUID,
+    target: Path,
+    *,
+    paper: PaperSize,
+    cohort_id: uuid.UUID | None = None,
+) -> Saved:
+    """One person's attendance, in every cohort this account sees them in or in one."""
+    from lt_desktop.documents.registers import write_person_attendance
+
+    attendance = ws.documents.person_attendance(person_id, cohort_id)
+    write_person_attendance(target, attendance, paper=paper)
+    return Saved(
+        target,
+        len(attendance.cohorts),
+        f"Saved the attendance of {attendance.person_name} "
+        f"({_count(len(attendance.cohorts), 'cohort')}) to {target}.",
+    )
+
+
+def save_guest_list(ws: Workspace, event_id: uuid.UUID, target: Path, *, paper: PaperSize) -> Saved:
+    from lt_desktop.documents.graduation import write_guest_list
+
+    guests = ws.documents.guest_list(event_id)
+    write_guest_list(target, guests, paper=paper)
+    cleared = guests.counts()[ClearanceStatus.CLEARED]
+    return Saved(
+        target,
+        len(guests.guests),
+        f"Saved the guest list for {guests.event.title} "
+        f"({_count(len(guests.guests), 'guest')}, {cleared} cleared) to {target}.",
+    )
+
+
+def save_programme(ws: Workspace, event_id: uuid.UUID, target: Path, *, paper: PaperSize) -> Saved:
+    from lt_desktop.documents.graduation import write_programme
+
+    programme = ws.documents.graduation_programme(event_id)
+    write_programme(target, programme, paper=paper)
+    return Saved(
+        target,
+        len(programme.graduates),
+        f"Saved the programme for {programme.event.title} "
+        f"({_count(len(programme.graduates), 'graduate')}) to {target}.",
+    )
+
+
+def save_cohort_report(
+    ws: Workspace, cohort_id: uuid.UUID, target: Path, *, paper: PaperSize
+) -> Saved:
+    from lt_desktop.documents.cohort_report import write_cohort_report
+
+    report = ws.documents.cohort_report(cohort_id)
+    write_cohort_report(target, report, paper=paper)
+    return Saved(target, 1, f"Saved the cohort report for {report.heading.title} to {target}.")
+
+
+def save_list(
+    ws: Workspace,
+    kind: CsvKind,
+    target: Path,
+    *,
+    cohort_id: uuid.UUID | None = None,
+    cohort_title: str = "",
+    force: bool = False,
+) -> Saved:
+    """A list as CSV for Excel, of one cohort (``cohort_title`` names it) or of every
+    cohort this account sees; an existing file is replaced only with ``force``."""
+    table = ws.documents.export_csv(kind, target, cohort_id, force=force)
+    return Saved(
+        target,
+        len(table.rows),
+        f"Saved {_count(len(table.rows), 'row')} of {LIST_WORDS[kind]} for "
+        f"{cohort_title or 'every cohort'} to {target} "
+        "(CSV in UTF-8: it opens in Excel as it is).",
+    )
