@@ -20,7 +20,8 @@ from lt_desktop.core.services.documents.cohort_report import CohortReport
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.ui.qt import QLabel, QLineEdit, Qt, QTableWidget
-from lt_desktop.ui.screens.documents import DocumentsScreen, table_text
+from lt_desktop.ui.screens.documents import DocumentsScreen
+from lt_desktop.ui.screens.documents.figures import table_text
 from tests.ui.conftest import Driver, window_on
 from tests.ui.test_accessibility import _unnamed_controls
 
