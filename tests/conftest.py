@@ -30,7 +30,18 @@ from lt_desktop.core.logs import stop_logging  # noqa: E402
 from lt_desktop.core.sign_in import sign_in  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
 from lt_desktop.domain.vocabulary import SiteKind  # noqa: E402
+from lt_desktop.storage import store as store_module  # noqa: E402
+from tests.helpers import schema_template  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _new_stores_take_the_migrated_schema() -> Iterator[None]:
+    """A store made in a test is given the schema the migrations made once in this
+    process, instead of running every migration again (``helpers/schema_template.py``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "upgrade_to_head", schema_template.upgrade_to_head)
+        yield
 
 
 @pytest.fixture(autouse=True)
