@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -41,8 +42,17 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@lru_cache(maxsize=4)
+def _scripts(folder: Path) -> ScriptDirectory:
+    """The revision scripts in ``folder``, read once: Alembic compiles every script each
+    time a new ``ScriptDirectory`` is asked about them, and each store opening asked twice."""
+    config = Config()
+    config.set_main_option("script_location", str(folder))
+    return ScriptDirectory.from_config(config)
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts(migrations_folder()).get_current_head()
     assert head is not None
     return head
 
@@ -61,7 +71,7 @@ class SchemaState(Enum):
 def schema_state(revision: str | None) -> SchemaState:
     if revision is None:
         return SchemaState.EMPTY
-    scripts = ScriptDirectory.from_config(alembic_config())
+    scripts = _scripts(migrations_folder())
     if revision == scripts.get_current_head():
         return SchemaState.CURRENT
     try:
