@@ -12,7 +12,7 @@ import sqlcipher3
 
 from lt_desktop.storage.backup import raw_key_pragma
 from lt_desktop.storage.keyslots import KeyFile, password_bytes
-from tests.helpers.cli import Result, assert_one_line_error, run_cli
+from tests.helpers.cli import Result, assert_one_line_error, run_cli, run_cli_process
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"
@@ -38,6 +38,15 @@ def run_as(
 ) -> Result:
     """``lt-desktop ARGS`` signed in as ``user``, the way a script runs it."""
     return run_cli(
+        *args, "--data-dir", folder, "--user", user, "--password-stdin", stdin=lines(*secrets)
+    )
+
+
+def run_as_process(
+    folder: Path, user: str, *args: str | Path, secrets: tuple[str, ...] = (DEMO_PASSWORD,)
+) -> Result:
+    """``run_as``, in a process of its own."""
+    return run_cli_process(
         *args, "--data-dir", folder, "--user", user, "--password-stdin", stdin=lines(*secrets)
     )
 

@@ -1,4 +1,4 @@
-"""Each ``lt-desktop`` command doing its job, run as a real process on a real store."""
+"""Each ``lt-desktop`` command doing its job, run as a script runs it, on a real store."""
 
 from __future__ import annotations
 

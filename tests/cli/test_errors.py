@@ -21,6 +21,7 @@ from tests.cli.support import (
     lines,
     raw_database,
     run_as,
+    run_as_process,
     slot_opens,
     store_bytes,
 )
@@ -114,7 +115,7 @@ def test_a_store_open_in_another_process_is_refused_and_left_alone(
     args = [arg.format(tmp=tmp_path, backup=demo_backup) for arg in command]
     with sign_in(demo_dir, DEMO_USER, DEMO_PASSWORD):
         before = store_bytes(demo_dir)
-        result = run_as(demo_dir, DEMO_USER, *args)
+        result = run_as_process(demo_dir, DEMO_USER, *args)
         after = store_bytes(demo_dir)
     message = assert_failure(result)
     assert "already open" in message and f"process {os.getpid()}" in message

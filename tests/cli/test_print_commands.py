@@ -1,4 +1,4 @@
-"""``lt-desktop print`` and ``lt-desktop csv`` run as real processes on the demo store."""
+"""``lt-desktop print`` and ``lt-desktop csv`` run on the demo store, as a script runs them."""
 
 from __future__ import annotations
 

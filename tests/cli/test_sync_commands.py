@@ -1,4 +1,4 @@
-"""Pairing and exchanging bundles from the command line, as real processes."""
+"""Pairing and exchanging bundles from the command line, as a script does."""
 
 from __future__ import annotations
 

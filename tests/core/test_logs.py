@@ -17,7 +17,7 @@ from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.errors import ConflictError, WrongCredentials
 from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason, SiteKind
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import run_cli_process
 from tests.helpers.personal_data import SNIPPET, personal_data
 from tests.helpers.sites import UNIVERSITY_ADMIN, UNIVERSITY_PASSWORD, Site, new_site, pair
 
@@ -92,7 +92,7 @@ def test_the_most_detailed_log_of_a_working_day_names_no_one(tmp_path: Path) -> 
         ["stats"],
         ["print", "person-attendance", "--person", shared, "--out", tmp_path / "a.pdf"],
     ):
-        run_cli(
+        run_cli_process(
             *command,
             *("--data-dir", folder, "--user", "demo", "--password-stdin"),
             stdin="demo\n",

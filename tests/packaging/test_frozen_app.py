@@ -22,7 +22,7 @@ import pytest
 from lt_desktop import __version__
 from lt_desktop.resources import resources_folder, user_guide
 from lt_desktop.storage import migrations
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import run_cli, run_cli_process
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -282,7 +282,9 @@ def test_the_smoke_test_makes_a_demo_store_opens_the_window_on_it_and_quits(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "new"
-    result = run_cli("--smoke-test", "--data-dir", folder, env={"QT_QPA_PLATFORM": "offscreen"})
+    result = run_cli_process(
+        "--smoke-test", "--data-dir", folder, env={"QT_QPA_PLATFORM": "offscreen"}
+    )
     assert result.code == 0, (result.out, result.err)
     started, made, shown, signed_in, closed = result.lines
     assert started == f"LT Desktop {__version__}: smoke test on {folder}"

@@ -2,7 +2,7 @@
 not an ordinary file, or over an existing file nobody agreed to replace.
 
 Before these rules, ``lt-desktop print … --out STORE/keys.json`` exited 0 and the store
-was gone. The CLI is run as real processes on a copy of the demo store; after every
+was gone. The CLI is run as a script runs it, on a copy of the demo store; after every
 refusal the store's files are byte for byte as they were and ``lt-desktop check``
 passes.
 """
