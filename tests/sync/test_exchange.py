@@ -75,6 +75,24 @@ def sites(_paired: tuple[Site, Site], tmp_path: Path) -> tuple[Site, Site]:
     return copy_site(prison, tmp_path / "prison"), copy_site(university, tmp_path / "university")
 
 
+@pytest.fixture(scope="module")
+def _exchanged(
+    _paired: tuple[Site, Site], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Site, Site]:
+    root = tmp_path_factory.mktemp("exchanged")
+    prison = copy_site(_paired[0], root / "prison")
+    university = copy_site(_paired[1], root / "university")
+    university.take_in(prison.export_to(university, root / "p1.ltbundle").info.path)
+    return prison, university
+
+
+@pytest.fixture
+def exchanged(_exchanged: tuple[Site, Site], tmp_path: Path) -> tuple[Site, Site]:
+    """The paired sites once the university has taken in the prison's first bundle."""
+    prison, university = _exchanged
+    return copy_site(prison, tmp_path / "prison"), copy_site(university, tmp_path / "university")
+
+
 def _plaintext(bundle: Path, reader: Site) -> bytes:
     """The decrypted, decompressed lines of a bundle, as its recipient reads them."""
     with reader.open() as workspace, workspace.store.read() as session:
@@ -219,9 +237,8 @@ def test_the_university_takes_it_in_once(sites: tuple[Site, Site], tmp_path: Pat
         assert len(imports) == 1 and imports[0].details["sequence"] == 1
 
 
-def test_what_comes_back_from_the_university(sites: tuple[Site, Site], tmp_path: Path) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+def test_what_comes_back_from_the_university(exchanged: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = exchanged
     with university.open() as workspace:
         # The university marks an essay and adds one of its students.
         cohort = workspace.programme.list_cohorts()[0]
@@ -254,10 +271,9 @@ def _prison_learners(workspace: Workspace) -> set[uuid.UUID]:
 
 
 def test_a_mark_made_at_the_university_reaches_the_prison(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     with university.open() as workspace:
         cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
         prison_learners = _prison_learners(workspace)
@@ -280,10 +296,9 @@ def test_a_mark_made_at_the_university_reaches_the_prison(
 
 
 def test_an_essay_a_prison_learner_handed_in_at_the_university_reaches_the_prison(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     with university.open() as workspace:
         cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
         prison_learners = _prison_learners(workspace)
@@ -360,10 +375,9 @@ def test_a_session_travels_with_its_lecturer_and_its_register(
 
 
 def test_a_new_lecturer_for_a_session_the_university_holds_arrives_with_it(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     with prison.open() as workspace:
         session_id, lecturer_id = _lecturer_for_a_session_with_a_register(workspace)
     taken = university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
@@ -404,13 +418,12 @@ def _waiting(site: Site) -> int:
 
 
 def test_a_record_naming_one_not_here_yet_waits_for_it(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
     """The lecturer's record and the session that names them come in two bundles, the
     session's first: it waits, and is taken in with the bundle that brings the
     lecturer. Nothing needs sending again, so acknowledgements move on as usual."""
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
     with prison.open() as workspace:
         session_id, lecturer_id = _lecturer_for_a_session_with_a_register(workspace)
@@ -503,10 +516,9 @@ def test_the_pending_count_is_what_the_next_export_carries(
 
 
 def test_only_changes_since_the_acknowledgement_travel(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
     with prison.open() as workspace:
         person = _a_student(workspace)
@@ -557,10 +569,9 @@ def test_a_missing_bundle_in_between_is_pointed_out(
 
 
 def test_edits_at_both_sites_resolve_the_same_way_everywhere(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
     with prison.open() as workspace:
         cohort = next(c for c in workspace.programme.list_cohorts() if "September" in c.name)
@@ -599,9 +610,10 @@ def test_edits_at_both_sites_resolve_the_same_way_everywhere(
     assert len(titles) == 1  # the same winner at both sites
 
 
-def test_a_withdrawal_is_never_lost_to_a_clash(sites: tuple[Site, Site], tmp_path: Path) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+def test_a_withdrawal_is_never_lost_to_a_clash(
+    exchanged: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = exchanged
     with prison.open() as workspace, workspace.store.read() as session:
         consent = session.scalars(
             select(Consent).where(
@@ -627,10 +639,9 @@ def test_a_withdrawal_is_never_lost_to_a_clash(sites: tuple[Site, Site], tmp_pat
 
 
 def test_withdrawn_consent_removes_research_data_at_the_university(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     with university.open() as workspace, workspace.store.read() as session:
         story = session.scalars(select(Story)).first()
         assert story is not None and story.text
@@ -665,9 +676,8 @@ def test_withdrawn_consent_removes_research_data_at_the_university(
         assert kept and all(s.text for s in kept)
 
 
-def test_a_removal_travels_as_a_tombstone(sites: tuple[Site, Site], tmp_path: Path) -> None:
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+def test_a_removal_travels_as_a_tombstone(exchanged: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = exchanged
     with prison.open() as workspace:
         victim = _a_student(workspace, 3)
         workspace.people.remove_person(victim.id)
@@ -860,13 +870,12 @@ def _restore(site: Site, backup: Path) -> None:
 
 
 def test_a_partner_that_restored_a_backup_gets_back_what_it_lost(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
     """The university restores last week's backup: what it had from the prison since
     comes again, what it had sent the prison stays there and comes back, and what it
     changes from then on still travels, though it has lost count of what it sent."""
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
     backup = _back_up(university, tmp_path / "university.ltbackup")
     with prison.open() as workspace:
@@ -893,13 +902,12 @@ def test_a_partner_that_restored_a_backup_gets_back_what_it_lost(
 
 
 def test_a_restored_site_that_first_takes_in_a_bundle_from_before_still_sends_its_changes(
-    sites: tuple[Site, Site], tmp_path: Path
+    exchanged: tuple[Site, Site], tmp_path: Path
 ) -> None:
     """After the restore the university first takes in a bundle the prison made before
     it: that bundle acknowledges changes the university has lost count of, and the
     changes it makes now must still travel."""
-    prison, university = sites
-    university.take_in(prison.export_to(university, tmp_path / "p1.ltbundle").info.path)
+    prison, university = exchanged
     backup = _back_up(university, tmp_path / "university.ltbackup")
     for given in ("Una", "Ursula", "Ulric", "Uma"):
         _new_student(university, given, "Versity")
