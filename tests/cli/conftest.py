@@ -121,7 +121,10 @@ class SmallDisk:
     _holder: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def cli(self, *args: str | Path, stdin: str = "") -> Result:
-        """``lt-desktop ARGS`` run where this disk is mounted."""
+        """``lt-desktop ARGS`` run where this disk is mounted: in this process when the
+        disk is mounted here (as root), else in a process that joins its namespace."""
+        if not self.prefix:
+            return run_cli(*args, stdin=stdin)
         environment = {**os.environ, "LT_DESKTOP_TEST_KDF": "cheap"}
         completed = subprocess.run(
             [*self.prefix, sys.executable, "-m", "lt_desktop", *map(str, args)],
