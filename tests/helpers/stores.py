@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from lt_desktop.core.sign_in import sign_in
@@ -45,6 +46,12 @@ def add_account(admin: Workspace, username: str, role: Role, *, person_id: objec
 
 def sign_in_as(folder: Path, username: str) -> Workspace:
     return sign_in(folder, username, USER_PASSWORD)
+
+
+def copy_store(store: Path, folder: Path) -> Path:
+    """A private copy of a closed store: its files, without its lock or logs."""
+    shutil.copytree(store, folder, ignore=shutil.ignore_patterns("store.lock", "logs"))
+    return folder
 
 
 def files_under(folder: Path) -> list[Path]:

@@ -43,6 +43,7 @@ from lt_desktop.sync.laptop_kit import KitRefused, open_kit
 from lt_desktop.sync.laptops import TO_LAPTOP
 from lt_desktop.sync.person_merges import survivor_of
 from lt_desktop.sync.records import Incoming, PayloadInvalid, decode_lines, encode, synced_models
+from tests.helpers.stores import copy_store
 
 PASSWORD = "demo"
 LAPTOP_USER, LAPTOP_PASSWORD = "amina", "laptop password 1"
@@ -70,11 +71,9 @@ def on_laptop(classroom: Classroom) -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def _classroom(tmp_path_factory: pytest.TempPathFactory) -> Classroom:
-    from lt_desktop.core.demo import build_demo_store
-
+def _classroom(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Classroom:
     root = tmp_path_factory.mktemp("classroom")
-    build_demo_store(root / "pc")
+    copy_store(_demo_template, root / "pc")
     stick = root / "stick"
     stick.mkdir()
     with at(root / "pc", "staff") as workspace:

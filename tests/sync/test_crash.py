@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 
-from lt_desktop.core.demo import build_demo_store
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import SiteKind
 from tests.helpers.sites import (
@@ -35,6 +34,7 @@ from tests.helpers.sites import (
     new_site,
     pair,
 )
+from tests.helpers.stores import copy_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISON, UNIVERSITY = "HMP Northfield", "University of Eastbridge"
@@ -107,11 +107,11 @@ class Sites:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
+def sites(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Sites:
     """The demo prison with a scan of every essay (so a snapshot takes a while to
     write and to take in), paired with a new university site."""
     root = tmp_path_factory.mktemp("crash")
-    build_demo_store(root / "prison")
+    copy_store(_demo_template, root / "prison")
     prison = Site(PRISON, root / "prison", "demo", "demo")
     noise = random.Random(9)
     with sign_in(prison.folder, prison.username, prison.password) as workspace:

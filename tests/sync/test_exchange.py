@@ -49,14 +49,13 @@ from tests.helpers.sites import (
     new_site,
     pair,
 )
+from tests.helpers.stores import copy_store
 
 
 @pytest.fixture(scope="module")
-def _paired(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Site]:
-    from lt_desktop.core.demo import build_demo_store
-
+def _paired(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Site]:
     root = tmp_path_factory.mktemp("paired")
-    build_demo_store(root / "prison")
+    copy_store(_demo_template, root / "prison")
     prison = Site("HMP Northfield", root / "prison", "demo", "demo")
     university = new_site(
         root / "university",
