@@ -91,7 +91,7 @@ def screens_for(may: set[Permission]) -> list[type[Screen]]:
     return [screen for screen in SCREENS if screen.needs & may]
 
 
-def landing_row(screens: list[Screen], role: Role) -> int:
+def landing_row(screens: list[type[Screen]], role: Role) -> int:
     """The screen a role starts on: its day's work (a facilitator's register), else
     the first it is offered."""
     return next((row for row, screen in enumerate(screens) if role in screen.lands_for), 0)
@@ -108,12 +108,14 @@ class WorkspaceView(QWidget):
         self.nav = SectionList()
         self.nav.setAccessibleName("Sections")
         self.stack = ScreenStack()
-        self.screens: list[Screen] = []
-        for position, screen_class in enumerate(screens_for(allowed), start=1):
-            screen = screen_class(controller)
-            self.screens.append(screen)
-            self.stack.addWidget(screen)
-            item = QListWidgetItem(screen.title)
+        self._controller = controller
+        #: The screens this account may use, in order; each is built when first shown
+        #: (most sign-ins use two or three), in the stack in place of a blank page.
+        self.screen_classes = screens_for(allowed)
+        self._built: dict[int, Screen] = {}
+        for position, screen_class in enumerate(self.screen_classes, start=1):
+            self.stack.addWidget(QWidget())
+            item = QListWidgetItem(screen_class.title)
             if position <= 9:
                 item.setToolTip(f"Ctrl+{position}")
                 QShortcut(
@@ -136,22 +138,43 @@ class WorkspaceView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(content, 1)
-        if self.screens:
-            self.nav.setCurrentRow(landing_row(self.screens, actor.role))
+        if self.screen_classes:
+            self.nav.setCurrentRow(landing_row(self.screen_classes, actor.role))
         if actor.may(Permission.BACKUP):
             self.reminder.check(controller)
         controller.open_register.connect(self._open_register)
 
+    def screen_at(self, row: int) -> Screen:
+        """The screen at ``row`` of the navigation, built now if it was not yet."""
+        screen = self._built.get(row)
+        if screen is None:
+            screen = self._built[row] = self.screen_classes[row](self._controller)
+            blank = self.stack.widget(row)
+            assert blank is not None
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(row, screen)
+            self.stack.removeWidget(blank)
+            blank.deleteLater()
+            if current == row:
+                self.stack.setCurrentIndex(row)
+        return screen
+
+    @property
+    def screens(self) -> list[Screen]:
+        """Every screen this account may use (building those not yet shown)."""
+        return [self.screen_at(row) for row in range(len(self.screen_classes))]
+
     def unsaved_typing(self) -> list[Draft]:
-        typed = [draft for screen in self.screens for draft in screen.drafts()]
+        typed = [draft for screen in self._built.values() for draft in screen.drafts()]
         for register in self.findChildren(RegisterView):
             typed.extend(register.drafts())
         return typed
 
     def _show(self, row: int) -> None:
-        if 0 <= row < len(self.screens):
+        if 0 <= row < len(self.screen_classes):
+            screen = self.screen_at(row)
             self.stack.setCurrentIndex(row)
-            self.screens[row].activate()
+            screen.activate()
 
     def _open_register(self, cohort_id: object, session_id: object) -> None:
         screen = self.open(SessionsScreen)
@@ -159,10 +182,10 @@ class WorkspaceView(QWidget):
             screen.open_session(cohort_id, session_id)  # type: ignore[arg-type]
 
     def open(self, screen_class: type[Screen]) -> Screen | None:
-        for row, screen in enumerate(self.screens):
-            if isinstance(screen, screen_class):
+        for row, each in enumerate(self.screen_classes):
+            if issubclass(each, screen_class):
                 self.nav.setCurrentRow(row)
-                return screen
+                return self.screen_at(row)
         return None
 
 
@@ -411,7 +434,7 @@ class MainWindow(QMainWindow):
         view = self.workspace_view
         if view is None:
             return
-        jump = SectionJump([screen.title for screen in view.screens], self)
+        jump = SectionJump([screen.title for screen in view.screen_classes], self)
         jump.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         jump.section_chosen.connect(lambda row: self._open_section(view, row))
         jump.open()

@@ -81,7 +81,7 @@ def _run(data_dir: Path) -> int:
             QTimer.singleShot(50, settle)
             return
         view = window.workspace_view
-        screens = len(view.screens) if view is not None else 0
+        screens = len(view.screen_classes) if view is not None else 0
         say(f"signed in as the demo account: {screens} screens, the first one loaded")
         window.close()
         outcome.finish(0)
