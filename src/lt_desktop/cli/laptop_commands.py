@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.cli.commands import _count, _find_cohort, _signed_in
+from lt_desktop.cli.commands.common import _count, _find_cohort, _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.passwords import check_password, check_username

@@ -1,0 +1,108 @@
+"""What the commands share: signing in, checking an output file before any password is
+asked for, reading a small file, and finding a cohort, person or graduation by the name
+someone typed."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from lt_desktop.cli.secrets_input import SecretReader, username_from
+from lt_desktop.cli.usage import UsageError
+from lt_desktop.core.front_door import sign_in
+from lt_desktop.core.output_files import check_output_path
+from lt_desktop.core.services.documents.graduation_lists import EventInfo
+from lt_desktop.core.services.people import PersonListing
+from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import LtError
+
+Handler = Callable[[argparse.Namespace, Path], int]
+
+
+def _signed_in(args: argparse.Namespace, data_dir: Path) -> tuple[Workspace, SecretReader, str]:
+    username = username_from(args.user)
+    reader = SecretReader(args.password_stdin)
+    password = reader.read("Password")
+    return sign_in(data_dir, username, password), reader, password
+
+
+def _output_file(target: Path, what: str, data_dir: Path, *, force: bool) -> Path:
+    """``target`` checked before anyone is asked for a password: a file's name in a
+    folder that exists, outside the store folder, and new unless ``force``."""
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give the {what} file's name.")
+    if not target.parent.is_dir():
+        raise LtError(f"The folder {target.parent} does not exist.")
+    return check_output_path(target, store_root=data_dir, force=force)
+
+
+def _plain(text: str) -> str:
+    """Text as people type it: any dash is a hyphen, case and spacing do not matter."""
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2212":
+        text = text.replace(dash, "-")
+    return " ".join(text.casefold().split())
+
+
+def _pick(text: str, what: str, named: dict[str, list[str]], *, plural: str = "") -> str:
+    """The one key whose names match ``text``: exactly if any does, else in part."""
+    wanted = _plain(text)
+    exact = [key for key, names in named.items() if wanted in map(_plain, names)]
+    matches = exact or [
+        key for key, names in named.items() if any(wanted in _plain(n) for n in names)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LtError(f"There is no {what} called {text!r} that you can see.")
+    shown = "; ".join(named[key][-1] for key in matches[:5])
+    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+    raise LtError(
+        f"{text!r} matches {len(matches)} {plural or what + 's'} ({shown}{more}); "
+        "give more of the name."
+    )
+
+
+def _find_cohort(workspace: Workspace, text: str) -> CohortInfo:
+    cohorts = {str(c.id): c for c in workspace.programme.list_cohorts()}
+    key = _pick(text, "cohort", {k: [c.name, c.title] for k, c in cohorts.items()})
+    return cohorts[key]
+
+
+def _find_person(workspace: Workspace, text: str) -> PersonListing:
+    people = {str(p.id): p for p in workspace.people.list_people()}
+    key = _pick(
+        text,
+        "person",
+        {k: [p.sort_name, p.display_name] for k, p in people.items()},
+        plural="people",
+    )
+    return people[key]
+
+
+def _find_event(workspace: Workspace, text: str | None) -> EventInfo:
+    events = {str(e.id): e for e in workspace.documents.list_events()}
+    if text is None:
+        if len(events) == 1:
+            return next(iter(events.values()))
+        if not events:
+            raise LtError("There is no graduation here yet that you can see.")
+        titles = "; ".join(e.title for e in events.values())
+        raise UsageError(f"There are several graduations ({titles}); choose one with --event.")
+    return events[_pick(text, "graduation", {k: [e.title] for k, e in events.items()})]
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _read_small_file(path: Path, what: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(64 * 1024 + 1)
+    except OSError as error:
+        raise LtError(f"The {what} {path} cannot be read: {error.strerror}.") from error
+    if len(raw) > 64 * 1024:
+        raise LtError(f"{path.name} is far too large to be a {what}.")
+    return raw

@@ -1,0 +1,65 @@
+"""``lt-desktop person``: transfers, taking on, releasing and merging people."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from pathlib import Path
+
+from lt_desktop.cli.commands.common import _count, _find_cohort, _find_person, _signed_in
+from lt_desktop.core.workspace import Workspace
+
+
+def person(args: argparse.Namespace, data_dir: Path) -> int:
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        people = workspace.people
+        action = args.person_command
+        if action == "transfers":
+            for t in people.transfers(arriving_only=args.arriving):
+                taken = f", taken on {t.taken_on:%d %b %Y}" if t.taken_on else ""
+                print(
+                    f"{t.person_id}  {t.person_name}: to {t.to_name} on "
+                    f"{t.transferred_on:%d %b %Y}{taken}"
+                )
+            return 0
+        if action == "merge":
+            keep, merge = _person_id(workspace, args.keep), _person_id(workspace, args.merge)
+            preview = people.preview_merge(keep, merge)
+            if args.preview:
+                print("Keep:")
+                print("\n".join(preview.keep.describe()))
+                print("Merge into it:")
+                print("\n".join(preview.merge.describe()))
+                if preview.shared_cohorts:
+                    print("Both in: " + ", ".join(preview.shared_cohorts) + " (one place each)")
+                print("Nothing was changed; give --yes to merge them.")
+                return 0
+            survivor = people.merge_people(keep, merge)
+            print(
+                f"{preview.merge.name} merged into {preview.keep.name} (record {survivor}); "
+                "every site makes the same one record when the merge reaches it."
+            )
+            return 0
+        person_id = _person_id(workspace, args.person)
+        if action == "transfer":
+            t = people.transfer(person_id, to=args.to, on=args.on, reason=args.reason)
+            print(
+                f"{t.person_name} transferred to {t.to_name} on {t.transferred_on:%d %b %Y}; "
+                "their course record stays here and goes on with the next exchange."
+            )
+        elif action == "take-on":
+            cohort = _find_cohort(workspace, args.cohort)
+            t = people.take_on(person_id, cohort.id, on=args.on)
+            print(f"{t.person_name} taken on in {cohort.name}.")
+        else:
+            ended = people.release(person_id, on=args.on, reason=args.reason)
+            print(f"Released: {_count(ended, 'place')} ended; the course record stays.")
+        return 0
+
+
+def _person_id(workspace: Workspace, text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        return _find_person(workspace, text).id
