@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.sign_in import restore_and_sign_in
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change, changes_for_tables, recording
 from lt_desktop.domain.errors import (
     ConflictError,
     LtError,
@@ -29,6 +30,7 @@ from lt_desktop.domain.vocabulary import (
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     AttendanceMark,
+    Base,
     ClassSession,
     Consent,
     Membership,
@@ -944,3 +946,39 @@ def test_records_a_site_of_the_senders_kind_never_sends_are_refused(
     with university.open() as workspace:
         assert workspace.stats.counts()["prison_details"] == 0
         assert workspace.audit.entries(action="sync.imported") == []
+
+
+def _row_counts(site: Site) -> dict[str, int]:
+    with site.open() as workspace, workspace.store.read() as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in Base.metadata.tables.items()
+        }
+
+
+def test_an_import_reports_every_area_it_touched(sites: tuple[Site, Site], tmp_path: Path) -> None:
+    prison, university = sites
+    bundle = tmp_path / "first.ltbundle"
+    prison.export_to(university, bundle)
+    before = _row_counts(university)
+    with university.open() as workspace:
+        with recording() as previewed:
+            workspace.sync.import_bundle(bundle, dry_run=True)
+        with recording() as changed:
+            taken = workspace.sync.import_bundle(bundle)
+    assert previewed == set(), "a preview changes nothing"
+    after = _row_counts(university)
+    touched = {name for name in after if after[name] != before[name]}
+    assert sum(taken.summary.added.values()) > 3000 and touched
+    assert changes_for_tables(touched) <= changed
+    # What the demo prison sends its university, area by area.
+    assert {
+        Change.PEOPLE,
+        Change.CONSENT,
+        Change.COHORTS,
+        Change.MEMBERS,
+        Change.SESSIONS,
+        Change.REGISTER,
+        Change.SYNC,
+        Change.AUDIT,
+    } <= changed

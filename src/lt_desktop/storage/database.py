@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, exc, update
+from sqlalchemy import URL, Engine, TableClause, create_engine, event, exc, inspect, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 from sqlalchemy.pool import QueuePool
 
+from lt_desktop.domain.changes import report_tables
 from lt_desktop.domain.errors import DiskFull, LtError, StoreCorrupt, StoreLocked
 from lt_desktop.storage.ancestry import advanced
 from lt_desktop.storage.clock import HybridLogicalClock
@@ -125,6 +126,8 @@ class SessionFactory:
         for maker in (self._read, self._write):
             event.listen(maker, "before_flush", self._stamp_synced_records)
             event.listen(maker, "do_orm_execute", _hide_tombstones)
+            for name, listener in _CHANGE_LISTENERS:
+                event.listen(maker, name, listener)
         self.closed = False
 
     def close(self) -> None:
@@ -138,6 +141,8 @@ class SessionFactory:
         for maker in (self._read, self._write):
             event.remove(maker, "before_flush", self._stamp_synced_records)
             event.remove(maker, "do_orm_execute", _hide_tombstones)
+            for name, listener in _CHANGE_LISTENERS:
+                event.remove(maker, name, listener)
 
     def _check_open(self) -> None:
         if self.closed:
@@ -232,6 +237,52 @@ def _hide_tombstones(state: ORMExecuteState) -> None:
                 SyncedRecord, lambda cls: cls.deleted_at.is_(None), include_aliases=True
             )
         )
+
+
+#: Session info key: the tables this transaction has written so far.
+WRITTEN = "tables_written"
+
+
+def _written(session: Session) -> set[str]:
+    tables: set[str] = session.info.setdefault(WRITTEN, set())
+    return tables
+
+
+def _note_flushed(session: Session, _context: Any) -> None:
+    """After a flush (the session's lists still hold what it wrote): note its tables."""
+    written = _written(session)
+    dirty = [r for r in session.dirty if session.is_modified(r, include_collections=False)]
+    for record in (*session.new, *dirty, *session.deleted):
+        written.update(table.name for table in inspect(record).mapper.tables)
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    """An insert, update or delete run as a statement, not through the flush."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if isinstance(table, TableClause):
+        _written(state.session).add(table.name)
+
+
+def _report_committed(session: Session) -> None:
+    written = session.info.pop(WRITTEN, None)
+    if written:
+        report_tables(written)
+
+
+def _forget_written(session: Session) -> None:
+    session.info.pop(WRITTEN, None)
+
+
+#: Each transaction notes the tables it writes and, once committed, reports them to
+#: whoever is recording changes on this thread (``domain.changes``).
+_CHANGE_LISTENERS: tuple[tuple[str, Any], ...] = (
+    ("after_flush", _note_flushed),
+    ("do_orm_execute", _note_statement),
+    ("after_commit", _report_committed),
+    ("after_rollback", _forget_written),
+)
 
 
 @contextlib.contextmanager

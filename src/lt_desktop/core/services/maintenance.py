@@ -19,6 +19,7 @@ from lt_desktop.core.services.settings import (
     write_setting,
 )
 from lt_desktop.core.sign_in_record import notices as sign_in_record_notices
+from lt_desktop.domain.changes import Change, report
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.storage.backup import BackupHeader, read_key_file
@@ -128,6 +129,7 @@ class MaintenanceService(Service):
         self._require(Permission.BACKUP)
         target = self.output_path(target, force=force)
         header = self._store.backup(target)
+        report(Change.BACKUPS)
         size = target.stat().st_size
         with self._store.write() as session:
             self._audit(session, BACKED_UP, size=size)
@@ -150,6 +152,7 @@ class MaintenanceService(Service):
         target = new_backup_path(folder, self._store.site.name, datetime.now(UTC))
         self.output_path(target, force=False)
         self._store.backup(target)
+        report(Change.BACKUPS)
         size = target.stat().st_size
         removed = prune_generations(
             folder, self._store.key_file.store_id, keep=status.generations, protect=target
@@ -191,6 +194,7 @@ class MaintenanceService(Service):
             write_setting(session, BACKUP_FOLDER, str(folder.resolve()))
             self._audit(session, "setting.changed", "setting", BACKUP_FOLDER, before=before)
         note_backup_place(self._store.folder, folder)
+        report(Change.BACKUPS)  # the backups listed are the new folder's
         return self.backup_status()
 
     def list_backups(self, folder: Path | None = None) -> list[BackupFile]:
