@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.mentoring import JourneyStage
 from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.vocabulary import ConsentScope, InterviewStatus, MembershipRole
 from lt_desktop.ui.qt import Qt, QWidget
 from lt_desktop.ui.screens.interviews import InterviewsScreen
@@ -241,7 +242,7 @@ def test_an_interview_is_arranged_held_and_its_notes_kept(
     transcript.write_text("Participant: I found my voice in week three.", encoding="utf-8")
     tab.load_transcript_from(transcript)
     # A change made elsewhere reloads the list; what is being typed stays.
-    driver.controller.data_changed.emit(frozenset({"consent"}))
+    driver.controller.data_changed.emit(frozenset({Change.CONSENT}))
     driver.settle()
     assert tab.notes.toPlainText() == "Spoke about belonging and the writing week."
     _press(qtbot, screen, Qt.Key.Key_S)

@@ -11,7 +11,6 @@ from lt_desktop.core.services.people import PersonInfo
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import PersonBase
-from lt_desktop.ui.controller import PEOPLE
 from lt_desktop.ui.qt import QApplication, QMessageBox, Qt, QWidget
 from lt_desktop.ui.screens.cohorts import NOBODY_CHOSEN, CohortsScreen, EnrolDialog
 from lt_desktop.ui.screens.people import PeopleScreen, PersonDialog
@@ -150,7 +149,7 @@ def test_enrolling_chooses_no_one_until_the_person_is_chosen_by_keyboard(
         def add_namesake(ws: Workspace, base: PersonBase = base) -> PersonInfo:
             return ws.people.add_person(given_name="Rowan", family_name="Quill", base=base)
 
-        driver.controller.change(add_namesake, {PEOPLE}, namesakes.append)
+        driver.controller.change(add_namesake, namesakes.append)
     driver.settle()
     assert len(namesakes) == 2
     screen = driver.open(CohortsScreen)

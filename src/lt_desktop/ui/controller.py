@@ -2,16 +2,19 @@
 which screens reach the services.
 
 Screens never call each other. They ask the controller to ``load`` or ``change``
-things; work runs on the background runner, and after a change the controller
-announces what kinds of record changed (``data_changed``) so each screen can
-refresh only what it shows.
+things; work runs on the background runner. A change runs inside a recorder
+(``domain.changes.recording``): every write transaction it commits reports the
+tables it wrote, and services report what they keep outside the store (backup
+files). Afterwards the controller announces the areas actually changed
+(``data_changed``, a frozenset of ``Change``) so each screen refreshes only when
+what it shows is out of date. A change that wrote nothing announces nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +35,7 @@ from lt_desktop.core.logs import log_refused, log_unexpected
 from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change, recording
 from lt_desktop.domain.errors import LtError, StoreCorrupt
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.ui.garbage import GuiThreadCollector
@@ -43,26 +47,6 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-#: The kinds of change screens listen for.
-PEOPLE, COHORTS, MEMBERS, GROUPS, SESSIONS, REGISTER, ACCOUNTS, SETTINGS, AUDIT, CONSENT = (
-    "people",
-    "cohorts",
-    "members",
-    "groups",
-    "sessions",
-    "register",
-    "accounts",
-    "settings",
-    "audit",
-    "consent",
-)
-#: Invitations, answers and training of mentors.
-MENTORING = "mentoring"
-#: Laptops, partners and what was carried between them.
-SYNCED = "sync"
-#: An import can change any record a screen shows.
-EVERYTHING = {SYNCED, PEOPLE, COHORTS, MEMBERS, SESSIONS, GROUPS, REGISTER, CONSENT, AUDIT}
-
 
 class AppController(QObject):
     signed_in = Signal()
@@ -70,7 +54,7 @@ class AppController(QObject):
     restored = Signal(str)  # the restored store's site name
     restore_failed = Signal(str)  # why
     store_damaged = Signal()  # found when opening: offer to restore a backup
-    data_changed = Signal(object)  # frozenset of the kinds above
+    data_changed = Signal(object)  # frozenset of Change: the areas a change wrote
     failed = Signal(str)
     #: The store is about to close (a lock, a restore, quitting): save what is waiting.
     closing = Signal()
@@ -93,6 +77,8 @@ class AppController(QObject):
         self.door: LockedStore | None = None
         self.workspace: Workspace | None = None
         self._generation = 0
+        #: Who asked for the change being announced (see ``change``), else None.
+        self.change_source: object | None = None
         #: Asked just before locking for the screens' unsaved typing; the window, which
         #: holds the screens, sets it.
         self.unsaved_typing: Callable[[], list[Draft]] | None = None
@@ -329,44 +315,60 @@ class AppController(QObject):
         on_error: Callable[[str], None] | None = None,
     ) -> None:
         """Read something in the background and hand it to ``on_done``."""
-        self._submit(work, on_done, on_error, changed=())
+        self._submit(work, on_done, on_error, is_change=False)
 
     def change(
         self,
         work: Callable[[Workspace], T],
-        changed: Iterable[str],
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        *,
+        source: object | None = None,
     ) -> None:
-        """Make a change in the background, then tell every screen what changed."""
-        self._submit(work, on_done, on_error, changed=tuple(changed))
+        """Make a change in the background, then tell every screen what it changed.
+
+        ``source`` (the screen asking, say) is ``change_source`` while the change is
+        announced, for a screen that shows its own change in place to let it pass."""
+        self._submit(work, on_done, on_error, is_change=True, source=source)
 
     def _submit(
         self,
         work: Callable[[Workspace], Any],
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[str], None] | None,
-        changed: tuple[str, ...],
+        *,
+        is_change: bool,
+        source: object | None = None,
     ) -> None:
         workspace = self.workspace
         if workspace is None:
             return
         generation = self._generation
 
-        def done(value: Any) -> None:
+        def recorded() -> tuple[Any, frozenset[Change]]:
+            with recording() as changed:
+                value = work(workspace)
+            return value, frozenset(changed)
+
+        def done(result: tuple[Any, frozenset[Change]]) -> None:
             if generation != self._generation:
                 return  # signed out or locked since: the screen that asked is gone
+            value, changed = result
             if on_done is not None:
                 on_done(value)
-            if changed:
-                self.data_changed.emit(frozenset(changed))
+            if changed and is_change:
+                self.change_source = source
+                try:
+                    self.data_changed.emit(changed)
+                finally:
+                    self.change_source = None
 
         def failed(error: BaseException) -> None:
             message = describe_error(error)
             if generation != self._generation:
                 # The screen that asked is gone, but a change that did not happen
                 # (a register mark saved as the window locked) is still told.
-                if changed:
+                if is_change:
                     self.failed.emit(message)
                 return
             if on_error is not None:
@@ -374,7 +376,7 @@ class AppController(QObject):
             else:
                 self.failed.emit(message)
 
-        self.runner.submit(lambda: work(workspace), done, failed)
+        self.runner.submit(recorded, done, failed)
 
 
 def _keep_drafts(workspace: Workspace, drafts: list[Draft]) -> None:

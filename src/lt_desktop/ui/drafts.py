@@ -94,7 +94,7 @@ class DraftFields:
             if field.restored not in told:
                 told.append(field.restored)
         for record, names in put.items():
-            self._controller.change(_discarding(self._screen, record, names), ())
+            self._controller.change(_discarding(self._screen, record, names))
         for tell in told:
             tell()
 

@@ -14,9 +14,10 @@ from lt_desktop.core.diagnostics import report_without_signing_in, save_diagnost
 from lt_desktop.core.passwords import check_password
 from lt_desktop.core.services.drafts import Draft
 from lt_desktop.core.services.maintenance import BackupStatus
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission, Role
-from lt_desktop.ui.controller import SETTINGS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.idle import warning_text
 from lt_desktop.ui.qt import (
     QAction,
@@ -40,7 +41,7 @@ from lt_desktop.ui.qt import (
 from lt_desktop.ui.runner import describe_error
 from lt_desktop.ui.screens.administration import AdministrationScreen
 from lt_desktop.ui.screens.applications import ApplicationsScreen
-from lt_desktop.ui.screens.backups import BACKUPS, BackupsScreen
+from lt_desktop.ui.screens.backups import BackupsScreen
 from lt_desktop.ui.screens.base import Screen, ScreenStack, SectionList
 from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.documents import DocumentsScreen
@@ -208,8 +209,8 @@ class BackupReminder(QWidget):
         self._controller = controller
         self._refresh()
 
-    def _on_change(self, kinds: frozenset[str]) -> None:
-        if kinds & {BACKUPS, SETTINGS}:
+    def _on_change(self, changed: frozenset[Change]) -> None:
+        if changed & {Change.BACKUPS, Change.SETTINGS}:
             self._refresh()
 
     def _refresh(self) -> None:
@@ -398,7 +399,6 @@ class MainWindow(QMainWindow):
             current, new = dialog.current.text(), dialog.new.text()
             self.controller.change(
                 lambda ws: ws.accounts.change_own_password(current, new),
-                {"audit"},
                 lambda _: self.status.setText("Your password is changed."),
             )
 
@@ -474,9 +474,7 @@ class MainWindow(QMainWindow):
 
         if self.controller.workspace is not None:
             # The Save dialog asked before replacing a file.
-            self.controller.change(
-                lambda ws: ws.diagnostics.save(target, force=True), {"audit"}, saved
-            )
+            self.controller.change(lambda ws: ws.diagnostics.save(target, force=True), saved)
             return
         data_dir, why = self.controller.data_dir, self._store_problem
         self.controller.runner.submit(

@@ -12,9 +12,10 @@ from lt_desktop.core.services.audit import AuditLine, AuditVerification
 from lt_desktop.core.services.maintenance import CheckReport
 from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
 from lt_desktop.documents.recovery_sheet import write_recovery_sheet
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission, Role
-from lt_desktop.ui.controller import ACCOUNTS, AUDIT, SETTINGS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, Index, RecordTableModel
 from lt_desktop.ui.qt import (
     QComboBox,
@@ -104,7 +105,7 @@ class AuditLogModel(RecordTableModel[AuditLine]):
 class AdministrationScreen(Screen):
     title = "Administration"
     needs = frozenset({Permission.MANAGE_USERS, Permission.VIEW_AUDIT, Permission.MANAGE_SETTINGS})
-    listens_to = frozenset({ACCOUNTS, SETTINGS, AUDIT})
+    listens_to = frozenset({Change.ACCOUNTS, Change.SETTINGS, Change.AUDIT})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -201,7 +202,6 @@ class AccountsTab(QWidget):
                 lambda ws: ws.accounts.add_account(
                     username, display_name=name, role=role, password=password
                 ),
-                {ACCOUNTS, AUDIT},
                 self._done(f"Added {username}."),
                 self._report,
             )
@@ -217,7 +217,6 @@ class AccountsTab(QWidget):
             role = roles.value()
             self.controller.change(
                 lambda ws: ws.accounts.change_role(account.username, role),
-                {ACCOUNTS, AUDIT},
                 self._done(f"{account.username} is now {role.label.lower()}."),
                 self._report,
             )
@@ -231,7 +230,6 @@ class AccountsTab(QWidget):
             password = dialog.password.text()
             self.controller.change(
                 lambda ws: ws.accounts.reset_password(account.username, password),
-                {ACCOUNTS, AUDIT},
                 self._done(f"{account.username} has a new password. Tell them in person."),
                 self._report,
             )
@@ -246,7 +244,6 @@ class AccountsTab(QWidget):
             return
         self.controller.change(
             lambda ws: ws.accounts.disable_account(account.username),
-            {ACCOUNTS, AUDIT},
             self._done(
                 f"{account.username} is disabled. A copy of the old key file still opens the "
                 "store with that account's old password until you re-key it: Re-key the store."
@@ -261,7 +258,6 @@ class AccountsTab(QWidget):
             self.banner.show_message("Re-encrypting the store under a new key…")
             self.controller.change(
                 lambda ws: ws.accounts.rekey_store(password),
-                {ACCOUNTS, AUDIT},
                 self._rekeyed,
                 self._report,
             )
@@ -284,7 +280,6 @@ class AccountsTab(QWidget):
             password = dialog.password.text()
             self.controller.change(
                 lambda ws: ws.accounts.enable_account(account.username, password),
-                {ACCOUNTS, AUDIT},
                 self._done(f"{account.username} can sign in again."),
                 self._report,
             )
@@ -353,7 +348,6 @@ class SecurityTab(QWidget):
 
         self.controller.change(
             lambda ws: ws.settings.set_number(IDLE_LOCK_MINUTES, minutes),
-            {SETTINGS, AUDIT},
             saved,
             lambda m: self.banner.show_message(m, Tone.ERROR),
         )
@@ -365,7 +359,6 @@ class SecurityTab(QWidget):
             return
         self.controller.change(
             lambda ws: ws.accounts.replace_recovery_key(),
-            {AUDIT},
             self._show_key,
             lambda m: self.banner.show_message(m, Tone.ERROR),
         )

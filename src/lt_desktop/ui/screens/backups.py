@@ -9,9 +9,10 @@ from typing import Any
 from lt_desktop.core.front_door import BackupFile, BackupPreview
 from lt_desktop.core.services.maintenance import BackupDone, BackupStatus
 from lt_desktop.core.services.settings import BACKUP_GENERATIONS, BACKUP_REMINDER_DAYS
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import AUDIT, SETTINGS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -40,8 +41,6 @@ from lt_desktop.ui.widgets import (
     record_table,
 )
 
-BACKUPS = "backups"
-
 
 def _size(size: int) -> str:
     return f"{size / 1_048_576:,.1f} MB" if size >= 1_048_576 else f"{size / 1024:,.0f} KB"
@@ -50,7 +49,7 @@ def _size(size: int) -> str:
 class BackupsScreen(Screen):
     title = "Backup and restore"
     needs = frozenset({Permission.BACKUP})
-    listens_to = frozenset({BACKUPS, SETTINGS})
+    listens_to = frozenset({Change.BACKUPS, Change.SETTINGS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -190,7 +189,6 @@ class BackupsScreen(Screen):
         folder = Path(text).expanduser()
         self.controller.change(
             lambda ws: ws.maintenance.set_backup_folder(folder),
-            {BACKUPS, AUDIT},
             lambda _: self.banner.show_message(f"Backups now go to {folder}.", Tone.GOOD),
             self._error,
         )
@@ -216,9 +214,7 @@ class BackupsScreen(Screen):
             self.back_up_button.setEnabled(True)
             self._error(message)
 
-        self.controller.change(
-            lambda ws: ws.maintenance.back_up_now(), {BACKUPS, AUDIT}, done, failed
-        )
+        self.controller.change(lambda ws: ws.maintenance.back_up_now(), done, failed)
 
     def _save_settings(self) -> None:
         keep, days = self.generations.value(), self.reminder_days.value()
@@ -229,7 +225,6 @@ class BackupsScreen(Screen):
 
         self.controller.change(
             save,
-            {SETTINGS, AUDIT},
             lambda _: self.banner.show_message(
                 f"Keeping the newest {keep} backups; reminding after {days} days.", Tone.GOOD
             ),

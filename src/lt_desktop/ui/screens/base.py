@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lt_desktop.core.services.drafts import Draft
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission, Role
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import DraftFields
@@ -19,15 +20,15 @@ from lt_desktop.ui.qt import (
 
 class Screen(QWidget):
     """A page of the main window. It loads its data when first shown, and again
-    when the controller reports a change to the kinds of record it shows."""
+    when the controller reports a change to an area it shows."""
 
     title = ""
     #: The screen is offered to roles holding any of these permissions.
     needs: frozenset[Permission] = frozenset()
     #: The roles that start on this screen when they sign in.
     lands_for: frozenset[Role] = frozenset()
-    #: The kinds of change (see ui.controller) that make this screen reload.
-    listens_to: frozenset[str] = frozenset()
+    #: The areas (see domain.changes) whose change makes this screen reload.
+    listens_to: frozenset[Change] = frozenset()
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,8 +48,8 @@ class Screen(QWidget):
     def reload(self) -> None:
         """Fetch what the screen shows (in the background)."""
 
-    def _on_data_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & self.listens_to:
+    def _on_data_changed(self, changed: frozenset[Change]) -> None:
+        if changed & self.listens_to:
             if self.isVisible():
                 self.reload()
             else:

@@ -10,10 +10,11 @@ from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import Balance, CohortInfo, CourseInfo, PartnershipInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus
-from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, PEOPLE, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -55,7 +56,7 @@ from lt_desktop.ui.widgets import (
 class CohortsScreen(Screen):
     title = "Cohorts"
     needs = frozenset({Permission.VIEW_ALL_COHORTS, Permission.VIEW_OWN_COHORTS})
-    listens_to = frozenset({COHORTS, MEMBERS, PEOPLE, GROUPS})
+    listens_to = frozenset({Change.COHORTS, Change.MEMBERS, Change.PEOPLE, Change.GROUPS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -221,14 +222,10 @@ class CohortsScreen(Screen):
             return
         values = dialog.values()
         if cohort is None:
-            self.controller.change(
-                lambda ws: ws.programme.add_cohort(**values), {COHORTS}, self._remember
-            )
+            self.controller.change(lambda ws: ws.programme.add_cohort(**values), self._remember)
         else:
             cohort_id = cohort.id
-            self.controller.change(
-                lambda ws: ws.programme.update_cohort(cohort_id, **values), {COHORTS}
-            )
+            self.controller.change(lambda ws: ws.programme.update_cohort(cohort_id, **values))
 
     def _remember(self, cohort: CohortInfo) -> None:
         self._current = cohort.id
@@ -246,7 +243,6 @@ class CohortsScreen(Screen):
                 person_id, role, on = dialog.values()
                 self.controller.change(
                     lambda ws: ws.memberships.enrol(cohort_id, person_id, role=role, on=on),
-                    {MEMBERS, COHORTS},
                     on_error=lambda message: self.banner.show_message(message, Tone.ERROR),
                 )
 
@@ -263,7 +259,6 @@ class CohortsScreen(Screen):
                 lambda ws: ws.memberships.change_status(
                     member.id, new_status, on=on, reason=reason
                 ),
-                {MEMBERS, COHORTS},
                 on_error=lambda message: self.banner.show_message(message, Tone.ERROR),
             )
 
@@ -277,9 +272,7 @@ class CohortsScreen(Screen):
         dialog = RoleDialog(self, member)
         if dialog.exec():
             role = dialog.role.value()
-            self.controller.change(
-                lambda ws: ws.memberships.change_role(member.id, role), {MEMBERS, COHORTS}
-            )
+            self.controller.change(lambda ws: ws.memberships.change_role(member.id, role))
 
 
 def _programme_choices(ws: Workspace) -> tuple[list[PartnershipInfo], list[CourseInfo]]:
@@ -333,7 +326,6 @@ class CohortDialog(FormDialog):
 
         self._controller.change(
             lambda ws: add_course(ws, values),
-            {COHORTS},
             added,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )

@@ -12,10 +12,11 @@ from typing import Any
 from lt_desktop.core.services.essays import MAX_SCAN_BYTES, EssayRow
 from lt_desktop.core.services.marking import AnonymousEssay, MarkingTask
 from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import MarkPosition
-from lt_desktop.ui.controller import AUDIT, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
@@ -54,8 +55,6 @@ from lt_desktop.ui.widgets import (
     record_table,
 )
 
-ESSAYS = "essays"
-
 
 def _score_text(score: float | None) -> str:
     return "—" if score is None else f"{score:g}"
@@ -64,7 +63,7 @@ def _score_text(score: float | None) -> str:
 class EssaysScreen(Screen):
     title = "Essays and marking"
     needs = frozenset({Permission.MANAGE_ESSAYS, Permission.MARK_ESSAYS})
-    listens_to = frozenset({ESSAYS, "cohorts", "members"})
+    listens_to = frozenset({Change.ESSAYS, Change.ATTACHMENTS, Change.COHORTS, Change.MEMBERS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -201,7 +200,6 @@ class CoordinatorView(QWidget):
             membership_id, values = dialog.values()
             self.controller.change(
                 lambda ws: ws.essays.record_essay(membership_id, **values),
-                {ESSAYS},
                 lambda row: self.banner.show_message(
                     f"Recorded as candidate {row.candidate_number} ({row.word_count:,} words).",
                     Tone.GOOD,
@@ -231,7 +229,6 @@ class CoordinatorView(QWidget):
             return
         self.controller.change(
             lambda ws: ws.essays.attach_scan(essay.id, source.name, data),
-            {ESSAYS},
             lambda scan: self.banner.show_message(
                 f"Kept {scan.filename} in the store with candidate {essay.candidate_number}'s "
                 "essay. You can delete the file now.",
@@ -257,7 +254,6 @@ class CoordinatorView(QWidget):
             chosen, avoid = dialog.values()
             self.controller.change(
                 lambda ws: ws.essays.allocate_markers(cohort_id, chosen, avoid_own_groups=avoid),
-                {ESSAYS, AUDIT},
                 lambda result: self.banner.show_message(
                     f"Allocated {result.allocated} marks: "
                     + ", ".join(f"{name} {count}" for name, count in result.per_marker.items())
@@ -289,7 +285,6 @@ class CoordinatorView(QWidget):
                 lambda ws: ws.essays.enter_mark(
                     essay.candidate_number, MarkPosition.AGREED, score, feedback, reason=reason
                 ),
-                {ESSAYS, AUDIT},
                 lambda row: self.banner.show_message(
                     f"Candidate {row.candidate_number}: {row.status}.", Tone.GOOD
                 ),
@@ -377,7 +372,6 @@ class CoordinatorView(QWidget):
             return
         self.controller.change(
             lambda ws: ws.essays.reveal_identities(cohort_id),
-            {ESSAYS, AUDIT},
             lambda count: self.banner.show_message(f"Revealed {count} essays' writers.", Tone.GOOD),
         )
 
@@ -628,7 +622,6 @@ class EnterMarksDialog(FormDialog):
 
         self._controller.change(
             lambda ws: ws.essays.enter_mark(number, position, score, feedback),
-            {ESSAYS, AUDIT},
             saved,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )
@@ -867,7 +860,6 @@ class MarkerView(QWidget):
 
         self.controller.change(
             lambda ws: ws.marking.submit_mark(number, score, feedback),
-            {ESSAYS},
             done,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )

@@ -9,10 +9,11 @@ from lt_desktop.core.services.groups import GroupInfo, GroupPlan
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import person_label, short_reference
 from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import MembershipRole, PersonBase
-from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import TileLayout, VerticalScrollArea
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -114,7 +115,7 @@ def group_summary(members: list[MemberInfo]) -> str:
 class GroupsScreen(Screen):
     title = "Groups"
     needs = frozenset({Permission.VIEW_PEOPLE})
-    listens_to = frozenset({COHORTS, MEMBERS, GROUPS})
+    listens_to = frozenset({Change.COHORTS, Change.MEMBERS, Change.GROUPS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -220,7 +221,7 @@ class GroupsScreen(Screen):
                 ws.groups.assign(membership_id, group_id)
 
         self.controller.change(
-            work, {GROUPS}, on_error=lambda message: self.banner.show_message(message, Tone.ERROR)
+            work, on_error=lambda message: self.banner.show_message(message, Tone.ERROR)
         )
 
     def _auto_allocate(self) -> None:
@@ -233,7 +234,6 @@ class GroupsScreen(Screen):
         count = dialog.count.value()
         self.controller.change(
             lambda ws: ws.groups.auto_allocate(cohort_id, group_count=count),
-            {GROUPS},
             lambda plan: self.banner.show_message(
                 f"Everyone is in one of {len(plan.groups)} groups, balanced as evenly as the "
                 "numbers allow. Move anyone you like.",
@@ -244,7 +244,7 @@ class GroupsScreen(Screen):
     def _add_group(self) -> None:
         cohort_id = self.cohort.currentData()
         if cohort_id is not None:
-            self.controller.change(lambda ws: ws.groups.add_group(cohort_id), {GROUPS})
+            self.controller.change(lambda ws: ws.groups.add_group(cohort_id))
 
     def _rename_group(self) -> None:
         if self.plan is None or not self.plan.groups:
@@ -252,7 +252,7 @@ class GroupsScreen(Screen):
         dialog = GroupChoiceDialog(self, self.plan.groups, "Rename group", ask_name=True)
         if dialog.exec():
             group, name = dialog.values()
-            self.controller.change(lambda ws: ws.groups.rename_group(group.id, name), {GROUPS})
+            self.controller.change(lambda ws: ws.groups.rename_group(group.id, name))
 
     def _remove_group(self) -> None:
         if self.plan is None or not self.plan.groups:
@@ -267,7 +267,7 @@ class GroupsScreen(Screen):
             "Remove group",
         ):
             return
-        self.controller.change(lambda ws: ws.groups.remove_group(group.id), {GROUPS})
+        self.controller.change(lambda ws: ws.groups.remove_group(group.id))
 
 
 class AllocateDialog(FormDialog):

@@ -23,10 +23,11 @@ from lt_desktop.core.services.interviews import (
 from lt_desktop.core.services.people import short_reference
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import InterviewStatus, SessionKind
-from lt_desktop.ui.controller import COHORTS, CONSENT, MEMBERS, SESSIONS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import VerticalScrollArea
 from lt_desktop.ui.models import Column, RecordTableModel
@@ -64,9 +65,6 @@ from lt_desktop.ui.widgets import (
     time_of,
 )
 
-#: The kind of change this screen's saves announce. The screen does not listen to it:
-#: reloading would replace what is being typed.
-INTERVIEWS = "interviews"
 MAX_TRANSCRIPT_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -108,7 +106,9 @@ def read_transcript_file(path: Path) -> str:
 class InterviewsScreen(Screen):
     title = "Interviews"
     needs = frozenset({Permission.ENTER_RESEARCH_DATA})
-    listens_to = frozenset({CONSENT, COHORTS, MEMBERS, SESSIONS})
+    # Not Change.INTERVIEWS, which its own saves write: reloading would replace what is
+    # being typed.
+    listens_to = frozenset({Change.CONSENT, Change.COHORTS, Change.MEMBERS, Change.SESSIONS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -429,7 +429,6 @@ class InterviewsTab(QWidget):
                 lambda ws: ws.interviews.schedule(
                     cohort_id, person_id, scheduled_for=scheduled_for, interviewer_name=interviewer
                 ),
-                {INTERVIEWS},
                 lambda info: self._saved(
                     info, f"Interview with {name} arranged for {scheduled_for:%d %b %Y at %H:%M}."
                 ),
@@ -450,7 +449,6 @@ class InterviewsTab(QWidget):
         interview_id = interview.id
         self.controller.change(
             lambda ws: ws.interviews.update(interview_id, **values),
-            {INTERVIEWS},
             lambda info: self._saved(info, f"Saved the interview with {line.display_name}."),
             self._failed,
         )
@@ -625,7 +623,6 @@ class SenseMakingTab(QWidget):
 
         self.controller.change(
             lambda ws: ws.interviews.save_meeting_notes(session_id, text),
-            {INTERVIEWS},
             saved,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )
@@ -648,7 +645,6 @@ class SenseMakingTab(QWidget):
             lambda ws: ws.programme.add_session(
                 cohort_id=cohort_id, kind=SessionKind.SENSE_MAKING, **values
             ),
-            {SESSIONS},
             lambda _: self.banner.show_message(
                 "The meeting is added. Take its register here on the day.", Tone.GOOD
             ),

@@ -16,9 +16,10 @@ from lt_desktop.core.services.laptops import (
 )
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import AUDIT, EVERYTHING, SYNCED, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QCheckBox,
@@ -47,7 +48,7 @@ State = tuple[ThisLaptop | None, list[LaptopInfo], str, list[CohortInfo]]
 class LaptopsScreen(Screen):
     title = "Classroom laptops"
     needs = frozenset({Permission.CARRY_REGISTERS})
-    listens_to = frozenset({SYNCED})
+    listens_to = frozenset({Change.SYNC})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -183,7 +184,7 @@ class LaptopsScreen(Screen):
         if stick is None:
             return
         self.controller.change(
-            lambda ws: ws.laptops.save_registers(stick), {SYNCED, AUDIT}, self._saved, self._failed
+            lambda ws: ws.laptops.save_registers(stick), self._saved, self._failed
         )
 
     def _saved(self, result: ExportResult) -> None:
@@ -198,7 +199,7 @@ class LaptopsScreen(Screen):
         if stick is None:
             return
         self.controller.change(
-            lambda ws: ws.laptops.take_in_updates(stick), EVERYTHING, self._updated, self._failed
+            lambda ws: ws.laptops.take_in_updates(stick), self._updated, self._failed
         )
 
     def _updated(self, results: list[ImportResult]) -> None:
@@ -211,7 +212,7 @@ class LaptopsScreen(Screen):
         if stick is None:
             return
         self.controller.change(
-            lambda ws: ws.laptops.take_in_registers(stick), EVERYTHING, self._taken, self._failed
+            lambda ws: ws.laptops.take_in_registers(stick), self._taken, self._failed
         )
 
     def _taken(self, taken: RegistersTaken) -> None:
@@ -225,7 +226,6 @@ class LaptopsScreen(Screen):
         self._folder = str(folder)
         self.controller.change(
             lambda ws: ws.laptops.create(name, cohorts, folder),
-            {SYNCED, AUDIT},
             self._created,
             self._failed,
         )
@@ -253,9 +253,7 @@ class LaptopsScreen(Screen):
         ):
             return
         site_id: uuid.UUID = laptop.site_id
-        self.controller.change(
-            lambda ws: ws.laptops.revoke(site_id), {SYNCED, AUDIT}, self._revoked, self._failed
-        )
+        self.controller.change(lambda ws: ws.laptops.revoke(site_id), self._revoked, self._failed)
 
     def _revoked(self, laptop: LaptopInfo) -> None:
         self.banner.show_message(

@@ -18,10 +18,11 @@ from lt_desktop.core.services.mentoring import (
 from lt_desktop.core.services.people import person_label, short_reference
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import InvitationAnswer, MembershipRole
-from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, MENTORING, PEOPLE, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows, flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -72,7 +73,9 @@ def training_text(candidate: MentorCandidate) -> str:
 class MentorsScreen(Screen):
     title = "Mentors"
     needs = frozenset({Permission.MANAGE_MEMBERSHIPS})
-    listens_to = frozenset({COHORTS, MEMBERS, GROUPS, PEOPLE, MENTORING})
+    listens_to = frozenset(
+        {Change.COHORTS, Change.MEMBERS, Change.GROUPS, Change.PEOPLE, Change.MENTORING}
+    )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -291,7 +294,6 @@ class MentorsScreen(Screen):
             lambda ws: ws.mentoring.invite(
                 candidate.person_id, cohort_id, invited_on=invited_on, notes=notes
             ),
-            {MENTORING},
             lambda _: self.banner.show_message(
                 f"{candidate.display_name} is invited to mentor. Record their answer when "
                 "it comes.",
@@ -313,7 +315,6 @@ class MentorsScreen(Screen):
             lambda ws: ws.mentoring.record_answer(
                 invitation.id, answer, answered_on=answered_on, notes=notes
             ),
-            {MENTORING},
             lambda info: self.banner.show_message(
                 f"{candidate.display_name}: {info.describe()}."
                 + (
@@ -348,7 +349,6 @@ class MentorsScreen(Screen):
             lambda ws: ws.mentoring.record_training(
                 held_on=held_on, title=title, attendance=attendance
             ),
-            {MENTORING},
             lambda _: self.banner.show_message(
                 f"Recorded {title}: {came} of {len(attendance)} came.", Tone.GOOD
             ),
@@ -368,7 +368,6 @@ class MentorsScreen(Screen):
             group_id, group_name, on = dialog.values()
             self.controller.change(
                 lambda ws: ws.mentoring.assign(candidate.person_id, cohort_id, group_id, on=on),
-                {MENTORING, MEMBERS, GROUPS},
                 lambda _: self.banner.show_message(
                     f"{candidate.display_name} mentors {group_name}."
                     if group_id is not None

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from lt_desktop.core.services.overview import PartnershipSummary
 from lt_desktop.core.services.register import RegisterDue
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import PersonBase
-from lt_desktop.ui.controller import COHORTS, MEMBERS, REGISTER, SESSIONS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import QLabel, Qt, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import Screen
@@ -34,7 +35,9 @@ def _last_exchange(summary: PartnershipSummary, now: datetime | None = None) -> 
 class OverviewScreen(Screen):
     title = "Overview"
     needs = frozenset({Permission.VIEW_STATS})
-    listens_to = frozenset({COHORTS, MEMBERS, REGISTER, SESSIONS, "sync"})
+    listens_to = frozenset(
+        {Change.COHORTS, Change.MEMBERS, Change.REGISTER, Change.SESSIONS, Change.SYNC}
+    )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)

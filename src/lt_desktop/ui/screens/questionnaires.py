@@ -16,6 +16,7 @@ from lt_desktop.core.services.questionnaires import (
     Summary,
     TemplateInfo,
 )
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import ItemKind, QuestionnairePhase
@@ -53,11 +54,6 @@ from lt_desktop.ui.qt import (
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.widgets import Banner, EnumCombo, FormDialog, Tone, button, heading, muted
-
-#: Templates changed (every view of them reloads). Answers are saved as "answers", which
-#: this screen does not reload on: that would reset the row being typed.
-QUESTIONNAIRES = "questionnaires"
-ANSWERS = "answers"
 
 
 class AnswerGridModel(QAbstractTableModel):
@@ -278,7 +274,9 @@ def describe_summary(summary: Summary) -> str:
 class QuestionnairesScreen(Screen):
     title = "Questionnaires"
     needs = frozenset({Permission.ENTER_RESEARCH_DATA})
-    listens_to = frozenset({QUESTIONNAIRES, "consent", "cohorts", "members"})
+    # Templates changed reload every view of them; not Change.ANSWERS, which entering
+    # answers here writes: reloading would reset the row being typed.
+    listens_to = frozenset({Change.QUESTIONNAIRES, Change.CONSENT, Change.COHORTS, Change.MEMBERS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -450,7 +448,6 @@ class QuestionnairesScreen(Screen):
             lambda ws: ws.questionnaires.save_response(
                 template_id, cohort_id, person.person_id, phase, answers
             ),
-            {ANSWERS},
             lambda _: self._saved(person.display_name),
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )
@@ -483,7 +480,6 @@ class QuestionnairesScreen(Screen):
                 lambda ws: ws.questionnaires.save_template(
                     template_id, name=name, description=description, items=items
                 ),
-                {QUESTIONNAIRES},
                 lambda saved: self.banner.show_message(f"Saved “{saved.name}”.", Tone.GOOD),
                 lambda message: self.banner.show_message(message, Tone.ERROR),
             )

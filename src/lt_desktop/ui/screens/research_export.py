@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lt_desktop.core.services.research import ResearchExport
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import AUDIT, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import QFileDialog, Qt, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted
@@ -46,7 +46,6 @@ class ResearchExportScreen(Screen):
         self.banner.show_message("Exporting…")
         self.controller.change(
             lambda ws: ws.research.export(folder),
-            {AUDIT},
             self._exported,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )

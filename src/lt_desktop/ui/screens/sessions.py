@@ -11,10 +11,11 @@ from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import names_told_apart
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.register import RegisterDue
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission, Role
 from lt_desktop.domain.vocabulary import MembershipRole, SessionKind
-from lt_desktop.ui.controller import COHORTS, GROUPS, MEMBERS, SESSIONS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -96,7 +97,7 @@ class SessionsScreen(Screen):
     title = "Sessions and register"
     needs = frozenset({Permission.TAKE_REGISTER})
     lands_for = frozenset({Role.FACILITATOR})
-    listens_to = frozenset({COHORTS, MEMBERS, GROUPS, SESSIONS})
+    listens_to = frozenset({Change.COHORTS, Change.MEMBERS, Change.GROUPS, Change.SESSIONS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -406,7 +407,6 @@ class SessionsScreen(Screen):
                 lambda ws: ws.programme.plan_weekly_sessions(
                     cohort_id, weeks=weeks, first_on=first_on, starts_at=starts_at
                 ),
-                {SESSIONS, COHORTS},
             )
 
     def _add(self) -> None:
@@ -432,13 +432,10 @@ class SessionsScreen(Screen):
             if session is None:
                 self.controller.change(
                     lambda ws: ws.programme.add_session(cohort_id=cohort_id, **values),
-                    {SESSIONS, COHORTS},
                 )
             else:
                 session_id = session.id
-                self.controller.change(
-                    lambda ws: ws.programme.update_session(session_id, **values), {SESSIONS}
-                )
+                self.controller.change(lambda ws: ws.programme.update_session(session_id, **values))
 
         self.controller.load(lambda ws: ws.memberships.list_members(cohort_id), open_dialog)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.stories import StoryInfo, StoryLine, StoryWeek
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import RESTORED
@@ -34,8 +35,6 @@ from lt_desktop.ui.qt import (
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted
 
-STORIES = "stories"
-
 
 def story_state(line: StoryLine) -> str:
     if not line.may_have_story:
@@ -47,7 +46,7 @@ class StoriesScreen(Screen):
     title = "Stories"
     needs = frozenset({Permission.ENTER_RESEARCH_DATA})
     # Not its own saves: reloading would replace what is being typed for the next person.
-    listens_to = frozenset({"consent", "cohorts", "members", "sessions"})
+    listens_to = frozenset({Change.CONSENT, Change.COHORTS, Change.MEMBERS, Change.SESSIONS})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -291,7 +290,6 @@ class StoriesScreen(Screen):
 
         self.controller.change(
             lambda ws: ws.stories.save(session_id, person_id, text=text, answers=answers),
-            {STORIES},
             saved,
             lambda message: self.banner.show_message(message, Tone.ERROR),
         )

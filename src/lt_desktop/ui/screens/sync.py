@@ -21,10 +21,11 @@ from lt_desktop.core.services.sync import (
 )
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.site_card_sheet import write_site_card_sheet
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.ui.controller import AUDIT, EVERYTHING, SYNCED, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -81,7 +82,7 @@ def _fixed_font_label(text: str = "") -> QLabel:
 class SyncScreen(Screen):
     title = "Sync"
     needs = frozenset({Permission.SYNC})
-    listens_to = frozenset({SYNCED})
+    listens_to = frozenset({Change.SYNC})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -330,7 +331,6 @@ class SyncScreen(Screen):
             return
         self.controller.change(
             lambda ws: ws.sync.rotate_keys(),
-            EVERYTHING,
             lambda fingerprint: self.banner.show_message(
                 f"New keys made. The new fingerprint is {fingerprint}. Send the new card to "
                 "every partner.",
@@ -373,7 +373,6 @@ class SyncScreen(Screen):
             typed, partnership_id = dialog.values()
             self.controller.change(
                 lambda ws: ws.sync.pair(raw, typed, partnership_id=partnership_id),
-                {SYNCED, AUDIT},
                 lambda partner: self.banner.show_message(f"Paired with {partner.name}.", Tone.GOOD),
                 lambda message: self.banner.show_message(message, Tone.ERROR),
             )
@@ -391,7 +390,6 @@ class SyncScreen(Screen):
             return
         self.controller.change(
             lambda ws: ws.sync.revoke(partner.site_id),
-            {SYNCED, AUDIT},
             lambda _: self.banner.show_message(f"{partner.name} is revoked.", Tone.GOOD),
         )
 
@@ -416,7 +414,6 @@ class SyncScreen(Screen):
                 progress=relay.moved.emit,
                 force=True,  # the dialog asked before replacing a file
             ),
-            {SYNCED, AUDIT},
             self._exported,
             self._failed,
         )
@@ -459,7 +456,7 @@ class SyncScreen(Screen):
             return
         self._start_progress("Importing…")
         self.controller.change(
-            lambda ws: ws.sync.import_bundle(bundle), EVERYTHING, self._imported, self._failed
+            lambda ws: ws.sync.import_bundle(bundle), self._imported, self._failed
         )
 
     def _imported(self, result: ImportResult) -> None:
@@ -520,7 +517,6 @@ class SyncScreen(Screen):
             return
         self.controller.change(
             lambda ws: ws.sync.resolve_conflict(conflict.id, keep),
-            EVERYTHING,
             lambda settled: self.banner.show_message(
                 f"Kept {side.site}'s version of {settled.title}. It goes to every partner "
                 "with the next bundles.",
@@ -534,7 +530,7 @@ class SyncScreen(Screen):
         if conflict is None:
             self.banner.show_message("Choose a conflict in the list first.", Tone.WARNING)
             return
-        self.controller.change(lambda ws: ws.sync.mark_reviewed(conflict.id), {SYNCED, AUDIT})
+        self.controller.change(lambda ws: ws.sync.mark_reviewed(conflict.id))
 
     def _start_progress(self, text: str) -> None:
         self.banner.clear()

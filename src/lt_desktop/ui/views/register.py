@@ -27,7 +27,7 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import REASONS_FOR, AttendanceStatus, MarkReason, MembershipRole
-from lt_desktop.ui.controller import REGISTER, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -545,7 +545,7 @@ class RegisterView(QWidget):
                 for record in records:
                     ws.drafts.discard(NOTE_DRAFTS, record, ["note"])
 
-            self.controller.change(forget, ())
+            self.controller.change(forget)
             if self.session is not None:
                 self.model.set_rows(self.model.rows)
 
@@ -650,7 +650,7 @@ class RegisterView(QWidget):
                 )
 
         self.controller.change(
-            lambda ws: ws.register.set_marks(session_id, wanted), {REGISTER}, on_error=failed
+            lambda ws: ws.register.set_marks(session_id, wanted), on_error=failed
         )
 
     def _show_marks(self, marks: dict[uuid.UUID, Mark | None]) -> None:

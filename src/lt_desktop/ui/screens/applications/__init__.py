@@ -17,10 +17,9 @@ from lt_desktop.ui.screens.applications.forms import (
 from lt_desktop.ui.screens.applications.model import ApplicationsModel
 from lt_desktop.ui.screens.applications.rubric import RubricDialog
 from lt_desktop.ui.screens.applications.scans import ScanDialog
-from lt_desktop.ui.screens.applications.screen import APPLICATIONS, ApplicationsScreen
+from lt_desktop.ui.screens.applications.screen import ApplicationsScreen
 
 __all__ = [
-    "APPLICATIONS",
     "ApplicationsModel",
     "ApplicationsScreen",
     "AssessView",

@@ -278,7 +278,6 @@ class AssessView(QWidget):
         self._saved_just_now = True
         self.owner.change(
             lambda ws: ws.applications.score(application_id, scores, notes),
-            set(),
             saved,
             failed,
         )

@@ -22,7 +22,6 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import ApplicationDecision, SiteKind
-from lt_desktop.ui.controller import AUDIT, MEMBERS
 from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Index
 from lt_desktop.ui.qt import (
@@ -353,7 +352,6 @@ class DecisionsView(QWidget):
         }[decision]
         self.owner.change(
             lambda ws: ws.applications.decide(application_id, decision, reason=reason),
-            {AUDIT},
             lambda changed: self._changed(changed, f"{changed.name}: {words}."),
             self._error,
         )
@@ -383,7 +381,6 @@ class DecisionsView(QWidget):
         application_id = row.id
         self.owner.change(
             lambda ws: ws.applications.answer_offer(application_id, accepted=True),
-            {MEMBERS, AUDIT},
             lambda changed: self._changed(
                 changed, f"{changed.name} accepted and is enrolled in the cohort."
             ),
@@ -410,7 +407,6 @@ class DecisionsView(QWidget):
 
         self.owner.change(
             lambda ws: ws.applications.answer_offer(application_id, accepted=False),
-            {AUDIT},
             done,
             self._error,
         )
@@ -424,7 +420,6 @@ class DecisionsView(QWidget):
         application_id = row.id
         self.owner.change(
             lambda ws: ws.applications.withdraw(application_id),
-            {AUDIT},
             lambda changed: self._changed(changed, f"{changed.name} has withdrawn."),
             self._error,
         )
@@ -455,7 +450,6 @@ class DecisionsView(QWidget):
 
         self.owner.change(
             lambda ws: ws.applications.offer_free_places(cohort_id),
-            {AUDIT},
             done,
             self._error,
         )
@@ -499,7 +493,6 @@ class DecisionsView(QWidget):
         application_id = detail.row.id
         self.owner.change(
             lambda ws: ws.applications.update_application(application_id, **values),
-            {AUDIT},
             lambda changed: self._changed(changed, f"Saved {changed.name}'s application."),
             self._error,
         )
@@ -537,7 +530,6 @@ class DecisionsView(QWidget):
 
         self.owner.change(
             lambda ws: ws.applications.attach_scan(application_id, source.name, data),
-            set(),
             done,
             self._error,
         )

@@ -16,7 +16,6 @@ from lt_desktop.core.services.applications import (
 from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.vocabulary import ApplicationDecision, PersonBase, SiteKind
-from lt_desktop.ui.controller import AUDIT, PEOPLE
 from lt_desktop.ui.qt import (
     QComboBox,
     QCompleter,
@@ -214,10 +213,8 @@ class EnterApplicationsDialog(FormDialog):
             self.ok_button.setEnabled(True)
             self.banner.show_message(message, Tone.ERROR)
 
-        kinds = {AUDIT} | ({PEOPLE} if "new_person" in values else set())
         self._screen.change(
             lambda ws: ws.applications.record_application(cohort_id, **values),
-            kinds,
             saved,
             failed,
         )

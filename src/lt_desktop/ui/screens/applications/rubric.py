@@ -6,7 +6,7 @@ import uuid
 
 from lt_desktop.core.services.applications import ASSESSMENT_NOTE, CriterionInfo
 from lt_desktop.core.services.settings import BLIND_ASSESSMENT
-from lt_desktop.ui.controller import AUDIT, SETTINGS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QCheckBox,
     QDialog,
@@ -132,7 +132,6 @@ class RubricDialog(QDialog):
             lambda ws: ws.applications.change_criterion(
                 criterion.id, name=name, guidance=guidance, active=active
             ),
-            {AUDIT},
             lambda saved: self._reload(saved.id, f"Saved “{saved.name}”."),
             self._error,
         )
@@ -141,7 +140,6 @@ class RubricDialog(QDialog):
         name, guidance = self.name.text(), self.guidance.toPlainText()
         self.controller.change(
             lambda ws: ws.applications.add_criterion(name, guidance),
-            {AUDIT},
             lambda added: self._reload(added.id, f"Added “{added.name}”."),
             self._error,
         )
@@ -152,7 +150,6 @@ class RubricDialog(QDialog):
             return
         self.controller.change(
             lambda ws: ws.applications.move_criterion(criterion.id, step),
-            {AUDIT},
             lambda criteria: self._show_criteria(criteria, criterion.id),
             self._error,
         )
@@ -162,7 +159,6 @@ class RubricDialog(QDialog):
             return
         self.controller.change(
             lambda ws: ws.settings.set_switch(BLIND_ASSESSMENT, on),
-            {SETTINGS, AUDIT},
             lambda _: self.banner.show_message(
                 "Assessors now read statements without names."
                 if on

@@ -8,26 +8,26 @@ from typing import Any
 
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import COHORTS, MEMBERS, PEOPLE, SETTINGS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.applications.assess import AssessView
 from lt_desktop.ui.screens.applications.decisions import DecisionsView
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.widgets import heading
 
-APPLICATIONS = "applications"
-
 
 class ApplicationsScreen(Screen):
     title = "Applications"
     needs = frozenset({Permission.MANAGE_APPLICATIONS, Permission.ASSESS_APPLICATIONS})
-    # Its own changes are shown in place; these come from elsewhere.
-    listens_to = frozenset({COHORTS, MEMBERS, PEOPLE, SETTINGS})
+    # Its own changes are shown in place (see ``change``); these come from elsewhere.
+    listens_to = frozenset(
+        {Change.APPLICATIONS, Change.COHORTS, Change.MEMBERS, Change.PEOPLE, Change.SETTINGS}
+    )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self._own_changes = 0
         self.cohort = QComboBox()
         self.cohort.setAccessibleName("Cohort")
         self.cohort.currentIndexChanged.connect(self._cohort_chosen)
@@ -80,22 +80,14 @@ class ApplicationsScreen(Screen):
     def change(
         self,
         work: Callable[[Workspace], Any],
-        kinds: set[str],
         on_done: Callable[[Any], None],
         on_error: Callable[[str], None],
     ) -> None:
         """Make a change whose result this screen shows in place, so the change it
         announces does not reload the screen (and lose what is being typed)."""
-        self._own_changes += 1
+        self.controller.change(work, on_done, on_error, source=self)
 
-        def failed(message: str) -> None:
-            self._own_changes -= 1
-            on_error(message)
-
-        self.controller.change(work, {APPLICATIONS, *kinds}, on_done, failed)
-
-    def _on_data_changed(self, kinds: frozenset[str]) -> None:
-        if APPLICATIONS in kinds and self._own_changes:
-            self._own_changes -= 1
+    def _on_data_changed(self, changed: frozenset[Change]) -> None:
+        if self.controller.change_source is self:
             return
-        super()._on_data_changed(kinds)
+        super()._on_data_changed(changed)

@@ -17,19 +17,10 @@ from typing import TYPE_CHECKING
 from lt_desktop.core.services.documents.graduation_lists import EventInfo
 from lt_desktop.core.services.people import PersonListing, people_named
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import (
-    AUDIT,
-    COHORTS,
-    CONSENT,
-    GROUPS,
-    MEMBERS,
-    PEOPLE,
-    REGISTER,
-    SESSIONS,
-    AppController,
-)
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QComboBox,
     QCompleter,
@@ -91,7 +82,17 @@ class DocumentsScreen(Screen):
     title = "Documents"
     needs = frozenset({Permission.PRINT_DOCUMENTS})
     listens_to = frozenset(
-        {COHORTS, SESSIONS, MEMBERS, PEOPLE, GROUPS, REGISTER, CONSENT, "essays", "answers"}
+        {
+            Change.COHORTS,
+            Change.SESSIONS,
+            Change.MEMBERS,
+            Change.PEOPLE,
+            Change.GROUPS,
+            Change.REGISTER,
+            Change.CONSENT,
+            Change.ESSAYS,
+            Change.ANSWERS,
+        }
     )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
@@ -407,7 +408,7 @@ class DocumentsScreen(Screen):
             return kind.write(ws, choice, target, paper)
 
         if kind.audited:
-            self.controller.change(work, {AUDIT}, done, failed)
+            self.controller.change(work, done, failed)
         else:
             self.controller.load(work, done, failed)
 

@@ -8,7 +8,6 @@ guests still to be submitted as the deadline nears, and the count against capaci
 
 from lt_desktop.ui.screens.graduation.details import CohortDialog, DetailsTab, NewEventDialog
 from lt_desktop.ui.screens.graduation.guests import GuestDialog, GuestsTab
-from lt_desktop.ui.screens.graduation.parts import GRADUATION
 from lt_desktop.ui.screens.graduation.printing import PrintDialog
 from lt_desktop.ui.screens.graduation.programme import ItemDialog, ProgrammeTab
 from lt_desktop.ui.screens.graduation.screen import GraduationScreen
@@ -18,7 +17,6 @@ from lt_desktop.ui.screens.graduation.tick_table import TickTableModel
 __all__ = [
     "CohortDialog",
     "DetailsTab",
-    "GRADUATION",
     "GraduationScreen",
     "GuestDialog",
     "GuestsTab",

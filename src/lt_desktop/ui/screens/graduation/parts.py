@@ -20,9 +20,6 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 
-#: The kind of change this screen's saves announce (and reload on).
-GRADUATION = "graduation"
-
 
 def long_date(value: date | None) -> str:
     return f"{value:%d %b %Y}" if value else ""

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from lt_desktop.core.services.graduation import EventSummary, GraduationDetails
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import COHORTS, MEMBERS, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import Screen
 from lt_desktop.ui.screens.graduation.details import DetailsTab, NewEventDialog
 from lt_desktop.ui.screens.graduation.guests import GuestsTab
-from lt_desktop.ui.screens.graduation.parts import GRADUATION, long_date
+from lt_desktop.ui.screens.graduation.parts import long_date
 from lt_desktop.ui.screens.graduation.programme import ProgrammeTab
 from lt_desktop.ui.screens.graduation.students import StudentsTab
 from lt_desktop.ui.widgets import Banner, EmptyOr, Tone, button, heading, record_table
@@ -26,7 +27,10 @@ from lt_desktop.ui.widgets import Banner, EmptyOr, Tone, button, heading, record
 class GraduationScreen(Screen):
     title = "Graduation"
     needs = frozenset({Permission.MANAGE_GRADUATION})
-    listens_to = frozenset({GRADUATION, COHORTS, MEMBERS})
+    # Who came is kept in the graduation session's register.
+    listens_to = frozenset(
+        {Change.GRADUATION, Change.COHORTS, Change.MEMBERS, Change.SESSIONS, Change.REGISTER}
+    )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -147,7 +151,6 @@ class GraduationScreen(Screen):
         work: Callable[[Workspace], Any],
         message: Callable[[Any], str] | str,
         *,
-        changed: Sequence[str] = (GRADUATION,),
         then: Callable[[Any], None] | None = None,
     ) -> None:
         """Make a change, say what was done, and show the event again from the store."""
@@ -157,7 +160,7 @@ class GraduationScreen(Screen):
             if then is not None:
                 then(value)
 
-        self.controller.change(work, set(changed), done, self.show_error)
+        self.controller.change(work, done, self.show_error)
 
     def show_error(self, message: str) -> None:
         self.banner.show_message(message, Tone.ERROR)

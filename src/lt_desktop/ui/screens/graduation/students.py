@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 from lt_desktop.core.services.graduation import GraduateLine, GraduationDetails, IssuedCertificates
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Permission
-from lt_desktop.ui.controller import REGISTER, SESSIONS
 from lt_desktop.ui.models import Column
 from lt_desktop.ui.qt import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import offer_only_if
-from lt_desktop.ui.screens.graduation.parts import GRADUATION, long_date
+from lt_desktop.ui.screens.graduation.parts import long_date
 from lt_desktop.ui.screens.graduation.tick_table import TickTableModel, attended_text
 from lt_desktop.ui.widgets import (
     EmptyOr,
@@ -104,7 +103,6 @@ class StudentsTab(QWidget):
                 event_id, students={membership_id: attended}
             ),
             f"{graduate.name} {'attended' if attended else 'did not attend'}.",
-            changed=(GRADUATION, REGISTER, SESSIONS),
         )
 
     def issue(self) -> None:

@@ -19,7 +19,6 @@ from lt_desktop.core.services.people import (
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import PersonBase, SiteKind
-from lt_desktop.ui.controller import CONSENT, MEMBERS, PEOPLE, REGISTER
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -220,9 +219,7 @@ class PersonPanel(QScrollArea):
         values = dialog.values()
 
         def save() -> None:
-            self.controller.change(
-                lambda ws: ws.people.update_person(person.id, **values), {PEOPLE}
-            )
+            self.controller.change(lambda ws: ws.people.update_person(person.id, **values))
 
         names = ("given_name", "family_name", "preferred_name")
         before = (person.given_name, person.family_name, person.preferred_name)
@@ -240,9 +237,7 @@ class PersonPanel(QScrollArea):
         dialog = PrisonDetailsDialog(self, self._page.prison_details)
         if dialog.exec():
             values = dialog.values()
-            self.controller.change(
-                lambda ws: ws.people.set_prison_details(person_id, **values), {PEOPLE}
-            )
+            self.controller.change(lambda ws: ws.people.set_prison_details(person_id, **values))
 
     def _transfer(self) -> None:
         if self._page is None:
@@ -272,9 +267,7 @@ class PersonPanel(QScrollArea):
             dialog = TransferDialog(self, person.display_name, prisons)
             if dialog.exec():
                 values = dialog.values()
-                self.controller.change(
-                    lambda ws: ws.people.transfer(person.id, **values), {PEOPLE, MEMBERS}
-                )
+                self.controller.change(lambda ws: ws.people.transfer(person.id, **values))
 
         self.controller.load(paired_prisons, ask)
 
@@ -285,9 +278,7 @@ class PersonPanel(QScrollArea):
         dialog = ReleaseDialog(self, person.display_name)
         if dialog.exec():
             values = dialog.values()
-            self.controller.change(
-                lambda ws: ws.people.release(person.id, **values), {PEOPLE, MEMBERS}
-            )
+            self.controller.change(lambda ws: ws.people.release(person.id, **values))
 
     def _merge(self) -> None:
         if self._page is None:
@@ -303,7 +294,6 @@ class PersonPanel(QScrollArea):
                 merge_id = dialog.merge_id()
                 self.controller.change(
                     lambda ws: ws.people.merge_people(person.id, merge_id),
-                    {PEOPLE, MEMBERS, REGISTER, CONSENT},
                     self._merged,
                 )
 
@@ -323,7 +313,6 @@ class PersonPanel(QScrollArea):
                 lambda ws: ws.consent.record(
                     person_id, scope, given_on=on, form_reference=reference
                 ),
-                {CONSENT},
             )
 
     def _withdraw_consent(self) -> None:
@@ -333,9 +322,7 @@ class PersonPanel(QScrollArea):
         dialog = ConsentDialog(self, withdrawing=True)
         if dialog.exec():
             scope, on, _ = dialog.values()
-            self.controller.change(
-                lambda ws: ws.consent.withdraw(person_id, scope, on=on), {CONSENT}
-            )
+            self.controller.change(lambda ws: ws.consent.withdraw(person_id, scope, on=on))
 
 
 def _describe_prison_details(details: PrisonDetailsInfo | None) -> str:

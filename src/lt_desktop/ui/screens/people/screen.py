@@ -7,9 +7,10 @@ from typing import Any
 
 from lt_desktop.core.services.movement import TransferInfo
 from lt_desktop.core.services.people import PersonInfo, PersonListing
+from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.ui.controller import CONSENT, MEMBERS, MENTORING, PEOPLE, REGISTER, AppController
+from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QGroupBox,
@@ -34,7 +35,9 @@ from lt_desktop.ui.widgets import EmptyOr, button, heading, muted
 class PeopleScreen(Screen):
     title = "People"
     needs = frozenset({Permission.VIEW_PEOPLE})
-    listens_to = frozenset({PEOPLE, MEMBERS, REGISTER, CONSENT, MENTORING})
+    listens_to = frozenset(
+        {Change.PEOPLE, Change.MEMBERS, Change.REGISTER, Change.CONSENT, Change.MENTORING}
+    )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -139,7 +142,6 @@ class PeopleScreen(Screen):
             self._current = transfer.person_id
             self.controller.change(
                 lambda ws: ws.people.take_on(transfer.person_id, cohort_id, on=on),
-                {PEOPLE, MEMBERS},
             )
 
         self.controller.load(lambda ws: ws.programme.list_cohorts(), ask)
@@ -191,9 +193,7 @@ class PeopleScreen(Screen):
             self.controller,
             values,
             None,
-            lambda: self.controller.change(
-                lambda ws: ws.people.add_person(**values), {PEOPLE}, self._added
-            ),
+            lambda: self.controller.change(lambda ws: ws.people.add_person(**values), self._added),
             lambda: self._add_person(values),
         )
 
