@@ -25,7 +25,7 @@ from lt_desktop.domain.errors import (
     WrongCredentials,
 )
 from lt_desktop.storage import rekey
-from lt_desktop.storage import store as store_module
+from lt_desktop.storage import replacing as store_module
 from lt_desktop.storage.backup import raw_key_pragma
 from lt_desktop.storage.database import QUIET
 from lt_desktop.storage.keyslots import KeyFile, password_bytes

@@ -15,9 +15,11 @@ from lt_desktop.core.names import checked_name
 from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.domain.roles import Permission, role_allows
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.storage import store as storage
+from lt_desktop.storage import creation, restore
+from lt_desktop.storage.creation import CreatedStore
 from lt_desktop.storage.kdf import KdfParams
-from lt_desktop.storage.store import BackupAccount, BackupPreview, CreatedStore, Store
+from lt_desktop.storage.restore import BackupAccount, BackupPreview
+from lt_desktop.storage.store import Store
 from lt_desktop.sync.identity import SiteIdentity, site_name_problem
 
 __all__ = [
@@ -54,7 +56,7 @@ def create_store(
         raise ValidationError(f"The site name {problem}.")
     site_id = identity.site_id if identity else uuid.uuid4()
     keys = identity or SiteIdentity.generate(name=site_name, kind=site_kind, site_id=site_id)
-    return storage.create_store(
+    return creation.create_store(
         root,
         site_id=site_id,
         site_name=site_name,
@@ -87,7 +89,7 @@ def restore_store(
     The store being replaced is kept until the restored one is in place; a crash
     part-way is finished or rolled back the next time the folder is opened.
     """
-    return storage.restore_store(
+    return restore.restore_store(
         root, backup_path, username=username, password=password, check_restorer=require_restorer
     )
 
@@ -95,6 +97,6 @@ def restore_store(
 def preview_backup(backup_path: Path, *, username: str, password: str) -> BackupPreview:
     """Verify a backup as a restore would (every byte, the database's own checks, and
     that the account may restore it) and say what it holds, changing nothing."""
-    return storage.preview_backup(
+    return restore.preview_backup(
         backup_path, username=username, password=password, check_restorer=require_restorer
     )

@@ -42,7 +42,8 @@ from lt_desktop.storage.kdf import params_for_new_slots
 from lt_desktop.storage.keyslots import DATA_KEY_BYTES, USER_SLOT, KeyFile
 from lt_desktop.storage.models import User
 from lt_desktop.storage.recovery_key import ALPHABET, RecoveryKey
-from lt_desktop.storage.store import _finish_interrupted_restore, _swap_in, _translated
+from lt_desktop.storage.replacing import _finish_interrupted_restore, _swap_in
+from lt_desktop.storage.store import _translated
 
 if TYPE_CHECKING:
     from lt_desktop.storage.store import Store

@@ -1,22 +1,22 @@
-"""Opening, creating, restoring and closing an encrypted store.
+"""Opening, unlocking and closing an encrypted store, and working in it once open.
 
 A store is one folder: ``store.db`` (SQLCipher, keyed with a random data key),
 ``keys.json`` (that key wrapped once per account and once for recovery) and a
 lock file that keeps a second app instance out. ``keys.json`` is written last
 when a store is made or restored: while it is missing, no half-made store can be
 opened.
+
+Making a store is ``creation``'s, restoring one from a backup ``restore``'s, and
+swapping a replacement into the folder (and finishing that after a crash)
+``replacing``'s.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import secrets
-import shutil
-import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,35 +24,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lt_desktop.domain.errors import (
-    BackupInvalid,
-    StoreAlreadyExists,
     StoreCorrupt,
     StoreNotFound,
     StoreTooNew,
     WrongCredentials,
 )
-from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain, key_binding
-from lt_desktop.storage.atomic import StagedFile, fsync_directory, translate_os_error
+from lt_desktop.storage.atomic import StagedFile, translate_os_error
 from lt_desktop.storage.backup import (
     BackupHeader,
     database_problems,
-    raw_key_pragma,
-    read_header,
-    read_key_file,
-    verify_backup_file,
     write_backup,
 )
 from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.database import (
-    QUIET,
     SessionFactory,
     create_store_engine,
     execute_outside_transaction,
@@ -60,8 +51,8 @@ from lt_desktop.storage.database import (
 )
 from lt_desktop.storage.folder import StoreFolder, make_private_folder
 from lt_desktop.storage.instance_lock import InstanceLock
-from lt_desktop.storage.kdf import KdfParams, params_for_new_slots
-from lt_desktop.storage.keyslots import DATA_KEY_BYTES, KeyFile, password_bytes
+from lt_desktop.storage.kdf import params_for_new_slots
+from lt_desktop.storage.keyslots import KeyFile, password_bytes
 from lt_desktop.storage.migrations import (
     SchemaState,
     current_revision,
@@ -69,8 +60,9 @@ from lt_desktop.storage.migrations import (
     schema_state,
     upgrade_to_head,
 )
-from lt_desktop.storage.models import Base, Site, SiteKeys, SyncedRecord, User
+from lt_desktop.storage.models import Base, Site, SyncedRecord
 from lt_desktop.storage.recovery_key import RecoveryKey
+from lt_desktop.storage.replacing import _clear_unfinished_writes, _finish_interrupted_restore
 
 log = logging.getLogger(__name__)
 
@@ -353,138 +345,6 @@ class Store:
         self.lock().release()
 
 
-# -- making a store ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CreatedStore:
-    store: Store
-    administrator_id: uuid.UUID
-    recovery_key: RecoveryKey
-
-
-def create_store(
-    root: Path,
-    *,
-    site_id: uuid.UUID,
-    site_name: str,
-    site_kind: SiteKind,
-    site_private_keys: bytes,
-    admin_username: str,
-    admin_display_name: str,
-    admin_password: str,
-    kdf: KdfParams | None = None,
-) -> CreatedStore:
-    """A new store for a site, with its administrator.
-
-    The caller has checked the names and made the site's id and keys (its private keys
-    as ``site_private_keys``); they are stored as given, in the same transaction as the
-    site and its administrator.
-    """
-    site_name = site_name.strip()
-    folder = StoreFolder(Path(root))
-    try:
-        folder.root.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise translate_os_error(error, "The store folder") from error
-    lock = InstanceLock(folder.lock_file)
-    lock.acquire()
-    try:
-        _finish_interrupted_restore(folder)
-        if folder.has_store():
-            raise StoreAlreadyExists(
-                f"{folder.root} already holds a store. Open it, or choose another folder."
-            )
-        _set_aside_orphaned_database(folder)
-        kdf = kdf or params_for_new_slots()
-        data_key = secrets.token_bytes(DATA_KEY_BYTES)
-        key_file = KeyFile(store_id=uuid.uuid4())
-        administrator_id = uuid.uuid4()
-        engine = create_store_engine(folder.database, data_key)
-        try:
-            upgrade_to_head(engine)
-            head = _initialise_database(
-                engine,
-                key_file.store_id,
-                Site(
-                    id=site_id,
-                    name=site_name,
-                    kind=site_kind,
-                    is_local=True,
-                ),
-                User(
-                    id=administrator_id,
-                    username=admin_username.strip(),
-                    display_name=admin_display_name.strip() or admin_username.strip(),
-                    role=Role.ADMINISTRATOR,
-                ),
-                site_private_keys,
-            )
-            key_file.audit_head = head
-            key_file.put_user_slot(
-                user_id=administrator_id,
-                username=admin_username,
-                password=admin_password,
-                data_key=data_key,
-                kdf=kdf,
-            )
-            recovery_key = RecoveryKey.generate()
-            key_file.put_recovery_slot(secret=recovery_key.secret, data_key=data_key, kdf=kdf)
-            with engine.begin() as connection:
-                key_binding.record(connection, key_file)
-            key_file.save(folder.key_file)  # the store exists from this moment
-        finally:
-            engine.dispose()
-        door = LockedStore(folder.root, _lock=lock)
-        return CreatedStore(door._open(data_key), administrator_id, recovery_key)
-    except BaseException as error:
-        if not folder.has_store():
-            # Only what this attempt made is here (an earlier orphan was set aside).
-            for path in folder.database_files():
-                path.unlink(missing_ok=True)
-        lock.release()
-        raise _translated(error, "The new store") from error
-
-
-def _initialise_database(
-    engine: Engine,
-    store_id: uuid.UUID,
-    site: Site,
-    administrator: User,
-    site_private_keys: bytes,
-) -> audit_chain.AuditHead:
-    factory = SessionFactory(engine, site.id, HybridLogicalClock(site.id))
-    try:
-        with factory.write() as session:
-            session.add_all([site, administrator, SiteKeys(private_keys=site_private_keys)])
-            session.flush()
-            audit_chain.append(
-                session,
-                store_id=store_id,
-                anchor=None,
-                actor_id=administrator.id,
-                actor_name=administrator.display_name,
-                action="store.created",
-                subject_type="site",
-                subject_id=str(site.id),
-                details={"site_kind": site.kind.value},
-            )
-    finally:
-        factory.close()
-    head = session.info[audit_chain.PENDING_HEAD]
-    assert isinstance(head, audit_chain.AuditHead)
-    return head
-
-
-def _set_aside_orphaned_database(folder: StoreFolder) -> None:
-    """A database with no key file is what an interrupted set-up leaves. It cannot be
-    read by anyone, but it is moved aside rather than deleted."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    for path in folder.database_files():
-        if path.exists():
-            os.replace(path, path.with_name(f"{path.name}.orphaned-{stamp}"))
-
-
 # -- opening the database ------------------------------------------------------------
 
 
@@ -592,263 +452,3 @@ def _no_store_message(root: Path) -> str:
         f"There is no LT Desktop store in {root}. Create one with `lt-desktop init` "
         "(or `lt-desktop demo`), or start the app to set one up."
     )
-
-
-def move_new_store(source: Path, target: Path) -> None:
-    """Move a freshly made, closed store into ``target``, which must hold none.
-
-    The key file moves last, so ``target`` never holds half a store.
-    """
-    source_folder, target_folder = StoreFolder(source), StoreFolder(target)
-    target_folder.root.mkdir(parents=True, exist_ok=True)
-    with InstanceLock(target_folder.lock_file):
-        if target_folder.has_store():
-            raise StoreAlreadyExists(f"{target} already holds a store.")
-        _set_aside_orphaned_database(target_folder)
-        for path in source_folder.database_files():
-            if path.exists():
-                os.replace(path, target_folder.root / path.name)
-        os.replace(source_folder.key_file, target_folder.key_file)
-        fsync_directory(target_folder.root)
-    shutil.rmtree(source_folder.root, ignore_errors=True)
-
-
-# -- restoring a backup --------------------------------------------------------------
-
-
-def restore_store(
-    root: Path,
-    backup_path: Path,
-    *,
-    username: str,
-    password: str,
-    check_restorer: RestorerCheck,
-) -> tuple[Store, uuid.UUID]:
-    """Replace the store in ``root`` (if any) with a verified backup, if
-    ``check_restorer`` lets the account in it that opened it do so.
-
-    The store being replaced is kept until the restored one is in place; a crash
-    part-way is finished or rolled back the next time the folder is opened.
-    """
-    header = read_header(backup_path)
-    if schema_state(header.schema_revision) is SchemaState.NEWER:
-        raise StoreTooNew(
-            "This backup was made by a newer version of LT Desktop; install it to restore."
-        )
-    key_file = read_key_file(backup_path, header)
-    slot = key_file.slot_for_user(username)
-    data_key = None if slot is None else slot.open(key_file.store_id, password_bytes(password))
-    if slot is None or data_key is None:
-        raise WrongCredentials(
-            "The user name or password is not right for the store in this backup."
-        )
-    folder = StoreFolder(Path(root))
-    folder.root.mkdir(parents=True, exist_ok=True)
-    lock = InstanceLock(folder.lock_file)
-    lock.acquire()
-    staging = folder.root / f".restore-{secrets.token_hex(4)}"
-    try:
-        _finish_interrupted_restore(folder)
-        staging.mkdir()
-        verify_backup_file(backup_path, data_key, extract_to=staging / folder.database.name)
-        problems = database_problems(staging / folder.database.name, data_key)
-        if problems:
-            raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
-        check_restorer(_account_in_backup(staging / folder.database.name, data_key, slot.slot_id))
-        _begin_new_epoch(staging / folder.database.name, data_key)
-        key_file.save(staging / folder.key_file.name)
-        _swap_in(folder, staging)
-        door = LockedStore(folder.root, _lock=lock)
-        return door._open(data_key), slot.slot_id
-    except BaseException as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        lock.release()
-        raise _translated(error, "The restored store") from error
-
-
-@dataclass(frozen=True)
-class BackupPreview:
-    """What a backup holds, read after checking every byte of it."""
-
-    path: Path
-    made_at: datetime
-    app_version: str
-    schema_revision: str
-    site_name: str
-    site_kind: SiteKind | None
-    counts: dict[str, int]
-    size: int
-
-
-#: What a restore preview counts, as a person would name it: table.
-PREVIEW_COUNTS = {
-    "people": "people",
-    "cohorts": "cohorts",
-    "sessions": "class_sessions",
-    "attendance marks": "attendance",
-    "essays": "essays",
-    "stories": "stories",
-    "accounts": "users",
-}
-
-
-def preview_backup(
-    backup_path: Path, *, username: str, password: str, check_restorer: RestorerCheck
-) -> BackupPreview:
-    """Verify a backup as a restore would (every byte, the database's own checks, and
-    ``check_restorer`` on the account) and say what it holds, changing nothing."""
-    header = read_header(backup_path)
-    if schema_state(header.schema_revision) is SchemaState.NEWER:
-        raise StoreTooNew(
-            "This backup was made by a newer version of LT Desktop; install it to restore."
-        )
-    key_file = read_key_file(backup_path, header)
-    slot = key_file.slot_for_user(username)
-    data_key = None if slot is None else slot.open(key_file.store_id, password_bytes(password))
-    if slot is None or data_key is None:
-        raise WrongCredentials(
-            "The user name or password is not right for the store in this backup."
-        )
-    # The copy checked here is the encrypted database, as it sits in the backup.
-    with tempfile.TemporaryDirectory(prefix="lt-desktop-check-") as scratch:
-        database = Path(scratch) / "store.db"
-        try:
-            verify_backup_file(backup_path, data_key, extract_to=database)
-        except OSError as error:
-            raise translate_os_error(error, "Checking the backup") from error
-        problems = database_problems(database, data_key)
-        if problems:
-            raise BackupInvalid(f"{backup_path.name} failed its integrity check: {problems[0]}")
-        check_restorer(_account_in_backup(database, data_key, slot.slot_id))
-        site_name, site_kind, counts = _describe(database, data_key)
-    return BackupPreview(
-        path=backup_path,
-        made_at=header.created_at,
-        app_version=header.app_version,
-        schema_revision=header.schema_revision,
-        site_name=site_name,
-        site_kind=site_kind,
-        counts=counts,
-        size=backup_path.stat().st_size,
-    )
-
-
-def _describe(database: Path, data_key: bytes) -> tuple[str, SiteKind | None, dict[str, int]]:
-    connection = sqlcipher3.connect(str(database))
-    try:
-        connection.execute(QUIET)
-        connection.execute(raw_key_pragma(data_key))
-        row = connection.execute("SELECT name, kind FROM sites WHERE is_local").fetchone()
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-        counts = {}
-        for label, table in PREVIEW_COUNTS.items():
-            if table not in tables:
-                continue
-            columns = {r[1] for r in connection.execute(f'PRAGMA table_info("{table}")')}
-            live = " WHERE deleted_at IS NULL" if "deleted_at" in columns else ""
-            (counts[label],) = connection.execute(
-                f'SELECT count(*) FROM "{table}"{live}'
-            ).fetchone()
-    finally:
-        connection.close()
-    if row is None:
-        return "", None, counts
-    kind = next((k for k in SiteKind if k.value == row[1] or k.name == row[1]), None)
-    return str(row[0]), kind, counts
-
-
-@dataclass(frozen=True)
-class BackupAccount:
-    """The account whose password opened a backup, as the backup holds it."""
-
-    role: Role
-    disabled: bool
-
-
-#: Refuses (by raising) an account that may not replace a store with a backup, or no
-#: account at all (``None``); the rule is the caller's, so it is passed in.
-RestorerCheck = Callable[[BackupAccount | None], None]
-
-
-def _account_in_backup(database: Path, data_key: bytes, user_id: uuid.UUID) -> BackupAccount | None:
-    connection = sqlcipher3.connect(str(database))
-    try:
-        connection.execute(QUIET)
-        connection.execute(raw_key_pragma(data_key))
-        row = connection.execute(
-            "SELECT role, disabled FROM users WHERE id = ?", (user_id.hex,)
-        ).fetchone()
-    finally:
-        connection.close()
-    if row is None:
-        return None
-    return BackupAccount(role=Role(row[0]), disabled=bool(row[1]))
-
-
-#: How far a restore moves the store's change numbers on. Partners may have taken in,
-#: and acknowledged, numbers the store gave out after the backup was made and has
-#: now lost; numbered from past all of them, its changes from here on still travel,
-#: and its partners tell its bundles from before the restore by the step they are in.
-RESTORE_STEP = 1 << 32
-
-
-def _begin_new_epoch(database: Path, data_key: bytes) -> None:
-    """Move a restored database's change numbers on to the next ``RESTORE_STEP``."""
-    connection = sqlcipher3.connect(str(database))
-    try:
-        connection.execute(QUIET)
-        connection.execute(raw_key_pragma(data_key))
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-        if "change_counter" in tables:  # a store from before exchanges has none to move
-            with connection:
-                connection.execute(
-                    "UPDATE change_counter SET value = (value / ? + 1) * ?",
-                    (RESTORE_STEP, RESTORE_STEP),
-                )
-    finally:
-        connection.close()
-
-
-def _swap_in(folder: StoreFolder, staging: Path) -> None:
-    replaced = folder.root / f".replaced-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(2)}"
-    replaced.mkdir()
-    # Key file first: from here until the new one lands, the folder holds no store.
-    for path in [folder.key_file, *folder.database_files()]:
-        if path.exists():
-            os.replace(path, replaced / path.name)
-    fsync_directory(folder.root)
-    os.replace(staging / folder.database.name, folder.database)
-    os.replace(staging / folder.key_file.name, folder.key_file)  # the restore commits here
-    fsync_directory(folder.root)
-    shutil.rmtree(replaced, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _clear_unfinished_writes(folder: StoreFolder) -> None:
-    """Delete the hidden files a write cut short by a crash left in the store folder (a
-    key file or a backup being written, a backup's snapshot). Each is encrypted, but of no
-    use, and nothing else writes them while we hold the lock."""
-    for place in (folder.root, folder.backups):
-        with contextlib.suppress(OSError):
-            for path in place.glob(".*.partial*"):
-                if key_binding.is_staged_key_file(path, folder.key_file):
-                    continue  # settled once the store is open (key_binding.settle)
-                with contextlib.suppress(OSError):
-                    path.unlink()
-
-
-def _finish_interrupted_restore(folder: StoreFolder) -> None:
-    """Complete or undo a restore that a crash cut short (we hold the lock)."""
-    for staging in folder.root.glob(".restore-*"):
-        shutil.rmtree(staging, ignore_errors=True)
-    for replaced in sorted(folder.root.glob(".replaced-*")):
-        if folder.key_file.exists():
-            shutil.rmtree(replaced, ignore_errors=True)  # the restore had committed
-            continue
-        log.warning("Rolling back an interrupted restore")
-        for path in folder.database_files():
-            path.unlink(missing_ok=True)
-        for kept in replaced.iterdir():
-            os.replace(kept, folder.root / kept.name)
-        fsync_directory(folder.root)
-        replaced.rmdir()

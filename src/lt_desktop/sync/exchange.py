@@ -33,7 +33,8 @@ from lt_desktop.storage.models import (
     WaitingRecord,
     utc_now,
 )
-from lt_desktop.storage.store import RESTORE_STEP, Store
+from lt_desktop.storage.restore import RESTORE_STEP
+from lt_desktop.storage.store import Store
 from lt_desktop.sync import laptops, witness
 from lt_desktop.sync.authority import Authority
 from lt_desktop.sync.bundle import (
@@ -757,7 +758,7 @@ def _record_receipt(
     A partner's acknowledgement and change number only rise, except after it
     restored a backup: then its newer bundles carry lower acknowledgements, taken
     as they are, so this site sends again what the partner lost. A restore moves a
-    site's change numbers on by a whole ``RESTORE_STEP`` (see ``storage.store``),
+    site's change numbers on by a whole ``RESTORE_STEP`` (see ``storage.restore``),
     so a bundle's *epoch*, its change number's multiple of that step, says which
     came later across a restore, and its sequence number within one. A bundle made
     before the newest one taken in (it came late) says nothing newer, and moves

@@ -35,10 +35,10 @@ from lt_desktop.core.demo.dates import (
 )
 from lt_desktop.domain.errors import StoreAlreadyExists
 from lt_desktop.domain.vocabulary import SiteKind
+from lt_desktop.storage.creation import move_new_store
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import move_new_store
 
 
 def build_demo_store(

@@ -34,11 +34,12 @@ from lt_desktop.domain.errors import LtError, NotFound, StoreAlreadyExists, Vali
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.atomic import write_atomic
+from lt_desktop.storage.creation import move_new_store
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.models import Cohort, Partner, Site, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import Store, move_new_store
+from lt_desktop.storage.store import Store
 from lt_desktop.sync import exchange, laptops
 from lt_desktop.sync.bundle import SUFFIX, BundleRejected, read_unverified_header
 from lt_desktop.sync.exchange import ExportResult, ImportResult
