@@ -14,7 +14,7 @@ from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.errors import PermissionDenied
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import PersonBase, SiteKind
-from lt_desktop.sync.exchange import ExportResult
+from lt_desktop.sync.exchange_results import ExportResult
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,
     UNIVERSITY_PASSWORD,

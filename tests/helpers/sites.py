@@ -14,7 +14,7 @@ from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.stores import create_store
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import SiteKind
-from lt_desktop.sync.exchange import ExportResult, ImportResult
+from lt_desktop.sync.exchange_results import ExportResult, ImportResult
 
 UNIVERSITY_ADMIN, UNIVERSITY_PASSWORD = "coord", "coordinator password"
 LAPTOP_ADMIN, LAPTOP_PASSWORD = "laptop", "laptop password 1"

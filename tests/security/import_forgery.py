@@ -24,8 +24,8 @@ from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.clock import format_version
 from lt_desktop.storage.models import Base, Partner, SyncedRecord
 from lt_desktop.sync.bundle import write_bundle
-from lt_desktop.sync.exchange import _known_sender, identity
 from lt_desktop.sync.identity import PeerKeys, SiteIdentity
+from lt_desktop.sync.pairing import _known_sender, identity
 from lt_desktop.sync.records import PayloadInvalid, encode
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,

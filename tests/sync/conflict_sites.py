@@ -25,7 +25,7 @@ from lt_desktop.domain.vocabulary import (
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import AttendanceMark
-from lt_desktop.sync.exchange import ImportResult
+from lt_desktop.sync.exchange_results import ImportResult
 from tests.helpers.sites import (
     LAPTOP_ADMIN,
     LAPTOP_PASSWORD,

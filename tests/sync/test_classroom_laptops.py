@@ -38,9 +38,9 @@ from lt_desktop.storage import models as m
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.sync.bundle import open_bundle, write_bundle
-from lt_desktop.sync.exchange import _known_sender, identity
 from lt_desktop.sync.laptop_kit import KitRefused, open_kit
 from lt_desktop.sync.laptops import TO_LAPTOP
+from lt_desktop.sync.pairing import _known_sender, identity
 from lt_desktop.sync.person_merges import survivor_of
 from lt_desktop.sync.records import Incoming, PayloadInvalid, decode_lines, encode, synced_models
 from tests.helpers.stores import copy_store

@@ -55,7 +55,7 @@ from lt_desktop.storage.models import (
     SyncConflict,
     SyncedRecord,
 )
-from lt_desktop.sync.exchange import ImportResult
+from lt_desktop.sync.exchange_results import ImportResult
 from lt_desktop.sync.incoming import REDACTED_FIELDS
 from lt_desktop.sync.outgoing import RESEARCH_SCOPES, TRAVELS
 from lt_desktop.sync.records import encode, synced_models

@@ -41,7 +41,7 @@ from lt_desktop.storage.models import (
     WaitingRecord,
 )
 from lt_desktop.sync.bundle import BundleInfo, BundleRejected, open_bundle, write_bundle
-from lt_desktop.sync.exchange import SiteCardRefused, identity
+from lt_desktop.sync.pairing import SiteCardRefused, identity
 from lt_desktop.sync.records import Incoming, Redaction, decode_lines, encode
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,
@@ -98,7 +98,7 @@ def _plaintext(bundle: Path, reader: Site) -> bytes:
     """The decrypted, decompressed lines of a bundle, as its recipient reads them."""
     with reader.open() as workspace, workspace.store.read() as session:
         me = identity(session, workspace.store)
-        from lt_desktop.sync.exchange import _known_sender
+        from lt_desktop.sync.pairing import _known_sender
 
         opened = open_bundle(
             bundle,

@@ -66,7 +66,7 @@ from lt_desktop.storage.models import (
     SyncConflict,
 )
 from lt_desktop.sync.bundle import open_bundle
-from lt_desktop.sync.exchange import _known_sender, identity
+from lt_desktop.sync.pairing import _known_sender, identity
 from lt_desktop.sync.records import Incoming, decode_lines, encode, encode_incoming, synced_models
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,

@@ -32,7 +32,7 @@ from lt_desktop.storage.models import (
     Site,
 )
 from lt_desktop.sync.bundle import open_bundle
-from lt_desktop.sync.exchange import _known_sender, identity
+from lt_desktop.sync.pairing import _known_sender, identity
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,
     UNIVERSITY_PASSWORD,

@@ -18,7 +18,8 @@ from lt_desktop.domain.vocabulary import PersonBase, SiteKind
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import Certificate, Essay, Membership, Person, SyncConflict
 from lt_desktop.sync.bundle import open_bundle
-from lt_desktop.sync.exchange import ImportResult, _known_sender, identity
+from lt_desktop.sync.exchange_results import ImportResult
+from lt_desktop.sync.pairing import _known_sender, identity
 from lt_desktop.sync.records import Incoming, decode_lines, synced_models
 from tests.helpers.sites import (
     UNIVERSITY_ADMIN,

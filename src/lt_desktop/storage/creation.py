@@ -17,25 +17,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from lt_desktop.domain.errors import (
-    StoreAlreadyExists,
-)
+from lt_desktop.domain.errors import StoreAlreadyExists
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain, key_binding
 from lt_desktop.storage.atomic import fsync_directory, translate_os_error
 from lt_desktop.storage.clock import HybridLogicalClock
-from lt_desktop.storage.database import (
-    SessionFactory,
-    create_store_engine,
-)
+from lt_desktop.storage.database import SessionFactory, create_store_engine
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.instance_lock import InstanceLock
 from lt_desktop.storage.kdf import KdfParams, params_for_new_slots
 from lt_desktop.storage.keyslots import DATA_KEY_BYTES, KeyFile
-from lt_desktop.storage.migrations import (
-    upgrade_to_head,
-)
+from lt_desktop.storage.migrations import upgrade_to_head
 from lt_desktop.storage.models import Site, SiteKeys, User
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.replacing import _finish_interrupted_restore

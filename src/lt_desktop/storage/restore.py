@@ -19,11 +19,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from lt_desktop.domain.errors import (
-    BackupInvalid,
-    StoreTooNew,
-    WrongCredentials,
-)
+from lt_desktop.domain.errors import BackupInvalid, StoreTooNew, WrongCredentials
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.atomic import translate_os_error
@@ -34,16 +30,11 @@ from lt_desktop.storage.backup import (
     read_key_file,
     verify_backup_file,
 )
-from lt_desktop.storage.database import (
-    QUIET,
-)
+from lt_desktop.storage.database import QUIET
 from lt_desktop.storage.folder import StoreFolder
 from lt_desktop.storage.instance_lock import InstanceLock
 from lt_desktop.storage.keyslots import password_bytes
-from lt_desktop.storage.migrations import (
-    SchemaState,
-    schema_state,
-)
+from lt_desktop.storage.migrations import SchemaState, schema_state
 from lt_desktop.storage.replacing import _finish_interrupted_restore, _swap_in
 from lt_desktop.storage.store import LockedStore, Store, _translated
 

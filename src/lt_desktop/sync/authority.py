@@ -460,7 +460,7 @@ _PLACED: dict[str, tuple[str, str, str | None]] = {
 
 class PartnershipScope:
     """A university working with several prisons keeps each prison's partnership apart
-    (``exchange.partnerships_for``): the one its pairing names, or else those the
+    (``pairing.partnerships_for``): the one its pairing names, or else those the
     prison started. A prison sends only its own, so a course, cohort, session, place,
     group or register mark of another partnership from it is refused: it could only be
     a hostile prison's (``outgoing.Selection`` never sends one)."""

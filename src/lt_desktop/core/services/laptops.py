@@ -40,9 +40,9 @@ from lt_desktop.storage.leftovers import clear_abandoned_staging
 from lt_desktop.storage.models import Cohort, Partner, Site, utc_now
 from lt_desktop.storage.recovery_key import RecoveryKey
 from lt_desktop.storage.store import Store
-from lt_desktop.sync import exchange, laptops
+from lt_desktop.sync import exchange, laptops, pairing
 from lt_desktop.sync.bundle import SUFFIX, BundleRejected, read_unverified_header
-from lt_desktop.sync.exchange import ExportResult, ImportResult
+from lt_desktop.sync.exchange_results import ExportResult, ImportResult
 from lt_desktop.sync.identity import SiteIdentity, fingerprint, site_name_problem
 from lt_desktop.sync.laptop_kit import (
     KIT_SUFFIX,
@@ -170,8 +170,8 @@ class LaptopService(Service):
                 raise ValidationError(
                     f"A paired site is already called {name!r}; choose another name."
                 )
-            exchange.ensure_keys(session, self._store)
-            card = exchange.identity(session, self._store).site_card()
+            pairing.ensure_keys(session, self._store)
+            card = pairing.identity(session, self._store).site_card()
             public = laptop.public()
             session.add(Site(id=laptop.site_id, name=name, kind=SiteKind.PRISON, is_local=False))
             session.add(
@@ -214,7 +214,7 @@ class LaptopService(Service):
             # A laptop whose kit never reached the stick cannot be set up: nothing from
             # it is ever taken in.
             with contextlib.suppress(LtError), self._store.write() as session:
-                exchange.revoke(session, self._store, laptop.site_id)
+                pairing.revoke(session, self._store, laptop.site_id)
             raise
         log.info("Wrote a classroom laptop kit for %d cohort(s)", len(cohort_ids))
         return CreatedKit(self._laptop(laptop.site_id), target, passphrase)
@@ -242,7 +242,7 @@ class LaptopService(Service):
             partner = session.get(Partner, site_id)
             if partner is None or partner.classroom != laptops.LAPTOP:
                 raise NotFound("That is not a classroom laptop of this site.")
-            exchange.revoke(session, self._store, site_id)
+            pairing.revoke(session, self._store, site_id)
             info = self._info(session, partner)
             self._audit(session, "laptop.revoked", "site", site_id, site=info.name)
         return info

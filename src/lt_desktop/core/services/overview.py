@@ -34,7 +34,7 @@ from lt_desktop.storage.models import (
     Person,
     Site,
 )
-from lt_desktop.sync.exchange import partnerships_for
+from lt_desktop.sync.pairing import partnerships_for
 
 _NOT_STARTED = (MembershipStatus.APPLIED, MembershipStatus.OFFERED)
 _COMPLETED = frozenset({MembershipStatus.COMPLETED, MembershipStatus.GRADUATED})

@@ -23,20 +23,17 @@ from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.clock import parse_version
 from lt_desktop.storage.models import Site, SyncConflict, utc_now
 from lt_desktop.sync import conflicts as settling
-from lt_desktop.sync import exchange
+from lt_desktop.sync import exchange, pairing
 from lt_desktop.sync.authority import LeftToOtherSide
 from lt_desktop.sync.bundle import BundleInfo
-from lt_desktop.sync.exchange import (
-    ExportResult,
-    ImportResult,
-    PartnerInfo,
-    Progress,
-)
-from lt_desktop.sync.identity import PeerKeys
+from lt_desktop.sync.exchange import Progress
+from lt_desktop.sync.exchange_results import ExportResult, ImportResult
+from lt_desktop.sync.identity import PeerKeys, fingerprint
 
 # Read on their own, before anything is taken in (a card shown, a fingerprint typed).
 from lt_desktop.sync.identity import parse_fingerprint as parse_fingerprint
 from lt_desktop.sync.identity import read_site_card as read_site_card
+from lt_desktop.sync.pairing import PartnerInfo
 from lt_desktop.sync.records import synced_models
 
 log = logging.getLogger(__name__)
@@ -163,9 +160,9 @@ class SyncService(Service):
         """This site's card to hand to a partner, and the fingerprint to read them."""
         self._require(Permission.SYNC)
         with self._store.write() as session:
-            exchange.ensure_keys(session, self._store)
-            me = exchange.identity(session, self._store)
-            return me.site_card(), exchange.fingerprint(me.public())
+            pairing.ensure_keys(session, self._store)
+            me = pairing.identity(session, self._store)
+            return me.site_card(), fingerprint(me.public())
 
     def save_site_card(self, target: Path, *, force: bool = False) -> tuple[bytes, str]:
         """Write this site's card to ``target`` (see ``check_output_path``); returns the
@@ -179,8 +176,8 @@ class SyncService(Service):
         """New keys for this site; returns the new fingerprint. Partners must pair again."""
         self._require(Permission.PAIR_SITES)
         with self._store.write() as session:
-            me = exchange.rotate_keys(session, self._store)
-            printed = exchange.fingerprint(me.public())
+            me = pairing.rotate_keys(session, self._store)
+            printed = fingerprint(me.public())
             self._audit(session, "sync.keys_rotated", "site", self._store.site.id)
             return printed
 
@@ -188,15 +185,15 @@ class SyncService(Service):
 
     def read_card(self, card: bytes) -> tuple[PeerKeys, str]:
         self._require(Permission.SYNC)
-        return exchange.read_card(card)
+        return pairing.read_card(card)
 
     def pair(
         self, card: bytes, confirmed_fingerprint: str, *, partnership_id: uuid.UUID | None = None
     ) -> PartnerInfo:
         self._require(Permission.PAIR_SITES)
         with self._store.write() as session:
-            exchange.ensure_keys(session, self._store)
-            partner = exchange.pair(
+            pairing.ensure_keys(session, self._store)
+            partner = pairing.pair(
                 session,
                 self._store,
                 card,
@@ -217,27 +214,27 @@ class SyncService(Service):
     def partners(self) -> list[PartnerInfo]:
         self._require(Permission.SYNC)
         with self._store.read() as session:
-            return exchange.partners(session, self._store)
+            return pairing.partners(session, self._store)
 
     def find_partner(self, name_or_fingerprint: str) -> PartnerInfo:
         """A partner by name or fingerprint, with what is pending for it (which takes a
         count of every kind of record: ``partner_id`` when only the site is wanted)."""
         self._require(Permission.SYNC)
         with self._store.read() as session:
-            partner = exchange.find_partner(session, name_or_fingerprint)
-            return exchange.partner_info(session, self._store, partner)
+            partner = pairing.find_partner(session, name_or_fingerprint)
+            return pairing.partner_info(session, self._store, partner)
 
     def partner_id(self, name_or_fingerprint: str) -> uuid.UUID:
         """The site id of a partner, by name or fingerprint."""
         self._require(Permission.SYNC)
         with self._store.read() as session:
-            return exchange.find_partner(session, name_or_fingerprint).site_id
+            return pairing.find_partner(session, name_or_fingerprint).site_id
 
     def revoke(self, site_id: uuid.UUID) -> PartnerInfo:
         """Stop trusting a site: nothing from it is taken in until it is paired again."""
         self._require(Permission.PAIR_SITES)
         with self._store.write() as session:
-            partner = exchange.revoke(session, self._store, site_id)
+            partner = pairing.revoke(session, self._store, site_id)
             self._audit(session, "sync.revoked", "site", site_id, site=partner.name)
             return partner
 
@@ -257,7 +254,7 @@ class SyncService(Service):
         self._require(Permission.SYNC)
         target = self.output_path(target, force=force)
         with self._store.write() as session:
-            exchange.ensure_keys(session, self._store)
+            pairing.ensure_keys(session, self._store)
 
         def audit(session: Session, result: ExportResult) -> None:
             self._audit(
