@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.storage import rekey, store
+from lt_desktop.storage import rekey
+from lt_desktop.storage import replacing as store
 
 
 def _die() -> None:
