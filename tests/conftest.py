@@ -30,7 +30,7 @@ from lt_desktop.core.logs import stop_logging  # noqa: E402
 from lt_desktop.core.sign_in import sign_in  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
 from lt_desktop.domain.vocabulary import SiteKind  # noqa: E402
-from lt_desktop.storage import store as store_module  # noqa: E402
+from lt_desktop.storage import creation as store_module  # noqa: E402
 from tests.helpers import schema_template  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
 

@@ -7,8 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from lt_desktop.storage import creation as store_module
 from lt_desktop.storage import migrations
-from lt_desktop.storage import store as store_module
 from lt_desktop.storage.database import create_store_engine
 from lt_desktop.storage.migrations import head_revision
 from tests.helpers import schema_template
