@@ -21,9 +21,10 @@ def main() -> int:
         ("types", [str(python), "-m", "mypy", "src", "tests", "benchmarks"]),
         # Apart: scripts/ and benchmarks/ each run from their own folder, and both hold a run.py.
         ("script types", [str(python), "-m", "mypy", "scripts"]),
-        # Two test processes: the suite is mostly waiting on SQLCipher, Qt and child
-        # processes, and two workers halve it on a two-core machine.
-        ("tests", [str(python), "-m", "pytest", "-n", "2", *sys.argv[1:]]),
+        # Three test processes on a two-core machine: a test often waits on the disk
+        # (every commit is synced) or a child process, and a third worker fills that
+        # time. Each takes the next test when it is free, so none idles at the end.
+        ("tests", [str(python), "-m", "pytest", "-n", "3", "--dist", "worksteal", *sys.argv[1:]]),
     ]
     for name, command in steps:
         print(f"== {name}: {' '.join(command[2:])}", flush=True)

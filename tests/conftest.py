@@ -35,6 +35,12 @@ from tests.helpers import schema_template  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests start first, so no worker is left running one alone while the
+    others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _new_stores_take_the_migrated_schema() -> Iterator[None]:
     """A store made in a test is given the schema the migrations made once in this

@@ -744,6 +744,7 @@ steps = st.one_of(
 
 # Each example replays a programme on three real stores; shrinking would replay
 # hundreds more, so a failing programme is reported as found, step by step.
+@pytest.mark.long
 @settings(max_examples=12, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(programme=st.lists(steps, min_size=1, max_size=7))
 def test_any_programme_of_edits_and_exchanges_converges(
@@ -775,6 +776,7 @@ racing_consents = st.one_of(
 )
 
 
+@pytest.mark.long
 @settings(max_examples=8, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(programme=st.lists(racing_consents, min_size=2, max_size=8))
 @example(  # a clash's kept withdrawal once replaced the university's own correction

@@ -673,6 +673,7 @@ class Sites(RuleBasedStateMachine):
         self.network.settle()
 
 
+@pytest.mark.long
 def test_four_sites_editing_and_exchanging_in_any_order_agree(template: Template) -> None:
     Sites.template = template
     run_state_machine_as_test(
