@@ -33,6 +33,7 @@ def _draw_every_tab(screen: QWidget, driver: Driver) -> int:
     return drawn
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("username", ROLES)
 def test_every_screen_draws_for_every_role(driver: Driver, qtbot: QtBot, username: str) -> None:
     draw(driver.window)  # the sign-in screen

@@ -115,6 +115,7 @@ def _problems(screen: QWidget, size: tuple[int, int]) -> list[str]:
 ROLES = ["demo", "staff", "facilitator", "marker", "researcher"]
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("username", ROLES)
 def test_every_screen_fits_a_small_laptop(driver: Driver, qtbot: QtBot, username: str) -> None:
     driver.sign_in(username, "demo")
@@ -122,6 +123,7 @@ def test_every_screen_fits_a_small_laptop(driver: Driver, qtbot: QtBot, username
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("username", ROLES)
 def test_every_screen_fits_a_large_monitor(driver: Driver, qtbot: QtBot, username: str) -> None:
     driver.sign_in(username, "demo")
