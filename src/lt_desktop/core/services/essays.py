@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import Service, get_or_not_found
@@ -593,6 +593,14 @@ def scans_of(
     session: Session, essay_id: uuid.UUID, *, blind_as: str | None = None
 ) -> list[ScanInfo]:
     """The essay's scans in the order attached; named by candidate number when `blind_as`."""
+    return attached_scans(session, Attachment.essay_id == essay_id, blind_as=blind_as)
+
+
+def attached_scans(
+    session: Session, belongs: ColumnElement[bool], *, blind_as: str | None = None
+) -> list[ScanInfo]:
+    """The scans ``belongs`` picks (an essay's, an application's) in the order attached;
+    named by ``blind_as`` (a candidate number, a reference) and their place when given."""
     return [
         ScanInfo(
             a.id,
@@ -601,11 +609,7 @@ def scans_of(
             a.size,
         )
         for n, a in enumerate(
-            session.scalars(
-                select(Attachment)
-                .where(Attachment.essay_id == essay_id)
-                .order_by(Attachment.created_at)
-            ),
+            session.scalars(select(Attachment).where(belongs).order_by(Attachment.created_at)),
             start=1,
         )
     ]
