@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lt_desktop.core.services.applications import (
@@ -16,17 +15,15 @@ from lt_desktop.core.services.applications import (
     FreePlacesOffered,
     Places,
 )
-from lt_desktop.core.services.essays import MAX_SCAN_BYTES, ScanInfo
+from lt_desktop.core.services.essays import ScanInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.workspace import Workspace
-from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import ApplicationDecision, SiteKind
 from lt_desktop.ui.fitting import VerticalScrollArea, flow
 from lt_desktop.ui.models import Index
 from lt_desktop.ui.qt import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -51,6 +48,7 @@ from lt_desktop.ui.screens.applications.rubric import RubricDialog
 from lt_desktop.ui.screens.applications.scans import show_scan
 from lt_desktop.ui.screens.base import offer_only_if
 from lt_desktop.ui.views.balance_bar import BalanceBar
+from lt_desktop.ui.views.scans import choose_scan
 from lt_desktop.ui.widgets import Banner, EmptyOr, Tone, button, confirm, heading, muted
 
 if TYPE_CHECKING:
@@ -501,22 +499,10 @@ class DecisionsView(QWidget):
         row = self._selected()
         if row is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            f"Scan of {row.name}'s application form",
-            str(Path.home()),
-            "Scans (*.png *.jpg *.jpeg *.pdf)",
-        )
-        if not path:
+        chosen = choose_scan(self, f"Scan of {row.name}'s application form", self._error)
+        if chosen is None:
             return
-        source = Path(path)
-        try:
-            if source.stat().st_size > MAX_SCAN_BYTES:
-                raise ValidationError("That scan is larger than 25 MB; scan at a lower resolution.")
-            data = source.read_bytes()
-        except (OSError, LtError) as error:
-            self._error(str(error))
-            return
+        filename, data = chosen
         application_id = row.id
 
         def done(scan: ScanInfo) -> None:
@@ -529,7 +515,7 @@ class DecisionsView(QWidget):
             )
 
         self.owner.change(
-            lambda ws: ws.applications.attach_scan(application_id, source.name, data),
+            lambda ws: ws.applications.attach_scan(application_id, filename, data),
             done,
             self._error,
         )

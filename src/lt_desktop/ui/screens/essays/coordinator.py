@@ -6,12 +6,11 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lt_desktop.core.services.essays import MAX_SCAN_BYTES, EssayRow
+from lt_desktop.core.services.essays import EssayRow
 from lt_desktop.core.services.programme import CohortInfo
-from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.ui.fitting import flow
-from lt_desktop.ui.qt import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from lt_desktop.ui.qt import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.essays.dialogs import (
     AgreeDialog,
     AllocateMarkersDialog,
@@ -20,6 +19,7 @@ from lt_desktop.ui.screens.essays.dialogs import (
 )
 from lt_desktop.ui.screens.essays.model import essays_model
 from lt_desktop.ui.screens.essays.printing import FeedbackSheetsDialog, MarkingPackDialog
+from lt_desktop.ui.views.scans import choose_scan
 from lt_desktop.ui.widgets import Banner, EmptyOr, Tone, button, confirm, muted, record_table
 
 if TYPE_CHECKING:
@@ -139,24 +139,14 @@ class CoordinatorView(QWidget):
         essay = self._selected()
         if essay is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            f"Scan or photo of candidate {essay.candidate_number}'s essay",
-            str(Path.home()),
-            "Scans (*.png *.jpg *.jpeg *.pdf)",
+        chosen = choose_scan(
+            self, f"Scan or photo of candidate {essay.candidate_number}'s essay", self._error
         )
-        if not path:
+        if chosen is None:
             return
-        source = Path(path)
-        try:
-            if source.stat().st_size > MAX_SCAN_BYTES:
-                raise ValidationError("That scan is larger than 25 MB; scan at a lower resolution.")
-            data = source.read_bytes()
-        except (OSError, LtError) as error:
-            self._error(str(error))
-            return
+        filename, data = chosen
         self.controller.change(
-            lambda ws: ws.essays.attach_scan(essay.id, source.name, data),
+            lambda ws: ws.essays.attach_scan(essay.id, filename, data),
             lambda scan: self.banner.show_message(
                 f"Kept {scan.filename} in the store with candidate {essay.candidate_number}'s "
                 "essay. You can delete the file now.",
