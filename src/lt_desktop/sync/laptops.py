@@ -164,11 +164,13 @@ def outgoing_lines(
     session: Session, partner: Partner, *, since_change_seq: int, tally: Outgoing
 ) -> Iterator[bytes]:
     """The lines of every record to send ``partner``, a classroom pairing, parents first."""
-    selection = CohortSelection(cohorts_of(partner))
+    cohorts = cohorts_of(partner)
     allowed = travels(partner)
     for model in synced_models().values():
         if model not in allowed:
             continue
+        # A selection of its own for each statement, as ``outgoing._fresh_selections`` says.
+        selection = CohortSelection(cohorts)
         plan = row_plan(model)
         blanks = BLANKED_ON_LAPTOP.get(model.__tablename__) if partner.classroom == LAPTOP else None
         rows = session.execute(
@@ -187,13 +189,13 @@ def outgoing_lines(
 
 def pending_records(session: Session, partner: Partner, *, since_change_seq: int) -> int:
     """How many records the next bundle to ``partner``, a classroom pairing, would carry."""
-    selection = CohortSelection(cohorts_of(partner))
+    cohorts = cohorts_of(partner)
     allowed = travels(partner)
     return sum(
         session.scalar(
             select(func.count())
             .select_from(model)
-            .where(*_to_send(model, selection, since_change_seq))
+            .where(*_to_send(model, CohortSelection(cohorts), since_change_seq))
             .execution_options(**{INCLUDE_DELETED: True})
         )
         or 0

@@ -14,8 +14,9 @@ given (again) sends the research data it now covers, however old.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Select, and_, func, inspect, literal_column, or_, select
@@ -161,7 +162,11 @@ class Outgoing:
 
 
 class Selection:
-    """The records of the partner's partnerships, as subqueries of ids."""
+    """The records of the partner's partnerships, as subqueries of ids.
+
+    Each subquery is built when a condition first asks for it: a table's condition
+    needs a few of them, and one selection serves one statement (see
+    ``_fresh_selections``)."""
 
     def __init__(
         self,
@@ -170,23 +175,8 @@ class Selection:
         own_people_only: bool,
         arriving: Any = None,
     ) -> None:
-        self.partnerships = (
-            select(Partnership.id)
-            if partnerships is None
-            else select(Partnership.id).where(Partnership.id.in_(partnerships))
-        )
-        self.courses = select(Course.id).where(Course.partnership_id.in_(self.partnerships))
-        self.cohorts = select(Cohort.id).where(Cohort.course_id.in_(self.courses))
-        members: Any = select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
-        # A person merged here stands with the name and details of the record kept,
-        # which may make a new version of one of a prison's own learners: the prison
-        # holds them, and is sent that version, so both sites hold one record alike.
-        merged = select(PersonMerge.person_id).where(PersonMerge.person_id.in_(members))
-        self.members = members
-        if own_people_only:
-            members = members.join(Person, Person.id == Membership.person_id).where(
-                Person.base != PersonBase.PRISON
-            )
+        self._partnership_ids = partnerships
+        self.own_people_only = own_people_only
         # Learners transferred to the partner (a prison), with their course record: their
         # places in cohorts elsewhere, those cohorts (and their courses and partnerships,
         # sessions and the sessions' lecturers), their marks, essays and certificates.
@@ -194,18 +184,53 @@ class Selection:
         self.arriving = (
             select(Transfer.person_id).where(sql_false()) if arriving is None else arriving
         )
-        self.arriving_memberships = select(Membership.id).where(
-            Membership.person_id.in_(self.arriving)
-        )
-        self.arriving_cohorts = select(Membership.cohort_id).where(
-            Membership.person_id.in_(self.arriving)
-        )
-        self.record_cohorts = select(Cohort.id).where(
+
+    @cached_property
+    def partnerships(self) -> Any:
+        if self._partnership_ids is None:
+            return select(Partnership.id)
+        return select(Partnership.id).where(Partnership.id.in_(self._partnership_ids))
+
+    @cached_property
+    def courses(self) -> Any:
+        return select(Course.id).where(Course.partnership_id.in_(self.partnerships))
+
+    @cached_property
+    def cohorts(self) -> Any:
+        return select(Cohort.id).where(Cohort.course_id.in_(self.courses))
+
+    @cached_property
+    def members(self) -> Any:
+        return select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
+
+    @cached_property
+    def arriving_memberships(self) -> Any:
+        return select(Membership.id).where(Membership.person_id.in_(self.arriving))
+
+    @cached_property
+    def arriving_cohorts(self) -> Any:
+        return select(Membership.cohort_id).where(Membership.person_id.in_(self.arriving))
+
+    @cached_property
+    def record_cohorts(self) -> Any:
+        return select(Cohort.id).where(
             or_(Cohort.id.in_(self.cohorts), Cohort.id.in_(self.arriving_cohorts))
         )
+
+    @cached_property
+    def people(self) -> Any:
+        members: Any = self.members
+        # A person merged here stands with the name and details of the record kept,
+        # which may make a new version of one of a prison's own learners: the prison
+        # holds them, and is sent that version, so both sites hold one record alike.
+        merged = select(PersonMerge.person_id).where(PersonMerge.person_id.in_(members))
+        if self.own_people_only:
+            members = members.join(Person, Person.id == Membership.person_id).where(
+                Person.base != PersonBase.PRISON
+            )
         # And whoever teaches the cohorts' sessions: a session names its lecturer, who
         # need not be a member of any cohort, and arrives only once the lecturer has.
-        self.people = members.union(
+        return members.union(
             select(ClassSession.lecturer_id).where(
                 ClassSession.cohort_id.in_(self.record_cohorts),
                 ClassSession.lecturer_id.isnot(None),
@@ -213,7 +238,10 @@ class Selection:
             self.arriving,
             merged,
         )
-        self.memberships = select(Membership.id).where(
+
+    @cached_property
+    def memberships(self) -> Any:
+        return select(Membership.id).where(
             or_(
                 and_(
                     Membership.cohort_id.in_(self.cohorts),
@@ -222,35 +250,61 @@ class Selection:
                 Membership.id.in_(self.arriving_memberships),
             )
         )
+
+    @cached_property
+    def all_memberships(self) -> Any:
         # Essays, marks, feedback and certificates go for every learner in the
         # cohorts, the partner's own learners among them: a university marks the
         # prison's essays (and may record one a prison learner handed in there).
-        self.all_memberships = select(Membership.id).where(
+        return select(Membership.id).where(
             or_(
                 Membership.cohort_id.in_(self.cohorts),
                 Membership.id.in_(self.arriving_memberships),
             )
         )
-        self.sessions = select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
-        self.record_sessions = select(ClassSession.id).where(
-            ClassSession.cohort_id.in_(self.record_cohorts)
-        )
-        self.own_people_only = own_people_only
-        self.groups = select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
-        self.essays = select(Essay.id).where(Essay.membership_id.in_(self.memberships))
-        self.marked_essays = select(Essay.id).where(Essay.membership_id.in_(self.all_memberships))
-        self.events = select(GraduationCohort.event_id).where(
+
+    @cached_property
+    def sessions(self) -> Any:
+        return select(ClassSession.id).where(ClassSession.cohort_id.in_(self.cohorts))
+
+    @cached_property
+    def record_sessions(self) -> Any:
+        return select(ClassSession.id).where(ClassSession.cohort_id.in_(self.record_cohorts))
+
+    @cached_property
+    def groups(self) -> Any:
+        return select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
+
+    @cached_property
+    def essays(self) -> Any:
+        return select(Essay.id).where(Essay.membership_id.in_(self.memberships))
+
+    @cached_property
+    def marked_essays(self) -> Any:
+        return select(Essay.id).where(Essay.membership_id.in_(self.all_memberships))
+
+    @cached_property
+    def events(self) -> Any:
+        return select(GraduationCohort.event_id).where(
             GraduationCohort.cohort_id.in_(self.record_cohorts)
         )
-        self.responses = select(QuestionnaireResponse.id).where(
+
+    @cached_property
+    def responses(self) -> Any:
+        return select(QuestionnaireResponse.id).where(
             QuestionnaireResponse.cohort_id.in_(self.cohorts)
         )
-        self.stories = select(Story.id).where(Story.session_id.in_(self.sessions))
+
+    @cached_property
+    def stories(self) -> Any:
+        return select(Story.id).where(Story.session_id.in_(self.sessions))
 
     def where(self, model: type[SyncedRecord]) -> Any:
         """The condition that keeps ``model``'s records inside the partnerships."""
-        conditions: dict[type[SyncedRecord], Any] = {
-            Partnership: or_(
+        # Each condition is built only when asked for: building every one of them for
+        # every table cost more than the rest of an export of a small store.
+        conditions: dict[type[SyncedRecord], Callable[[], Any]] = {
+            Partnership: lambda: or_(
                 Partnership.id.in_(self.partnerships),
                 Partnership.id.in_(
                     select(Course.partnership_id).where(
@@ -260,66 +314,70 @@ class Selection:
                     )
                 ),
             ),
-            Course: or_(
+            Course: lambda: or_(
                 Course.id.in_(self.courses),
                 Course.id.in_(select(Cohort.course_id).where(Cohort.id.in_(self.arriving_cohorts))),
             ),
-            Cohort: Cohort.id.in_(self.record_cohorts),
-            Person: Person.id.in_(self.people),
-            Membership: Membership.id.in_(self.memberships),
-            MembershipStatusChange: MembershipStatusChange.membership_id.in_(self.memberships),
-            SmallGroup: SmallGroup.id.in_(self.groups),
-            GroupMember: and_(
+            Cohort: lambda: Cohort.id.in_(self.record_cohorts),
+            Person: lambda: Person.id.in_(self.people),
+            Membership: lambda: Membership.id.in_(self.memberships),
+            MembershipStatusChange: lambda: MembershipStatusChange.membership_id.in_(
+                self.memberships
+            ),
+            SmallGroup: lambda: SmallGroup.id.in_(self.groups),
+            GroupMember: lambda: and_(
                 GroupMember.group_id.in_(self.groups),
                 _filtered(GroupMember.membership_id).in_(self.memberships),
             ),
-            ClassSession: ClassSession.id.in_(self.record_sessions),
-            AttendanceMark: AttendanceMark.person_id.in_(self.arriving)
-            if self.own_people_only
-            else or_(
-                and_(
-                    AttendanceMark.session_id.in_(self.sessions),
-                    _filtered(AttendanceMark.person_id).in_(self.people),
-                ),
-                AttendanceMark.person_id.in_(self.arriving),
+            ClassSession: lambda: ClassSession.id.in_(self.record_sessions),
+            AttendanceMark: lambda: (
+                AttendanceMark.person_id.in_(self.arriving)
+                if self.own_people_only
+                else or_(
+                    and_(
+                        AttendanceMark.session_id.in_(self.sessions),
+                        _filtered(AttendanceMark.person_id).in_(self.people),
+                    ),
+                    AttendanceMark.person_id.in_(self.arriving),
+                )
             ),
-            Essay: Essay.id.in_(self.marked_essays),
-            EssayMark: EssayMark.essay_id.in_(self.marked_essays),
-            Attachment: Attachment.essay_id.in_(self.essays),
-            Consent: Consent.person_id.in_(self.people),
-            StoryQuestion: or_(
+            Essay: lambda: Essay.id.in_(self.marked_essays),
+            EssayMark: lambda: EssayMark.essay_id.in_(self.marked_essays),
+            Attachment: lambda: Attachment.essay_id.in_(self.essays),
+            Consent: lambda: Consent.person_id.in_(self.people),
+            StoryQuestion: lambda: or_(
                 StoryQuestion.cohort_id.is_(None), StoryQuestion.cohort_id.in_(self.cohorts)
             ),
-            Story: and_(Story.id.in_(self.stories), Story.person_id.in_(self.people)),
-            StoryAnswer: StoryAnswer.story_id.in_(self.stories),
-            QuestionnaireTemplate: QuestionnaireTemplate.id.isnot(None),
-            QuestionnaireItem: QuestionnaireItem.id.isnot(None),
-            QuestionnaireResponse: and_(
+            Story: lambda: and_(Story.id.in_(self.stories), Story.person_id.in_(self.people)),
+            StoryAnswer: lambda: StoryAnswer.story_id.in_(self.stories),
+            QuestionnaireTemplate: lambda: QuestionnaireTemplate.id.isnot(None),
+            QuestionnaireItem: lambda: QuestionnaireItem.id.isnot(None),
+            QuestionnaireResponse: lambda: and_(
                 QuestionnaireResponse.id.in_(self.responses),
                 QuestionnaireResponse.person_id.in_(self.people),
             ),
-            QuestionnaireAnswer: QuestionnaireAnswer.response_id.in_(self.responses),
-            Interview: and_(
+            QuestionnaireAnswer: lambda: QuestionnaireAnswer.response_id.in_(self.responses),
+            Interview: lambda: and_(
                 Interview.cohort_id.in_(self.cohorts), Interview.person_id.in_(self.people)
             ),
-            Certificate: Certificate.membership_id.in_(self.all_memberships),
-            GraduationEvent: GraduationEvent.id.in_(self.events),
-            GraduationCohort: GraduationCohort.cohort_id.in_(self.record_cohorts),
+            Certificate: lambda: Certificate.membership_id.in_(self.all_memberships),
+            GraduationEvent: lambda: GraduationEvent.id.in_(self.events),
+            GraduationCohort: lambda: GraduationCohort.cohort_id.in_(self.record_cohorts),
             # A transfer goes back to the prison the learner left, once taken on.
-            Transfer: or_(
+            Transfer: lambda: or_(
                 Transfer.person_id.in_(self.people), Transfer.person_id.in_(self.members)
             ),
             # A merge goes wherever either record may be held: to a prison, for its own
             # learners too (their marks come from the university).
-            PersonMerge: or_(
+            PersonMerge: lambda: or_(
                 PersonMerge.person_id.in_(self.people),
                 PersonMerge.person_id.in_(
                     select(Membership.person_id).where(Membership.cohort_id.in_(self.cohorts))
                 ),
             ),
-            ProgrammeItem: ProgrammeItem.event_id.in_(self.events),
+            ProgrammeItem: lambda: ProgrammeItem.event_id.in_(self.events),
         }
-        return conditions[model]
+        return conditions[model]()
 
 
 def _filtered(column: Any) -> Any:
@@ -425,12 +483,13 @@ def outgoing_lines(
     """
     travels = TRAVELS[(local_kind, partner_kind)]
     transfers = transferred_to(session, partner_site_id)
-    selection = _selection(partnerships, local_kind, partner_kind, transfers)
-    arrived = _arrived_since(transfers, since_change_seq, local_kind, partner_kind)
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
     for model in synced_models().values():
         if model not in travels:
             continue
+        selection, arrived = _fresh_selections(
+            partnerships, local_kind, partner_kind, transfers, since_change_seq
+        )
         plan = row_plan(model)
         # SQLite writes the lines itself where it can: a tenth of the time Python takes.
         # Rows are read a batch at a time and let go once written, so memory stays
@@ -466,7 +525,13 @@ def outgoing_lines(
             tally.records[model.__tablename__] = count
     if partner_may_hold_research:
         yield from _redactions(
-            session, selection, travels, since_change_seq, to_university, partner_site_id, tally
+            session,
+            lambda: _selection(partnerships, local_kind, partner_kind, transfers),
+            travels,
+            since_change_seq,
+            to_university,
+            partner_site_id,
+            tally,
         )
 
 
@@ -482,29 +547,25 @@ def pending_records(
 ) -> int:
     """How many records (and redactions) the next export to this partner would carry."""
     transfers = transferred_to(session, partner_site_id)
-    selection = _selection(partnerships, local_kind, partner_kind, transfers)
-    arrived = _arrived_since(transfers, since_change_seq, local_kind, partner_kind)
     travels = TRAVELS[(local_kind, partner_kind)]
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
-    records = sum(
-        session.scalar(
+    records = 0
+    for model in synced_models().values():
+        if model not in travels:
+            continue
+        selection, arrived = _fresh_selections(
+            partnerships, local_kind, partner_kind, transfers, since_change_seq
+        )
+        query = (
             select(func.count())
             .select_from(model)
             .where(
                 *_to_send(
-                    model,
-                    selection,
-                    since_change_seq,
-                    to_university=to_university,
-                    arrived=arrived,
+                    model, selection, since_change_seq, to_university=to_university, arrived=arrived
                 )
             )
-            .execution_options(**{INCLUDE_DELETED: True})
         )
-        or 0
-        for model in synced_models().values()
-        if model in travels
-    )
+        records += session.scalar(query.execution_options(**{INCLUDE_DELETED: True})) or 0
     if not partner_may_hold_research:
         return records
     return records + sum(
@@ -515,7 +576,11 @@ def pending_records(
         )
         or 0
         for _, query in _redaction_queries(
-            selection, travels, since_change_seq, to_university, partner_site_id
+            lambda: _selection(partnerships, local_kind, partner_kind, transfers),
+            travels,
+            since_change_seq,
+            to_university,
+            partner_site_id,
         )
     )
 
@@ -543,6 +608,25 @@ def transferred_to(session: Session, partner_site_id: uuid.UUID | None) -> Any:
             by_site, and_(Transfer.to_site_id.is_(None), func.lower(Transfer.to_name) == name)
         )
     return and_(Transfer.deleted_at.is_(None), condition)
+
+
+def _fresh_selections(
+    partnerships: list[uuid.UUID] | None,
+    local_kind: SiteKind,
+    partner_kind: SiteKind,
+    transfers: Any,
+    since_change_seq: int,
+) -> tuple[Selection, Selection | None]:
+    """The selection and the arrivals for one statement, made for it alone.
+
+    Never shared between statements: compiling a statement through the ORM changes the
+    subqueries inside it, so a subquery shared with the next statement would give that
+    statement a different cache key each time, and SQLAlchemy would compile it afresh
+    on every export instead of taking it from its cache."""
+    return (
+        _selection(partnerships, local_kind, partner_kind, transfers),
+        _arrived_since(transfers, since_change_seq, local_kind, partner_kind),
+    )
 
 
 def _selection(
@@ -603,7 +687,7 @@ def _to_send(
 
 def _redactions(
     session: Session,
-    selection: Selection,
+    selection: Callable[[], Selection],
     travels: frozenset[type[SyncedRecord]],
     since_change_seq: int,
     to_university: bool,
@@ -619,7 +703,7 @@ def _redactions(
 
 
 def _redaction_queries(
-    selection: Selection,
+    selection: Callable[[], Selection],
     travels: frozenset[type[SyncedRecord]],
     since_change_seq: int,
     to_university: bool,
@@ -644,7 +728,7 @@ def _redaction_queries(
             ),
             Consent.person_id.not_in(_allowed_people(model, to_university=to_university)),
         )
-        query = select(model.id).where(selection.where(model), _owned_by(model, people))
+        query = select(model.id).where(selection().where(model), _owned_by(model, people))
         if partner_site_id is not None:
             query = query.where(model.origin_site_id != partner_site_id)
         yield model, query
