@@ -9,7 +9,8 @@ Qt or the tester, fails the test (pytest-qt turns both into failures).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtTest import QAbstractItemModelTester
@@ -34,12 +35,15 @@ ROLES = [role for role in Qt.ItemDataRole if role < Qt.ItemDataRole.UserRole] + 
 ]
 
 
-def models_shown(root: QWidget) -> list[QAbstractItemModel]:
-    """The item models behind the views and choices inside ``root``."""
+def models_shown(root: QWidget, *, hidden_too: bool = False) -> list[QAbstractItemModel]:
+    """The item models behind the views and choices shown inside ``root`` (and behind
+    those hidden there too, where asked)."""
     models: dict[int, QAbstractItemModel] = {}
     widgets: list[QWidget] = [root, *root.findChildren(QWidget)]
     for widget in widgets:
-        if isinstance(widget, QAbstractItemView | QComboBox) and widget.model() is not None:
+        if not isinstance(widget, QAbstractItemView | QComboBox) or widget.model() is None:
+            continue
+        if hidden_too or widget is root or widget.isVisibleTo(root):
             models.setdefault(id(widget.model()), widget.model())
     return list(models.values())
 
@@ -88,19 +92,39 @@ def draw(root: QWidget) -> QPixmap:
 
     Qt's model tester watches each model while it is asked for every role and while
     the picture is painted, then lets go, so no tester outlives the test's window.
+    Models behind hidden views (the screens not shown, a tab not chosen) are left to
+    when they are shown, or to ``check_every_model``: asked on every drawing of a
+    window that has built all its screens, they made drawing it slower with each one.
     """
-    testers = []
-    for model in models_shown(root):
-        testers.append(
-            QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
-        )
-        ask_every_role(model)
-    picture = root.grab()
-    QApplication.processEvents()
-    for tester in testers:
-        shiboken6.delete(tester)
+    with _tested(models_shown(root)):
+        picture = root.grab()
+        QApplication.processEvents()
     assert not picture.isNull()
     return picture
+
+
+def check_every_model(root: QWidget) -> None:
+    """Ask every model inside ``root``, shown or hidden, for every role of every cell,
+    under Qt's model tester."""
+    with _tested(models_shown(root, hidden_too=True)):
+        QApplication.processEvents()
+
+
+@contextmanager
+def _tested(models: list[QAbstractItemModel]) -> Iterator[None]:
+    testers = []
+    try:
+        for model in models:
+            testers.append(
+                QAbstractItemModelTester(
+                    model, QAbstractItemModelTester.FailureReportingMode.Warning
+                )
+            )
+            ask_every_role(model)
+        yield
+    finally:
+        for tester in testers:
+            shiboken6.delete(tester)
 
 
 def choose_first_rows(page: QWidget, settle: Callable[[], None]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.ui.qt import QTabWidget, QWidget
-from tests.helpers.drawing import choose_first_rows, draw
+from tests.helpers.drawing import check_every_model, choose_first_rows, draw
 from tests.ui.conftest import Driver
 
 ROLES = ["demo", "staff", "facilitator", "marker", "researcher"]
@@ -33,7 +33,6 @@ def _draw_every_tab(screen: QWidget, driver: Driver) -> int:
     return drawn
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("username", ROLES)
 def test_every_screen_draws_for_every_role(driver: Driver, qtbot: QtBot, username: str) -> None:
     draw(driver.window)  # the sign-in screen
@@ -47,6 +46,7 @@ def test_every_screen_draws_for_every_role(driver: Driver, qtbot: QtBot, usernam
         choose_first_rows(screen, driver.settle)
         draw(driver.window)
         _draw_every_tab(screen, driver)
+    check_every_model(driver.window)  # the models of every screen, as each was left
     driver.controller.lock()
     driver.settle()
     draw(driver.window)

@@ -24,7 +24,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.sessions import SessionsScreen
-from tests.helpers.drawing import choose_first_rows, draw
+from tests.helpers.drawing import check_every_model, choose_first_rows, draw
 from tests.ui.conftest import Driver
 
 LAPTOP = (911, 512)
@@ -96,6 +96,7 @@ def _fits(driver: Driver, size: tuple[int, int]) -> list[str]:
                     for problem in _problems(screen, size)
                 )
                 draw(window)
+    check_every_model(window)
     return list(dict.fromkeys(problems))  # each once, in the order found
 
 
@@ -115,7 +116,6 @@ def _problems(screen: QWidget, size: tuple[int, int]) -> list[str]:
 ROLES = ["demo", "staff", "facilitator", "marker", "researcher"]
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("username", ROLES)
 def test_every_screen_fits_a_small_laptop(driver: Driver, qtbot: QtBot, username: str) -> None:
     driver.sign_in(username, "demo")
@@ -123,7 +123,6 @@ def test_every_screen_fits_a_small_laptop(driver: Driver, qtbot: QtBot, username
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("username", ROLES)
 def test_every_screen_fits_a_large_monitor(driver: Driver, qtbot: QtBot, username: str) -> None:
     driver.sign_in(username, "demo")
