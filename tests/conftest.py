@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LT_DESKTOP_TEST_KDF"] = "cheap"
@@ -31,7 +32,8 @@ from lt_desktop.core.sign_in import sign_in  # noqa: E402
 from lt_desktop.core.workspace import Workspace  # noqa: E402
 from lt_desktop.domain.vocabulary import SiteKind  # noqa: E402
 from lt_desktop.storage import creation as store_module  # noqa: E402
-from tests.helpers import schema_template  # noqa: E402
+from lt_desktop.storage import database, rekey, store  # noqa: E402
+from tests.helpers import schema_template, statement_cache  # noqa: E402
 from tests.helpers.stores import ADMIN, ADMIN_PASSWORD, new_store  # noqa: E402
 
 
@@ -47,6 +49,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests start first, so no worker is left running one alone while the
     others have finished."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_statement_cache_for_every_store() -> Iterator[None]:
+    """Every store opened in this process compiles its statements into one cache
+    (``helpers/statement_cache.py``), not a cache of its own for each engine."""
+    cache = statement_cache.StatementCacheAcrossStores(statement_cache.CAPACITY)
+    made = database.create_store_engine
+
+    def with_the_shared_cache(db_path: Path, data_key: bytes) -> Engine:
+        return statement_cache.sharing(cache, made(db_path, data_key))
+
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (store_module, rekey, store):
+            patch.setattr(module, "create_store_engine", with_the_shared_cache)
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
