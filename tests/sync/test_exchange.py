@@ -21,6 +21,7 @@ from lt_desktop.domain.errors import (
     ValidationError,
 )
 from lt_desktop.domain.vocabulary import (
+    Cancellation,
     ConsentScope,
     MarkPosition,
     MembershipRole,
@@ -385,6 +386,41 @@ def test_a_new_lecturer_for_a_session_the_university_holds_arrives_with_it(
     assert not taken.summary.missing_links, taken.describe()
     assert taken.summary.added["people"] == 1 and taken.summary.updated["class_sessions"] == 1
     assert _held_at(university, session_id)[:2] == ("Punishment and society", lecturer_id)
+
+
+def _autumn_week_11(workspace: Workspace) -> tuple[uuid.UUID, str, int]:
+    """The autumn cohort's week 11: its id, why it was cancelled ("" if it was not), and
+    how many students' marks the cohort report counts."""
+    cohort = next(
+        c for c in workspace.programme.list_cohorts() if c.name == "September–December 2026"
+    )
+    week = next(s for s in workspace.programme.list_sessions(cohort.id) if s.week == 11)
+    counted = sum(w.marked for w in workspace.documents.cohort_report(cohort.id).weeks)
+    return week.id, week.cancellation(), counted
+
+
+def test_a_cancelled_week_travels_both_ways_and_takes_no_register_anywhere(
+    exchanged: tuple[Site, Site], tmp_path: Path
+) -> None:
+    prison, university = exchanged
+    with prison.open() as workspace:
+        week_id, _, counted = _autumn_week_11(workspace)
+        workspace.programme.cancel_session(week_id, Cancellation.LOCKDOWN, note="a search")
+    taken = university.take_in(prison.export_to(university, tmp_path / "p2.ltbundle").info.path)
+    assert taken.summary.updated["class_sessions"] == 1, taken.describe()
+    with university.open() as workspace:
+        assert _autumn_week_11(workspace) == (week_id, "lockdown: a search", counted)
+        register = workspace.register.register(week_id)
+        assert register.cancelled == "lockdown: a search"
+        with pytest.raises(ValidationError, match="takes no register"):
+            workspace.register.mark_everyone_present(week_id)
+        # It went ahead after all: reinstated at the university, it runs at the prison too.
+        workspace.programme.reinstate_session(week_id)
+    back = prison.take_in(university.export_to(prison, tmp_path / "u1.ltbundle").info.path)
+    assert back.summary.updated["class_sessions"] == 1, back.describe()
+    with prison.open() as workspace:
+        assert _autumn_week_11(workspace) == (week_id, "", counted)
+        assert workspace.register.mark_everyone_present(week_id)
 
 
 def _signed(

@@ -566,6 +566,17 @@ def _(d: Driver) -> FormDialog:
     return SessionDialog(d.window, None, [], 1)
 
 
+@_cheap("CancelDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.domain.vocabulary import SessionKind
+    from lt_desktop.ui.screens.sessions import CancelDialog
+
+    week = _stand_in(
+        week=7, title="", kind=SessionKind.LECTURE_AND_DISCUSSION, held_on=date(2026, 11, 2)
+    )
+    return CancelDialog(d.window, week)
+
+
 @_cheap("CohortDialog")
 def _(d: Driver) -> FormDialog:
     course = _stand_in(id=_ID, title="Philosophy", partnership_name="HMP and University")

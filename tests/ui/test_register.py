@@ -17,7 +17,12 @@ from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.vocabulary import AttendanceStatus, MarkReason, MembershipRole, PersonBase
 from lt_desktop.ui.qt import QApplication, QMenu, QMessageBox, Qt, QTimer, QWidget
 from lt_desktop.ui.screens.overview import OverviewScreen
-from lt_desktop.ui.screens.sessions import SessionsScreen
+from lt_desktop.ui.screens.sessions import (
+    CANCEL_TEXT,
+    REINSTATE_TEXT,
+    CancelDialog,
+    SessionsScreen,
+)
 from tests.helpers.drawing import draw
 from tests.helpers.stores import plaintext_hits
 from tests.ui.conftest import (
@@ -407,3 +412,52 @@ def test_two_people_of_the_same_name_are_told_apart_in_the_register(
     assert all(name.startswith(f"{namesake.display_name} · ref ") for name in shown)
     others = [name for person_id, name in rows if person_id not in pair]
     assert not any(" · ref " in name for name in others)
+
+
+def test_a_lockdown_week_is_cancelled_by_keyboard_takes_no_register_and_is_reinstated(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("staff", "demo")
+    screen = open_upcoming_register(driver)
+    week = screen.register.session
+    assert week is not None and week.week == 11 and not week.is_cancelled
+    qtbot.mouseClick(screen.list_button, Qt.MouseButton.LeftButton)
+    driver.settle()
+    assert screen.cancel_button.isVisible() and screen.cancel_button.text() == CANCEL_TEXT
+
+    def cancel_for_a_staff_shortage(dialog: QWidget) -> None:
+        assert isinstance(dialog, CancelDialog)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.reason, timeout=2000)
+        reason = dialog.reason
+        qtbot.keyClick(reason, Qt.Key.Key_Down)  # from Lockdown to Staff shortage
+        qtbot.keyClick(reason, Qt.Key.Key_Tab)
+        qtbot.keyClicks(QApplication.focusWidget(), "two officers off sick")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    driver.answer_next_dialog(cancel_for_a_staff_shortage)
+    qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+    driver.settle()
+    register = screen.register
+    assert register.table_or_empty.currentWidget() is register.table_or_empty.message
+    assert "cancelled (staff shortage: two officers off sick)" in (
+        register.table_or_empty.message.text()
+    )
+    assert not register.everyone_action.isEnabled()
+    row = next(i for i, s in enumerate(screen.sessions.rows) if s.id == week.id)
+    assert screen.sessions.index(row, 3).data() == "Cancelled"
+    assert screen.cancel_button.text() == REINSTATE_TEXT
+    draw(driver.window)
+    workspace = driver.controller.workspace
+    assert workspace is not None
+    assert workspace.programme.get_session(week.id).cancellation() == (
+        "staff shortage: two officers off sick"
+    )
+    due = [d.week for d in workspace.register.registers_not_taken()]
+    assert 11 not in due
+
+    qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)  # it went ahead after all
+    driver.settle()
+    assert not workspace.programme.get_session(week.id).is_cancelled
+    assert register.table_or_empty.currentWidget() is not register.table_or_empty.message
+    assert register.everyone_action.isEnabled() and screen.cancel_button.text() == CANCEL_TEXT
+    draw(driver.window)

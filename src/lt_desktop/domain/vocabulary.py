@@ -70,6 +70,26 @@ class SessionKind(LabelledEnum):
     GRADUATION = "graduation"
 
 
+class Cancellation(LabelledEnum):
+    """Why a whole session did not happen. A cancelled session keeps its week in the
+    programme but takes no register and counts in no attendance figure."""
+
+    LOCKDOWN = "lockdown"
+    STAFF = "staff"
+    REGIME = "regime"
+    OTHER = "other"
+
+
+def cancellation_in_words(reason: Cancellation | None, note: str) -> str:
+    """Why a session was called off, as a phrase ("lockdown: a search of the wing");
+    "" for a session that was not."""
+    if reason is None:
+        return ""
+    if reason is Cancellation.OTHER:
+        return note
+    return f"{reason.label.lower()}: {note}" if note else reason.label.lower()
+
+
 class AttendanceStatus(LabelledEnum):
     PRESENT = "present"
     LATE = "late"
@@ -224,6 +244,10 @@ class AttachmentKind(LabelledEnum):
 _LABELS: dict[StrEnum, str] = {
     SessionKind.LECTURE_AND_DISCUSSION: "Lecture and discussion",
     SessionKind.SENSE_MAKING: "Group sense-making",
+    Cancellation.LOCKDOWN: "Lockdown",
+    Cancellation.STAFF: "Staff shortage",
+    Cancellation.REGIME: "Regime change",
+    Cancellation.OTHER: "Other reason",
     AttendanceStatus.LEFT_EARLY: "Left early",
     MarkReason.LEGAL_VISIT: "Legal visit",
     MarkReason.WORK_OR_COURT: "Work or court",

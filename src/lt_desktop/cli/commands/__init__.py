@@ -3,7 +3,7 @@
 One module per group of commands: ``store`` (init, demo, stats, check,
 diagnostics), ``accounts`` (user, passwd, rekey, recover), ``backups`` (backup,
 restore), ``sync`` (site cards, pairing, bundles), ``conflicts``, ``printouts``
-(print, csv) and ``people`` (person); ``common`` holds what they share.
+(print, csv), ``people`` (person) and ``sessions`` (session); ``common`` holds what they share.
 ``HANDLERS`` maps each command's name to what does it.
 """
 
@@ -15,6 +15,7 @@ from lt_desktop.cli.commands.common import Handler
 from lt_desktop.cli.commands.conflicts import conflicts
 from lt_desktop.cli.commands.people import person
 from lt_desktop.cli.commands.printouts import csv_list, print_
+from lt_desktop.cli.commands.sessions import session
 from lt_desktop.cli.commands.store import check, demo, diagnostics, init, stats
 from lt_desktop.cli.commands.sync import (
     export,
@@ -51,6 +52,7 @@ HANDLERS: dict[str, Handler] = {
     "print": print_,
     "csv": csv_list,
     "person": person,
+    "session": session,
 }
 
 __all__ = ["HANDLERS", "Handler"]

@@ -14,7 +14,7 @@ from lt_desktop.core.front_door import sign_in
 from lt_desktop.core.output_files import check_output_path
 from lt_desktop.core.services.documents.graduation_lists import EventInfo
 from lt_desktop.core.services.people import PersonListing
-from lt_desktop.core.services.programme import CohortInfo
+from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError
 
@@ -68,6 +68,15 @@ def _find_cohort(workspace: Workspace, text: str) -> CohortInfo:
     cohorts = {str(c.id): c for c in workspace.programme.list_cohorts()}
     key = _pick(text, "cohort", {k: [c.name, c.title] for k, c in cohorts.items()})
     return cohorts[key]
+
+
+def _find_session(workspace: Workspace, cohort: CohortInfo, week: int) -> SessionInfo:
+    sessions = workspace.programme.list_sessions(cohort.id)
+    chosen = next((s for s in sessions if s.week == week), None)
+    if chosen is None:
+        weeks = ", ".join(str(s.week) for s in sessions) or "none planned yet"
+        raise LtError(f"{cohort.title} has no session in week {week} (weeks: {weeks}).")
+    return chosen
 
 
 def _find_person(workspace: Workspace, text: str) -> PersonListing:

@@ -12,6 +12,7 @@ from lt_desktop.cli.commands.common import (
     _find_cohort,
     _find_event,
     _find_person,
+    _find_session,
     _output_file,
     _signed_in,
 )
@@ -19,7 +20,6 @@ from lt_desktop.core.services.documents.csv_exports import CsvKind
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents import printing
 from lt_desktop.documents.printing import Saved
-from lt_desktop.domain.errors import LtError
 
 if TYPE_CHECKING:
     from lt_desktop.documents.template import PaperSize
@@ -50,12 +50,7 @@ def _print_certificates(
 def _print_register(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
-    cohort = _find_cohort(workspace, args.cohort)
-    sessions = workspace.programme.list_sessions(cohort.id)
-    chosen = next((s for s in sessions if s.week == args.week), None)
-    if chosen is None:
-        weeks = ", ".join(str(s.week) for s in sessions) or "none planned yet"
-        raise LtError(f"{cohort.title} has no session in week {args.week} (weeks: {weeks}).")
+    chosen = _find_session(workspace, _find_cohort(workspace, args.cohort), args.week)
     return printing.save_register(workspace, chosen.id, target, paper=paper)
 
 

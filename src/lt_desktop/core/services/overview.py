@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from lt_desktop.core.services.attendance import COUNTED_SESSION
 from lt_desktop.core.services.base import Service
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
@@ -21,7 +22,6 @@ from lt_desktop.domain.vocabulary import (
     MembershipRole,
     MembershipStatus,
     PersonBase,
-    SessionKind,
 )
 from lt_desktop.storage.models import (
     AttendanceMark,
@@ -128,7 +128,7 @@ class OverviewService(Service):
                 )
                 .where(
                     Membership.role == MembershipRole.STUDENT,
-                    ClassSession.kind != SessionKind.SENSE_MAKING,
+                    COUNTED_SESSION,
                 )
                 .group_by(ClassSession.cohort_id, AttendanceMark.status)
             ):

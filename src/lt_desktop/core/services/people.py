@@ -18,6 +18,7 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.names import checked_name
+from lt_desktop.core.services.attendance import COUNTED_SESSION
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.movement import PeopleMovement
@@ -30,7 +31,6 @@ from lt_desktop.domain.vocabulary import (
     MembershipRole,
     MembershipStatus,
     PersonBase,
-    SessionKind,
     SiteKind,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
@@ -49,8 +49,6 @@ CONTACT_NEEDS_CONSENT = (
     "after release: record that consent first, or leave the email empty."
 )
 _RESEARCH_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-#: Course attendance leaves out the sense-making meeting, which keeps its own register.
-_COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
 
 
 def new_research_id() -> str:
@@ -399,7 +397,7 @@ class PeopleService(PeopleMovement):
                         .where(
                             AttendanceMark.person_id == person_id,
                             ClassSession.cohort_id == m.cohort_id,
-                            _COURSE_SESSION,
+                            COUNTED_SESSION,
                         )
                     )
                 )
@@ -422,7 +420,7 @@ class PeopleService(PeopleMovement):
                     select(AttendanceMark, ClassSession, Cohort)
                     .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
                     .join(Cohort, Cohort.id == ClassSession.cohort_id)
-                    .where(AttendanceMark.person_id == person_id, _COURSE_SESSION)
+                    .where(AttendanceMark.person_id == person_id, COUNTED_SESSION)
                     .order_by(ClassSession.held_on.desc())
                 ).all()
                 if visible is None or c.id in visible

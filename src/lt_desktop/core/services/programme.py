@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,10 +13,12 @@ from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
+    Cancellation,
     MembershipRole,
     MembershipStatus,
     PersonBase,
     SessionKind,
+    cancellation_in_words,
 )
 from lt_desktop.storage.models import (
     AttendanceMark,
@@ -119,6 +121,16 @@ class SessionInfo:
     location: str
     notes: str
     marks_taken: int
+    cancelled: Cancellation | None = None
+    cancelled_note: str = ""
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled is not None
+
+    def cancellation(self) -> str:
+        """Why the session was cancelled, as a phrase ("" if it was not)."""
+        return cancellation_in_words(self.cancelled, self.cancelled_note)
 
 
 def balances(
@@ -411,6 +423,78 @@ class ProgrammeService(Service):
             session.flush()
             return self._session_infos(session, [row])[0]
 
+    def cancel_session(
+        self, session_id: uuid.UUID, reason: Cancellation, *, note: str = ""
+    ) -> SessionInfo:
+        """Call a whole session off: it keeps its week in the programme, takes no
+        register, and counts in no attendance figure."""
+        self._require(Permission.EDIT_PROGRAMME)
+        note = " ".join(note.split())
+        if reason is Cancellation.OTHER and not note:
+            raise ValidationError(
+                "With the reason 'other', say in a note why the session was cancelled."
+            )
+        with self._store.write() as session:
+            row = get_or_not_found(session, ClassSession, session_id, "session")
+            self._require_cohort_visible(session, row.cohort_id)
+            marks = session.scalar(select(func.count()).where(AttendanceMark.session_id == row.id))
+            if marks:
+                raise ValidationError(
+                    f"Week {row.week} already has {marks} register "
+                    f"mark{'s' if marks != 1 else ''}: a session that took place cannot be "
+                    "cancelled. Clear its register first if it did not."
+                )
+            row.cancelled, row.cancelled_note = reason, note
+            session.flush()
+            self._audit(
+                session, "session.cancelled", "session", row.id, week=row.week, reason=reason
+            )
+            return self._session_infos(session, [row])[0]
+
+    def reinstate_session(self, session_id: uuid.UUID) -> SessionInfo:
+        """Undo a cancellation: the session takes its register again."""
+        self._require(Permission.EDIT_PROGRAMME)
+        with self._store.write() as session:
+            row = get_or_not_found(session, ClassSession, session_id, "session")
+            self._require_cohort_visible(session, row.cohort_id)
+            if row.cancelled is None:
+                raise ValidationError(f"Week {row.week} was not cancelled.")
+            row.cancelled, row.cancelled_note = None, ""
+            session.flush()
+            self._audit(session, "session.reinstated", "session", row.id, week=row.week)
+            return self._session_infos(session, [row])[0]
+
+    def move_session(
+        self, session_id: uuid.UUID, held_on: date, *, starts_at: time | None = None
+    ) -> SessionInfo:
+        """Reschedule a session to another day (and, if given, time); it keeps its
+        week, its register and everything else. Its length is kept."""
+        self._require(Permission.EDIT_PROGRAMME)
+        with self._store.write() as session:
+            row = get_or_not_found(session, ClassSession, session_id, "session")
+            self._require_cohort_visible(session, row.cohort_id)
+            moved_from = row.held_on
+            if starts_at is not None:
+                if row.starts_at is not None and row.ends_at is not None:
+                    length = datetime.combine(held_on, row.ends_at) - datetime.combine(
+                        held_on, row.starts_at
+                    )
+                    ends = datetime.combine(held_on, starts_at) + length
+                    row.ends_at = ends.time() if ends.date() == held_on else time(23, 59)
+                row.starts_at = starts_at
+            row.held_on = held_on
+            session.flush()
+            self._audit(
+                session,
+                "session.moved",
+                "session",
+                row.id,
+                week=row.week,
+                moved_from=moved_from.isoformat(),
+                moved_to=held_on.isoformat(),
+            )
+            return self._session_infos(session, [row])[0]
+
     def plan_weekly_sessions(
         self, cohort_id: uuid.UUID, *, weeks: int, first_on: date, starts_at: time | None = None
     ) -> list[SessionInfo]:
@@ -471,6 +555,8 @@ class ProgrammeService(Service):
                 location=r.location,
                 notes=r.notes,
                 marks_taken=marks.get(r.id, 0),
+                cancelled=r.cancelled,
+                cancelled_note=r.cancelled_note,
             )
             for r in rows
         ]

@@ -24,6 +24,7 @@ from lt_desktop.domain.vocabulary import (
     MembershipRole,
     MembershipStatus,
     SessionKind,
+    cancellation_in_words,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
@@ -100,6 +101,8 @@ class Register:
     session_id: uuid.UUID
     cohort_id: uuid.UUID
     lines: list[RegisterLine]
+    #: Why the whole session was called off, in words; "" for a session that runs.
+    cancelled: str = ""
 
     def counts(self) -> Counter[AttendanceStatus]:
         return Counter(line.mark.status for line in self.lines if line.mark)
@@ -191,7 +194,9 @@ class RegisterService(Service):
                     line.sort_name.casefold(),
                 )
             )
-            return Register(session_id, class_session.cohort_id, lines)
+            return Register(
+                session_id, class_session.cohort_id, lines, cancellation_words(class_session)
+            )
 
     def registers_not_taken(self, *, now: datetime | None = None) -> list[RegisterDue]:
         """Sessions already held, in cohorts this person may see, with no mark at all.
@@ -211,7 +216,7 @@ class RegisterService(Service):
                 select(ClassSession, Cohort, Course.title)
                 .join(Cohort, Cohort.id == ClassSession.cohort_id)
                 .join(Course, Course.id == Cohort.course_id)
-                .where(ClassSession.held_on <= today, ~marked)
+                .where(ClassSession.held_on <= today, ClassSession.cancelled.is_(None), ~marked)
                 .order_by(ClassSession.held_on, ClassSession.week)
             )
             if visible is not None:
@@ -253,6 +258,12 @@ class RegisterService(Service):
         self._require(Permission.TAKE_REGISTER)
         with self._store.write() as session:
             class_session = self._session(session, session_id)
+            if class_session.cancelled is not None and any(m is not None for m in marks.values()):
+                raise ValidationError(
+                    f"Week {class_session.week} was cancelled "
+                    f"({cancellation_words(class_session)}): it takes no register. "
+                    "If it went ahead after all, reinstate it on the Sessions screen first."
+                )
             expected = {m.person_id for m in member_infos(session, class_session.cohort_id)}
             existing = {
                 m.person_id: m for m in self._marks(session, session_id, include_deleted=True)
@@ -323,6 +334,10 @@ class RegisterService(Service):
                 .execution_options(**{INCLUDE_DELETED: include_deleted})
             )
         )
+
+
+def cancellation_words(class_session: ClassSession) -> str:
+    return cancellation_in_words(class_session.cancelled, class_session.cancelled_note)
 
 
 def _mark_of(row: AttendanceMark | None) -> Mark | None:

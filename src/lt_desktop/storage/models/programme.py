@@ -8,7 +8,7 @@ from datetime import date, time
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, SessionKind
+from lt_desktop.domain.vocabulary import Cancellation, MembershipRole, MembershipStatus, SessionKind
 from lt_desktop.storage.models.base import SyncedRecord, enum_column, same_thing
 from lt_desktop.storage.models.people import Person
 
@@ -121,5 +121,8 @@ class ClassSession(SyncedRecord):
     reading_2: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Set when the whole session was called off; it then takes no register.
+    cancelled: Mapped[Cancellation | None] = enum_column(Cancellation, default=None)
+    cancelled_note: Mapped[str] = mapped_column(Text, default="")
 
     cohort: Mapped[Cohort] = relationship()

@@ -14,7 +14,7 @@ from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission, Role
-from lt_desktop.domain.vocabulary import MembershipRole, SessionKind
+from lt_desktop.domain.vocabulary import Cancellation, MembershipRole, SessionKind
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -53,6 +53,8 @@ from lt_desktop.ui.widgets import (
 
 
 def register_state(session: SessionInfo, today: date | None = None) -> str:
+    if session.is_cancelled:
+        return "Cancelled"
     if session.marks_taken == 0:
         return "Not taken" if session.held_on <= (today or date.today()) else ""
     return f"{session.marks_taken} marked"
@@ -86,6 +88,9 @@ def cohort_to_open(cohorts: list[CohortInfo], today: date) -> int:
         return min(coming, key=lambda i: cohorts[i].starts_on)
     return max(range(len(cohorts)), key=lambda i: cohorts[i].starts_on)
 
+
+CANCEL_TEXT = "Ca&ncel session…"
+REINSTATE_TEXT = "Rei&nstate session"
 
 #: Wide enough for the list of sessions beside the register.
 _ROOM_FOR_THE_LIST = 1000
@@ -151,9 +156,14 @@ class SessionsScreen(Screen):
         self.plan_button = button("&Plan weekly sessions…", self._plan)
         self.add_button = button("Add &session…", self._add)
         self.edit_button = button("E&dit session…", self._edit)
+        self.cancel_button = button(CANCEL_TEXT, self._cancel_or_reinstate)
+        self.cancel_button.setToolTip(
+            "A lockdown, a staff shortage or a change of regime: the session keeps its week, "
+            "takes no register and counts in no attendance figure"
+        )
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.plan_button, self.add_button, self.edit_button):
+        for widget in (self.plan_button, self.add_button, self.edit_button, self.cancel_button):
             offer_only_if(may_edit, widget)
             buttons.addWidget(widget)
         buttons.addStretch(1)
@@ -333,11 +343,26 @@ class SessionsScreen(Screen):
             self.session_choice.blockSignals(False)
             self.details.setText(describe_when(session))
             self.session_choice.setToolTip(describe_when(session))
+        self._offer_cancel_or_reinstate(session)
         self._update_arrows()
         same = session is not None and session.id == self._current_session
         self._current_session = session.id if session else None
-        if not same or self.register.session is None:
-            self.register.show_session(session)
+        shown = self.register.session
+        if (
+            not same
+            or shown is None
+            or (session is not None and session.cancelled != shown.cancelled)
+        ):
+            self.register.show_session(session)  # cancelled or reinstated: its register changed
+
+    def _offer_cancel_or_reinstate(self, session: SessionInfo | None) -> None:
+        """One button: it cancels the chosen session, or reinstates it if it was."""
+        cancelled = session is not None and session.is_cancelled
+        self.cancel_button.setText(REINSTATE_TEXT if cancelled else CANCEL_TEXT)
+        self.cancel_button.setAccessibleName("Reinstate session" if cancelled else "Cancel session")
+        self.cancel_button.setEnabled(
+            session is not None and (cancelled or not session.marks_taken)
+        )
 
     def _marks_changed(self, session_id: uuid.UUID, marked: int, _expected: int) -> None:
         if marked and any(d.session_id == session_id for d in self._due):
@@ -417,6 +442,21 @@ class SessionsScreen(Screen):
         if session is not None:
             self._open_session_dialog(session)
 
+    def _cancel_or_reinstate(self) -> None:
+        session = self.sessions.row_at(self.table.currentIndex())
+        if session is None:
+            return
+        session_id = session.id
+        if session.is_cancelled:
+            self.controller.change(lambda ws: ws.programme.reinstate_session(session_id))
+            return
+        dialog = CancelDialog(self, session)
+        if dialog.exec():
+            reason, note = dialog.values()
+            self.controller.change(
+                lambda ws: ws.programme.cancel_session(session_id, reason, note=note)
+            )
+
     def _open_session_dialog(self, session: SessionInfo | None) -> None:
         cohort_id = self.cohort.currentData()
         if cohort_id is None:
@@ -454,6 +494,28 @@ def _time_field(value: time | None, default: time) -> QTimeEdit:
     field = QTimeEdit(QTime(chosen.hour, chosen.minute))
     field.setDisplayFormat("HH:mm")
     return field
+
+
+class CancelDialog(FormDialog):
+    def __init__(self, parent: QWidget, session: SessionInfo) -> None:
+        super().__init__(f"Cancel week {session.week}", "Cancel the session", parent)
+        self.form.addRow(
+            muted(
+                f"{session.title or session.kind.label}, {session.held_on:%A %d %B}. A cancelled "
+                "session keeps its week in the programme, takes no register and counts in no "
+                "attendance figure. It can be reinstated if it goes ahead after all."
+            )
+        )
+        self.reason = self.add_row("&Why", EnumCombo(Cancellation))
+        self.note = self.add_row("&Note", QLineEdit())
+        self.note.setPlaceholderText("What happened, in a few words")
+
+    def validate(self) -> None:
+        if self.reason.value() is Cancellation.OTHER and not self.note.text().strip():
+            raise ValidationError("Say in the note why the session was cancelled.")
+
+    def values(self) -> tuple[Cancellation, str]:
+        return self.reason.value(), self.note.text()
 
 
 class PlanDialog(FormDialog):

@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.attendance import COUNTED_SESSION
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.domain.vocabulary import (
     MembershipStatus,
-    SessionKind,
 )
 from lt_desktop.storage.models import (
     ClassSession,
@@ -82,17 +82,13 @@ def cohort_heading(session: Session, cohort_id: uuid.UUID) -> CohortHeading:
     )
 
 
-COURSE_SESSION = ClassSession.kind != SessionKind.SENSE_MAKING
-
-
 def course_sessions(session: Session, cohort_id: uuid.UUID) -> list[ClassSession]:
-    """The course's weeks. The sense-making meeting is left out: it is part of the
-    (opt-in) evaluation and keeps its own register, so it never counts for or against
-    anyone's attendance on the course."""
+    """The course's weeks that count for attendance (``services/attendance.py``): not
+    the sense-making meeting, nor a week cancelled."""
     return list(
         session.scalars(
             select(ClassSession)
-            .where(ClassSession.cohort_id == cohort_id, COURSE_SESSION)
+            .where(ClassSession.cohort_id == cohort_id, COUNTED_SESSION)
             .order_by(ClassSession.held_on, ClassSession.week)
         )
     )

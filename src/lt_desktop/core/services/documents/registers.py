@@ -11,9 +11,9 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.attendance import COUNTED_SESSION
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.documents.common import (
-    COURSE_SESSION,
     LEFT_STATUSES,
     NOT_STARTED_STATUSES,
     CohortHeading,
@@ -206,7 +206,7 @@ class RegisterDocuments(Service):
             for person_id, session_id, status in session.execute(
                 select(AttendanceMark.person_id, AttendanceMark.session_id, AttendanceMark.status)
                 .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
-                .where(ClassSession.cohort_id == cohort_id, COURSE_SESSION)
+                .where(ClassSession.cohort_id == cohort_id, COUNTED_SESSION)
             ):
                 marks.setdefault(person_id, [None] * len(sessions))[index[session_id]] = status
             members = [
