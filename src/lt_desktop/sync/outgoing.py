@@ -301,8 +301,8 @@ class Selection:
 
     def where(self, model: type[SyncedRecord]) -> Any:
         """The condition that keeps ``model``'s records inside the partnerships."""
-        # Each condition is built only when asked for: building every one of them for
-        # every table cost more than the rest of an export of a small store.
+        # Each condition is built only when asked for: building all of them for every
+        # table took about a fifth of the time of a small store's export.
         conditions: dict[type[SyncedRecord], Callable[[], Any]] = {
             Partnership: lambda: or_(
                 Partnership.id.in_(self.partnerships),
