@@ -31,7 +31,7 @@ from tests.helpers.sites import (
 )
 
 SCAN_BYTES = 512 * 1024
-ESSAYS = 24
+ESSAYS = 28
 
 
 def _peak(work: Callable[[], object]) -> int:
@@ -113,11 +113,19 @@ def test_memory_does_not_grow_with_the_scans_a_bundle_carries(
             importing = _peak(lambda: workspace.sync.import_bundle(bundle))
         return exporting, importing
 
+    def least(name: str) -> tuple[int, int]:
+        """The least of three peaks: how the reader, compressor and writer threads take
+        turns adds up to a megabyte to one run's peak, whatever the bundle holds."""
+        runs = [measure(f"{name}-{n}") for n in range(3)]
+        return min(r[0] for r in runs), min(r[1] for r in runs)
+
     measure("warm-up")  # statement caches and the like, filled once
-    _add_scans(prison, 4, noise)
-    few = measure("four-scans")
+    # From about eight scans on, the writer has as many pieces in flight as it ever
+    # holds; with fewer, less is in flight at once, which is not growth with the bundle.
+    _add_scans(prison, 8, noise)
+    few = least("eight-scans")
     _add_scans(prison, 20, noise)
-    many = measure("twenty-four-scans")
+    many = least("twenty-eight-scans")
     grown = {"export": many[0] - few[0], "import": many[1] - few[1]}
     mib = {what: f"{value / 2**20:.1f} MiB" for what, value in grown.items()}
     assert grown["export"] < 2 * SCAN_BYTES, f"20 more scans of 0.5 MiB cost: {mib}"
@@ -138,7 +146,7 @@ def test_memory_does_not_grow_with_the_number_of_records_taken_in(tmp_path: Path
     pair(prison, university)
     peaks = {}
     written = 0
-    for count in (1_500, 7_500):
+    for count in (100, 1_500, 7_500):  # the first fills the statement caches, once
         with sign_in(prison.folder, prison.username, prison.password) as workspace:
             with workspace.store.write() as session:
                 session.add_all(
