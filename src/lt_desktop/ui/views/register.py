@@ -396,6 +396,8 @@ class RegisterView(QWidget):
     def _show_register(self, register: Register) -> None:
         if self.session is None or register.session_id != self.session.id:
             return
+        # A cancelled session takes no register: nothing to mark and nothing to count.
+        self.toolbar.setEnabled(not register.cancelled)
         if register.cancelled:
             self.model.clear()
             self.table_or_empty.set_empty(
@@ -403,8 +405,9 @@ class RegisterView(QWidget):
                 f"This session was cancelled ({register.cancelled}). It takes no register; "
                 "if it went ahead after all, it can be reinstated on the Sessions screen.",
             )
-            self.everyone_action.setEnabled(False)
-            self._update_counts()
+            self.counts.setText("")
+            self.counts.setToolTip("")
+            self.counts.setAccessibleDescription("")
             return
         self._names = names_told_apart((ln.person_id, ln.display_name) for ln in register.lines)
         self.model.set_rows(register.lines)
