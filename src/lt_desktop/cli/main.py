@@ -16,6 +16,7 @@ from pathlib import Path
 from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
 from lt_desktop.cli.commands import sessions
+from lt_desktop.cli.commands.common import COHORT_HELP
 from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
@@ -298,7 +299,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)"
     )
     document.add_argument("--force", action="store_true", help=REPLACE_HELP)
-    cohort_help = "the cohort's name, or the course and cohort (e.g. 'January-March 2026')"
     printing = sub.add_parser("print", help="print a document to PDF (see `print --help`)")
     print_sub = printing.add_subparsers(
         dest="print_kind", metavar="KIND", required=True, parser_class=_Parser
@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[document],
         help="a certificate for each student who completed a cohort (records their serials)",
     )
-    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
     p.add_argument(
         "--issued-on",
         type=_iso_date,
@@ -318,12 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = print_sub.add_parser(
         "register", parents=[document], help="a blank register for one session, by small group"
     )
-    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
     p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
     p = print_sub.add_parser(
         "attendance", parents=[document], help="a cohort's attendance so far, week by week"
     )
-    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
     p = print_sub.add_parser(
         "person-attendance", parents=[document], help="one person's sessions and marks"
     )
@@ -342,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[document],
         help="a cohort's figures and charts for the partnership and funders (no names)",
     )
-    p.add_argument("--cohort", required=True, metavar="NAME", help=cohort_help)
+    p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
 
     p = sub.add_parser(
         "csv",

@@ -64,6 +64,9 @@ def _pick(text: str, what: str, named: dict[str, list[str]], *, plural: str = ""
     )
 
 
+COHORT_HELP = "the cohort's name, or the course and cohort (e.g. 'January-March 2026')"
+
+
 def _find_cohort(workspace: Workspace, text: str) -> CohortInfo:
     cohorts = {str(c.id): c for c in workspace.programme.list_cohorts()}
     key = _pick(text, "cohort", {k: [c.name, c.title] for k, c in cohorts.items()})

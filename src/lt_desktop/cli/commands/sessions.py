@@ -12,11 +12,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.cli.commands.common import _find_cohort, _find_session, _signed_in
+from lt_desktop.cli.commands.common import COHORT_HELP, _find_cohort, _find_session, _signed_in
 from lt_desktop.core.services.programme import SessionInfo
 from lt_desktop.domain.vocabulary import Cancellation
-
-COHORT_HELP = "the cohort's name, or the course and cohort (e.g. 'January-March 2026')"
 
 
 def add_parser(

@@ -355,8 +355,7 @@ class ProgrammeService(Service):
 
     def get_session(self, session_id: uuid.UUID) -> SessionInfo:
         with self._store.read() as session:
-            row = get_or_not_found(session, ClassSession, session_id, "session")
-            self._require_cohort_visible(session, row.cohort_id)
+            row = self._visible_session(session, session_id)
             return self._session_infos(session, [row])[0]
 
     def add_session(
@@ -435,8 +434,7 @@ class ProgrammeService(Service):
                 "With the reason 'other', say in a note why the session was cancelled."
             )
         with self._store.write() as session:
-            row = get_or_not_found(session, ClassSession, session_id, "session")
-            self._require_cohort_visible(session, row.cohort_id)
+            row = self._visible_session(session, session_id)
             marks = session.scalar(select(func.count()).where(AttendanceMark.session_id == row.id))
             if marks:
                 raise ValidationError(
@@ -455,8 +453,7 @@ class ProgrammeService(Service):
         """Undo a cancellation: the session takes its register again."""
         self._require(Permission.EDIT_PROGRAMME)
         with self._store.write() as session:
-            row = get_or_not_found(session, ClassSession, session_id, "session")
-            self._require_cohort_visible(session, row.cohort_id)
+            row = self._visible_session(session, session_id)
             if row.cancelled is None:
                 raise ValidationError(f"Week {row.week} was not cancelled.")
             row.cancelled, row.cancelled_note = None, ""
@@ -471,8 +468,7 @@ class ProgrammeService(Service):
         week, its register and everything else. Its length is kept."""
         self._require(Permission.EDIT_PROGRAMME)
         with self._store.write() as session:
-            row = get_or_not_found(session, ClassSession, session_id, "session")
-            self._require_cohort_visible(session, row.cohort_id)
+            row = self._visible_session(session, session_id)
             moved_from = row.held_on
             if starts_at is not None:
                 if row.starts_at is not None and row.ends_at is not None:
@@ -523,6 +519,11 @@ class ProgrammeService(Service):
             session.add_all(rows)
             session.flush()
             return self._session_infos(session, rows)
+
+    def _visible_session(self, session: Session, session_id: uuid.UUID) -> ClassSession:
+        row = get_or_not_found(session, ClassSession, session_id, "session")
+        self._require_cohort_visible(session, row.cohort_id)
+        return row
 
     def _session_infos(self, session: Session, rows: list[ClassSession]) -> list[SessionInfo]:
         ids = [r.id for r in rows]
