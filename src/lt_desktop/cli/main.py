@@ -16,7 +16,7 @@ from pathlib import Path
 from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
 from lt_desktop.cli.commands import sessions
-from lt_desktop.cli.commands.common import COHORT_HELP
+from lt_desktop.cli.commands.common import COHORT_HELP, WEEK_HELP
 from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         "register", parents=[document], help="a blank register for one session, by small group"
     )
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
-    p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
+    p.add_argument("--week", required=True, type=int, metavar="N", help=WEEK_HELP)
     p = print_sub.add_parser(
         "attendance", parents=[document], help="a cohort's attendance so far, week by week"
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lt_desktop.core.services.documents.csv_exports import CsvKind
-from lt_desktop.domain.vocabulary import ClearanceStatus
+from lt_desktop.domain.vocabulary import ClearanceStatus, week_in_words
 
 if TYPE_CHECKING:
     from lt_desktop.core.workspace import Workspace
@@ -79,7 +79,7 @@ def save_register(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: 
     return Saved(
         target,
         sheet.expected,
-        f"Saved the register for week {sheet.week} of {sheet.heading.title} "
+        f"Saved the register for {week_in_words(sheet.week)} of {sheet.heading.title} "
         f"({_count(sheet.expected, 'person', 'people')} expected) to {target}.",
     )
 

@@ -53,7 +53,7 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
-from lt_desktop.domain.vocabulary import AttendanceStatus, MembershipRole
+from lt_desktop.domain.vocabulary import AttendanceStatus, MembershipRole, week_name
 
 #: One letter for each mark, as the grid shows it (and its legend explains).
 CODES = {
@@ -94,7 +94,7 @@ def write_register_sheet(
     if sheet.lecturer_name:
         details.append(("Lecturer", escaped(sheet.lecturer_name)))
     story: list[Flowable] = [
-        Paragraph(f"Register · week {sheet.week}", style["title"]),
+        Paragraph(f"Register · {week_name(sheet.week).lower()}", style["title"]),
         Paragraph(
             f"{sheet.expected} people expected, in {len(sheet.groups)} "
             f"group{'s' if len(sheet.groups) != 1 else ''}",
@@ -125,7 +125,9 @@ def write_register_sheet(
     build_pdf(
         target,
         DocumentInfo(
-            title=f"Register, week {sheet.week}", partnership=heading.partnership_name, paper=paper
+            title=f"Register, {week_name(sheet.week).lower()}",
+            partnership=heading.partnership_name,
+            paper=paper,
         ),
         story,
     )

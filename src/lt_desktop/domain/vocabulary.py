@@ -68,6 +68,28 @@ class SessionKind(LabelledEnum):
     GROUP_PROJECT = "group_project"
     SENSE_MAKING = "sense_making"
     GRADUATION = "graduation"
+    #: Before week 1 (week 0): the rules of the place, the course and each other. It
+    #: keeps a register, but is not a teaching session: it counts in no attendance figure.
+    INDUCTION = "induction"
+
+
+#: The week an induction is held in: before the course's first week.
+INDUCTION_WEEK = 0
+
+
+def week_name(week: int) -> str:
+    """A session's week as a heading names it: "Week 3", or "Induction" for week 0."""
+    return "Induction" if week == INDUCTION_WEEK else f"Week {week}"
+
+
+def week_number(week: int) -> str:
+    """A session's week in a column headed "Week": "3", or "Induction"."""
+    return "Induction" if week == INDUCTION_WEEK else str(week)
+
+
+def week_in_words(week: int) -> str:
+    """A session's week inside a sentence: "week 3", or "the induction"."""
+    return "the induction" if week == INDUCTION_WEEK else f"week {week}"
 
 
 class Cancellation(LabelledEnum):

@@ -17,6 +17,7 @@ from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError
+from lt_desktop.domain.vocabulary import INDUCTION_WEEK, week_number
 
 Handler = Callable[[argparse.Namespace, Path], int]
 
@@ -65,6 +66,7 @@ def _pick(text: str, what: str, named: dict[str, list[str]], *, plural: str = ""
 
 
 COHORT_HELP = "the cohort's name, or the course and cohort (e.g. 'January-March 2026')"
+WEEK_HELP = "the session's week: 1 and on, or 0 for the induction held before week 1"
 
 
 def _find_cohort(workspace: Workspace, text: str) -> CohortInfo:
@@ -77,8 +79,9 @@ def _find_session(workspace: Workspace, cohort: CohortInfo, week: int) -> Sessio
     sessions = workspace.programme.list_sessions(cohort.id)
     chosen = next((s for s in sessions if s.week == week), None)
     if chosen is None:
-        weeks = ", ".join(str(s.week) for s in sessions) or "none planned yet"
-        raise LtError(f"{cohort.title} has no session in week {week} (weeks: {weeks}).")
+        weeks = ", ".join(week_number(s.week).lower() for s in sessions) or "none planned yet"
+        what = "induction" if week == INDUCTION_WEEK else f"session in week {week}"
+        raise LtError(f"{cohort.title} has no {what} (weeks: {weeks}).")
     return chosen
 
 

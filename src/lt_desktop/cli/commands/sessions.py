@@ -12,9 +12,15 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.cli.commands.common import COHORT_HELP, _find_cohort, _find_session, _signed_in
+from lt_desktop.cli.commands.common import (
+    COHORT_HELP,
+    WEEK_HELP,
+    _find_cohort,
+    _find_session,
+    _signed_in,
+)
 from lt_desktop.core.services.programme import SessionInfo
-from lt_desktop.domain.vocabulary import Cancellation
+from lt_desktop.domain.vocabulary import INDUCTION_WEEK, Cancellation, week_in_words
 
 
 def add_parser(
@@ -35,7 +41,7 @@ def add_parser(
         "no attendance figure",
     )
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
-    p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
+    p.add_argument("--week", required=True, type=int, metavar="N", help=WEEK_HELP)
     p.add_argument(
         "--reason",
         required=True,
@@ -48,12 +54,12 @@ def add_parser(
         "reinstate", parents=[signed_in], help="undo a cancellation: the session runs after all"
     )
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
-    p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
+    p.add_argument("--week", required=True, type=int, metavar="N", help=WEEK_HELP)
     p = actions.add_parser(
         "move", parents=[signed_in], help="reschedule a session to another day or time"
     )
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
-    p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
+    p.add_argument("--week", required=True, type=int, metavar="N", help=WEEK_HELP)
     p.add_argument(
         "--to",
         required=True,
@@ -79,16 +85,18 @@ def session(args: argparse.Namespace, data_dir: Path) -> int:
         if args.session_command == "cancel":
             done = programme.cancel_session(chosen.id, Cancellation(args.reason), note=args.note)
             print(
-                f"Cancelled week {done.week} of {cohort.title} ({done.cancellation()}). "
+                f"Cancelled {week_in_words(done.week)} of {cohort.title} "
+                f"({done.cancellation()}). "
                 "It takes no register and counts in no attendance figure."
             )
         elif args.session_command == "reinstate":
             done = programme.reinstate_session(chosen.id)
-            print(f"Week {done.week} of {cohort.title} runs again: {_when(done)}.")
+            again = week_in_words(done.week).capitalize()
+            print(f"{again} of {cohort.title} runs again: {_when(done)}.")
         else:
             day, starts_at = args.to
             done = programme.move_session(chosen.id, day, starts_at=starts_at)
-            print(f"Moved week {done.week} of {cohort.title} to {_when(done)}.")
+            print(f"Moved {week_in_words(done.week)} of {cohort.title} to {_when(done)}.")
         return 0
 
 
@@ -96,7 +104,8 @@ def _line(item: SessionInfo) -> str:
     title = item.title or item.kind.label
     state = f"  CANCELLED: {item.cancellation()}" if item.is_cancelled else ""
     taken = f"  register: {item.marks_taken} marks" if item.marks_taken else ""
-    return f"week {item.week:>2}  {_when(item)}  {title}{taken}{state}"
+    which = "induction" if item.week == INDUCTION_WEEK else f"week {item.week:>2}"
+    return f"{which}  {_when(item)}  {title}{taken}{state}"
 
 
 def _when(item: SessionInfo) -> str:

@@ -13,12 +13,14 @@ from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
+    INDUCTION_WEEK,
     Cancellation,
     MembershipRole,
     MembershipStatus,
     PersonBase,
     SessionKind,
     cancellation_in_words,
+    week_in_words,
 )
 from lt_desktop.storage.models import (
     AttendanceMark,
@@ -374,8 +376,7 @@ class ProgrammeService(Service):
         location: str = "",
     ) -> SessionInfo:
         self._require(Permission.EDIT_PROGRAMME)
-        if week < 1:
-            raise ValidationError("Weeks are numbered from 1.")
+        _check_week(week, kind)
         with self._store.write() as session:
             get_or_not_found(session, Cohort, cohort_id, "cohort")
             if lecturer_id is not None:
@@ -413,6 +414,7 @@ class ProgrammeService(Service):
         location: str,
     ) -> SessionInfo:
         self._require(Permission.EDIT_PROGRAMME)
+        _check_week(week, kind)
         with self._store.write() as session:
             row = get_or_not_found(session, ClassSession, session_id, "session")
             row.week, row.held_on, row.kind, row.title = week, held_on, kind, title.strip()
@@ -438,7 +440,7 @@ class ProgrammeService(Service):
             marks = session.scalar(select(func.count()).where(AttendanceMark.session_id == row.id))
             if marks:
                 raise ValidationError(
-                    f"Week {row.week} already has {marks} register "
+                    f"{week_in_words(row.week).capitalize()} already has {marks} register "
                     f"mark{'s' if marks != 1 else ''}: a session that took place cannot be "
                     "cancelled. Clear its register first if it did not."
                 )
@@ -455,7 +457,7 @@ class ProgrammeService(Service):
         with self._store.write() as session:
             row = self._visible_session(session, session_id)
             if row.cancelled is None:
-                raise ValidationError(f"Week {row.week} was not cancelled.")
+                raise ValidationError(f"{week_in_words(row.week).capitalize()} was not cancelled.")
             row.cancelled, row.cancelled_note = None, ""
             session.flush()
             self._audit(session, "session.reinstated", "session", row.id, week=row.week)
@@ -584,6 +586,23 @@ def _required(**fields: str) -> None:
     for name, value in fields.items():
         if not value or not value.strip():
             raise ValidationError(f"Fill in the {name.replace('_', ' ')}.")
+
+
+def _check_week(week: int, kind: SessionKind) -> None:
+    """An induction is held before the course, in week 0; the course's own weeks are
+    numbered from 1."""
+    if kind is SessionKind.INDUCTION:
+        if week != INDUCTION_WEEK:
+            raise ValidationError(
+                f"An induction is held before week 1: its week is {INDUCTION_WEEK}."
+            )
+    elif week == INDUCTION_WEEK:
+        raise ValidationError(
+            f"Week {INDUCTION_WEEK} is the induction's: choose the kind Induction, or "
+            "number the week from 1."
+        )
+    elif week < 1:
+        raise ValidationError("Weeks are numbered from 1.")
 
 
 def _check_dates(starts_on: date, ends_on: date, capacity: int) -> None:

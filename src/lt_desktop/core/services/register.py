@@ -25,6 +25,7 @@ from lt_desktop.domain.vocabulary import (
     MembershipStatus,
     SessionKind,
     cancellation_in_words,
+    week_in_words,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
@@ -137,7 +138,7 @@ class RegisterDue:
     session_title: str
 
     def describe(self) -> str:
-        return f"week {self.week} of {self.cohort_title} ({self.held_on:%a %d %b})"
+        return f"{week_in_words(self.week)} of {self.cohort_title} ({self.held_on:%a %d %b})"
 
 
 _UNGROUPED = 10_000
@@ -260,7 +261,7 @@ class RegisterService(Service):
             class_session = self._session(session, session_id)
             if class_session.cancelled is not None and any(m is not None for m in marks.values()):
                 raise ValidationError(
-                    f"Week {class_session.week} was cancelled "
+                    f"{week_in_words(class_session.week).capitalize()} was cancelled "
                     f"({cancellation_words(class_session)}): it takes no register. "
                     "If it went ahead after all, reinstate it on the Sessions screen first."
                 )

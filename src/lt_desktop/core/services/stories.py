@@ -16,7 +16,12 @@ from lt_desktop.core.services.memberships import member_infos
 from lt_desktop.core.services.research_consent import consent_problem, require_consent
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import ConsentScope, MembershipRole, MembershipStatus
+from lt_desktop.domain.vocabulary import (
+    ConsentScope,
+    MembershipRole,
+    MembershipStatus,
+    SessionKind,
+)
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import ClassSession, Story, StoryAnswer, StoryQuestion
 
@@ -153,6 +158,7 @@ class StoryService(Service):
         with self._store.read() as session:
             class_session = get_or_not_found(session, ClassSession, session_id, "session")
             self._require_cohort_visible(session, class_session.cohort_id)
+            _refuse_induction(class_session)
             stories = {
                 s.person_id: s
                 for s in session.scalars(select(Story).where(Story.session_id == session_id))
@@ -197,6 +203,7 @@ class StoryService(Service):
             class_session = get_or_not_found(session, ClassSession, session_id, "session")
             self._require_cohort_visible(session, class_session.cohort_id)
             self._require_person_visible(session, person_id)
+            _refuse_induction(class_session)
             require_consent(session, person_id, ConsentScope.STORIES, written_on)
             if not text.strip() and not any(a.strip() for a in answers.values()):
                 raise ValidationError("Type the story, or at least one answer.")
@@ -256,3 +263,12 @@ class StoryService(Service):
                     )
                 )
             return result
+
+
+def _refuse_induction(class_session: ClassSession) -> None:
+    """Stories are of the course's weeks of learning: the induction, before week 1, has
+    none."""
+    if class_session.kind is SessionKind.INDUCTION:
+        raise ValidationError(
+            "The induction comes before the course's first week: no story is kept for it."
+        )

@@ -8,7 +8,7 @@ from lt_desktop.core.services.overview import PartnershipSummary
 from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import PersonBase
+from lt_desktop.domain.vocabulary import PersonBase, week_number
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import QLabel, Qt, QVBoxLayout, QWidget
@@ -77,7 +77,7 @@ class OverviewScreen(Screen):
         self.due = RecordTableModel[RegisterDue](
             [
                 Column("Cohort", lambda d: d.cohort_title),
-                Column("Week", lambda d: str(d.week), align_right=True),
+                Column("Week", lambda d: week_number(d.week), align_right=True),
                 Column("Held on", lambda d: f"{d.held_on:%a %d %b %Y}"),
                 Column("Session", lambda d: d.session_title),
             ]

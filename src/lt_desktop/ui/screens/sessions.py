@@ -14,7 +14,15 @@ from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission, Role
-from lt_desktop.domain.vocabulary import Cancellation, MembershipRole, SessionKind
+from lt_desktop.domain.vocabulary import (
+    INDUCTION_WEEK,
+    Cancellation,
+    MembershipRole,
+    SessionKind,
+    week_in_words,
+    week_name,
+    week_number,
+)
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -64,7 +72,7 @@ def describe_choice(session: SessionInfo) -> str:
     """How a session is named where it is chosen: week, day and what it is."""
     state = register_state(session)
     return (
-        f"Week {session.week} · {session.held_on:%a %d %b %Y} · "
+        f"{week_name(session.week)} · {session.held_on:%a %d %b %Y} · "
         f"{session.title or session.kind.label}" + (f" · {state}" if state else "")
     )
 
@@ -115,7 +123,12 @@ class SessionsScreen(Screen):
         self.cohort.currentIndexChanged.connect(self._load_sessions)
         self.sessions = RecordTableModel[SessionInfo](
             [
-                Column("Week", lambda s: str(s.week), align_right=True, sort_key=lambda s: s.week),
+                Column(
+                    "Week",
+                    lambda s: week_number(s.week),
+                    align_right=True,
+                    sort_key=lambda s: s.week,
+                ),
                 Column("Date", lambda s: f"{s.held_on:%a %d %b %Y}", sort_key=lambda s: s.held_on),
                 Column("Session", lambda s: s.title or s.kind.label, tooltip=lambda s: s.title),
                 Column("Register", register_state),
@@ -498,7 +511,7 @@ def _time_field(value: time | None, default: time) -> QTimeEdit:
 
 class CancelDialog(FormDialog):
     def __init__(self, parent: QWidget, session: SessionInfo) -> None:
-        super().__init__(f"Cancel week {session.week}", "Cancel the session", parent)
+        super().__init__(f"Cancel {week_in_words(session.week)}", "Cancel the session", parent)
         self.form.addRow(
             muted(
                 f"{session.title or session.kind.label}, {session.held_on:%A %d %B}. A cancelled "
@@ -548,15 +561,20 @@ class SessionDialog(FormDialog):
         next_week: int,
     ) -> None:
         super().__init__("Add a session" if session is None else "Edit session", parent=parent)
+        self._next_week = max(next_week, 1)
         self.week = QSpinBox()
-        self.week.setRange(1, 60)
-        self.week.setValue(session.week if session else next_week)
+        # Week 0 is the induction's, held before the course: chosen by its kind.
+        self.week.setRange(INDUCTION_WEEK, 60)
+        self.week.setSpecialValueText("Induction")
+        self.week.setValue(session.week if session else self._next_week)
         self.add_row("&Week", self.week)
         self.held_on = self.add_row(
             "&Date", date_field(session.held_on if session else date.today())
         )
         self.kind = EnumCombo(SessionKind, session.kind if session else None)
         self.add_row("&Kind", self.kind)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self._kind_chosen()
         self.title_field = self.add_row("&Title", QLineEdit(session.title if session else ""))
         self.has_time = QCheckBox("Set the times")
         self.has_time.setChecked(session is None or session.starts_at is not None)
@@ -581,7 +599,21 @@ class SessionDialog(FormDialog):
         self.reading_2 = self.add_row("Reading &2", QLineEdit(session.reading_2 if session else ""))
         self.location = self.add_row("&Room", QLineEdit(session.location if session else ""))
 
+    def _kind_chosen(self) -> None:
+        """An induction is held in week 0, before the course; any other session in a
+        week of the course, from 1."""
+        induction = self.kind.value() is SessionKind.INDUCTION
+        if induction:
+            self.week.setValue(INDUCTION_WEEK)
+        elif self.week.value() == INDUCTION_WEEK:
+            self.week.setValue(self._next_week)
+        self.week.setEnabled(not induction)
+
     def validate(self) -> None:
+        if self.week.value() == INDUCTION_WEEK and self.kind.value() is not SessionKind.INDUCTION:
+            raise ValidationError(
+                "Week 0 is the induction's: choose the kind Induction, or a week from 1."
+            )
         if self.has_time.isChecked() and self.ends_at.time() <= self.starts_at.time():
             raise ValidationError("A session must end after it starts.")
 

@@ -12,6 +12,7 @@ from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.stories import StoryInfo, StoryLine, StoryWeek
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import SessionKind
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.drafts import RESTORED
 from lt_desktop.ui.fitting import VerticalScrollArea
@@ -190,6 +191,8 @@ class StoriesScreen(Screen):
         current = self.week.currentData()
         self.week.blockSignals(True)
         self.week.clear()
+        # The induction comes before the course's weeks of learning: no story is kept for it.
+        sessions = [s for s in sessions if s.kind is not SessionKind.INDUCTION]
         for session in sessions:
             self.week.addItem(f"Week {session.week}: {session.held_on:%d %b %Y}", session.id)
         index = self.week.findData(current) if current else -1

@@ -26,7 +26,13 @@ from lt_desktop.core.services.register import (
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import REASONS_FOR, AttendanceStatus, MarkReason, MembershipRole
+from lt_desktop.domain.vocabulary import (
+    REASONS_FOR,
+    AttendanceStatus,
+    MarkReason,
+    MembershipRole,
+    week_name,
+)
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -388,7 +394,7 @@ class RegisterView(QWidget):
             self.table_or_empty.set_empty(True)
             self.everyone_action.setEnabled(False)
             return
-        self.title.setText(f"Week {session.week}: {session.title or session.kind.label}")
+        self.title.setText(f"{week_name(session.week)}: {session.title or session.kind.label}")
         self.subtitle.setText(describe_when(session))
         session_id = session.id
         self.controller.load(lambda ws: ws.register.register(session_id), self._show_register)

@@ -20,6 +20,7 @@ from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import LtError, ValidationError
 from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import week_name
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QComboBox,
@@ -65,7 +66,7 @@ def _cohort_words(cohort: CohortInfo) -> str:
 
 def _session_words(session: SessionInfo) -> str:
     return (
-        f"Week {session.week} · {session.held_on:%a %d %b %Y} · "
+        f"{week_name(session.week)} · {session.held_on:%a %d %b %Y} · "
         f"{session.title or session.kind.label}"
     )
 
@@ -336,7 +337,7 @@ class DocumentsScreen(Screen):
         elif kind.subject is Subject.SESSION:
             session_id = self.session.currentData()
             session = next((s for s in self._sessions if s.id == session_id), None)
-            week = f"week {session.week} " if session else ""
+            week = f"{week_name(session.week).lower()} " if session else ""
             words = week + (_cohort_words(cohort) if cohort else "")
         else:
             words = _cohort_words(cohort) if cohort else "all cohorts"
