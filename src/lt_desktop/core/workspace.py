@@ -14,6 +14,7 @@ from lt_desktop.core.services.consent import ConsentService
 from lt_desktop.core.services.documents import DocumentService
 from lt_desktop.core.services.drafts import DraftService
 from lt_desktop.core.services.essays import EssayService
+from lt_desktop.core.services.facilitators import FacilitatorService
 from lt_desktop.core.services.graduation import GraduationService
 from lt_desktop.core.services.groups import GroupService
 from lt_desktop.core.services.interviews import InterviewService
@@ -25,6 +26,7 @@ from lt_desktop.core.services.mentoring import MentoringService
 from lt_desktop.core.services.overview import OverviewService
 from lt_desktop.core.services.people import PeopleService
 from lt_desktop.core.services.programme import ProgrammeService
+from lt_desktop.core.services.projects import ProjectService
 from lt_desktop.core.services.questionnaires import QuestionnaireService
 from lt_desktop.core.services.register import RegisterService
 from lt_desktop.core.services.research import ResearchService
@@ -75,6 +77,14 @@ class Workspace:
     @cached_property
     def mentoring(self) -> MentoringService:
         return MentoringService(self.store, self.actor)
+
+    @cached_property
+    def facilitators(self) -> FacilitatorService:
+        return FacilitatorService(self.store, self.actor)
+
+    @cached_property
+    def projects(self) -> ProjectService:
+        return ProjectService(self.store, self.actor)
 
     @cached_property
     def interviews(self) -> InterviewService:

@@ -35,8 +35,8 @@ one of the prison's learners there. What a record is about decides who may write
       nothing at all (research data of a prison-based learner never comes from a
       university).
 
-- Programme records (partnerships, courses, cohorts, sessions, groups, ceremonies,
-  questions and questionnaires) are not about one person: both sides run the
+- Programme records (partnerships, courses, cohorts, sessions, groups, group
+  projects, ceremonies, questions and questionnaires) are not about one person: both sides run the
   programme, so either may write them (``TRAVELS`` says which arrive).
 - A person's **base** is changed only by their home side (moving them to the other
   side would lift them out of these rules), and a record's **origin** (the site
@@ -70,6 +70,7 @@ from lt_desktop.storage.models import (
     ClassSession,
     Cohort,
     Course,
+    GroupProject,
     Partnership,
     Person,
     Site,
@@ -218,6 +219,14 @@ RULES: dict[str, Rule] = {
         May.ANY,
         "Two records of one person are made one wherever they are found.",
     ),
+    "facilitator_training": Rule(
+        _person(),
+        May.OWN,
+        May.OWN,
+        "Either side may record a facilitator's training: the university trains its "
+        "students and early-career academics to facilitate, the prison trains everyone "
+        "who teaches inside (security, the regime). Each corrects only what it recorded.",
+    ),
 }
 
 #: Programme records: about no one person, written by both sides.
@@ -228,6 +237,8 @@ PROGRAMME = frozenset(
         "cohorts",
         "class_sessions",
         "small_groups",
+        "group_projects",
+        "project_groups",
         "graduation_events",
         "graduation_cohorts",
         "programme_items",
@@ -454,6 +465,8 @@ _PLACED: dict[str, tuple[str, str, str | None]] = {
     "class_sessions": ("cohort_id", "cohorts", "sessions"),
     "memberships": ("cohort_id", "cohorts", None),
     "small_groups": ("cohort_id", "cohorts", None),
+    "group_projects": ("cohort_id", "cohorts", "projects"),
+    "project_groups": ("project_id", "projects", None),
     "attendance": ("session_id", "sessions", None),
 }
 
@@ -462,8 +475,8 @@ class PartnershipScope:
     """A university working with several prisons keeps each prison's partnership apart
     (``pairing.partnerships_for``): the one its pairing names, or else those the
     prison started. A prison sends only its own, so a course, cohort, session, place,
-    group or register mark of another partnership from it is refused: it could only be
-    a hostile prison's (``outgoing.Selection`` never sends one)."""
+    group, project or register mark of another partnership from it is refused: it could
+    only be a hostile prison's (``outgoing.Selection`` never sends one)."""
 
     def __init__(
         self, session: Session, sender_site_id: uuid.UUID, named: uuid.UUID | None
@@ -501,11 +514,19 @@ class PartnershipScope:
                 .execution_options(**{INCLUDE_DELETED: True})
             )
         )
+        projects = set(
+            session.scalars(
+                select(GroupProject.id)
+                .where(GroupProject.cohort_id.in_(cohorts))
+                .execution_options(**{INCLUDE_DELETED: True})
+            )
+        )
         self._sets: dict[str, set[uuid.UUID]] = {
             "partnerships": partnerships,
             "courses": courses,
             "cohorts": cohorts,
             "sessions": sessions,
+            "projects": projects,
         }
 
     def admits(self, incoming: Incoming) -> bool:

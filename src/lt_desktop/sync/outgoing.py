@@ -35,9 +35,11 @@ from lt_desktop.storage.models import (
     Course,
     Essay,
     EssayMark,
+    FacilitatorTraining,
     GraduationCohort,
     GraduationEvent,
     GroupMember,
+    GroupProject,
     Interview,
     Membership,
     MembershipStatusChange,
@@ -45,6 +47,7 @@ from lt_desktop.storage.models import (
     Person,
     PersonMerge,
     ProgrammeItem,
+    ProjectGroup,
     QuestionnaireAnswer,
     QuestionnaireItem,
     QuestionnaireResponse,
@@ -86,6 +89,7 @@ _SHARED = {
     ProgrammeItem,
     Transfer,
     PersonMerge,
+    FacilitatorTraining,
 }
 #: What each direction may carry. Anything not listed stays where it is.
 TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
@@ -94,6 +98,8 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
         | {
             SmallGroup,
             GroupMember,
+            GroupProject,
+            ProjectGroup,
             AttendanceMark,
             Attachment,
             StoryQuestion,
@@ -103,7 +109,11 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
         | set(RESEARCH_SCOPES)
     ),
     # Register marks go to a prison only for learners transferred to it (``arriving``).
-    (SiteKind.UNIVERSITY, SiteKind.PRISON): frozenset(_SHARED | {AttendanceMark}),
+    # Small groups are the prison's, made where the class is taught; a project the
+    # university records of them still goes back, for the prison's cohort page and report.
+    (SiteKind.UNIVERSITY, SiteKind.PRISON): frozenset(
+        _SHARED | {AttendanceMark, GroupProject, ProjectGroup}
+    ),
     # Between two installations of one side (the education PC and a facilitator's
     # laptop): everything in the partnerships, except what never leaves a site.
     (SiteKind.PRISON, SiteKind.PRISON): frozenset(
@@ -119,6 +129,8 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "membership_status_changes",
             "small_groups",
             "group_members",
+            "group_projects",
+            "project_groups",
             "class_sessions",
             "attendance",
             "essays",
@@ -139,6 +151,7 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "programme_items",
             "transfers",
             "person_merges",
+            "facilitator_training",
         }
     ),
 }
@@ -276,6 +289,10 @@ class Selection:
         return select(SmallGroup.id).where(SmallGroup.cohort_id.in_(self.cohorts))
 
     @cached_property
+    def projects(self) -> Any:
+        return select(GroupProject.id).where(GroupProject.cohort_id.in_(self.cohorts))
+
+    @cached_property
     def essays(self) -> Any:
         return select(Essay.id).where(Essay.membership_id.in_(self.memberships))
 
@@ -329,6 +346,12 @@ class Selection:
                 GroupMember.group_id.in_(self.groups),
                 _filtered(GroupMember.membership_id).in_(self.memberships),
             ),
+            # A project goes where its cohort's small groups go, and names only them.
+            GroupProject: lambda: GroupProject.id.in_(self.projects),
+            ProjectGroup: lambda: and_(
+                ProjectGroup.project_id.in_(self.projects),
+                ProjectGroup.group_id.in_(self.groups),
+            ),
             ClassSession: lambda: ClassSession.id.in_(self.record_sessions),
             AttendanceMark: lambda: (
                 AttendanceMark.person_id.in_(self.arriving)
@@ -376,6 +399,13 @@ class Selection:
                 ),
             ),
             ProgrammeItem: lambda: ProgrammeItem.event_id.in_(self.events),
+            # Training goes with the person it is about, to either side: the Groups
+            # screen at each warns of a facilitator with none. A university sends the
+            # training it recorded of a prison's own staff back to the prison too.
+            FacilitatorTraining: lambda: or_(
+                FacilitatorTraining.person_id.in_(self.people),
+                FacilitatorTraining.person_id.in_(self.members),
+            ),
         }
         return conditions[model]()
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.dates import format_date
-from lt_desktop.domain.vocabulary import LabelledEnum
+from lt_desktop.domain.vocabulary import LabelledEnum, week_name
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
     ClassSession,
@@ -30,6 +30,7 @@ from lt_desktop.storage.models import (
     Course,
     Essay,
     GraduationEvent,
+    GroupProject,
     Membership,
     Partnership,
     Person,
@@ -70,6 +71,9 @@ KINDS = {
     "questionnaire_responses": "Questionnaire",
     "questionnaire_answers": "Questionnaire answer",
     "interviews": "Interview",
+    "facilitator_training": "Facilitator training",
+    "group_projects": "Group project",
+    "project_groups": "Small group in a project",
     "graduation_events": "Graduation",
     "graduation_cohorts": "Cohort at a graduation",
     "programme_items": "Graduation programme item",
@@ -114,6 +118,10 @@ _LABELS = {
     ("class_sessions", "ends_at"): "Ends",
     ("class_sessions", "reading_1"): "First reading",
     ("class_sessions", "reading_2"): "Second reading",
+    ("facilitator_training", "held_on"): "Date",
+    ("facilitator_training", "title"): "Training session",
+    ("facilitator_training", "attended"): "Came",
+    ("group_projects", "topic"): "Topic",
     ("people", "base"): "Based at",
     ("essay_marks", "position"): "Which mark",
     ("essay_marks", "marker_name"): "Marker",
@@ -142,6 +150,8 @@ _LINK_LABELS = {
     "item_id": "Question",
     "application_id": "Application",
     "interview_id": "Interview",
+    "project_id": "Group project",
+    "presentation_session_id": "Presented at",
 }
 
 
@@ -249,6 +259,12 @@ class RecordWords:
             return f"{self.cohort(v.get('cohort_id'))} at {self.event(v.get('event_id'))}"
         if table == "programme_items":
             return self._join(str(v.get("title") or ""), self.event(v.get("event_id")))
+        if table == "facilitator_training":
+            return self._join(self.person(v.get("person_id")), str(v.get("title") or ""))
+        if table == "group_projects":
+            return self._join(_short(str(v.get("topic") or "")), self.cohort(v.get("cohort_id")))
+        if table == "project_groups":
+            return self._join(self.group(v.get("group_id")), self.project(v.get("project_id")))
         return ""
 
     @staticmethod
@@ -261,7 +277,8 @@ class RecordWords:
 
     def _session_words(self, cohort_id: Any, week: Any, held_on: Any) -> str:
         when = f" ({format_date(held_on)})" if isinstance(held_on, date) else ""
-        return self._join(self.cohort(cohort_id), f"week {week}{when}" if week else "")
+        which = week_name(week).lower() if isinstance(week, int) else ""
+        return self._join(self.cohort(cohort_id), f"{which}{when}" if which else "")
 
     def _essay_words(self, v: Mapping[str, Any]) -> str:
         words = f"candidate {v.get('candidate_number') or '?'}"
@@ -318,6 +335,10 @@ class RecordWords:
     def group(self, group_id: Any) -> str:
         found = self._get(SmallGroup, group_id)
         return "" if found is None else found.name
+
+    def project(self, project_id: Any) -> str:
+        found = self._get(GroupProject, project_id)
+        return "" if found is None else f"“{_short(found.topic)}”"
 
     def essay(self, essay_id: Any) -> str:
         found = self._get(Essay, essay_id)
@@ -392,6 +413,8 @@ class RecordWords:
             "event_id": self.event,
             "course_id": self.course,
             "partnership_id": self.partnership,
+            "project_id": self.project,
+            "presentation_session_id": self.session,
         }
         if key in by_key:
             return by_key[key](value) or "a record not held here"

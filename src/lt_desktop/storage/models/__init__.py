@@ -7,6 +7,7 @@ from lt_desktop.storage.models.course_life import (
     Application,
     ApplicationScore,
     Certificate,
+    FacilitatorTraining,
     GraduationCohort,
     GraduationEvent,
     GraduationGuest,
@@ -28,6 +29,7 @@ from lt_desktop.storage.models.programme import (
     Partnership,
     SmallGroup,
 )
+from lt_desktop.storage.models.projects import GroupProject, ProjectGroup
 from lt_desktop.storage.models.research import (
     Consent,
     Interview,
@@ -65,10 +67,12 @@ __all__ = [
     "Draft",
     "Essay",
     "EssayMark",
+    "FacilitatorTraining",
     "GraduationCohort",
     "GraduationEvent",
     "GraduationGuest",
     "GroupMember",
+    "GroupProject",
     "Interview",
     "Membership",
     "MembershipStatusChange",
@@ -81,6 +85,7 @@ __all__ = [
     "PersonMerge",
     "PrisonDetails",
     "ProgrammeItem",
+    "ProjectGroup",
     "QuestionnaireAnswer",
     "QuestionnaireItem",
     "QuestionnaireResponse",

@@ -89,6 +89,19 @@ class MentorTraining(SyncedRecord):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
+class FacilitatorTraining(SyncedRecord):
+    """A training session a facilitator came to (or was expected at): the university's
+    for its early-career academics, the prison's on working inside."""
+
+    __tablename__ = "facilitator_training"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    held_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(300))
+    attended: Mapped[bool] = mapped_column(default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
 class GraduationEvent(SyncedRecord):
     __tablename__ = "graduation_events"
 
