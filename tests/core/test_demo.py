@@ -26,9 +26,16 @@ def test_the_demo_tells_a_whole_story(demo: Workspace) -> None:
         assert {MembershipRole.MENTOR, MembershipRole.FACILITATOR} <= roles
         assert cohort.session_count >= 10
         weeks = demo.programme.list_sessions(cohort.id)
-        # Ten weeks' registers each; the first cohort's sense-making meeting has its own.
-        marked = [s for s in weeks if s.marks_taken and s.kind is not SessionKind.SENSE_MAKING]
+        # Ten weeks' registers each; the induction before week 1 and the first cohort's
+        # sense-making meeting have their own.
+        own = (SessionKind.SENSE_MAKING, SessionKind.INDUCTION)
+        marked = [s for s in weeks if s.marks_taken and s.kind not in own]
         assert len(marked) == 10
+        (induction,) = [s for s in weeks if s.kind is SessionKind.INDUCTION]
+        assert induction.week == 0 and induction.marks_taken
+        assert induction.held_on < cohort.starts_on == weeks[1].held_on
+        (project,) = demo.projects.projects(cohort.id)
+        assert project.presentation.startswith("Week 9, ") and project.groups
     for kind in (
         "prison_details",
         "small_groups",
@@ -38,6 +45,9 @@ def test_the_demo_tells_a_whole_story(demo: Workspace) -> None:
         "questionnaire_responses",
         "consents",
         "certificates",
+        "group_projects",
+        "project_groups",
+        "facilitator_training",
     ):
         assert counts[kind] > 0, kind
 

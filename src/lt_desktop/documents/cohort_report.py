@@ -79,6 +79,7 @@ def write_cohort_report(
     ]
     story += _attendance_section(report)
     story += _essay_section(report)
+    story += _projects_section(report)
     story += _questionnaire_sections(report)
     story += [
         Spacer(1, 6 * mm),
@@ -229,6 +230,36 @@ def _essay_section(report: CohortReport) -> list[Flowable]:
         style["small"],
     )
     return [KeepTogether([title, chart, caption])]
+
+
+# -- group projects -----------------------------------------------------------------------
+
+
+def _projects_section(report: CohortReport) -> list[Flowable]:
+    """Each group project: its topic, the small groups that joined it by name, when it
+    was presented, and its description."""
+    style = styles()
+    title = Paragraph("Group projects", style["heading"])
+    if not report.projects:
+        return [title, Paragraph("No group project has been recorded yet.", style["body"])]
+    parts: list[Flowable] = []
+    for project in report.projects:
+        presented = (
+            f"presented {project.presented_on:%a %d %b %Y}"
+            if project.presented_on
+            else "not presented yet"
+        )
+        block: list[Flowable] = [
+            Paragraph(f"<b>{escaped(project.topic)}</b>", style["body"]),
+            Paragraph(f"{escaped(project.group_names())} · {presented}", style["small"]),
+        ]
+        if project.description:
+            text = escaped(project.description).replace("\n", "<br/>")
+            block.append(Paragraph(text, style["body"]))
+        block.append(Spacer(1, 2 * mm))
+        # The heading stays with the first project, each project's lines together.
+        parts.append(KeepTogether([title, *block] if not parts else block))
+    return parts
 
 
 # -- questionnaires -----------------------------------------------------------------------

@@ -6,9 +6,10 @@ story (useful for screenshots and for newcomers comparing notes).
 The builder is split by the part of the programme each module seeds: ``cohorts``
 (the partnership's cohorts, their sessions, staff, students and groups), ``people``
 (people, consents and the demo accounts), ``registers``, ``essays``, ``research``
-(stories, questionnaires, mentoring, interviews and sense-making), ``graduation``
-and ``applications``; ``builder`` puts them together, ``base`` holds what they share
-and ``dates`` moves the story's dates to the demo's today.
+(stories, questionnaires, mentoring, interviews and sense-making), ``graduation``,
+``applications`` and ``course_life`` (inductions, facilitators' training, group
+projects); ``builder`` puts them together, ``base`` holds what they share and
+``dates`` moves the story's dates to the demo's today.
 """
 
 from __future__ import annotations

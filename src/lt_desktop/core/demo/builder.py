@@ -9,6 +9,7 @@ from pathlib import Path
 from lt_desktop.core.demo.applications import Applications
 from lt_desktop.core.demo.base import RECORDER
 from lt_desktop.core.demo.cohorts import CohortsAndMembers
+from lt_desktop.core.demo.course_life import CourseLife
 from lt_desktop.core.demo.essays import EssaysAndMarks
 from lt_desktop.core.demo.graduation import Graduation
 from lt_desktop.core.demo.registers import Registers
@@ -46,7 +47,13 @@ def build_store(
 
 
 class DemoBuilder(
-    CohortsAndMembers, Registers, EssaysAndMarks, ResearchData, Graduation, Applications
+    CohortsAndMembers,
+    Registers,
+    EssaysAndMarks,
+    ResearchData,
+    Graduation,
+    Applications,
+    CourseLife,
 ):
     """Fills a new store with the demo's story, one part of the programme after another."""
 
@@ -101,6 +108,7 @@ class DemoBuilder(
             self._applications(autumn)
             self._mentoring_and_evaluation(spring, autumn, graduates)
             self._application_round(autumn)
+            self._course_life([spring, autumn])
             self.store.audit(
                 session,
                 actor_id=None,

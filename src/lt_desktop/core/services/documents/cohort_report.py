@@ -24,6 +24,7 @@ from lt_desktop.core.services.documents.common import (
     course_sessions,
     rate,
 )
+from lt_desktop.core.services.projects import ProjectInfo, project_infos
 from lt_desktop.core.services.questionnaires import (
     ItemInfo,
     Summary,
@@ -132,6 +133,8 @@ class CohortReport:
     weeks: list[WeekAttendance]  # students' attendance, weeks with a register taken
     essays: EssayFigures
     questionnaires: list[QuestionnaireFigures]
+    #: The cohort's group projects: topics and the small groups by name, no one's own data.
+    projects: list[ProjectInfo] = field(default_factory=list)
 
     @property
     def left(self) -> int:
@@ -246,6 +249,7 @@ class CohortReports(Service):
                 weeks=_weekly_attendance(session, cohort_id),
                 essays=_essay_figures(session, cohort_id),
                 questionnaires=_questionnaire_figures(session, cohort_id),
+                projects=project_infos(session, cohort_id),
             )
 
 
