@@ -761,6 +761,29 @@ def _(d: Driver) -> FormDialog:
     return TrainingDialog(d.window, [candidate])
 
 
+@_cheap("FacilitatorTrainingDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.ui.views.facilitator_training import FacilitatorTrainingDialog
+
+    return FacilitatorTrainingDialog(d.window, "Ada Lovelace")
+
+
+@_cheap("ProjectDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.domain.vocabulary import SessionKind
+    from lt_desktop.ui.views.projects import ProjectDialog
+
+    week = _stand_in(
+        id=_ID,
+        week=9,
+        held_on=date(2026, 11, 9),
+        title="",
+        kind=SessionKind.GROUP_PROJECT,
+    )
+    groups = [_stand_in(id=uuid.UUID(int=n), name=f"Group {n}") for n in (2, 3)]
+    return ProjectDialog(d.window, None, [week], groups)
+
+
 @_cheap("AccountDialog")
 def _(d: Driver) -> FormDialog:
     from lt_desktop.ui.screens.administration import AccountDialog

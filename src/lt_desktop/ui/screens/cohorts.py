@@ -1,4 +1,5 @@
-"""Cohorts: the runs of each course, who is in them, and the balance of students."""
+"""Cohorts: the runs of each course, who is in them, the balance of students, and
+their group projects."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from lt_desktop.ui.qt import (
 from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.views.balance_bar import BalanceBar, describe_balance
 from lt_desktop.ui.views.people_list import PeopleListModel
+from lt_desktop.ui.views.projects import ProjectsBox
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,
@@ -56,7 +58,9 @@ from lt_desktop.ui.widgets import (
 class CohortsScreen(Screen):
     title = "Cohorts"
     needs = frozenset({Permission.VIEW_ALL_COHORTS, Permission.VIEW_OWN_COHORTS})
-    listens_to = frozenset({Change.COHORTS, Change.MEMBERS, Change.PEOPLE, Change.GROUPS})
+    listens_to = frozenset(
+        {Change.COHORTS, Change.MEMBERS, Change.PEOPLE, Change.GROUPS, Change.SESSIONS}
+    )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -107,6 +111,7 @@ class CohortsScreen(Screen):
             offer_only_if(may_manage, widget)
             member_buttons.addWidget(widget)
         member_buttons.addStretch(1)
+        self.projects_box = ProjectsBox(controller, may_edit)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -126,6 +131,7 @@ class CohortsScreen(Screen):
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.members_or_empty, 1)
         right_layout.addLayout(member_buttons)
+        right_layout.addWidget(self.projects_box)
         self.detail = right
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -174,6 +180,7 @@ class CohortsScreen(Screen):
             self.balance_bar.set_balance(Balance(), 0)
             self.balance_text.setText("")
             self.members.clear()
+            self.projects_box.show_cohort(None)
             self.edit_button.setEnabled(False)
             self.detail.setEnabled(False)
             return
@@ -189,6 +196,7 @@ class CohortsScreen(Screen):
         self.balance_text.setText(describe_balance(cohort.balance, cohort.capacity))
         cohort_id = cohort.id
         self.controller.load(lambda ws: ws.memberships.list_members(cohort_id), self._show_members)
+        self.projects_box.show_cohort(cohort_id)
 
     def _show_members(self, members: list[MemberInfo]) -> None:
         if members and members[0].cohort_id != self._current:

@@ -1,10 +1,12 @@
-"""Small groups: allocate members by drag and drop, by keyboard, or automatically."""
+"""Small groups: allocate members by drag and drop, by keyboard, or automatically; and
+a warning on each group whose facilitator has no training recorded."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from lt_desktop.core.services.facilitators import UntrainedFacilitator
 from lt_desktop.core.services.groups import GroupInfo, GroupPlan
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.core.services.people import person_label, short_reference
@@ -33,6 +35,7 @@ from lt_desktop.ui.qt import (
     Signal,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
+from lt_desktop.ui.views.facilitator_training import record_facilitator_training
 from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, confirm, heading, muted
 
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -115,11 +118,13 @@ def group_summary(members: list[MemberInfo]) -> str:
 class GroupsScreen(Screen):
     title = "Groups"
     needs = frozenset({Permission.VIEW_PEOPLE})
-    listens_to = frozenset({Change.COHORTS, Change.MEMBERS, Change.GROUPS})
+    # Training is recorded with the mentors' (``Change.MENTORING``): the warnings follow it.
+    listens_to = frozenset({Change.COHORTS, Change.MEMBERS, Change.GROUPS, Change.MENTORING})
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.editable = self.may(Permission.MANAGE_GROUPS)
+        self.may_record_training = self.may(Permission.MANAGE_MEMBERSHIPS)
         self.cohort = QComboBox()
         self.cohort.setAccessibleName("Cohort")
         self.cohort.currentIndexChanged.connect(self._load_plan)
@@ -152,6 +157,7 @@ class GroupsScreen(Screen):
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
         self.lists: list[GroupList] = []
+        self.warnings: list[Banner] = []
         self.plan: GroupPlan | None = None
 
     def reload(self) -> None:
@@ -177,10 +183,16 @@ class GroupsScreen(Screen):
     def _load_plan(self) -> None:
         cohort_id = self.cohort.currentData()
         if cohort_id is not None:
-            self.controller.load(lambda ws: ws.groups.plan(cohort_id), self._show_plan)
+            self.controller.load(
+                lambda ws: (ws.groups.plan(cohort_id), ws.facilitators.untrained(cohort_id)),
+                lambda loaded: self._show_plan(*loaded),
+            )
 
-    def _show_plan(self, plan: GroupPlan) -> None:
+    def _show_plan(
+        self, plan: GroupPlan, untrained: list[UntrainedFacilitator] | None = None
+    ) -> None:
         self.plan = plan
+        self.warnings = []
         while self.columns_layout.count():
             old = self.columns_layout.takeAt(0)
             widget = old.widget() if old is not None else None
@@ -196,6 +208,9 @@ class GroupsScreen(Screen):
             box.setAccessibleName(title)
             inner = QVBoxLayout(box)
             inner.addWidget(muted(group_summary(members)))
+            for facilitator in untrained or []:
+                if group_id is not None and facilitator.group_id == group_id:
+                    inner.addLayout(self._training_warning(facilitator))
             group_list = GroupList(group_id, title, self.editable)
             group_list.targets = targets
             for member in members:
@@ -214,6 +229,34 @@ class GroupsScreen(Screen):
             self.lists.append(group_list)
         for widget in (self.rename_button, self.remove_button):
             widget.setEnabled(bool(plan.groups))
+
+    def _training_warning(self, facilitator: UntrainedFacilitator) -> QVBoxLayout:
+        """The warning that a group's facilitator has no training recorded, and (for
+        those who may) a button to record some."""
+        warning = Banner()
+        warning.show_message(facilitator.describe() + ".", Tone.WARNING)
+        warning.setAccessibleName(f"Facilitator training for {facilitator.display_name}")
+        self.warnings.append(warning)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(warning)
+        if self.may_record_training:
+            record = button(
+                "Record training…",
+                lambda: record_facilitator_training(
+                    self,
+                    self.controller,
+                    facilitator.person_id,
+                    facilitator.display_name,
+                    lambda _: self.banner.show_message(
+                        f"Training recorded for {facilitator.display_name}.", Tone.GOOD
+                    ),
+                    lambda message: self.banner.show_message(message, Tone.ERROR),
+                ),
+                accessible=f"Record training for {facilitator.display_name}",
+            )
+            column.addWidget(record, 0, Qt.AlignmentFlag.AlignLeft)
+        return column
 
     def _move(self, membership_ids: list[uuid.UUID], group_id: uuid.UUID | None) -> None:
         def work(ws: Any) -> None:

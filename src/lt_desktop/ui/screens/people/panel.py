@@ -1,4 +1,5 @@
-"""One person: their details, consent, cohorts, register and journey."""
+"""One person: their details, consent, cohorts, register, journey and, for a
+facilitator, their training."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from lt_desktop.core.services.consent import ConsentState
+from lt_desktop.core.services.facilitators import FacilitatorTrainingInfo
 from lt_desktop.core.services.mentoring import Journey
 from lt_desktop.core.services.people import (
     AttendanceLine,
@@ -18,7 +20,7 @@ from lt_desktop.core.services.people import (
 )
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import PersonBase, SiteKind
+from lt_desktop.domain.vocabulary import MembershipRole, PersonBase, SiteKind
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -42,11 +44,17 @@ from lt_desktop.ui.screens.people.forms import (
     check_for_likely_duplicates,
 )
 from lt_desktop.ui.screens.people.moves import MergeDialog, ReleaseDialog, TransferDialog
+from lt_desktop.ui.views.facilitator_training import FacilitatorTrainingBox
 from lt_desktop.ui.views.journey import JourneyView
 from lt_desktop.ui.widgets import Banner, Tone, button, heading
 
 if TYPE_CHECKING:
     from lt_desktop.ui.screens.people.screen import PeopleScreen
+
+
+#: What a person's page shows, fetched at once: the page, their consent (for those who
+#: may see it), their journey and their facilitator training.
+Fetched = tuple[PersonPage, list[ConsentState] | None, Journey, list[FacilitatorTrainingInfo]]
 
 
 class PersonPanel(QScrollArea):
@@ -106,6 +114,10 @@ class PersonPanel(QScrollArea):
         consent_buttons.addStretch(1)
         consent_layout.addLayout(consent_buttons)
 
+        self.training_box = FacilitatorTrainingBox(
+            self.controller, screen.may(Permission.MANAGE_MEMBERSHIPS)
+        )
+
         self.prison_box = QGroupBox("Prison-only details (never leave this site)")
         self.prison_details = QLabel()
         self.prison_details.setWordWrap(True)
@@ -129,6 +141,7 @@ class PersonPanel(QScrollArea):
         layout.addWidget(_table(self.memberships, "Cohorts", rows=6))
         layout.addWidget(_section("Attendance"))
         layout.addWidget(_table(self.attendance, "Attendance history", rows=8))
+        layout.addWidget(self.training_box)
         layout.addWidget(self.consent_box)
         layout.addWidget(self.prison_box)
         layout.addStretch(1)
@@ -138,6 +151,8 @@ class PersonPanel(QScrollArea):
 
     def _show_nothing(self) -> None:
         self.journey.set_journey(None)
+        self.training_box.clear()
+        self.training_box.hide()
         self.name.setText("Choose a person")
         self.details.setText("Pick someone from the list to see their cohorts and attendance.")
         for widget in (
@@ -155,10 +170,11 @@ class PersonPanel(QScrollArea):
             Permission.ENTER_RESEARCH_DATA
         )
 
-        def fetch(ws: Workspace) -> tuple[PersonPage, list[ConsentState] | None, Journey]:
+        def fetch(ws: Workspace) -> Fetched:
             page = ws.people.person_page(person_id)
             consent = ws.consent.states(person_id) if may_consent else None
-            return page, consent, ws.mentoring.journey(person_id)
+            training = ws.facilitators.training(person_id)
+            return page, consent, ws.mentoring.journey(person_id), training
 
         self.controller.load(fetch, self._show, self._failed)
 
@@ -166,8 +182,8 @@ class PersonPanel(QScrollArea):
         self._show_nothing()
         self.banner.show_message(message, Tone.ERROR)
 
-    def _show(self, result: tuple[PersonPage, list[ConsentState] | None, Journey]) -> None:
-        page, consent, journey = result
+    def _show(self, result: Fetched) -> None:
+        page, consent, journey, training = result
         self._page = page
         person = page.person
         self.banner.clear()
@@ -191,6 +207,11 @@ class PersonPanel(QScrollArea):
         self.journey.set_journey(journey)
         self.memberships.set_rows(page.memberships)
         self.attendance.set_rows(page.attendance)
+        # Shown for anyone who facilitates, or was trained to: the Groups screen warns
+        # of a group whose facilitator has no training recorded.
+        facilitates = any(m.role is MembershipRole.FACILITATOR for m in page.memberships)
+        self.training_box.setVisible(facilitates or bool(training))
+        self.training_box.show_person(person.id, person.display_name, training)
         self.consent_box.setVisible(consent is not None)
         self.consent_box.setEnabled(True)
         if consent is not None:
