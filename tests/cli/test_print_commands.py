@@ -93,6 +93,19 @@ def test_print_writes_each_document(
     assert width == {"certificates": 842, "attendance": 842, "cohort-report": 612}.get(kind, 595)
 
 
+def test_print_the_induction_register_as_week_0(demo_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "induction.pdf"
+    result = print_as(demo_dir, "register", "--cohort", AUTUMN, "--week", "0", "--out", target)
+    assert result.code == 0, result.err
+    assert re.fullmatch(
+        r"Saved the register for the induction of .*September–December 2026 \(31 people "
+        r"expected\) to .*induction\.pdf\.",
+        result.out.strip(),
+    ), result.out
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Register · induction" in text and "Induction: the course" in text
+
+
 @pytest.mark.parametrize(
     ("kind", "options", "rows", "said"),
     [
@@ -103,8 +116,8 @@ def test_print_writes_each_document(
             36,
             "memberships for Crime, Justice and Society: January–March 2026",
         ),
-        # every mark, the sense-making meeting's too
-        ("attendance", [], 649, "attendance marks for every cohort"),
+        # every mark, the sense-making meeting's and the two inductions' (32 each) too
+        ("attendance", [], 713, "attendance marks for every cohort"),
     ],
 )
 def test_csv_writes_a_list_for_excel(

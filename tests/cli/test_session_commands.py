@@ -41,9 +41,9 @@ def test_a_lockdown_cancels_a_week_which_is_listed_so_and_reinstated(demo_dir: P
 
     listed = _session(demo_dir, "list", "--cohort", "September")
     assert listed.code == 0, listed.err
-    assert len(listed.lines) == 12
-    assert listed.lines[10].endswith("CANCELLED: lockdown: a search of the wing")
-    assert "register: 32 marks" in listed.lines[0] and "CANCELLED" not in listed.lines[9]
+    assert len(listed.lines) == 13  # the induction, then twelve weeks
+    assert listed.lines[11].endswith("CANCELLED: lockdown: a search of the wing")
+    assert "register: 32 marks" in listed.lines[1] and "CANCELLED" not in listed.lines[10]
 
     back = _session(demo_dir, "reinstate", "--cohort", "September", "--week", "11")
     assert back.code == 0, back.err
@@ -63,6 +63,31 @@ def test_a_week_is_moved_to_another_day_and_time(demo_dir: Path) -> None:
     assert _week(demo_dir, 12)[:2] == (date(2026, 12, 7), time(10, 0))
 
 
+def test_the_induction_is_week_0_listed_first_and_moved_like_any_week(demo_dir: Path) -> None:
+    listed = _session(demo_dir, "list", "--cohort", "September")
+    assert listed.lines[0] == (
+        "induction  Wed 09 Sep 2026 13:30-15:30  Induction: the course, the prison and each "
+        "other  register: 32 marks"
+    )
+    moved = _session(
+        demo_dir, "move", "--cohort", "September", "--week", "0", "--to", "2026-09-10T10:00"
+    )
+    assert moved.code == 0, moved.err
+    assert moved.lines == [
+        "Moved the induction of Crime, Justice and Society: September–December 2026 to "
+        "Thu 10 Sep 2026 10:00-12:00."
+    ]
+    assert _week(demo_dir, 0)[:2] == (date(2026, 9, 10), time(10, 0))
+    taken = _session(
+        demo_dir, "cancel", "--cohort", "September", "--week", "0", "--reason", "regime"
+    )
+    assert "The induction already has 32 register marks" in assert_one_line_error(taken)
+    spring = _session(demo_dir, "move", "--cohort", "January", "--week", "0", "--to", "2026-01-07")
+    assert spring.code == 0, spring.err
+    helped = run_cli("session", "move", "--help")
+    assert "0 for the induction" in " ".join(helped.out.split())
+
+
 def _autumn_week(demo_dir: Path, action: str, week: int, *rest: str) -> Result:
     return _session(demo_dir, action, "--cohort", "September", "--week", str(week), *rest)
 
@@ -73,7 +98,7 @@ def test_what_is_refused_is_said_in_one_line_and_changes_nothing(demo_dir: Path)
     other = _autumn_week(demo_dir, "cancel", 12, "--reason", "other")
     assert "say in a note why" in assert_one_line_error(other)
     missing = _autumn_week(demo_dir, "move", 13, "--to", "2026-12-07")
-    assert "has no session in week 13 (weeks: 1, 2, 3" in assert_one_line_error(missing)
+    assert "has no session in week 13 (weeks: induction, 1, 2" in assert_one_line_error(missing)
     unknown = _autumn_week(demo_dir, "cancel", 12, "--reason", "rain")
     assert unknown.code == 2 and "invalid choice: 'rain'" in unknown.err
     not_a_day = _autumn_week(demo_dir, "move", 12, "--to", "soon")

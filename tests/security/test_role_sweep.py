@@ -161,6 +161,9 @@ RECORD_NAMED_BY = {
     "essay_id": "essay",
     "candidate_number": "candidate",
     "group_id": "group",
+    "group_ids": "group",
+    "project_id": "project",
+    "presentation_session_id": "session",
     "application_id": "application",
     "interview_id": "interview",
     "event_id": "event",
@@ -245,6 +248,7 @@ def _gather(admin: Workspace) -> Demo:
             "application": application_id,
             "application_scan": admin.applications.attach_scan(application_id, "form.png", PNG).id,
             "interview": interview.id,
+            "project": admin.projects.projects(cohort_id)[0].id,
         }
 
     spring_people = {m.person_id for m in admin.memberships.list_members(spring_cohort.id)}
@@ -262,6 +266,11 @@ def _gather(admin: Workspace) -> Demo:
         item=details.programme[0].id,
         invitation=admin.mentoring.invitations(mentor)[0].id,
         training=admin.mentoring.training(mentor)[0].id,
+        facilitator_training=next(
+            admin.facilitators.training(m.person_id)[0].id
+            for m in admin.memberships.list_members(spring_cohort.id)
+            if m.role is MembershipRole.FACILITATOR and m.person_id not in autumn_people
+        ),
     )
     marker_account = next(a for a in admin.accounts.list_accounts() if a.username == "marker")
     everywhere = {
@@ -329,6 +338,8 @@ def _record_of(method: str, parameter: str) -> str | None:
     record = RECORD_NAMED_BY.get(parameter)
     if parameter == "scan_id":
         record = "application_scan" if method.startswith("applications.") else "essay_scan"
+    if parameter == "training_id" and method.startswith("facilitators."):
+        record = "facilitator_training"
     return record
 
 

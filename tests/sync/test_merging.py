@@ -251,6 +251,7 @@ SAME_THING_KEYS = {
     "group_members": {("group_id", "membership_id")},
     "memberships": {("cohort_id", "person_id")},
     "prison_details": {("person_id",)},
+    "project_groups": {("group_id", "project_id")},
     "questionnaire_answers": {("item_id", "response_id")},
     "questionnaire_responses": {("cohort_id", "person_id", "phase", "template_id")},
     "stories": {("person_id", "session_id")},
