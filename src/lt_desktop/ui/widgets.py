@@ -673,6 +673,12 @@ class PaperCombo(QComboBox):
         return PaperSize(self.currentData())
 
 
+def index_of(combo: QComboBox, value: object) -> int:
+    """The row of ``combo`` holding ``value``, or -1. Qt's ``findData`` compares a Python
+    value by identity, so it misses an equal id loaded afresh (a reload's new records)."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
+
+
 def record_table(model: Any, name: str) -> QTableView:
     """A read-only table of records: whole rows chosen one at a time, Tab leaving it."""
     view = QTableView()

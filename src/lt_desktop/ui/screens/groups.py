@@ -36,7 +36,16 @@ from lt_desktop.ui.qt import (
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.views.facilitator_training import record_facilitator_training
-from lt_desktop.ui.widgets import Banner, FormDialog, Tone, button, confirm, heading, muted
+from lt_desktop.ui.widgets import (
+    Banner,
+    FormDialog,
+    Tone,
+    button,
+    confirm,
+    heading,
+    index_of,
+    muted,
+)
 
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 20
 NO_COHORTS = "There are no cohorts to arrange yet."
@@ -146,6 +155,12 @@ class GroupsScreen(Screen):
             else "Small groups are arranged by education staff."
         )
         self.banner = Banner()
+        # The groups whose facilitator has no training recorded: said above the groups
+        # (and in each such group), with a button to record it for the first of them.
+        self.training_warning = Banner()
+        self.training_button = button("Record &training…", self._record_training)
+        self.training_button.hide()
+        self.untrained: list[UntrainedFacilitator] = []
         self.columns = QWidget()
         # Side by side when there is room, else in rows that scroll up and down.
         self.columns_layout = TileLayout(26 * self.fontMetrics().averageCharWidth(), self.columns)
@@ -155,9 +170,12 @@ class GroupsScreen(Screen):
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(self.banner)
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.training_warning, 1)
+        warning_row.addWidget(self.training_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(warning_row)
         layout.addWidget(scroll, 1)
         self.lists: list[GroupList] = []
-        self.warnings: list[Banner] = []
         self.plan: GroupPlan | None = None
 
     def reload(self) -> None:
@@ -169,7 +187,7 @@ class GroupsScreen(Screen):
         self.cohort.clear()
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        index = self.cohort.findData(current) if current else 0
+        index = index_of(self.cohort, current) if current else 0
         self.cohort.setCurrentIndex(max(index, 0))
         self.cohort.blockSignals(False)
         if not cohorts:
@@ -192,7 +210,7 @@ class GroupsScreen(Screen):
         self, plan: GroupPlan, untrained: list[UntrainedFacilitator] | None = None
     ) -> None:
         self.plan = plan
-        self.warnings = []
+        self._show_untrained(untrained or [])
         while self.columns_layout.count():
             old = self.columns_layout.takeAt(0)
             widget = old.widget() if old is not None else None
@@ -207,10 +225,10 @@ class GroupsScreen(Screen):
             box = QGroupBox(title)
             box.setAccessibleName(title)
             inner = QVBoxLayout(box)
-            inner.addWidget(muted(group_summary(members)))
-            for facilitator in untrained or []:
-                if group_id is not None and facilitator.group_id == group_id:
-                    inner.addLayout(self._training_warning(facilitator))
+            summary = [group_summary(members)] + [
+                f"⚠ {u.describe()}" for u in self.untrained if u.group_id == group_id
+            ]
+            inner.addWidget(muted("\n".join(summary)))
             group_list = GroupList(group_id, title, self.editable)
             group_list.targets = targets
             for member in members:
@@ -230,33 +248,38 @@ class GroupsScreen(Screen):
         for widget in (self.rename_button, self.remove_button):
             widget.setEnabled(bool(plan.groups))
 
-    def _training_warning(self, facilitator: UntrainedFacilitator) -> QVBoxLayout:
-        """The warning that a group's facilitator has no training recorded, and (for
-        those who may) a button to record some."""
-        warning = Banner()
-        warning.show_message(facilitator.describe() + ".", Tone.WARNING)
-        warning.setAccessibleName(f"Facilitator training for {facilitator.display_name}")
-        self.warnings.append(warning)
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(warning)
+    def _show_untrained(self, untrained: list[UntrainedFacilitator]) -> None:
+        self.untrained = untrained
+        if not untrained:
+            self.training_warning.clear()
+            self.training_button.hide()
+            return
+        groups = "; ".join(f"{u.display_name} ({u.group_name})" for u in untrained)
+        self.training_warning.show_message(
+            f"No facilitator training recorded for {groups}. Record the training they "
+            "came to, at either site, before they facilitate.",
+            Tone.WARNING,
+        )
+        first = untrained[0]
+        self.training_button.setText(f"Record &training for {first.display_name}…")
+        self.training_button.setAccessibleName(f"Record training for {first.display_name}")
         if self.may_record_training:
-            record = button(
-                "Record training…",
-                lambda: record_facilitator_training(
-                    self,
-                    self.controller,
-                    facilitator.person_id,
-                    facilitator.display_name,
-                    lambda _: self.banner.show_message(
-                        f"Training recorded for {facilitator.display_name}.", Tone.GOOD
-                    ),
-                    lambda message: self.banner.show_message(message, Tone.ERROR),
-                ),
-                accessible=f"Record training for {facilitator.display_name}",
-            )
-            column.addWidget(record, 0, Qt.AlignmentFlag.AlignLeft)
-        return column
+            self.training_button.show()
+
+    def _record_training(self) -> None:
+        if not self.untrained:
+            return
+        first = self.untrained[0]
+        record_facilitator_training(
+            self,
+            self.controller,
+            first.person_id,
+            first.display_name,
+            lambda _: self.banner.show_message(
+                f"Training recorded for {first.display_name}.", Tone.GOOD
+            ),
+            lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
 
     def _move(self, membership_ids: list[uuid.UUID], group_id: uuid.UUID | None) -> None:
         def work(ws: Any) -> None:

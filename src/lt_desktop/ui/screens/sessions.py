@@ -55,6 +55,7 @@ from lt_desktop.ui.widgets import (
     button,
     date_field,
     date_of,
+    index_of,
     muted,
     time_of,
 )
@@ -256,7 +257,7 @@ class SessionsScreen(Screen):
             self.cohort.addItem(cohort.title, cohort.id)
         wanted = self._wanted_cohort or current
         self._wanted_cohort = None
-        index = self.cohort.findData(wanted) if wanted else -1
+        index = index_of(self.cohort, wanted) if wanted else -1
         if index < 0:
             index = cohort_to_open(cohorts, date.today())
         self.cohort.setCurrentIndex(index)
@@ -266,7 +267,7 @@ class SessionsScreen(Screen):
     def open_session(self, cohort_id: uuid.UUID, session_id: uuid.UUID) -> None:
         """Show one session's register, whichever cohort is chosen now."""
         self._current_session = session_id
-        index = self.cohort.findData(cohort_id)
+        index = index_of(self.cohort, cohort_id)
         if index < 0:  # the cohorts are still loading: chosen when they come
             self._wanted_cohort = cohort_id
             return

@@ -110,12 +110,13 @@ class FacilitatorTrainingBox(QGroupBox):
         self.table.setMinimumHeight(self.table.fontMetrics().height() * 6)
         self.table_or_empty = EmptyOr(self.table, "No facilitator training recorded.")
         self.banner = Banner()
-        self.record_button = button("Record &training…", self._record)
+        self.record_button = button("Record tra&ining…", self._record)
         self.edit_button = button("Edit trainin&g…", self._edit)
         self.remove_button = button("Remo&ve training…", self._remove)
         buttons = QHBoxLayout()
         for widget in (self.record_button, self.edit_button, self.remove_button):
-            widget.setVisible(may_edit)
+            if not may_edit:
+                widget.hide()  # only ever hidden: shown before it sits in a window, it is one
             buttons.addWidget(widget)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)

@@ -154,7 +154,8 @@ class ProjectsBox(QGroupBox):
         )
         buttons = QHBoxLayout()
         for widget in (self.add_button, self.edit_button, self.remove_button):
-            widget.setVisible(may_edit)
+            if not may_edit:
+                widget.hide()  # only ever hidden: shown before it sits in a window, it is one
             buttons.addWidget(widget)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
