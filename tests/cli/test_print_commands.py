@@ -103,7 +103,7 @@ def test_print_the_induction_register_as_week_0(demo_dir: Path, tmp_path: Path) 
         result.out.strip(),
     ), result.out
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
-    assert "Register · induction" in text and "Induction: the course" in text
+    assert "Register · induction" in text and "The course, the prison and each other" in text
 
 
 @pytest.mark.parametrize(

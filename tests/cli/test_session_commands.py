@@ -66,8 +66,8 @@ def test_a_week_is_moved_to_another_day_and_time(demo_dir: Path) -> None:
 def test_the_induction_is_week_0_listed_first_and_moved_like_any_week(demo_dir: Path) -> None:
     listed = _session(demo_dir, "list", "--cohort", "September")
     assert listed.lines[0] == (
-        "induction  Wed 09 Sep 2026 13:30-15:30  Induction: the course, the prison and each "
-        "other  register: 32 marks"
+        "induction  Wed 09 Sep 2026 13:30-15:30  The course, the prison and each other  "
+        "register: 32 marks"
     )
     moved = _session(
         demo_dir, "move", "--cohort", "September", "--week", "0", "--to", "2026-09-10T10:00"

@@ -67,7 +67,7 @@ class CourseLife(DemoBuilderBase):
             week=INDUCTION_WEEK,
             held_on=held_on,
             kind=SessionKind.INDUCTION,
-            title="Induction: the course, the prison and each other",
+            title="The course, the prison and each other",
             starts_at=time(13, 30),
             ends_at=time(15, 30),
             location="Education block, room 2",
