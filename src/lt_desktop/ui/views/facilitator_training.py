@@ -19,18 +19,19 @@ from lt_desktop.ui.qt import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 from lt_desktop.ui.widgets import (
     Banner,
-    EmptyOr,
     FormDialog,
     Tone,
     button,
     confirm,
     date_field,
     date_of,
+    fit_rows,
     muted,
     record_table,
 )
@@ -107,8 +108,8 @@ class FacilitatorTrainingBox(QGroupBox):
             ]
         )
         self.table = record_table(self.training, "Facilitator training")
-        self.table.setMinimumHeight(self.table.fontMetrics().height() * 6)
-        self.table_or_empty = EmptyOr(self.table, "No facilitator training recorded.")
+        self.training.modelReset.connect(lambda: fit_rows(self.table, 6))
+        fit_rows(self.table, 6)
         self.banner = Banner()
         self.record_button = button("Record tra&ining…", self._record)
         self.edit_button = button("Edit trainin&g…", self._edit)
@@ -119,8 +120,10 @@ class FacilitatorTrainingBox(QGroupBox):
                 widget.hide()  # only ever hidden: shown before it sits in a window, it is one
             buttons.addWidget(widget)
         buttons.addStretch(1)
+        # No taller than its rows: the page's other lists take the room to spare.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table_or_empty)
+        layout.addWidget(self.table)
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         self._person: tuple[uuid.UUID, str] | None = None
@@ -135,7 +138,6 @@ class FacilitatorTrainingBox(QGroupBox):
             self.banner.clear()
         self._person = (person_id, name)
         self.training.set_rows(training)
-        self.table_or_empty.set_empty(not training)
         self._offer()
 
     def clear(self) -> None:

@@ -23,17 +23,18 @@ from lt_desktop.ui.qt import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
 )
 from lt_desktop.ui.widgets import (
     Banner,
-    EmptyOr,
     FormDialog,
     Tone,
     button,
     confirm,
+    fit_rows,
     muted,
     record_table,
 )
@@ -144,8 +145,9 @@ class ProjectsBox(QGroupBox):
             ]
         )
         self.table = record_table(self.projects, "Group projects")
-        self.table.setMinimumHeight(self.table.fontMetrics().height() * 5)
-        self.table_or_empty = EmptyOr(self.table, "No group project recorded yet.")
+        # A cohort has a project or two: a few rows, leaving the room to its members.
+        self.projects.modelReset.connect(lambda: fit_rows(self.table, 4))
+        fit_rows(self.table, 4)
         self.banner = Banner()
         self.add_button = button("Add pro&ject…", self._add, accessible="Add a group project")
         self.edit_button = button("Edit projec&t…", self._edit, accessible="Edit group project")
@@ -158,8 +160,10 @@ class ProjectsBox(QGroupBox):
                 widget.hide()  # only ever hidden: shown before it sits in a window, it is one
             buttons.addWidget(widget)
         buttons.addStretch(1)
+        # No taller than its rows: the page's other lists take the room to spare.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table_or_empty)
+        layout.addWidget(self.table)
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         self._cohort: uuid.UUID | None = None
@@ -184,7 +188,6 @@ class ProjectsBox(QGroupBox):
         if cohort_id != self._cohort:
             return  # another cohort was chosen meanwhile
         self.projects.set_rows(rows)
-        self.table_or_empty.set_empty(not rows)
         self._offer()
 
     def _chosen(self) -> ProjectInfo | None:
