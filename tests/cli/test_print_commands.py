@@ -44,10 +44,17 @@ DOCUMENTS = [
         "Reason",
     ),
     (
+        "register",
+        ["--cohort", AUTUMN, "--week", "7"],
+        r"Week 7 of .*September–December 2026 was cancelled \(lockdown: after an incident on "
+        r"the wings\): saved a page saying so, not a register, to .*register\.pdf\.",
+        "This session was cancelled",
+    ),
+    (
         "attendance",
         ["--cohort", SPRING],
         r"Saved the attendance summary of .* \(32 people, 10 weeks\) to .*",
-        "Attended that week",
+        "Engagement that week",
     ),
     (
         "person-attendance",
@@ -103,8 +110,8 @@ def test_print_writes_each_document(
             36,
             "memberships for Crime, Justice and Society: January–March 2026",
         ),
-        # every mark, the sense-making meeting's too
-        ("attendance", [], 649, "attendance marks for every cohort"),
+        # every mark, the sense-making meeting's too (none for the week locked down)
+        ("attendance", [], 618, "attendance marks for every cohort"),
     ],
 )
 def test_csv_writes_a_list_for_excel(

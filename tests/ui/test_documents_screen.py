@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.documents.cohort_report import CohortReport
+from lt_desktop.core.services.documents.cohort_summary import plain_summary
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.ui.qt import QLabel, QLineEdit, Qt, QTableWidget
@@ -272,8 +273,13 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
             "started": "24",
             "completed": "21",
             "attendance": f"{round(report.attendance_rate * 100)}%",
+            "engagement": f"{round((report.engagement_rate or 0) * 100)}%",
             "mean mark": f"{report.essays.mean:.0f}",
         }
+        assert figures.in_brief.text() == " ".join(plain_summary(report))
+        assert figures.in_brief.text().startswith(
+            "24 students began in January 2026; 21 completed the course (88%)"
+        )
         assert report.started.total == 24 and report.completed.total == 21
         assert figures.numbers is not None
         assert table_text(figures.numbers) == [
@@ -288,13 +294,18 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
 
         chart = figures.attendance_chart
         assert chart.categories == [str(w.week) for w in report.weeks]
-        assert chart.series == [[round((w.rate or 0) * 100) for w in report.weeks]]
-        assert f"Week 1: {round((report.weeks[0].rate or 0) * 100)}%" in (
-            chart.accessibleDescription()
-        )
-        attended = sum(w.attended for w in report.weeks)
-        marked = sum(w.marked for w in report.weeks)
-        assert f"({attended} of {marked} marks)" in figures.attendance_caption.text()
+        assert chart.series == [
+            [round((w.rate or 0) * 100) for w in report.weeks],
+            [round((w.engagement or 0) * 100) for w in report.weeks],
+        ]
+        first = report.weeks[0]
+        assert (
+            f"Week 1: attendance {round((first.rate or 0) * 100)}%, "
+            f"engagement {round((first.engagement or 0) * 100)}%"
+        ) in chart.accessibleDescription()
+        held = report.attendance
+        assert f"({held.attended} of {held.held} sessions)" in figures.attendance_caption.text()
+        assert f"({held.engaged} of {held.held})" in figures.attendance_caption.text()
 
         marks = figures.marks_chart
         assert marks.categories == [band.label for band in report.essays.bands]

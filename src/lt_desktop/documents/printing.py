@@ -76,6 +76,13 @@ def save_register(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: 
 
     sheet = ws.documents.register_sheet(session_id)
     write_register_sheet(target, sheet, paper=paper)
+    if sheet.cancelled:
+        return Saved(
+            target,
+            0,
+            f"Week {sheet.week} of {sheet.heading.title} was cancelled ({sheet.cancelled}): "
+            f"saved a page saying so, not a register, to {target}.",
+        )
     return Saved(
         target,
         sheet.expected,

@@ -16,6 +16,7 @@ from lt_desktop.core.demo.people import PeopleAndConsent
 from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.domain.vocabulary import (
+    Cancellation,
     MembershipRole,
     MembershipStatus,
     PersonBase,
@@ -77,6 +78,13 @@ class CohortsAndMembers(PeopleAndConsent):
             self.session.add(session_row)
             cohort.sessions.append(session_row)
         return cohort
+
+    def _lockdown(self, cohort: DemoCohort, week: int) -> None:
+        """A week the prison locked down: called off, it keeps its place in the
+        programme, takes no register and counts in no attendance figure."""
+        session_row = next(s for s in cohort.sessions if s.week == week)
+        session_row.cancelled = Cancellation.LOCKDOWN
+        session_row.cancelled_note = "after an incident on the wings"
 
     def _enrol(
         self,
