@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from sqlalchemy import select
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.documents.certificates import site_code
 from lt_desktop.core.services.documents.csv_exports import CsvKind, csv_bytes
 from lt_desktop.core.services.programme import CohortInfo
@@ -333,6 +334,7 @@ def test_attendance_summary_shows_each_mark_and_rate(workspace: Workspace, demo_
         assert lines[end] == f"{figures.attended} of {figures.held}"
         assert lines[end + 1] == f"{round(figures.attended / figures.held * 100)}%"
         assert lines[end + 2] == f"{round(figures.engaged / figures.held * 100)}%"
+    assert FOOTNOTE in flat(text)
     leavers = [r for r in summary.rows if r.left_course]
     assert len(leavers) == 3 and text.count("left the course") == 3
     assert_no_base(text)
@@ -357,6 +359,7 @@ def test_person_attendance_lists_their_sessions(workspace: Workspace, demo_copy:
     figures = part.figures
     assert f"Attended {figures.attended} of the {figures.held} sessions held" in text
     assert "Graduated" in text
+    assert FOOTNOTE in flat(text)
     assert_no_base(text)
     assert_nothing_prison_only(text, demo_copy)
 

@@ -16,8 +16,9 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.documents.cohort_report import CohortReport
-from lt_desktop.core.services.documents.cohort_summary import plain_summary
+from lt_desktop.core.services.documents.cohort_summary import comparison_rows, plain_summary
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.ui.qt import QLabel, QLineEdit, Qt, QTableWidget
@@ -277,6 +278,7 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
             "mean mark": f"{report.essays.mean:.0f}",
         }
         assert figures.in_brief.text() == " ".join(plain_summary(report))
+        assert any(FOOTNOTE in label.text() for label in figures.findChildren(QLabel))
         assert figures.in_brief.text().startswith(
             "24 students began in January 2026; 21 completed the course (88%)"
         )
@@ -325,6 +327,25 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
         assert [row[0] for row in change[1:]] == list(questionnaire.subscales)
 
         assert _unnamed_controls(figures) == []
+        text = _figures_text(screen)
+        named = [name for name in expected.everyone if name in text]
+        assert not named, f"the figures name people: {named[:3]}"
+        assert figures.comparison is None  # the partnership's first cohort
+        assert not figures.comparison_heading.isVisibleTo(figures)
+
+        # The running cohort: beside the partnership's earlier one, and quoting its stories.
+        figures.cohort.setCurrentIndex(
+            figures.cohort.findText("September", Qt.MatchFlag.MatchContains)
+        )
+        driver.settle()
+        autumn = figures.report
+        assert autumn is not None and autumn.earlier and autumn.quotes
+        assert figures.comparison is not None
+        assert table_text(figures.comparison) == comparison_rows(autumn)[1]
+        assert figures.quotes.isVisibleTo(figures)
+        for quote in autumn.quotes:
+            assert f"“{quote.text}”" in figures.quotes.text()
+        assert "Week 7 (Mon 26 Oct, lockdown" in figures.attendance_caption.text()
         text = _figures_text(screen)
         named = [name for name in expected.everyone if name in text]
         assert not named, f"the figures name people: {named[:3]}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from lt_desktop.core.services.attendance import FOOTNOTE
+from lt_desktop.ui.qt import QLabel
 from lt_desktop.ui.screens.overview import OverviewScreen
 from tests.ui.conftest import Driver
 
@@ -30,3 +32,4 @@ def test_staff_land_on_the_partnerships_figures(driver: Driver, qtbot: QtBot) ->
     assert summary.engagement_rate > summary.attendance_rate
     assert cells[7] == "Not paired"
     assert "1 partnership, 2 cohorts" in screen.totals.text()
+    assert any(FOOTNOTE in label.text() for label in screen.findChildren(QLabel))
