@@ -92,7 +92,7 @@ def term(workspace: Workspace) -> Term:
         # week 9: the register was taken without her
     }
     for week in range(1, 10):
-        marks = {people["Ben"]: Mark(P), people["Eve"]: Mark(P)}
+        marks: dict[uuid.UUID, Mark | None] = {people["Ben"]: Mark(P), people["Eve"]: Mark(P)}
         if week in ana:
             marks[people["Ana"]] = ana[week]
         if week >= 3:

@@ -63,13 +63,14 @@ def test_a_lockdown_week_cancelled_leaves_every_attendance_figure_as_it_was(
     register = demo.register.register(week_11.id)
     excused = Mark(AttendanceStatus.EXCUSED, MarkReason.LOCKDOWN)
     demo.register.set_marks(week_11.id, {line.person_id: excused for line in register.lines})
-    excused, figures_before = _figures(demo)[0], before[0]
-    assert isinstance(excused, AttendanceFigures) and isinstance(figures_before, AttendanceFigures)
-    assert excused.held == figures_before.held + 23  # the students taking part
+    with_excuses, figures_before = _figures(demo)[0], before[0]
+    assert isinstance(with_excuses, AttendanceFigures)
+    assert isinstance(figures_before, AttendanceFigures)
+    assert with_excuses.held == figures_before.held + 23  # the students taking part
     # It counted against everyone's attendance, though not against their engagement.
-    assert excused.attendance is not None and figures_before.attendance is not None
-    assert excused.attendance < figures_before.attendance
-    assert excused.engaged == figures_before.engaged + 23
+    assert with_excuses.attendance is not None and figures_before.attendance is not None
+    assert with_excuses.attendance < figures_before.attendance
+    assert with_excuses.engaged == figures_before.engaged + 23
 
     demo.register.set_marks(week_11.id, {line.person_id: None for line in register.lines})
     cancelled = demo.programme.cancel_session(week_11.id, Cancellation.LOCKDOWN)
