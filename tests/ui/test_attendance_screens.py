@@ -34,9 +34,9 @@ def test_the_cohorts_screen_shows_both_figures_for_the_cohort_and_each_member(
     students = figures.students
     assert students.held and students.engaged > students.attended
     assert screen.attendance_text.text() == (
-        f"Students' attendance {_percent(students.attendance)} · engagement "
-        f"{_percent(students.engagement)} ({students.attended} of {students.held} "
-        "students' sessions held were attended)"
+        f"Students: attendance {_percent(students.attendance)} · engagement "
+        f"{_percent(students.engagement)} (attended {students.attended} of the "
+        f"{students.held} sessions held for them)"
     )
     assert screen.attendance_note.text() == FOOTNOTE
 

@@ -236,11 +236,11 @@ class CohortsScreen(Screen):
         self._attendance = attendance
         students = attendance.students
         self.attendance_text.setText(
-            f"Students' attendance {percent(students.attendance)} · engagement "
-            f"{percent(students.engagement)} ({students.attended} of {students.held} "
-            "students' sessions held were attended)"
+            f"Students: attendance {percent(students.attendance)} · engagement "
+            f"{percent(students.engagement)} (attended {students.attended} of the "
+            f"{students.held} sessions held for them)"
             if students.held
-            else "Students' attendance and engagement: no register taken yet."
+            else "Students: no register taken yet, so no attendance or engagement."
         )
         self.members.set_rows(members)
         self.members_or_empty.set_empty(
