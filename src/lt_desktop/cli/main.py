@@ -321,6 +321,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
     p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
     p = print_sub.add_parser(
+        "handout",
+        parents=[document],
+        help="the session handout: the session, its readings with author and pages, and "
+        "room for notes, to copy for every student",
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
+    p.add_argument("--week", required=True, type=int, metavar="N", help="the session's week")
+    p = print_sub.add_parser(
         "attendance", parents=[document], help="a cohort's attendance so far, week by week"
     )
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)

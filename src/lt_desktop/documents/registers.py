@@ -93,6 +93,15 @@ def write_register_sheet(
         details.append(("Where", escaped(sheet.location)))
     if sheet.lecturer_name:
         details.append(("Lecturer", escaped(sheet.lecturer_name)))
+    if sheet.readings:
+        details.append(
+            (
+                "Readings",
+                "<br/>".join(
+                    f"{n}. {escaped(r.describe())}" for n, r in enumerate(sheet.readings, 1)
+                ),
+            )
+        )
     story: list[Flowable] = [
         Paragraph(f"Register · week {sheet.week}", style["title"]),
         Paragraph(

@@ -5,7 +5,7 @@ far, and one person's attendance. Names and roles only, never where anyone is ba
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from lt_desktop.core.services.documents.common import (
 )
 from lt_desktop.core.services.groups import GROUPED_ROLES
 from lt_desktop.core.services.memberships import ROLE_ORDER, MemberInfo, member_infos
+from lt_desktop.core.services.readings import ReadingInfo, readings_of
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
@@ -73,6 +74,8 @@ class RegisterSheet:
     location: str
     lecturer_name: str
     groups: list[SheetGroup]
+    #: What to read for the session, as its reading list gives it.
+    readings: list[ReadingInfo] = field(default_factory=list)
 
     @property
     def expected(self) -> int:
@@ -193,6 +196,7 @@ class RegisterDocuments(Service):
                 location=class_session.location,
                 lecturer_name=lecturer.display_name if lecturer else "",
                 groups=[SheetGroup(name, people) for name, people in groups.items()],
+                readings=readings_of(session, class_session.id),
             )
 
     def attendance_summary(self, cohort_id: uuid.UUID) -> AttendanceSummary:
