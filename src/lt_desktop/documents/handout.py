@@ -16,7 +16,15 @@ from reportlab.lib.colors import black
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from lt_desktop.core.services.documents.handouts import Handout
 from lt_desktop.core.services.readings import ReadingInfo
@@ -73,10 +81,12 @@ def write_handout(target: Path, handout: Handout, *, paper: PaperSize = PaperSiz
         details.append(("Where", escaped(handout.location)))
     if handout.lecturer_name:
         details.append(("Lecturer", escaped(handout.lecturer_name)))
+    about = facts(details, label_width=24 * mm)
+    about.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), SANS, 9.5)]))
     story: list[Flowable] = [
         Paragraph(f"Week {handout.week}: {escaped(session_name)}", title),
         Paragraph(escaped(handout.heading.title), subtitle),
-        facts(details, label_width=24 * mm),
+        about,
     ]
     if handout.cancelled:
         story += [
@@ -127,6 +137,7 @@ def _reading(number: int, reading: ReadingInfo, body: ParagraphStyle) -> Flowabl
         colWidths=[9 * mm, None],
         hAlign="LEFT",
         style=[
+            ("FONT", (0, 0), (-1, -1), SANS, 10.5),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
@@ -140,6 +151,7 @@ def _boxed(text: str, body: ParagraphStyle) -> Table:
         [[Paragraph(text, body)]],
         hAlign="LEFT",
         style=[
+            ("FONT", (0, 0), (-1, -1), SANS, 10.5),
             ("BOX", (0, 0), (-1, -1), 1, black),
             ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3 * mm),
