@@ -20,6 +20,7 @@ from lt_desktop.core.sign_in import (
     sign_in,
     sign_in_at,
 )
+from lt_desktop.core.defaults import write_defaults
 from lt_desktop.core.stores import BackupPreview, create_store, preview_backup
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.backup_catalogue import BackupFile, known_backups
@@ -78,7 +79,8 @@ def make_store(
     admin_password: str,
 ) -> RecoveryKey:
     """Make a new store in ``data_dir`` with its administrator, and close it again; its
-    recovery key, to be shown once."""
+    recovery key, to be shown once. It starts with the default story questions and
+    questionnaire (``core.defaults``), the same records at every site."""
     created = create_store(
         data_dir,
         site_name=site_name,
@@ -87,7 +89,10 @@ def make_store(
         admin_display_name=checked_name(admin_display_name, "The full name"),
         admin_password=admin_password,
     )
-    created.store.close()
+    try:
+        write_defaults(created.store)
+    finally:
+        created.store.close()
     return created.recovery_key
 
 
