@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lt_desktop.core.defaults import write_defaults
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit, set_up_laptop
 from lt_desktop.core.sign_in import (
@@ -20,7 +21,6 @@ from lt_desktop.core.sign_in import (
     sign_in,
     sign_in_at,
 )
-from lt_desktop.core.defaults import write_defaults
 from lt_desktop.core.stores import BackupPreview, create_store, preview_backup
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.backup_catalogue import BackupFile, known_backups
