@@ -123,8 +123,8 @@ class ReadingsDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(close)
         if not may_edit:  # only saving a PDF to print it
-            for widget in (self.editor, self.attach_button, self.unattach_button):
-                widget.hide()
+            for hidden in (self.editor, self.attach_button, self.unattach_button):
+                hidden.hide()
         self.resize(820, 520)
         self._offer(None)
         self._reload()
