@@ -4,6 +4,7 @@ questions they answered, and the week's sheet shows them so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -34,7 +35,7 @@ def _wording(qtbot: QtBot, dialog: QuestionsDialog, text: str) -> None:
     qtbot.keyClicks(dialog.wording, text)
 
 
-def _open(driver: Driver, qtbot: QtBot, work: object) -> StoriesScreen:
+def _open(driver: Driver, qtbot: QtBot, work: Callable[[QuestionsDialog], None]) -> StoriesScreen:
     screen = driver.open(StoriesScreen)
     assert screen.questions_button.isVisibleTo(screen)
 
@@ -43,7 +44,7 @@ def _open(driver: Driver, qtbot: QtBot, work: object) -> StoriesScreen:
         dialog.activateWindow()
         qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
         driver.settle()
-        work(dialog)  # type: ignore[operator]
+        work(dialog)
 
     driver.answer_next_dialog(ready)
     qtbot.mouseClick(screen.questions_button, Qt.MouseButton.LeftButton)
