@@ -78,9 +78,7 @@ _SHARED = {
     Membership,
     MembershipStatusChange,
     ClassSession,
-    # Programme records like their sessions: the university chooses the readings, the
-    # prison copies them for its students. A classroom laptop never carries them.
-    Reading,
+    Reading,  # the university chooses them, the prison copies them for its students
     Essay,
     EssayMark,
     Certificate,
