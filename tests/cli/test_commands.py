@@ -44,6 +44,7 @@ COUNTED_TABLES = {
     "small_groups": "small_groups",
     "group_members": "group_members",
     "sessions": "class_sessions",
+    "readings": "readings",
     "attendance_marks": "attendance",
     "essays": "essays",
     "essay_marks": "essay_marks",

@@ -51,6 +51,14 @@ DOCUMENTS = [
         "This session was cancelled",
     ),
     (
+        "handout",
+        ["--cohort", AUTUMN, "--week", "9"],
+        r"Saved the handout for week 9 of .*September–December 2026 \(2 readings\) to "
+        r".*handout\.pdf\. Print the PDF of 1 reading with it \(Armstrong and Ludlow 2016, "
+        r"pp 9-17\.pdf\): save it from the session's readings under Sessions and register\.",
+        "Read before the session",
+    ),
+    (
         "attendance",
         ["--cohort", SPRING],
         r"Saved the attendance summary of .* \(32 people, 10 weeks\) to .*",

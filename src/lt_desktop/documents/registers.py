@@ -135,6 +135,15 @@ def _session_details(sheet: RegisterSheet) -> list[tuple[str, str]]:
         details.append(("Where", escaped(sheet.location)))
     if sheet.lecturer_name:
         details.append(("Lecturer", escaped(sheet.lecturer_name)))
+    if sheet.readings and not sheet.cancelled:
+        details.append(
+            (
+                "Readings",
+                "<br/>".join(
+                    f"{n}. {escaped(r.describe())}" for n, r in enumerate(sheet.readings, 1)
+                ),
+            )
+        )
     return details
 
 

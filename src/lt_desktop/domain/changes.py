@@ -60,6 +60,7 @@ TABLE_CHANGES: dict[str, Change] = {
     "small_groups": Change.GROUPS,
     "group_members": Change.GROUPS,
     "class_sessions": Change.SESSIONS,
+    "readings": Change.SESSIONS,
     "attendance": Change.REGISTER,
     "users": Change.ACCOUNTS,
     "settings": Change.SETTINGS,

@@ -227,6 +227,7 @@ PROGRAMME = frozenset(
         "courses",
         "cohorts",
         "class_sessions",
+        "readings",
         "small_groups",
         "graduation_events",
         "graduation_cohorts",
@@ -455,6 +456,7 @@ _PLACED: dict[str, tuple[str, str, str | None]] = {
     "memberships": ("cohort_id", "cohorts", None),
     "small_groups": ("cohort_id", "cohorts", None),
     "attendance": ("session_id", "sessions", None),
+    "readings": ("session_id", "sessions", None),
 }
 
 

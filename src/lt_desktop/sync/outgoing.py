@@ -49,6 +49,7 @@ from lt_desktop.storage.models import (
     QuestionnaireItem,
     QuestionnaireResponse,
     QuestionnaireTemplate,
+    Reading,
     Site,
     SmallGroup,
     Story,
@@ -77,6 +78,7 @@ _SHARED = {
     Membership,
     MembershipStatusChange,
     ClassSession,
+    Reading,  # the university chooses them, the prison copies them for its students
     Essay,
     EssayMark,
     Certificate,
@@ -120,6 +122,7 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "small_groups",
             "group_members",
             "class_sessions",
+            "readings",
             "attendance",
             "essays",
             "essay_marks",
@@ -330,6 +333,7 @@ class Selection:
                 _filtered(GroupMember.membership_id).in_(self.memberships),
             ),
             ClassSession: lambda: ClassSession.id.in_(self.record_sessions),
+            Reading: lambda: Reading.session_id.in_(self.sessions),
             AttendanceMark: lambda: (
                 AttendanceMark.person_id.in_(self.arriving)
                 if self.own_people_only

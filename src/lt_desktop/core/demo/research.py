@@ -82,7 +82,7 @@ class ResearchData(PeopleAndConsent):
 
     def _questionnaire(self) -> tuple[m.QuestionnaireTemplate, list[m.QuestionnaireItem]]:
         template = m.QuestionnaireTemplate(
-            name="Learning and self-efficacy (example)",
+            name="Learning and self-efficacy",
             description=(
                 "A neutral example: how people see themselves as learners, before and after "
                 "the course. Items are scored 1 (strongly disagree) to 5 (strongly agree)."

@@ -23,6 +23,7 @@ COUNTED = {
     "small_groups": m.SmallGroup,
     "group_members": m.GroupMember,
     "sessions": m.ClassSession,
+    "readings": m.Reading,
     "attendance_marks": m.AttendanceMark,
     "essays": m.Essay,
     "essay_marks": m.EssayMark,

@@ -28,6 +28,7 @@ from lt_desktop.storage.models.programme import (
     Partnership,
     SmallGroup,
 )
+from lt_desktop.storage.models.readings import Reading
 from lt_desktop.storage.models.research import (
     Consent,
     Interview,
@@ -85,6 +86,7 @@ __all__ = [
     "QuestionnaireItem",
     "QuestionnaireResponse",
     "QuestionnaireTemplate",
+    "Reading",
     "ReceivedBundle",
     "RubricCriterion",
     "Setting",

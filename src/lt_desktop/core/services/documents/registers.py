@@ -30,6 +30,7 @@ from lt_desktop.core.services.documents.common import (
 )
 from lt_desktop.core.services.groups import GROUPED_ROLES
 from lt_desktop.core.services.memberships import ROLE_ORDER, MemberInfo, member_infos
+from lt_desktop.core.services.readings import ReadingInfo, readings_of
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
@@ -81,6 +82,8 @@ class RegisterSheet:
     groups: list[SheetGroup]
     #: Why the session was called off, in words; "" for a session that runs.
     cancelled: str = ""
+    #: What to read for the session, as its reading list gives it.
+    readings: list[ReadingInfo] = field(default_factory=list)
 
     @property
     def expected(self) -> int:
@@ -189,6 +192,7 @@ class RegisterDocuments(Service):
                 cancelled=cancellation_in_words(
                     class_session.cancelled, class_session.cancelled_note
                 ),
+                readings=readings_of(session, class_session.id),
             )
 
     def attendance_summary(
