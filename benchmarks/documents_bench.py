@@ -241,7 +241,7 @@ def _cohort_report(
     assert report is not None
     return {
         "weeks": len(report.weeks),
-        "marks": sum(w.marked for w in report.weeks),
+        "held": report.attendance.held,
         "essays": report.essays.agreed,
         "questionnaire_pairs": report.questionnaires[0].overall.pairs,
         "gather_seconds": _spread(gather),
@@ -301,7 +301,7 @@ def _print(results: dict[str, Any]) -> None:
             certificates["layout_seconds"]["median"],
         ),
         (
-            f"cohort report, figures ({report['marks']:,} marks, {report['essays']} essays, "
+            f"cohort report, figures ({report['held']:,} sessions held, {report['essays']} essays, "
             f"{report['questionnaire_pairs']} pairs)",
             report["gather_seconds"]["median"],
         ),

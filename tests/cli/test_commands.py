@@ -46,6 +46,7 @@ COUNTED_TABLES = {
     "group_projects": "group_projects",
     "project_groups": "project_groups",
     "sessions": "class_sessions",
+    "readings": "readings",
     "attendance_marks": "attendance",
     "essays": "essays",
     "essay_marks": "essay_marks",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from lt_desktop.core.services.attendance import AttendanceFigures
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
 from lt_desktop.core.services.register import Mark
 from lt_desktop.core.sign_in import sign_in
@@ -33,20 +34,22 @@ def _week(workspace: Workspace, number: int) -> SessionInfo:
 
 
 def _figures(workspace: Workspace) -> tuple[object, ...]:
-    """Every attendance figure the app reports for the autumn cohort."""
+    """Every attendance figure the app reports for the autumn cohort, as of the demo's day."""
     cohort = _autumn(workspace)
-    report = workspace.documents.cohort_report(cohort.id)
-    summary = workspace.documents.attendance_summary(cohort.id)
+    report = workspace.documents.cohort_report(cohort.id, today=DEMO_TODAY)
+    summary = workspace.documents.attendance_summary(cohort.id, today=DEMO_TODAY)
     overview = next(p for p in workspace.overview.partnerships(today=DEMO_TODAY) if p.cohorts == 2)
     someone = workspace.register.register(_week(workspace, 10).id).lines[0].person_id
-    page = workspace.people.person_page(someone)
+    page = workspace.people.person_page(someone, today=DEMO_TODAY)
     line = next(m for m in page.memberships if m.cohort_id == cohort.id)
     return (
-        report.attendance_rate,
-        [(w.week, w.marked, w.attended) for w in report.weeks],
-        [(row.name, row.marked, row.attended) for row in summary.rows],
-        (overview.attended, overview.marked),
-        (line.sessions_marked, line.sessions_attended),
+        report.attendance,
+        [(w.week, w.figures) for w in report.weeks],
+        [(row.name, row.figures) for row in summary.rows],
+        [week for week in summary.by_week if week.held],  # a cancelled week has no column
+        overview.attendance,
+        line.attendance,
+        workspace.memberships.attendance(cohort.id, today=DEMO_TODAY),
     )
 
 
@@ -60,9 +63,14 @@ def test_a_lockdown_week_cancelled_leaves_every_attendance_figure_as_it_was(
     register = demo.register.register(week_11.id)
     excused = Mark(AttendanceStatus.EXCUSED, MarkReason.LOCKDOWN)
     demo.register.set_marks(week_11.id, {line.person_id: excused for line in register.lines})
-    excused_rate, rate_before = _figures(demo)[0], before[0]
-    assert isinstance(excused_rate, float) and isinstance(rate_before, float)
-    assert excused_rate < rate_before
+    with_excuses, figures_before = _figures(demo)[0], before[0]
+    assert isinstance(with_excuses, AttendanceFigures)
+    assert isinstance(figures_before, AttendanceFigures)
+    assert with_excuses.held == figures_before.held + 23  # the students taking part
+    # It counted against everyone's attendance, though not against their engagement.
+    assert with_excuses.attendance is not None and figures_before.attendance is not None
+    assert with_excuses.attendance < figures_before.attendance
+    assert with_excuses.engaged == figures_before.engaged + 23
 
     demo.register.set_marks(week_11.id, {line.person_id: None for line in register.lines})
     cancelled = demo.programme.cancel_session(week_11.id, Cancellation.LOCKDOWN)

@@ -39,7 +39,7 @@ def _working_day(prison: Site, university: Site, stick: Path) -> None:
             (cohort, session)
             for cohort in workspace.programme.list_cohorts()
             for session in workspace.programme.list_sessions(cohort.id)
-            if not workspace.register.register(session.id).counts()
+            if not session.is_cancelled and not workspace.register.register(session.id).counts()
         )
         register = workspace.register.register(session.id)
         workspace.register.mark_everyone_present(session.id)

@@ -28,10 +28,7 @@ from tests.helpers.stores import USER_PASSWORD, add_account
 def _figures(summary: object) -> dict[str, object]:
     keep = ("cohorts", "running", "students", "by_base", "finished_students", "completed")
     values = asdict(summary)  # type: ignore[call-overload]
-    return {key: values[key] for key in keep} | {
-        "attended": values["attended"],
-        "marked": values["marked"],
-    }
+    return {key: values[key] for key in keep} | {"attendance": values["attendance"]}
 
 
 def test_the_hub_sees_each_partnerships_figures_and_last_exchange(

@@ -27,7 +27,9 @@ def _autumn(workspace: Workspace):  # noqa: ANN202
 
 def _upcoming(workspace: Workspace):  # noqa: ANN202
     return next(
-        s for s in workspace.programme.list_sessions(_autumn(workspace).id) if s.marks_taken == 0
+        s
+        for s in workspace.programme.list_sessions(_autumn(workspace).id)
+        if s.marks_taken == 0 and not s.is_cancelled
     )
 
 

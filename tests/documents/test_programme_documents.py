@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from sqlalchemy import select
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.documents.certificates import site_code
 from lt_desktop.core.services.documents.csv_exports import CsvKind, csv_bytes
 from lt_desktop.core.services.programme import CohortInfo
@@ -30,6 +31,7 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.certificates import write_certificates
 from lt_desktop.documents.cohort_report import write_cohort_report
 from lt_desktop.documents.graduation import write_guest_list, write_programme
+from lt_desktop.documents.handout import write_handout
 from lt_desktop.documents.registers import (
     write_attendance_summary,
     write_person_attendance,
@@ -39,6 +41,7 @@ from lt_desktop.documents.template import PaperSize
 from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import (
+    Cancellation,
     ClearanceStatus,
     ConsentScope,
     MarkReason,
@@ -289,7 +292,7 @@ def test_blank_register_lists_who_is_expected_by_group(
     workspace: Workspace, demo_copy: Demo
 ) -> None:
     sessions = workspace.programme.list_sessions(demo_copy.autumn.id)
-    unmarked = next(s for s in sessions if s.marks_taken == 0)
+    unmarked = next(s for s in sessions if s.marks_taken == 0 and not s.is_cancelled)
     expected = workspace.register.register(unmarked.id).lines
     sheet = workspace.documents.register_sheet(unmarked.id)
     assert [p.name for g in sheet.groups for p in g.people] == [
@@ -309,6 +312,53 @@ def test_blank_register_lists_who_is_expected_by_group(
         assert group.name in text
     assert_no_base(text)
     assert_nothing_prison_only(text, demo_copy)
+    # The session's readings, to copy for the students who have no internet.
+    week_two = next(s for s in sessions if s.week == 2)
+    write_register_sheet(target, workspace.documents.register_sheet(week_two.id))
+    readings = workspace.readings.readings(week_two.id)
+    assert len(readings) == 2
+    for n, reading in enumerate(readings, 1):
+        assert f"{n}. {reading.title}, {reading.author}, {reading.pages}" in flat(text_of(target))
+
+
+def test_the_handout_gives_the_session_and_what_to_read_for_it(
+    workspace: Workspace, demo_copy: Demo
+) -> None:
+    week = next(s for s in workspace.programme.list_sessions(demo_copy.autumn.id) if s.week == 9)
+    handout = workspace.documents.handout(week.id)
+    target = demo_copy.out / "handout.pdf"
+    write_handout(target, handout)
+    (page,) = pages_of(target)
+    text = flat(page)
+    assert f"Week 9: {week.title}" in text
+    assert demo_copy.autumn.title in text
+    assert week.lecturer_name and week.lecturer_name in text
+    assert "Education block, room 2" in text
+    assert "Read before the session" in text
+    assert (
+        "1. Educational partnerships (2016) Ruth Armstrong and Amy Ludlow Pages: pp. 9–17 "
+        "A copy comes with this sheet (Armstrong and Ludlow 2016, pp 9-17.pdf)."
+    ) in text
+    assert (
+        "2. Crime, Shame and Reintegration (1989), chapter 4 John Braithwaite Pages: pp. 54–68"
+    ) in text
+    assert "Notes" in text and "cancelled" not in text
+    assert_no_base(text)
+    assert_nothing_prison_only(text, demo_copy)
+    assert_fonts_embedded(target)
+
+
+def test_a_handout_says_when_its_session_was_cancelled_or_has_no_readings(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    autumn = next(c for c in demo.programme.list_cohorts() if c.name.startswith("September"))
+    coming = next(s for s in demo.programme.list_sessions(autumn.id) if s.week == 11)
+    assert coming.marks_taken == 0 and demo.readings.readings(coming.id) == []
+    demo.programme.cancel_session(coming.id, Cancellation.LOCKDOWN, note="a search")
+    write_handout(tmp_path / "cancelled.pdf", demo.documents.handout(coming.id))
+    text = flat(text_of(tmp_path / "cancelled.pdf"))
+    assert "This session was cancelled (lockdown: a search)." in text
+    assert "No readings are listed for this session." in text
 
 
 def test_attendance_summary_shows_each_mark_and_rate(workspace: Workspace, demo_copy: Demo) -> None:
@@ -329,8 +379,11 @@ def test_attendance_summary_shows_each_mark_and_rate(workspace: Workspace, demo_
             if m is not None
         ]
         assert lines[start + 1 : end] == expected, row.name
-        assert lines[end] == f"{row.attended} of {row.marked}"
-        assert lines[end + 1] == f"{round(row.attended / row.marked * 100)}%"
+        figures = row.figures
+        assert lines[end] == f"{figures.attended} of {figures.held}"
+        assert lines[end + 1] == f"{round(figures.attended / figures.held * 100)}%"
+        assert lines[end + 2] == f"{round(figures.engaged / figures.held * 100)}%"
+    assert FOOTNOTE in flat(text)
     leavers = [r for r in summary.rows if r.left_course]
     assert len(leavers) == 3 and text.count("left the course") == 3
     assert_no_base(text)
@@ -352,8 +405,10 @@ def test_person_attendance_lists_their_sessions(workspace: Workspace, demo_copy:
     assert member.display_name in text
     part = attendance.cohorts[0]
     assert len(part.lines) == 10
-    assert f"Attended {part.attended} of the {part.marked} sessions" in text
+    figures = part.figures
+    assert f"Attended {figures.attended} of the {figures.held} sessions held" in text
     assert "Graduated" in text
+    assert FOOTNOTE in flat(text)
     assert_no_base(text)
     assert_nothing_prison_only(text, demo_copy)
 

@@ -156,6 +156,7 @@ RECORD_NAMED_BY = {
     "course_id": "course",
     "partnership_id": "partnership",
     "session_id": "session",
+    "reading_id": "reading",
     "membership_id": "membership",
     "invited_by_id": "membership",
     "essay_id": "essay",
@@ -235,12 +236,14 @@ def _gather(admin: Workspace) -> Demo:
             ).id
         interviews = [line.interview for line in admin.interviews.cohort(cohort_id)]
         interview = next(i for i in interviews if i is not None)
+        first_session = next(s.id for s in admin.programme.list_sessions(cohort_id) if s.week == 1)
         return {
             "cohort": cohort_id,
             "person": student.person_id,
             "another_person": another.person_id,
             "membership": student.id,
-            "session": admin.programme.list_sessions(cohort_id)[0].id,
+            "session": first_session,
+            "reading": admin.readings.readings(first_session)[0].id,
             "essay": essay.id,
             "candidate": essay.candidate_number,
             "essay_scan": admin.essays.attach_scan(essay.id, "page-1.png", PNG).id,

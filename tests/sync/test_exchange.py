@@ -390,12 +390,12 @@ def test_a_new_lecturer_for_a_session_the_university_holds_arrives_with_it(
 
 def _autumn_week_11(workspace: Workspace) -> tuple[uuid.UUID, str, int]:
     """The autumn cohort's week 11: its id, why it was cancelled ("" if it was not), and
-    how many students' marks the cohort report counts."""
+    how many students' sessions held the cohort report counts."""
     cohort = next(
         c for c in workspace.programme.list_cohorts() if c.name == "September–December 2026"
     )
     week = next(s for s in workspace.programme.list_sessions(cohort.id) if s.week == 11)
-    counted = sum(w.marked for w in workspace.documents.cohort_report(cohort.id).weeks)
+    counted = workspace.documents.cohort_report(cohort.id).attendance.held
     return week.id, week.cancellation(), counted
 
 

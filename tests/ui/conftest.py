@@ -129,7 +129,9 @@ def open_upcoming_register(driver: Driver) -> SessionsScreen:
     )
     screen.cohort.setCurrentIndex(index)
     driver.settle()
-    row = next(i for i, s in enumerate(screen.sessions.rows) if s.marks_taken == 0)
+    row = next(
+        i for i, s in enumerate(screen.sessions.rows) if s.marks_taken == 0 and not s.is_cancelled
+    )
     screen.table.selectRow(row)
     driver.settle()
     return screen

@@ -221,13 +221,15 @@ def test_a_facilitators_training_is_listed_corrected_and_removed_on_their_page(
 
     box.table.selectRow(0)
 
+    removed: list[bool] = []
+
     def agree(message: QWidget) -> None:
         assert isinstance(message, QMessageBox)
         assert "Facilitating discussion across difference" in message.text()
         qtbot.keyClick(message, Qt.Key.Key_Return)
+        removed.append(True)
 
-    removed: list[bool] = []
-    when_shown(QMessageBox, lambda m: (agree(m), removed.append(True)))
+    when_shown(QMessageBox, agree)
     _alt(qtbot, box.table, Qt.Key.Key_V)
     qtbot.waitUntil(lambda: bool(removed), timeout=10_000)
     driver.settle()
@@ -251,7 +253,11 @@ def test_a_group_project_is_added_changed_and_removed_on_the_cohort_page(
     row = next(i for i, c in enumerate(screen.cohorts.rows) if c.name == SPRING)
     screen.cohort_table.selectRow(row)
     driver.settle()
+    # The cohort's group projects are on a page of their own beside its members.
+    _alt(qtbot, screen.cohort_table, Qt.Key.Key_P)
+    assert screen.detail_tabs.currentIndex() == 1
     box = screen.projects_box
+    assert box.isVisible()
     assert [p.topic for p in box.projects.rows] == [
         "A just response: designing a restorative meeting"
     ]

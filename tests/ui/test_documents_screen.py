@@ -16,7 +16,9 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.documents.cohort_report import CohortReport
+from lt_desktop.core.services.documents.cohort_summary import comparison_rows, plain_summary
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus, PersonBase
 from lt_desktop.ui.qt import QLabel, QLineEdit, Qt, QTableWidget
@@ -272,8 +274,14 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
             "started": "24",
             "completed": "21",
             "attendance": f"{round(report.attendance_rate * 100)}%",
+            "engagement": f"{round((report.engagement_rate or 0) * 100)}%",
             "mean mark": f"{report.essays.mean:.0f}",
         }
+        assert figures.in_brief.text() == " ".join(plain_summary(report))
+        assert any(FOOTNOTE in label.text() for label in figures.findChildren(QLabel))
+        assert figures.in_brief.text().startswith(
+            "24 students began in January 2026; 21 completed the course (88%)"
+        )
         assert report.started.total == 24 and report.completed.total == 21
         assert figures.numbers is not None
         assert table_text(figures.numbers) == [
@@ -288,13 +296,18 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
 
         chart = figures.attendance_chart
         assert chart.categories == [str(w.week) for w in report.weeks]
-        assert chart.series == [[round((w.rate or 0) * 100) for w in report.weeks]]
-        assert f"Week 1: {round((report.weeks[0].rate or 0) * 100)}%" in (
-            chart.accessibleDescription()
-        )
-        attended = sum(w.attended for w in report.weeks)
-        marked = sum(w.marked for w in report.weeks)
-        assert f"({attended} of {marked} marks)" in figures.attendance_caption.text()
+        assert chart.series == [
+            [round((w.rate or 0) * 100) for w in report.weeks],
+            [round((w.engagement or 0) * 100) for w in report.weeks],
+        ]
+        first = report.weeks[0]
+        assert (
+            f"Week 1: attendance {round((first.rate or 0) * 100)}%, "
+            f"engagement {round((first.engagement or 0) * 100)}%"
+        ) in chart.accessibleDescription()
+        held = report.attendance
+        assert f"({held.attended} of {held.held} sessions)" in figures.attendance_caption.text()
+        assert f"({held.engaged} of {held.held})" in figures.attendance_caption.text()
 
         marks = figures.marks_chart
         assert marks.categories == [band.label for band in report.essays.bands]
@@ -314,6 +327,25 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
         assert [row[0] for row in change[1:]] == list(questionnaire.subscales)
 
         assert _unnamed_controls(figures) == []
+        text = _figures_text(screen)
+        named = [name for name in expected.everyone if name in text]
+        assert not named, f"the figures name people: {named[:3]}"
+        assert figures.comparison is None  # the partnership's first cohort
+        assert not figures.comparison_heading.isVisibleTo(figures)
+
+        # The running cohort: beside the partnership's earlier one, and quoting its stories.
+        figures.cohort.setCurrentIndex(
+            figures.cohort.findText("September", Qt.MatchFlag.MatchContains)
+        )
+        driver.settle()
+        autumn = figures.report
+        assert autumn is not None and autumn.earlier and autumn.quotes
+        assert figures.comparison is not None
+        assert table_text(figures.comparison) == comparison_rows(autumn)[1]
+        assert figures.quotes.isVisibleTo(figures)
+        for quote in autumn.quotes:
+            assert f"“{quote.text}”" in figures.quotes.text()
+        assert "Week 7 (Mon 26 Oct, lockdown" in figures.attendance_caption.text()
         text = _figures_text(screen)
         named = [name for name in expected.everyone if name in text]
         assert not named, f"the figures name people: {named[:3]}"

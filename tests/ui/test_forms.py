@@ -436,8 +436,6 @@ def test_each_dialog_checked_by_hand(driver: Driver, qtbot: QtBot) -> None:
                 "Starts",
                 "Ends",
                 "Lecturer",
-                "Reading 1",
-                "Reading 2",
                 "Room",
             ],
         ),

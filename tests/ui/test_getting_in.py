@@ -8,6 +8,7 @@ import shiboken6
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from lt_desktop.core import defaults
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.ui.main_window import LOCKED_TITLE
@@ -68,6 +69,11 @@ def test_first_run_wizard_makes_the_store_and_opens_the_main_window(
     with sign_in(store_dir, "ada", "a long enough password") as workspace:
         assert workspace.store.site.kind is SiteKind.PRISON
         assert workspace.actor.display_name == "Ada Lovelace"
+        # Ready for the research from the first day: questions and a questionnaire.
+        assert [q.text for q in workspace.stories.questions()] == defaults.STORY_QUESTIONS
+        assert [t.name for t in workspace.questionnaires.templates()] == [
+            defaults.QUESTIONNAIRE_NAME
+        ]
 
 
 def test_a_wrong_password_then_the_right_one(driver: Driver, qtbot: QtBot) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from lt_desktop.core.services.attendance import FOOTNOTE
+from lt_desktop.ui.qt import QLabel
 from lt_desktop.ui.screens.overview import OverviewScreen
 from tests.ui.conftest import Driver
 
@@ -25,5 +27,9 @@ def test_staff_land_on_the_partnerships_figures(driver: Driver, qtbot: QtBot) ->
     assert cells[3] == "24 / 24"
     assert cells[4] == f"{summary.completion_rate:.0%}"
     assert cells[5] == f"{summary.attendance_rate:.0%}"
-    assert cells[6] == "Not paired"
+    assert cells[6] == f"{summary.engagement_rate:.0%}"
+    assert summary.engagement_rate is not None and summary.attendance_rate is not None
+    assert summary.engagement_rate > summary.attendance_rate
+    assert cells[7] == "Not paired"
     assert "1 partnership, 2 cohorts" in screen.totals.text()
+    assert any(FOOTNOTE in label.text() for label in screen.findChildren(QLabel))

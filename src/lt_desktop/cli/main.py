@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
-from lt_desktop.cli.commands import sessions
+from lt_desktop.cli.commands import sessions, story_questions
 from lt_desktop.cli.commands.common import COHORT_HELP, WEEK_HELP
 from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
@@ -321,6 +321,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
     p.add_argument("--week", required=True, type=int, metavar="N", help=WEEK_HELP)
     p = print_sub.add_parser(
+        "handout",
+        parents=[document],
+        help="the session handout: the session, its readings with author and pages, and "
+        "room for notes, to copy for every student",
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
+    p.add_argument("--week", required=True, type=int, metavar="N", help=WEEK_HELP)
+    p = print_sub.add_parser(
         "attendance", parents=[document], help="a cohort's attendance so far, week by week"
     )
     p.add_argument("--cohort", required=True, metavar="NAME", help=COHORT_HELP)
@@ -355,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=REPLACE_HELP)
 
     sessions.add_parser(sub, signed_in, _Parser)
+    story_questions.add_parser(sub, signed_in, _Parser)
     laptop_commands.add_parser(sub, store, signed_in, _Parser)
     return parser
 

@@ -244,6 +244,106 @@ LECTURES = [
     ("Graduation", "", ""),
 ]
 
+#: Each reading the lectures name, as a reading list gives it: title, author, pages.
+READINGS = {
+    "Christie, N. (1977) Conflicts as property.": (
+        "Conflicts as property (1977)",
+        "Nils Christie",
+        "pp. 1–15",
+    ),
+    "Hulsman, L. (1986) Critical criminology and the concept of crime.": (
+        "Critical criminology and the concept of crime (1986)",
+        "Louk Hulsman",
+        "pp. 63–80",
+    ),
+    "Garland, D. (1990) Punishment and Modern Society, ch. 1.": (
+        "Punishment and Modern Society (1990), chapter 1",
+        "David Garland",
+        "pp. 3–22",
+    ),
+    "Duff, R. A. (2001) Punishment, Communication and Community, ch. 3.": (
+        "Punishment, Communication and Community (2001), chapter 3",
+        "R. A. Duff",
+        "pp. 75–105",
+    ),
+    "Maruna, S. (2001) Making Good, ch. 5.": (
+        "Making Good (2001), chapter 5",
+        "Shadd Maruna",
+        "pp. 85–108",
+    ),
+    "McNeill, F. (2006) A desistance paradigm for offender management.": (
+        "A desistance paradigm for offender management (2006)",
+        "Fergus McNeill",
+        "pp. 39–62",
+    ),
+    "Orwell, G. (1946) Why I Write.": ("Why I Write (1946)", "George Orwell", "pp. 1–10"),
+    "Lamott, A. (1994) Shitty first drafts.": (
+        "Shitty first drafts (1994)",
+        "Anne Lamott",
+        "pp. 20–26",
+    ),
+    "Zehr, H. (1990) Changing Lenses, ch. 2.": (
+        "Changing Lenses (1990), chapter 2",
+        "Howard Zehr",
+        "pp. 19–32",
+    ),
+    "Walklate, S. (2007) Imagining the Victim of Crime.": (
+        "Imagining the Victim of Crime (2007), introduction",
+        "Sandra Walklate",
+        "pp. 1–25",
+    ),
+    "Sykes, G. (1958) The Society of Captives, ch. 4.": (
+        "The Society of Captives (1958), chapter 4",
+        "Gresham Sykes",
+        "pp. 63–83",
+    ),
+    "Crewe, B. (2011) Depth, weight, tightness.": (
+        "Depth, weight, tightness (2011)",
+        "Ben Crewe",
+        "pp. 509–529",
+    ),
+    "Tyler, T. (2006) Why People Obey the Law, ch. 1.": (
+        "Why People Obey the Law (2006), chapter 1",
+        "Tom R. Tyler",
+        "pp. 3–7",
+    ),
+    "Liebling, A. (2004) Prisons and Their Moral Performance, ch. 1.": (
+        "Prisons and Their Moral Performance (2004), chapter 1",
+        "Alison Liebling",
+        "pp. 1–46",
+    ),
+    "Freire, P. (1970) Pedagogy of the Oppressed, ch. 2.": (
+        "Pedagogy of the Oppressed (1970), chapter 2",
+        "Paulo Freire",
+        "pp. 71–86",
+    ),
+    "hooks, b. (1994) Teaching to Transgress, ch. 1.": (
+        "Teaching to Transgress (1994), chapter 1",
+        "bell hooks",
+        "pp. 13–22",
+    ),
+    "Armstrong, R. and Ludlow, A. (2016) Educational partnerships.": (
+        "Educational partnerships (2016)",
+        "Ruth Armstrong and Amy Ludlow",
+        "pp. 9–17",
+    ),
+    "Braithwaite, J. (1989) Crime, Shame and Reintegration, ch. 4.": (
+        "Crime, Shame and Reintegration (1989), chapter 4",
+        "John Braithwaite",
+        "pp. 54–68",
+    ),
+}
+
+#: The reading the demo keeps a PDF of, and what its one page says.
+READING_WITH_PDF = "Educational partnerships (2016)"
+READING_PDF_LINES = [
+    "The pages to copy for the group project week.",
+    "",
+    "This page stands in for the PDF a lecturer attaches to a reading: it is kept",
+    "inside the encrypted store, travels to the partner site with the session, and",
+    "is saved out only to print it.",
+]
+
 STORY_QUESTIONS = [
     "What did you learn this week?",
     "What surprised you, or changed how you see things?",

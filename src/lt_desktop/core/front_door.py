@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lt_desktop.core.defaults import write_defaults
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.services.laptops import LaptopSetUp, read_kit, remove_kit, set_up_laptop
 from lt_desktop.core.sign_in import (
@@ -78,7 +79,8 @@ def make_store(
     admin_password: str,
 ) -> RecoveryKey:
     """Make a new store in ``data_dir`` with its administrator, and close it again; its
-    recovery key, to be shown once."""
+    recovery key, to be shown once. It starts with the default story questions and
+    questionnaire (``core.defaults``), the same records at every site."""
     created = create_store(
         data_dir,
         site_name=site_name,
@@ -87,7 +89,10 @@ def make_store(
         admin_display_name=checked_name(admin_display_name, "The full name"),
         admin_password=admin_password,
     )
-    created.store.close()
+    try:
+        write_defaults(created.store)
+    finally:
+        created.store.close()
     return created.recovery_key
 
 

@@ -28,6 +28,7 @@ from lt_desktop.core.services.people import PeopleService
 from lt_desktop.core.services.programme import ProgrammeService
 from lt_desktop.core.services.projects import ProjectService
 from lt_desktop.core.services.questionnaires import QuestionnaireService
+from lt_desktop.core.services.readings import ReadingService
 from lt_desktop.core.services.register import RegisterService
 from lt_desktop.core.services.research import ResearchService
 from lt_desktop.core.services.settings import SettingsService
@@ -57,6 +58,10 @@ class Workspace:
     @cached_property
     def programme(self) -> ProgrammeService:
         return ProgrammeService(self.store, self.actor)
+
+    @cached_property
+    def readings(self) -> ReadingService:
+        return ReadingService(self.store, self.actor)
 
     @cached_property
     def people(self) -> PeopleService:

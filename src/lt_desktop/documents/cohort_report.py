@@ -1,7 +1,11 @@
-"""The cohort report, for the partnership and its funders: counts, rates and means.
+"""The cohort report, for the partnership and its funders: a summary in plain words,
+then counts, rates and means, the partnership's earlier cohorts beside this one, and a
+few words from weekly stories quoted with their authors' consent.
 
-Nothing in it is about one person: ``CohortReport`` holds no names, and the charts
-are drawn from its figures alone. Charts are vector drawings that read in black and
+Nothing in it is about one person: ``CohortReport`` holds no names (nor research ids),
+and the charts are drawn from its figures alone. Each part of the report is drawn by a
+function of its own (``_summary_section``, ``_attendance_section``...), in the order
+``write_cohort_report`` lists them. Charts are vector drawings that read in black and
 white: every bar carries its value, and the two series of the before-and-after chart
 differ in fill (outlined against solid), not in colour alone.
 """
@@ -18,6 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.documents.cohort_report import (
     CohortReport,
     QuestionnaireFigures,
@@ -25,6 +30,8 @@ from lt_desktop.core.services.documents.cohort_report import (
     describe_staff,
     numbers_by_base,
 )
+from lt_desktop.core.services.documents.cohort_summary import comparison_rows, plain_summary
+from lt_desktop.core.services.documents.common import cancelled_in_words
 from lt_desktop.core.services.questionnaires import Summary
 from lt_desktop.documents.parts import date_range, escaped, facts, percent
 from lt_desktop.documents.template import (
@@ -68,7 +75,11 @@ def write_cohort_report(
                 ("Course", escaped(heading.course_title) + _credits(report)),
             ]
         ),
-        Spacer(1, 5 * mm),
+        Spacer(1, 4 * mm),
+    ]
+    story += _summary_section(report)
+    story += [
+        Spacer(1, 4 * mm),
         _key_figures(report, info.text_width),
         Spacer(1, 2 * mm),
         Paragraph("Students and staff", style["heading"]),
@@ -78,20 +89,33 @@ def write_cohort_report(
         Paragraph(describe_staff(report), style["body"]),
     ]
     story += _attendance_section(report)
+    story += _comparison_section(report)
+    story += _progression_section(report)
     story += _essay_section(report)
     story += _projects_section(report)
     story += _questionnaire_sections(report)
+    story += _quotes_section(report)
     story += [
         Spacer(1, 6 * mm),
         Paragraph(
-            "This report holds figures only: no one is named in it. Attendance is of "
-            "students: sessions attended (present, late or left early) out of those marked. "
+            "This report holds figures only: no one is named in it, and words quoted from "
+            "weekly stories are quoted with their authors' consent, without their names. "
+            f"Attendance and engagement are of students. {FOOTNOTE} "
             "Questionnaire figures count only people who answered both before and after the "
             "course and whose consent to questionnaires stands on the day the report is made.",
             style["small"],
         ),
     ]
     build_pdf(target, info, story)
+
+
+def _summary_section(report: CohortReport) -> list[Flowable]:
+    """The report's opening: a few sentences in plain words, for a reader with a minute."""
+    style = styles()
+    return [
+        Paragraph("In brief", style["heading"]),
+        *(Paragraph(escaped(sentence), style["body"]) for sentence in plain_summary(report)),
+    ]
 
 
 def _credits(report: CohortReport) -> str:
@@ -123,6 +147,7 @@ def _key_figures(report: CohortReport, width: float) -> Table:
             f"completed ({percent(report.completion_rate)})",
         ),
         (percent(report.attendance_rate), "attendance"),
+        (percent(report.engagement_rate), "engagement"),
         ("–" if mean is None else f"{mean:.0f}", "mean agreed essay mark"),
     ]
     table = Table(
@@ -177,27 +202,131 @@ def _numbers_table(report: CohortReport) -> Table:
 def _attendance_section(report: CohortReport) -> list[Flowable]:
     style = styles()
     title = Paragraph("Attendance by week", style["heading"])
+    cancelled = cancelled_in_words(report.cancelled)
     if not report.weeks:
-        return [title, Paragraph("No register has been taken yet.", style["body"])]
-    rates = [round((w.rate or 0) * 100) for w in report.weeks]
+        text = "No register has been taken yet."
+        return [title, Paragraph(" ".join(filter(None, (text, cancelled))), style["body"])]
     chart = _bar_chart(
-        [rates],
+        [
+            [round((w.rate or 0) * 100) for w in report.weeks],
+            [round((w.engagement or 0) * 100) for w in report.weeks],
+        ],
         [str(w.week) for w in report.weeks],
         value_format="%d%%",
         maximum=100,
         step=25,
         axis_label="Week",
         axis_format="%d%%",
+        legend=("Attendance", "Engagement"),
     )
-    attended = sum(w.attended for w in report.weeks)
-    marked = sum(w.marked for w in report.weeks)
+    figures = report.attendance
     caption = Paragraph(
-        f"Students present, late or leaving early, as a share of those marked each week. "
-        f"Over the {len(report.weeks)} weeks with a register: {percent(report.attendance_rate)} "
-        f"({attended} of {marked} marks).",
+        f"Students' attendance and engagement each week a register was taken. Over the "
+        f"{len(report.weeks)} weeks held: attendance {percent(figures.attendance)} "
+        f"({figures.attended} of {figures.held} sessions), engagement "
+        f"{percent(figures.engagement)} ({figures.engaged} of {figures.held}). "
+        + escaped(cancelled),
         style["small"],
     )
     return [KeepTogether([title, chart, caption])]
+
+
+# -- the partnership's earlier cohorts -------------------------------------------------------
+
+
+def _comparison_section(report: CohortReport) -> list[Flowable]:
+    """This cohort beside the partnership's cohorts that ended before it began."""
+    header, rows = comparison_rows(report)
+    if not rows:
+        return []
+    style = styles()
+    cell = ParagraphStyle("comparison-cohort", parent=style["body"], fontSize=9.5, leading=12)
+    this = ParagraphStyle("comparison-this", parent=cell, fontName=SANS_BOLD)
+    body: list[list[Flowable | str]] = [
+        [Paragraph(escaped(row[0]), this if n == len(rows) - 1 else cell), *row[1:]]
+        for n, row in enumerate(rows)
+    ]
+    table = Table(
+        [header, *body],
+        colWidths=[56 * mm, 17 * mm, 24 * mm, 23 * mm, 25 * mm, 22 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8.5),
+                ("FONT", (0, 1), (-1, -1), SANS, 9.5),
+                ("FONT", (0, -1), (-1, -1), SANS_BOLD, 9.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ]
+        )
+    )
+    caption = Paragraph(
+        "The partnership's cohorts that ended before this one began, oldest first, and this "
+        "cohort last. Attendance and engagement are of students, as in the rest of this "
+        "report; the mean mark is of agreed essay marks.",
+        style["small"],
+    )
+    return [
+        KeepTogether([Paragraph("Compared with earlier cohorts", style["heading"]), table]),
+        Spacer(1, 1.5 * mm),
+        caption,
+    ]
+
+
+# -- progression --------------------------------------------------------------------------
+
+
+def _progression_section(report: CohortReport) -> list[Flowable]:
+    """Where the students went next: shown only when there are figures."""
+    if not report.progression:
+        return []
+    style = styles()
+    table = Table(
+        [[escaped(what), str(count)] for what, count in report.progression],
+        colWidths=[110 * mm, 20 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), SANS, 9.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+            ]
+        )
+    )
+    return [KeepTogether([Paragraph("Progression", style["heading"]), table])]
+
+
+# -- quotations ---------------------------------------------------------------------------
+
+
+def _quotes_section(report: CohortReport) -> list[Flowable]:
+    """A few words from weekly stories, quoted with consent and never with a name."""
+    if not report.quotes:
+        return []
+    style = styles()
+    quote = ParagraphStyle(
+        "quote", parent=style["body"], leftIndent=6 * mm, rightIndent=6 * mm, spaceBefore=3
+    )
+    source = ParagraphStyle(
+        "quote-source", parent=style["small"], leftIndent=6 * mm, textColor=MUTED, spaceAfter=3
+    )
+    parts: list[Flowable] = [Paragraph("In their words", style["heading"])]
+    for q in report.quotes:
+        parts += [
+            Paragraph(f"“{escaped(q.text)}”", quote),
+            Paragraph(f"Week {q.week}: {escaped(q.question)}", source),
+        ]
+    return [KeepTogether(parts)]
 
 
 # -- essays -------------------------------------------------------------------------------

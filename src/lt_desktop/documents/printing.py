@@ -76,11 +76,41 @@ def save_register(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: 
 
     sheet = ws.documents.register_sheet(session_id)
     write_register_sheet(target, sheet, paper=paper)
+    if sheet.cancelled:
+        return Saved(
+            target,
+            0,
+            f"Week {sheet.week} of {sheet.heading.title} was cancelled ({sheet.cancelled}): "
+            f"saved a page saying so, not a register, to {target}.",
+        )
     return Saved(
         target,
         sheet.expected,
         f"Saved the register for {week_in_words(sheet.week)} of {sheet.heading.title} "
         f"({_count(sheet.expected, 'person', 'people')} expected) to {target}.",
+    )
+
+
+def save_handout(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: PaperSize) -> Saved:
+    """The session handout: the session, its readings with author and pages, and room for
+    notes. A reading's PDF is saved on its own; the message names those to print with it."""
+    from lt_desktop.documents.handout import write_handout
+
+    handout = ws.documents.handout(session_id)
+    write_handout(target, handout, paper=paper)
+    pdfs = [r.pdf_filename for r in handout.attached]
+    with_them = (
+        f" Print the PDF{'s' if len(pdfs) > 1 else ''} of {_count(len(pdfs), 'reading')} with "
+        f"it ({', '.join(pdfs)}): save {'them' if len(pdfs) > 1 else 'it'} from the session's "
+        "readings under Sessions and register."
+        if pdfs
+        else ""
+    )
+    return Saved(
+        target,
+        len(handout.readings),
+        f"Saved the handout for week {handout.week} of {handout.heading.title} "
+        f"({_count(len(handout.readings), 'reading')}) to {target}.{with_them}",
     )
 
 

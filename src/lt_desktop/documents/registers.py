@@ -25,6 +25,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from lt_desktop.core.services.attendance import FOOTNOTE, AttendanceFigures
+from lt_desktop.core.services.documents.common import cancelled_in_words
 from lt_desktop.core.services.documents.registers import (
     AttendanceRow,
     AttendanceSummary,
@@ -80,19 +82,17 @@ def _role_note(role: MembershipRole) -> str:
 def write_register_sheet(
     target: Path, sheet: RegisterSheet, *, paper: PaperSize = PaperSize.A4
 ) -> None:
-    style = styles()
     heading = sheet.heading
-    when = long_date(sheet.held_on)
-    hours = time_range(sheet.starts_at, sheet.ends_at)
-    details = [
-        ("Cohort", escaped(heading.title)),
-        ("Session", escaped(sheet.title or sheet.kind.label)),
-        ("When", f"{when}, {hours}" if hours else when),
-    ]
-    if sheet.location:
-        details.append(("Where", escaped(sheet.location)))
-    if sheet.lecturer_name:
-        details.append(("Lecturer", escaped(sheet.lecturer_name)))
+    info = DocumentInfo(
+        title=f"Register, {week_name(sheet.week).lower()}",
+        partnership=heading.partnership_name,
+        paper=paper,
+    )
+    if sheet.cancelled:
+        build_pdf(target, info, _cancelled_sheet(sheet))
+        return
+    style = styles()
+    details = _session_details(sheet)
     story: list[Flowable] = [
         Paragraph(f"Register · {week_name(sheet.week).lower()}", style["title"]),
         Paragraph(
@@ -122,15 +122,82 @@ def write_register_sheet(
             )
         ),
     ]
-    build_pdf(
-        target,
-        DocumentInfo(
-            title=f"Register, {week_name(sheet.week).lower()}",
-            partnership=heading.partnership_name,
-            paper=paper,
-        ),
-        story,
+    build_pdf(target, info, story)
+
+
+def _session_details(sheet: RegisterSheet) -> list[tuple[str, str]]:
+    when = long_date(sheet.held_on)
+    hours = time_range(sheet.starts_at, sheet.ends_at)
+    details = [
+        ("Cohort", escaped(sheet.heading.title)),
+        ("Session", escaped(sheet.title or sheet.kind.label)),
+        ("When", f"{when}, {hours}" if hours else when),
+    ]
+    if sheet.location:
+        details.append(("Where", escaped(sheet.location)))
+    if sheet.lecturer_name:
+        details.append(("Lecturer", escaped(sheet.lecturer_name)))
+    if sheet.readings and not sheet.cancelled:
+        details.append(
+            (
+                "Readings",
+                "<br/>".join(
+                    f"{n}. {escaped(r.describe())}" for n, r in enumerate(sheet.readings, 1)
+                ),
+            )
+        )
+    return details
+
+
+def _cancelled_sheet(sheet: RegisterSheet) -> list[Flowable]:
+    """A week called off has no register to fill in: the page says so, and why, so a
+    sheet printed in advance and handed round is not mistaken for one."""
+    style = styles()
+    notice = ParagraphStyle(
+        "cancelled-notice",
+        parent=style["body"],
+        fontName=SANS_BOLD,
+        fontSize=13,
+        leading=17,
     )
+    box = Table(
+        [
+            [Paragraph(f"This session was cancelled ({escaped(sheet.cancelled)}).", notice)],
+            [
+                Paragraph(
+                    "No register is taken for it, and it counts in no attendance figure: "
+                    "no one is marked absent.",
+                    style["body"],
+                )
+            ],
+        ],
+        hAlign="LEFT",
+    )
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, INK),
+                ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
+                ("TOPPADDING", (0, 0), (-1, 0), 4 * mm),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 4 * mm),
+            ]
+        )
+    )
+    return [
+        Paragraph(f"{week_name(sheet.week)} · cancelled", style["title"]),
+        Paragraph("Not a register: there is nothing to fill in", style["subtitle"]),
+        facts(_session_details(sheet), label_width=22 * mm),
+        Spacer(1, 6 * mm),
+        box,
+        Spacer(1, 4 * mm),
+        Paragraph(
+            "If the session goes ahead after all, reinstate it on the Sessions screen "
+            "and print its register again.",
+            style["small"],
+        ),
+    ]
 
 
 def _name(name: str, role: MembershipRole) -> Paragraph:
@@ -197,12 +264,13 @@ def write_attendance_summary(
         ),
         Paragraph(
             "<b>P</b> present · <b>L</b> late · <b>E</b> left early · <b>A</b> absent "
-            "(shaded) · <b>X</b> excused · blank: no mark. The rate is the sessions attended "
-            "(present, late or left early) out of those with a mark.",
+            "(shaded) · <b>X</b> excused · blank: no mark. " + FOOTNOTE,
             style["small"],
         ),
-        Spacer(1, 4 * mm),
     ]
+    if summary.cancelled:
+        story.append(Paragraph(escaped(cancelled_in_words(summary.cancelled)), style["small"]))
+    story.append(Spacer(1, 4 * mm))
     info = DocumentInfo(
         title="Attendance summary",
         partnership=heading.partnership_name,
@@ -222,9 +290,9 @@ def _attendance_grid(summary: AttendanceSummary, width: float) -> list[Flowable]
     total = ParagraphStyle("grid-total", parent=cell, fontSize=7.5, alignment=TA_CENTER)
     left_note = " <font size='7' color='#5b6675'>left the course</font>"
     weeks = len(summary.weeks)
-    name_width, count_width, rate_width = 62 * mm, 20 * mm, 13 * mm
-    week_width = min(11 * mm, (width - name_width - count_width - rate_width) / max(weeks, 1))
-    widths = [name_width] + [week_width] * weeks + [count_width, rate_width]
+    name_width, count_width, rate_width = 56 * mm, 18 * mm, 22 * mm
+    week_width = min(11 * mm, (width - name_width - count_width - 2 * rate_width) / max(weeks, 1))
+    widths = [name_width] + [week_width] * weeks + [count_width, rate_width, rate_width]
     date_size = 6 if week_width >= 7 * mm else 5
 
     def header(title: str) -> list[Flowable | str]:
@@ -240,7 +308,13 @@ def _attendance_grid(summary: AttendanceSummary, width: float) -> list[Flowable]
                     head,
                 )
             )
-        return [*cells, Paragraph("Attended", head), Paragraph("Rate", head)]
+        figure_head = ParagraphStyle("grid-figure-head", parent=head, fontSize=7.5)
+        return [
+            *cells,
+            Paragraph("Attended", figure_head),
+            Paragraph("Attendance", figure_head),
+            Paragraph("Engagement", figure_head),
+        ]
 
     def table(rows: list[list[Flowable | str]], extra: list[tuple[object, ...]]) -> Table:
         grid = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -255,6 +329,8 @@ def _attendance_grid(summary: AttendanceSummary, width: float) -> list[Flowable]
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
                     ("LEFTPADDING", (1, 0), (weeks, -1), 1),
                     ("RIGHTPADDING", (1, 0), (weeks, -1), 1),
+                    ("LEFTPADDING", (weeks + 1, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (weeks + 1, 0), (-1, -1), 2),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
                     ("LINEBEFORE", (1, 0), (weeks, -1), 0.3, RULE),
                     ("LINEBEFORE", (weeks + 1, 0), (weeks + 1, -1), 0.9, INK),
@@ -289,32 +365,43 @@ def _attendance_grid(summary: AttendanceSummary, width: float) -> list[Flowable]
                 if mark is AttendanceStatus.ABSENT:
                     at = len(rows)
                     shading.append(("BACKGROUND", (n + 1, at), (n + 1, at), _ABSENT_SHADE))
-            line += [f"{row.attended} of {row.marked}" if row.marked else "", percent(row.rate)]
+            line += _figure_cells(row.figures)
             rows.append(line)
         flowables += [KeepTogether([table(rows, shading)]), Spacer(1, 3 * mm)]
 
-    totals: list[Flowable | str] = [Paragraph("<b>Attended that week</b>", cell)]
-    for n in range(weeks):
-        attended, marked = summary.attended_in(n)
-        totals.append(
-            Paragraph(
-                f"{percent(attended / marked)}<br/><font size='6' color='#5b6675'>"
-                f"{attended}/{marked}</font>",
-                total,
+    attended_row: list[Flowable | str] = [Paragraph("<b>Attendance that week</b>", cell)]
+    engaged_row: list[Flowable | str] = [Paragraph("<b>Engagement that week</b>", cell)]
+    for week in summary.by_week:
+        for cells, part in ((attended_row, week.attended), (engaged_row, week.engaged)):
+            cells.append(
+                Paragraph(
+                    f"{percent(part / week.held)}<br/><font size='6' color='#5b6675'>"
+                    f"{part}/{week.held}</font>",
+                    total,
+                )
+                if week.held
+                else ""
             )
-            if marked
-            else ""
-        )
-    attended = sum(r.attended for r in summary.rows)
-    marked = sum(r.marked for r in summary.rows)
-    totals += [f"{attended} of {marked}", percent(attended / marked if marked else None)]
+    attended_row += _figure_cells(summary.figures)
+    engaged_row += ["", "", ""]
     flowables.append(
         table(
-            [totals],
-            [("LINEABOVE", (0, 0), (-1, 0), 0.9, INK), ("LINEBELOW", (0, 0), (-1, 0), 0.9, INK)],
+            [attended_row, engaged_row],
+            [("LINEABOVE", (0, 0), (-1, 0), 0.9, INK), ("LINEBELOW", (0, -1), (-1, -1), 0.9, INK)],
         )
     )
     return flowables
+
+
+def _figure_cells(figures: AttendanceFigures) -> list[Flowable | str]:
+    """Sessions attended of those held, then attendance and engagement, side by side."""
+    if not figures.held:
+        return ["", "–", "–"]
+    return [
+        f"{figures.attended} of {figures.held}",
+        percent(figures.attendance),
+        percent(figures.engagement),
+    ]
 
 
 # -- one person's attendance ---------------------------------------------------------------
@@ -330,6 +417,7 @@ def write_person_attendance(
     ]
     for part in attendance.cohorts:
         story += _person_cohort(part)
+    story.append(Paragraph(FOOTNOTE, style["small"]))
     partnerships = sorted({c.heading.partnership_name for c in attendance.cohorts})
     build_pdf(
         target,
@@ -341,12 +429,15 @@ def write_person_attendance(
 def _person_cohort(part: PersonCohortAttendance) -> list[Flowable]:
     style = styles()
     heading = part.heading
+    figures = part.figures
     summary = (
-        f"Attended {part.attended} of the {part.marked} sessions with a mark "
-        f"({percent(part.rate)})."
-        if part.marked
+        f"Attended {figures.attended} of the {figures.held} sessions held: attendance "
+        f"<b>{percent(figures.attendance)}</b>, engagement <b>{percent(figures.engagement)}</b>."
+        if figures.held
         else "No register has been taken yet."
     )
+    if part.cancelled:
+        summary += " " + escaped(cancelled_in_words(part.cancelled))
     cell = ParagraphStyle("person-cell", parent=style["body"], fontSize=9.5, leading=12)
     rows: list[list[Flowable | str]] = [["Week", "Date", "Session", "Mark"]]
     for line in part.lines:

@@ -62,6 +62,7 @@ TABLE_CHANGES: dict[str, Change] = {
     "group_projects": Change.COHORTS,
     "project_groups": Change.COHORTS,
     "class_sessions": Change.SESSIONS,
+    "readings": Change.SESSIONS,
     "attendance": Change.REGISTER,
     "users": Change.ACCOUNTS,
     "settings": Change.SETTINGS,

@@ -37,6 +37,7 @@ class Permission(Enum):
     MARK_ESSAYS = auto()  # anonymised marking only
     RECORD_CONSENT = auto()
     ENTER_RESEARCH_DATA = auto()  # stories, questionnaires, interviews
+    SET_RESEARCH_QUESTIONS = auto()  # the story questions and questionnaires asked
     EXPORT_RESEARCH = auto()
     MANAGE_APPLICATIONS = auto()  # record, decide, answer offers, print letters
     ASSESS_APPLICATIONS = auto()  # score statements against the rubric
@@ -63,6 +64,7 @@ _STAFF = {
     Permission.MANAGE_ESSAYS,
     Permission.RECORD_CONSENT,
     Permission.ENTER_RESEARCH_DATA,
+    Permission.SET_RESEARCH_QUESTIONS,
     Permission.MANAGE_APPLICATIONS,
     Permission.ASSESS_APPLICATIONS,
     Permission.MANAGE_GRADUATION,

@@ -192,9 +192,30 @@ REASONS_FOR: dict[AttendanceStatus, tuple[MarkReason, ...]] = {
     ),
 }
 
+#: Reasons for missing a session that are outside the learner's control: the prison's
+#: regime (a lockdown, a late unlock, movements not called), appointments the learner
+#: does not set (a legal visit, healthcare, work or court) and being moved on (a
+#: transfer, a release). A session missed for one of these counts towards engagement,
+#: never against it. Illness and personal reasons are the learner's own, and an
+#: absence with no reason given, or one not known, is not counted as engagement.
+OUTSIDE_LEARNERS_CONTROL = frozenset(
+    {
+        MarkReason.LOCKDOWN,
+        MarkReason.REGIME_DELAY,
+        MarkReason.MOVEMENT,
+        MarkReason.LEGAL_VISIT,
+        MarkReason.HEALTHCARE,
+        MarkReason.WORK_OR_COURT,
+        MarkReason.TRANSFER,
+        MarkReason.RELEASE,
+    }
+)
+
 
 class ConsentScope(LabelledEnum):
     STORIES = "stories"
+    #: Short passages of their stories may be quoted in reports, never with their name.
+    QUOTATION = "quotation"
     QUESTIONNAIRES = "questionnaires"
     INTERVIEW = "interview"
     ESSAY_RESEARCH = "essay_research"
@@ -277,6 +298,7 @@ _LABELS: dict[StrEnum, str] = {
     MarkReason.MOVEMENT: "Movements",
     MarkReason.UNKNOWN: "Not known",
     ConsentScope.STORIES: "Weekly stories",
+    ConsentScope.QUOTATION: "Quoting their stories, without their name",
     ConsentScope.ESSAY_RESEARCH: "Essay used for research",
     ConsentScope.GRADUATION_PHOTOS: "Photographs at graduation",
     ConsentScope.SHARE_WITH_UNIVERSITY: "Sharing research data with the university team",

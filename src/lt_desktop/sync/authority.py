@@ -236,6 +236,7 @@ PROGRAMME = frozenset(
         "courses",
         "cohorts",
         "class_sessions",
+        "readings",
         "small_groups",
         "group_projects",
         "project_groups",
@@ -468,6 +469,7 @@ _PLACED: dict[str, tuple[str, str, str | None]] = {
     "group_projects": ("cohort_id", "cohorts", "projects"),
     "project_groups": ("project_id", "projects", None),
     "attendance": ("session_id", "sessions", None),
+    "readings": ("session_id", "sessions", None),
 }
 
 

@@ -12,7 +12,8 @@ What travels between the two is decided here and nowhere else:
   notes and research ID, and the notes kept on a partnership, a cohort or a place in
   a cohort, are blanked on the way: the register does not need them. Nothing else is
   ever sent: no essays, scans, stories, questionnaires, interviews, consent, status
-  changes, applications, certificates, graduations or prison-only details;
+  changes, applications, certificates, graduations, readings (and their PDFs) or
+  prison-only details;
 - from the laptop: register marks (with their reasons and notes) for its cohorts'
   sessions, and nothing else. The PC refuses a laptop's bundle whole when it holds
   anything more.

@@ -52,6 +52,7 @@ from lt_desktop.storage.models import (
     QuestionnaireItem,
     QuestionnaireResponse,
     QuestionnaireTemplate,
+    Reading,
     Site,
     SmallGroup,
     Story,
@@ -80,6 +81,7 @@ _SHARED = {
     Membership,
     MembershipStatusChange,
     ClassSession,
+    Reading,  # the university chooses them, the prison copies them for its students
     Essay,
     EssayMark,
     Certificate,
@@ -132,6 +134,7 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "group_projects",
             "project_groups",
             "class_sessions",
+            "readings",
             "attendance",
             "essays",
             "essay_marks",
@@ -353,6 +356,7 @@ class Selection:
                 ProjectGroup.group_id.in_(self.groups),
             ),
             ClassSession: lambda: ClassSession.id.in_(self.record_sessions),
+            Reading: lambda: Reading.session_id.in_(self.sessions),
             AttendanceMark: lambda: (
                 AttendanceMark.person_id.in_(self.arriving)
                 if self.own_people_only

@@ -65,6 +65,7 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("essay_marks", "score"): (0, 100),
     ("application_scores", "score"): (1, 5),
     ("attachments", "size"): (0, SQLITE_MAX_INT),
+    ("readings", "pdf_size"): (0, SQLITE_MAX_INT),
     ("graduation_events", "capacity"): (0, 100_000),
     ("questionnaire_items", "scale_points"): (0, 100),
 }

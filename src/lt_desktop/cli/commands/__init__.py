@@ -3,7 +3,8 @@
 One module per group of commands: ``store`` (init, demo, stats, check,
 diagnostics), ``accounts`` (user, passwd, rekey, recover), ``backups`` (backup,
 restore), ``sync`` (site cards, pairing, bundles), ``conflicts``, ``printouts``
-(print, csv), ``people`` (person) and ``sessions`` (session); ``common`` holds what they share.
+(print, csv), ``people`` (person), ``sessions`` (session) and ``story_questions``
+(story-questions); ``common`` holds what they share.
 ``HANDLERS`` maps each command's name to what does it.
 """
 
@@ -17,6 +18,7 @@ from lt_desktop.cli.commands.people import person
 from lt_desktop.cli.commands.printouts import csv_list, print_
 from lt_desktop.cli.commands.sessions import session
 from lt_desktop.cli.commands.store import check, demo, diagnostics, init, stats
+from lt_desktop.cli.commands.story_questions import questions
 from lt_desktop.cli.commands.sync import (
     export,
     import_,
@@ -53,6 +55,7 @@ HANDLERS: dict[str, Handler] = {
     "csv": csv_list,
     "person": person,
     "session": session,
+    "story-questions": questions,
 }
 
 __all__ = ["HANDLERS", "Handler"]

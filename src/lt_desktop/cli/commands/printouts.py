@@ -54,6 +54,13 @@ def _print_register(
     return printing.save_register(workspace, chosen.id, target, paper=paper)
 
 
+def _print_handout(
+    workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
+) -> Saved:
+    chosen = _find_session(workspace, _find_cohort(workspace, args.cohort), args.week)
+    return printing.save_handout(workspace, chosen.id, target, paper=paper)
+
+
 def _print_attendance(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
@@ -98,6 +105,7 @@ Printer = Callable[[Workspace, argparse.Namespace, Path, "PaperSize"], Saved]
 _PRINTERS: dict[str, Printer] = {
     "certificates": _print_certificates,
     "register": _print_register,
+    "handout": _print_handout,
     "attendance": _print_attendance,
     "person-attendance": _print_person_attendance,
     "guest-list": _print_guest_list,

@@ -10,8 +10,8 @@ from lt_desktop.cli.commands.common import _output_file, _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.front_door import (
-    create_store,
     has_store,
+    make_store,
     sign_in,
 )
 from lt_desktop.core.names import checked_name
@@ -27,7 +27,7 @@ def init(args: argparse.Namespace, data_dir: Path) -> int:
         raise LtError(f"{data_dir} already holds a store. Open it, or choose another folder.")
     password = SecretReader(args.password_stdin).read_new("Administrator's password")
     check_password(password, admin)
-    created = create_store(
+    recovery_key = make_store(
         data_dir,
         site_name=args.site_name.strip(),
         site_kind=SiteKind(args.site_kind),
@@ -35,13 +35,12 @@ def init(args: argparse.Namespace, data_dir: Path) -> int:
         admin_display_name=admin_name or admin,
         admin_password=password,
     )
-    created.store.close()
     print(f"Created a store for {args.site_name.strip()} in {data_dir}.")
     print(f"Administrator: {admin}")
     print()
     print("Recovery key (shown only now: write it down or print it, and keep it locked away):")
     print()
-    print(f"    {created.recovery_key}")
+    print(f"    {recovery_key}")
     print()
     print("With it, `lt-desktop recover` sets a new password when one is forgotten.")
     return 0

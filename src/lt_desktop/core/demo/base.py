@@ -37,7 +37,8 @@ class DemoCohort:
     members: list[tuple[m.Membership, m.Person]] = field(default_factory=list)
 
     def marked(self, session_row: m.ClassSession) -> bool:
-        return session_row.week <= self.marked_weeks
+        """Whether the session's register was taken: a week before today, not cancelled."""
+        return session_row.week <= self.marked_weeks and session_row.cancelled is None
 
 
 LEFT_EARLY = frozenset(

@@ -24,6 +24,9 @@ from lt_desktop.domain.vocabulary import (
 from lt_desktop.storage import models as m
 from lt_desktop.storage.recovery_key import RecoveryKey
 
+#: The running cohort's week the prison locked down (Mon 26 Oct 2026 as written).
+LOCKDOWN_WEEK = 7
+
 
 def build_store(
     root: Path, site_kind: SiteKind, admin: str, password: str, seed: int, shift: timedelta
@@ -82,6 +85,7 @@ class DemoBuilder(
             coordinator = self._person(PersonBase.UNIVERSITY)
             spring = self._cohort(course, self.on(date(2026, 1, 12)), 10, 10)
             autumn = self._cohort(course, self.on(date(2026, 9, 14)), 12, 10)
+            self._lockdown(autumn, LOCKDOWN_WEEK)
             self._staff(spring, lecturers, coordinator, graduates=[])
             self._students(spring, finished=True)
             graduates = [

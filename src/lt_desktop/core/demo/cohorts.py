@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, time, timedelta
 
@@ -13,9 +14,11 @@ from lt_desktop.core.demo.base import (
     DemoCohort,
 )
 from lt_desktop.core.demo.people import PeopleAndConsent
+from lt_desktop.core.demo.reading_pdf import one_page_pdf
 from lt_desktop.core.services.groups import allocate
 from lt_desktop.core.services.memberships import MemberInfo
 from lt_desktop.domain.vocabulary import (
+    Cancellation,
     MembershipRole,
     MembershipStatus,
     PersonBase,
@@ -49,6 +52,7 @@ class CohortsAndMembers(PeopleAndConsent):
             ("Looking ahead: study after the course", "", ""),
         ]
         lecture_plan[-1:-1] = extra_weeks[: max(0, weeks - len(lecture_plan))]
+        readings: list[tuple[m.ClassSession, list[str]]] = []
         for week in range(1, weeks + 1):
             title, reading_1, reading_2 = lecture_plan[week - 1]
             kind = (
@@ -70,13 +74,41 @@ class CohortsAndMembers(PeopleAndConsent):
                 title=title,
                 starts_at=time(13, 30),
                 ends_at=time(16, 0),
-                reading_1=reading_1,
-                reading_2=reading_2,
                 location="Education block, room 2",
             )
             self.session.add(session_row)
             cohort.sessions.append(session_row)
+            readings.append((session_row, [line for line in (reading_1, reading_2) if line]))
+        self.session.flush()  # the sessions, before the readings that name them
+        for session_row, lines in readings:
+            self._readings(session_row, lines)
         return cohort
+
+    def _lockdown(self, cohort: DemoCohort, week: int) -> None:
+        """A week the prison locked down: called off, it keeps its place in the
+        programme, takes no register and counts in no attendance figure."""
+        session_row = next(s for s in cohort.sessions if s.week == week)
+        session_row.cancelled = Cancellation.LOCKDOWN
+        session_row.cancelled_note = "after an incident on the wings"
+
+    def _readings(self, session_row: m.ClassSession, lines: list[str]) -> None:
+        """The session's readings, as its lecture names them; one keeps a PDF."""
+        for position, line in enumerate(lines):
+            title, author, pages = text.READINGS[line]
+            reading = m.Reading(
+                session_id=session_row.id,
+                position=position,
+                title=title,
+                author=author,
+                pages=pages,
+            )
+            if title == text.READING_WITH_PDF:
+                data = one_page_pdf(f"{title}, {author}, {pages}", text.READING_PDF_LINES)
+                reading.pdf_filename = "Armstrong and Ludlow 2016, pp 9-17.pdf"
+                reading.pdf_size = len(data)
+                reading.pdf_sha256 = hashlib.sha256(data).hexdigest()
+                reading.pdf_data = data
+            self.session.add(reading)
 
     def _enrol(
         self,

@@ -22,6 +22,18 @@ from lt_desktop.domain.vocabulary import (
 )
 from lt_desktop.storage import models as m
 
+#: The kinds of consent the demo draws at random for each person, in the order it always
+#: has: a kind added later is given apart, so that the numbers drawn stay the same.
+_DRAWN_SCOPES = (
+    ConsentScope.STORIES,
+    ConsentScope.QUESTIONNAIRES,
+    ConsentScope.INTERVIEW,
+    ConsentScope.ESSAY_RESEARCH,
+    ConsentScope.GRADUATION_PHOTOS,
+    ConsentScope.SHARE_WITH_UNIVERSITY,
+    ConsentScope.CONTACT_AFTER_RELEASE,
+)
+
 
 class PeopleAndConsent(DemoBuilderBase):
     """Makes people and their consents, and the demo's sign-in accounts."""
@@ -82,7 +94,7 @@ class PeopleAndConsent(DemoBuilderBase):
     def _consents(self, people: list[m.Person]) -> None:
         for index, person in enumerate(people):
             given = self.on(date(2026, 1, 5) if index < 60 else date(2026, 9, 7))
-            for scope in ConsentScope:
+            for scope in _DRAWN_SCOPES:
                 if scope is ConsentScope.INTERVIEW and self.rng.random() < 0.5:
                     continue
                 if self.rng.random() < 0.12:
@@ -98,6 +110,31 @@ class PeopleAndConsent(DemoBuilderBase):
                     consent.withdrawn_on = given + timedelta(days=40)
                     consent.withdrawal_recorded_by_name = RECORDER
                 self.session.add(consent)
+        self.session.flush()
+        self._quotation_consents(people)
+
+    def _quotation_consents(self, people: list[m.Person]) -> None:
+        """About one in three of those sharing stories also agreed to be quoted, without
+        their name; one of them has since changed their mind. Drawn from no random
+        numbers, so that everything else in the demo stays as it was."""
+        quoting = [
+            (index, person)
+            for index, person in enumerate(people)
+            if index % 3 == 1 and has_consent(self.session, person.id, ConsentScope.STORIES)
+        ]
+        for n, (index, person) in enumerate(quoting):
+            given = self.on(date(2026, 1, 5) if index < 60 else date(2026, 9, 7))
+            self.session.add(
+                m.Consent(
+                    person_id=person.id,
+                    scope=ConsentScope.QUOTATION,
+                    given_on=given,
+                    form_reference=f"CF-{index + 1:03d}",
+                    recorded_by_name=RECORDER,
+                    withdrawn_on=given + timedelta(days=30) if n == 1 else None,
+                    withdrawal_recorded_by_name=RECORDER if n == 1 else "",
+                )
+            )
         self.session.flush()
 
     def _has_consent(self, person: m.Person, scope: ConsentScope, on: date) -> bool:

@@ -26,7 +26,7 @@ class Registers(DemoBuilderBase):
     def _attendance(self, cohort: DemoCohort) -> None:
         recorded = datetime.combine(cohort.row.starts_on, time(16, 5), UTC)
         for session_row in cohort.sessions:
-            if not cohort.marked(session_row):
+            if session_row.week > cohort.marked_weeks:
                 continue
             for membership, person in cohort.members:
                 if membership.role not in (
@@ -37,7 +37,11 @@ class Registers(DemoBuilderBase):
                     continue
                 if gone_by(membership, session_row.held_on):
                     continue
+                # A cancelled week takes no register; its numbers are still drawn, so
+                # that every other week's marks are those of the demo as it always was.
                 status, reason = self._attendance_status(person)
+                if not cohort.marked(session_row):
+                    continue
                 self.session.add(
                     m.AttendanceMark(
                         session_id=session_row.id,

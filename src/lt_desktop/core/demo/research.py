@@ -46,7 +46,7 @@ class ResearchData(PeopleAndConsent):
 
     def _stories(self, cohort: DemoCohort, questions: list[m.StoryQuestion]) -> None:
         for session_row in cohort.sessions:
-            if not cohort.marked(session_row) or session_row.kind is SessionKind.GRADUATION:
+            if session_row.week > cohort.marked_weeks or session_row.kind is SessionKind.GRADUATION:
                 continue
             for membership, person in cohort.members:
                 if membership.role is MembershipRole.COORDINATOR:
@@ -57,27 +57,32 @@ class ResearchData(PeopleAndConsent):
                     continue
                 if not self._has_consent(person, ConsentScope.STORIES, session_row.held_on):
                     continue
+                told = " ".join(self.rng.sample(text.STORY_SENTENCES, 3))
+                answered = [
+                    (question, self.rng.choice(answers))
+                    for question, answers in zip(questions, text.STORY_ANSWERS, strict=True)
+                ]
+                # No story of a cancelled week; its numbers are drawn all the same, so
+                # the other weeks' stories are those of the demo as it always was.
+                if not cohort.marked(session_row):
+                    continue
                 story = m.Story(
                     session_id=session_row.id,
                     person_id=person.id,
-                    text=" ".join(self.rng.sample(text.STORY_SENTENCES, 3)),
+                    text=told,
                     written_on=session_row.held_on,
                     transcribed_by_name=RECORDER,
                 )
                 self.session.add(story)
                 self.session.flush()
-                for question, answers in zip(questions, text.STORY_ANSWERS, strict=True):
+                for question, answer in answered:
                     self.session.add(
-                        m.StoryAnswer(
-                            story_id=story.id,
-                            question_id=question.id,
-                            answer=self.rng.choice(answers),
-                        )
+                        m.StoryAnswer(story_id=story.id, question_id=question.id, answer=answer)
                     )
 
     def _questionnaire(self) -> tuple[m.QuestionnaireTemplate, list[m.QuestionnaireItem]]:
         template = m.QuestionnaireTemplate(
-            name="Learning and self-efficacy (example)",
+            name="Learning and self-efficacy",
             description=(
                 "A neutral example: how people see themselves as learners, before and after "
                 "the course. Items are scored 1 (strongly disagree) to 5 (strongly agree)."

@@ -60,6 +60,7 @@ _WHAT_IT_ALLOWS = {
     Permission.MARK_ESSAYS: "mark essays",
     Permission.RECORD_CONSENT: "record consent",
     Permission.ENTER_RESEARCH_DATA: "enter research data",
+    Permission.SET_RESEARCH_QUESTIONS: "change the story questions or questionnaires",
     Permission.EXPORT_RESEARCH: "export research data",
     Permission.MANAGE_APPLICATIONS: "manage applications",
     Permission.ASSESS_APPLICATIONS: "assess applications",

@@ -9,6 +9,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.attendance import (
+    AttendanceFigures,
+    figures_by_cohort,
+    figures_by_person,
+)
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.programme import Balance, balances
 from lt_desktop.domain.errors import ConflictError, ValidationError
@@ -51,6 +56,14 @@ class MemberInfo:
     status_since: date
     group_id: uuid.UUID | None
     group_name: str
+
+
+@dataclass(frozen=True)
+class CohortAttendance:
+    """A cohort's attendance and engagement: its students' together, and each member's."""
+
+    students: AttendanceFigures
+    by_person: dict[uuid.UUID, AttendanceFigures]
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,18 @@ class MembershipService(Service):
         with self._store.read() as session:
             self._require_cohort_visible(session, cohort_id)
             return member_infos(session, cohort_id)
+
+    def attendance(self, cohort_id: uuid.UUID, *, today: date | None = None) -> CohortAttendance:
+        """The cohort's attendance and engagement so far (``services/attendance.py``)."""
+        self._require(Permission.VIEW_PEOPLE)
+        with self._store.read() as session:
+            self._require_cohort_visible(session, cohort_id)
+            students = figures_by_cohort(session, today=today, cohort_ids=[cohort_id])
+            by_person = figures_by_person(session, today=today, cohort_ids=[cohort_id])
+            return CohortAttendance(
+                students.get(cohort_id, AttendanceFigures()),
+                {person_id: figures for (_, person_id), figures in by_person.items()},
+            )
 
     def balance(self, cohort_id: uuid.UUID) -> Balance:
         with self._store.read() as session:

@@ -14,18 +14,15 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from lt_desktop.core.services.attendance import COUNTED_SESSION
+from lt_desktop.core.services.attendance import AttendanceFigures, figures_by_cohort
 from lt_desktop.core.services.base import Service
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
-    ATTENDED_STATUSES,
     MembershipRole,
     MembershipStatus,
     PersonBase,
 )
 from lt_desktop.storage.models import (
-    AttendanceMark,
-    ClassSession,
     Cohort,
     Course,
     Membership,
@@ -56,8 +53,8 @@ class PartnershipSummary:
     by_base: dict[PersonBase, int] = field(default_factory=dict)
     finished_students: int = 0  # students who started a cohort that has ended
     completed: int = 0  # of those, who completed or graduated
-    attended: int = 0  # students' register marks that count as attended
-    marked: int = 0
+    #: Students' attendance and engagement, every cohort together (``services/attendance.py``).
+    attendance: AttendanceFigures = field(default_factory=AttendanceFigures)
     partner_sites: list[str] = field(default_factory=list)
     last_exchange_at: datetime | None = None
 
@@ -67,7 +64,11 @@ class PartnershipSummary:
 
     @property
     def attendance_rate(self) -> float | None:
-        return _rate(self.attended, self.marked)
+        return self.attendance.attendance
+
+    @property
+    def engagement_rate(self) -> float | None:
+        return self.attendance.engagement
 
 
 class OverviewService(Service):
@@ -118,24 +119,9 @@ class OverviewService(Service):
             for partnership_id, counted in bases.items():
                 summaries[partnership_id].by_base = counted
 
-            for cohort_id, mark, count in session.execute(
-                select(ClassSession.cohort_id, AttendanceMark.status, func.count())
-                .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
-                .join(
-                    Membership,
-                    (Membership.cohort_id == ClassSession.cohort_id)
-                    & (Membership.person_id == AttendanceMark.person_id),
-                )
-                .where(
-                    Membership.role == MembershipRole.STUDENT,
-                    COUNTED_SESSION,
-                )
-                .group_by(ClassSession.cohort_id, AttendanceMark.status)
-            ):
+            for cohort_id, figures in figures_by_cohort(session, today=today).items():
                 summary = summaries[cohort_partnership[cohort_id]]
-                summary.marked += count
-                if mark in ATTENDED_STATUSES:
-                    summary.attended += count
+                summary.attendance += figures
 
             for partner in session.scalars(select(Partner).where(Partner.revoked_at.is_(None))):
                 site = session.get(Site, partner.site_id)

@@ -18,14 +18,17 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.names import checked_name
-from lt_desktop.core.services.attendance import COUNTED_SESSION
+from lt_desktop.core.services.attendance import (
+    COUNTED_SESSION,
+    AttendanceFigures,
+    figures_by_person,
+)
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.movement import PeopleMovement
 from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
-    ATTENDED_STATUSES,
     ClearanceStatus,
     ConsentScope,
     MembershipRole,
@@ -234,8 +237,8 @@ class MembershipLine:
     role: MembershipRole
     status: MembershipStatus
     status_since: date
-    sessions_marked: int
-    sessions_attended: int
+    #: Their attendance and engagement in the cohort so far (``services/attendance.py``).
+    attendance: AttendanceFigures
 
 
 @dataclass(frozen=True)
@@ -375,12 +378,13 @@ class PeopleService(PeopleMovement):
             self._require_person_visible(session, person_id)
             return person_info(get_or_not_found(session, Person, person_id, "person"))
 
-    def person_page(self, person_id: uuid.UUID) -> PersonPage:
+    def person_page(self, person_id: uuid.UUID, *, today: date | None = None) -> PersonPage:
         self._require(Permission.VIEW_PEOPLE)
         with self._store.read() as session:
             self._require_person_visible(session, person_id)
             person = get_or_not_found(session, Person, person_id, "person")
             visible = self._visible_cohort_ids(session)
+            figures = figures_by_person(session, today=today, person_id=person_id)
             memberships = []
             for m in session.scalars(
                 select(Membership)
@@ -390,17 +394,6 @@ class PeopleService(PeopleMovement):
             ):
                 if visible is not None and m.cohort_id not in visible:
                     continue
-                marks = list(
-                    session.scalars(
-                        select(AttendanceMark.status)
-                        .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
-                        .where(
-                            AttendanceMark.person_id == person_id,
-                            ClassSession.cohort_id == m.cohort_id,
-                            COUNTED_SESSION,
-                        )
-                    )
-                )
                 memberships.append(
                     MembershipLine(
                         m.id,
@@ -410,8 +403,7 @@ class PeopleService(PeopleMovement):
                         m.role,
                         m.status,
                         m.status_since,
-                        len(marks),
-                        sum(1 for s in marks if s in ATTENDED_STATUSES),
+                        figures.get((m.cohort_id, person_id), AttendanceFigures()),
                     )
                 )
             attendance = [

@@ -409,17 +409,22 @@ class ProgrammeService(Service):
         starts_at: time | None,
         ends_at: time | None,
         lecturer_id: uuid.UUID | None,
-        reading_1: str,
-        reading_2: str,
         location: str,
+        reading_1: str | None = None,
+        reading_2: str | None = None,
     ) -> SessionInfo:
+        """Change a session's details. Its readings are kept apart (``workspace.readings``);
+        the two reading lines of older versions change only when given."""
         self._require(Permission.EDIT_PROGRAMME)
         _check_week(week, kind)
         with self._store.write() as session:
             row = get_or_not_found(session, ClassSession, session_id, "session")
             row.week, row.held_on, row.kind, row.title = week, held_on, kind, title.strip()
             row.starts_at, row.ends_at, row.lecturer_id = starts_at, ends_at, lecturer_id
-            row.reading_1, row.reading_2 = reading_1.strip(), reading_2.strip()
+            if reading_1 is not None:
+                row.reading_1 = reading_1.strip()
+            if reading_2 is not None:
+                row.reading_2 = reading_2.strip()
             row.location = location.strip()
             session.flush()
             return self._session_infos(session, [row])[0]

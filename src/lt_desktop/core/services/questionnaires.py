@@ -203,7 +203,7 @@ def summarise(people: list[tuple[float | None, float | None]]) -> Summary:
 
 class QuestionnaireService(Service):
     def templates(self) -> list[TemplateInfo]:
-        self._require_any(Permission.ENTER_RESEARCH_DATA, Permission.MANAGE_SETTINGS)
+        self._require_any(Permission.ENTER_RESEARCH_DATA, Permission.SET_RESEARCH_QUESTIONS)
         with self._store.read() as session:
             return [
                 template_info(session, t)
@@ -222,7 +222,7 @@ class QuestionnaireService(Service):
     ) -> TemplateInfo:
         """Create or edit a template. Items already answered keep their meaning: their
         kind, scale and scoring cannot change, and they cannot be removed."""
-        self._require(Permission.MANAGE_SETTINGS)
+        self._require(Permission.SET_RESEARCH_QUESTIONS)
         if not name.strip():
             raise ValidationError("Give the questionnaire a name.")
         if not items:

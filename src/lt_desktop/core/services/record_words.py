@@ -57,6 +57,7 @@ KINDS = {
     "small_groups": "Small group",
     "group_members": "Place in a small group",
     "class_sessions": "Session",
+    "readings": "Reading",
     "attendance": "Register mark",
     "essays": "Essay",
     "essay_marks": "Essay mark",
@@ -97,6 +98,7 @@ HIDDEN = frozenset(
         ("*", "assessor_id"),
         ("*", "research_id"),
         ("*", "sha256"),
+        ("readings", "pdf_sha256"),
         ("attendance", "recorded_by_name"),
         ("attendance", "recorded_at"),
         ("stories", "transcribed_by_name"),
@@ -122,6 +124,9 @@ _LABELS = {
     ("facilitator_training", "title"): "Training session",
     ("facilitator_training", "attended"): "Came",
     ("group_projects", "topic"): "Topic",
+    ("readings", "pdf_filename"): "PDF",
+    ("readings", "pdf_size"): "Size of the PDF",
+    ("readings", "pdf_data"): "The PDF itself",
     ("people", "base"): "Based at",
     ("essay_marks", "position"): "Which mark",
     ("essay_marks", "marker_name"): "Marker",
@@ -217,6 +222,8 @@ class RecordWords:
             )
         if table == "class_sessions":
             return self._session_words(v.get("cohort_id"), v.get("week"), v.get("held_on"))
+        if table == "readings":
+            return self._join(_short(str(v.get("title") or "")), self.session(v.get("session_id")))
         if table in ("attendance", "stories"):
             return self._join(self.person(v.get("person_id")), self.session(v.get("session_id")))
         if table == "story_answers":

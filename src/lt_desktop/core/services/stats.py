@@ -25,6 +25,7 @@ COUNTED = {
     "group_projects": m.GroupProject,
     "project_groups": m.ProjectGroup,
     "sessions": m.ClassSession,
+    "readings": m.Reading,
     "attendance_marks": m.AttendanceMark,
     "essays": m.Essay,
     "essay_marks": m.EssayMark,

@@ -1,14 +1,21 @@
 """Weekly research stories: a participant's story of their learning each session
 week, with answers to the cohort's questions. Only for people whose consent covers
-weekly stories."""
+weekly stories.
+
+The questions are asked of every cohort, or a cohort has its own. Administrators and
+education staff change them; an answer always keeps the question it answered: a
+question with answers whose wording changes is retired and a new one made, and a
+question taken off the list is retired, never removed. A retired question is shown
+beside the answers given to it."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import Service, get_or_not_found
@@ -23,7 +30,7 @@ from lt_desktop.domain.vocabulary import (
     SessionKind,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import ClassSession, Story, StoryAnswer, StoryQuestion
+from lt_desktop.storage.models import ClassSession, Cohort, Story, StoryAnswer, StoryQuestion
 
 #: Everyone in the room may share a story, not only students.
 STORYTELLERS = (
@@ -39,6 +46,28 @@ class Question:
     id: uuid.UUID
     position: int
     text: str
+    #: No longer asked: shown only beside the answers given to it.
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """A question as it is set: its wording, and the question it was (None: a new one)."""
+
+    text: str
+    was: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """The questions asked of every cohort (``cohort_id`` None) or of one cohort."""
+
+    cohort_id: uuid.UUID | None
+    #: For one cohort: whether it has questions of its own, or is asked every cohort's.
+    own: bool
+    questions: list[Question]
+    #: Those with answers: changing their wording retires them and makes a new question.
+    answered: frozenset[uuid.UUID]
 
 
 @dataclass(frozen=True)
@@ -85,15 +114,79 @@ class PersonStory:
 
 def questions_for(session: Session, cohort_id: uuid.UUID) -> list[Question]:
     """The cohort's own questions, or the questions every cohort uses."""
-    for condition in (StoryQuestion.cohort_id == cohort_id, StoryQuestion.cohort_id.is_(None)):
-        rows = session.scalars(
-            select(StoryQuestion)
-            .where(condition, StoryQuestion.active.is_(True))
-            .order_by(StoryQuestion.position)
-        ).all()
-        if rows:
-            return [Question(q.id, q.position, q.text) for q in rows]
-    return []
+    return _asked(session, cohort_id) or _asked(session, None)
+
+
+def _scope(cohort_id: uuid.UUID | None) -> Select[StoryQuestion]:
+    """The questions asked now of one cohort as its own, or of every cohort (None)."""
+    condition = (
+        StoryQuestion.cohort_id.is_(None)
+        if cohort_id is None
+        else StoryQuestion.cohort_id == cohort_id
+    )
+    return (
+        select(StoryQuestion)
+        .where(condition, StoryQuestion.active.is_(True))
+        .order_by(StoryQuestion.position, StoryQuestion.created_at, StoryQuestion.id)
+    )
+
+
+def _asked(session: Session, cohort_id: uuid.UUID | None) -> list[Question]:
+    return [Question(q.id, q.position, q.text) for q in session.scalars(_scope(cohort_id))]
+
+
+def _answered(session: Session, question_ids: list[uuid.UUID]) -> frozenset[uuid.UUID]:
+    """Those of the questions that any story has answered."""
+    return frozenset(
+        session.scalars(
+            select(StoryAnswer.question_id)
+            .where(StoryAnswer.question_id.in_(question_ids), StoryAnswer.answer != "")
+            .distinct()
+        )
+    )
+
+
+def _wording(text: str) -> str:
+    """A question's wording as compared: spacing and capitals aside."""
+    return " ".join(text.split()).casefold()
+
+
+def _cleaned(texts: Sequence[str | QuestionLine]) -> list[QuestionLine]:
+    lines = [
+        QuestionLine(" ".join(t.split()))
+        if isinstance(t, str)
+        else QuestionLine(" ".join(t.text.split()), t.was)
+        for t in texts
+    ]
+    lines = [line for line in lines if line.text]
+    if not lines:
+        raise ValidationError("Keep at least one question.")
+    seen: set[str] = set()
+    for line in lines:
+        if _wording(line.text) in seen:
+            raise ValidationError(f"“{line.text}” is asked twice; keep it once.")
+        seen.add(_wording(line.text))
+    return lines
+
+
+def _retired_answered_in(
+    session: Session, session_id: uuid.UUID, asked: list[Question]
+) -> list[Question]:
+    """Questions no longer asked that stories of this week answered: shown beside the
+    answers, so each answer keeps the question it answered."""
+    asked_ids = {q.id for q in asked}
+    rows = session.scalars(
+        select(StoryQuestion)
+        .where(
+            StoryQuestion.id.in_(
+                select(StoryAnswer.question_id)
+                .join(Story, Story.id == StoryAnswer.story_id)
+                .where(Story.session_id == session_id, StoryAnswer.answer != "")
+            )
+        )
+        .order_by(StoryQuestion.cohort_id.is_(None), StoryQuestion.position, StoryQuestion.id)
+    )
+    return [Question(q.id, q.position, q.text, retired=True) for q in rows if q.id not in asked_ids]
 
 
 def _story_info(session: Session, story: Story) -> StoryInfo:
@@ -114,43 +207,93 @@ def _story_info(session: Session, story: Story) -> StoryInfo:
 
 class StoryService(Service):
     def questions(self, cohort_id: uuid.UUID | None = None) -> list[Question]:
-        self._require_any(Permission.ENTER_RESEARCH_DATA, Permission.MANAGE_SETTINGS)
+        """The questions asked: of every cohort, or of one (its own, or every cohort's)."""
+        self._require_any(Permission.ENTER_RESEARCH_DATA, Permission.SET_RESEARCH_QUESTIONS)
         with self._store.read() as session:
             if cohort_id is None:
-                rows = session.scalars(
-                    select(StoryQuestion)
-                    .where(StoryQuestion.cohort_id.is_(None), StoryQuestion.active.is_(True))
-                    .order_by(StoryQuestion.position)
-                )
-                return [Question(q.id, q.position, q.text) for q in rows]
+                return _asked(session, None)
             self._require_cohort_visible(session, cohort_id)
             return questions_for(session, cohort_id)
 
-    def set_questions(
-        self, texts: list[str], *, cohort_id: uuid.UUID | None = None
-    ) -> list[Question]:
-        """Replace the questions (of one cohort, or the ones every cohort uses). Answers
-        already given stay with the questions they answered."""
-        self._require(Permission.MANAGE_SETTINGS)
-        cleaned = [t.strip() for t in texts if t.strip()]
-        if not cleaned:
-            raise ValidationError("Keep at least one question.")
-        with self._store.write() as session:
-            condition = (
-                StoryQuestion.cohort_id.is_(None)
-                if cohort_id is None
-                else StoryQuestion.cohort_id == cohort_id
+    def question_set(self, cohort_id: uuid.UUID | None = None) -> QuestionSet:
+        """The questions as they are set for every cohort or for one, to change them."""
+        self._require_any(Permission.ENTER_RESEARCH_DATA, Permission.SET_RESEARCH_QUESTIONS)
+        with self._store.read() as session:
+            if cohort_id is not None:
+                self._require_cohort_visible(session, cohort_id)
+                get_or_not_found(session, Cohort, cohort_id, "cohort")
+            own = _asked(session, cohort_id)
+            shown = own if own or cohort_id is None else _asked(session, None)
+            return QuestionSet(
+                cohort_id, bool(own), shown, _answered(session, [q.id for q in shown])
             )
-            for old in session.scalars(select(StoryQuestion).where(condition)):
-                old.active = False
-            rows = [
-                StoryQuestion(cohort_id=cohort_id, position=n, text=text)
-                for n, text in enumerate(cleaned)
-            ]
-            session.add_all(rows)
+
+    def set_questions(
+        self, texts: Sequence[str | QuestionLine], *, cohort_id: uuid.UUID | None = None
+    ) -> list[Question]:
+        """Set the questions (of one cohort, or the ones every cohort is asked), in order.
+
+        A line names the question it was (``QuestionLine.was``), or is matched to one
+        asked now by its wording. A question kept as it was stays the same question; one
+        reworded is changed where it has no answers, and otherwise retired and asked anew,
+        so the answers already given keep the question they answered. A question left
+        off is retired."""
+        self._require(Permission.SET_RESEARCH_QUESTIONS)
+        lines = _cleaned(texts)
+        with self._store.write() as session:
+            if cohort_id is not None:
+                get_or_not_found(session, Cohort, cohort_id, "cohort")
+                self._require_cohort_visible(session, cohort_id)
+            current = list(session.scalars(_scope(cohort_id)))
+            answered = _answered(session, [q.id for q in current])
+            by_id = {q.id: q for q in current}
+            by_wording = {_wording(q.text): q for q in current}
+            kept: set[uuid.UUID] = set()
+            asked: list[StoryQuestion] = []
+            for position, line in enumerate(lines):
+                old = by_id.get(line.was) if line.was is not None else None
+                old = old or by_wording.get(_wording(line.text))
+                if (
+                    old is not None
+                    and old.id not in kept
+                    and (old.text == line.text or old.id not in answered)
+                ):
+                    kept.add(old.id)
+                    if (old.text, old.position) != (line.text, position):
+                        old.text, old.position = line.text, position
+                    asked.append(old)
+                    continue
+                new = StoryQuestion(cohort_id=cohort_id, position=position, text=line.text)
+                session.add(new)
+                asked.append(new)
+            retired = [q for q in current if q.id not in kept]
+            for question in retired:
+                question.active = False
             session.flush()
-            self._audit(session, "stories.questions_changed", "cohort", cohort_id)
-            return [Question(q.id, q.position, q.text) for q in rows]
+            self._audit(
+                session,
+                "stories.questions_changed",
+                "cohort" if cohort_id else None,
+                cohort_id,
+                asked=len(asked),
+                retired=len(retired),
+            )
+            return [Question(q.id, q.position, q.text) for q in asked]
+
+    def use_every_cohorts_questions(self, cohort_id: uuid.UUID) -> list[Question]:
+        """Retire a cohort's own questions: it is asked every cohort's again."""
+        self._require(Permission.SET_RESEARCH_QUESTIONS)
+        with self._store.write() as session:
+            get_or_not_found(session, Cohort, cohort_id, "cohort")
+            self._require_cohort_visible(session, cohort_id)
+            own = list(session.scalars(_scope(cohort_id)))
+            if not own:
+                raise ValidationError("This cohort is already asked every cohort's questions.")
+            for question in own:
+                question.active = False
+            session.flush()
+            self._audit(session, "stories.questions_changed", "cohort", cohort_id, retired=len(own))
+            return _asked(session, None)
 
     def week(self, session_id: uuid.UUID) -> StoryWeek:
         """Everyone who may share a story for the session's week, with consent shown."""
@@ -179,12 +322,13 @@ class StoryService(Service):
                         None if story is None else _story_info(session, story),
                     )
                 )
+            asked = questions_for(session, class_session.cohort_id)
             return StoryWeek(
                 session_id,
                 class_session.cohort_id,
                 class_session.week,
                 class_session.held_on,
-                questions_for(session, class_session.cohort_id),
+                asked + _retired_answered_in(session, session_id, asked),
                 lines,
             )
 
@@ -207,8 +351,9 @@ class StoryService(Service):
             require_consent(session, person_id, ConsentScope.STORIES, written_on)
             if not text.strip() and not any(a.strip() for a in answers.values()):
                 raise ValidationError("Type the story, or at least one answer.")
-            valid = {q.id for q in questions_for(session, class_session.cohort_id)}
-            if set(answers) - valid:
+            asked = questions_for(session, class_session.cohort_id)
+            retired = {q.id for q in _retired_answered_in(session, session_id, asked)}
+            if set(answers) - {q.id for q in asked} - retired:
                 raise ValidationError("Some answers are to questions this cohort does not ask.")
             story = session.scalars(
                 select(Story)
@@ -233,6 +378,8 @@ class StoryService(Service):
             }
             for question_id, answer in answers.items():
                 row = existing.get(question_id)
+                if row is None and question_id in retired and not answer.strip():
+                    continue  # no longer asked, and not answered in this story
                 if row is None:
                     row = StoryAnswer(story_id=story.id, question_id=question_id)
                     session.add(row)

@@ -30,6 +30,7 @@ from lt_desktop.storage.models.programme import (
     SmallGroup,
 )
 from lt_desktop.storage.models.projects import GroupProject, ProjectGroup
+from lt_desktop.storage.models.readings import Reading
 from lt_desktop.storage.models.research import (
     Consent,
     Interview,
@@ -90,6 +91,7 @@ __all__ = [
     "QuestionnaireItem",
     "QuestionnaireResponse",
     "QuestionnaireTemplate",
+    "Reading",
     "ReceivedBundle",
     "RubricCriterion",
     "Setting",

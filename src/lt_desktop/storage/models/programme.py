@@ -117,6 +117,9 @@ class ClassSession(SyncedRecord):
     kind: Mapped[SessionKind] = enum_column(SessionKind)
     title: Mapped[str] = mapped_column(String(300), default="")
     lecturer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"), default=None)
+    #: Superseded by ``readings`` (one record per reading, with author, pages and a
+    #: PDF): kept so records from older versions still read. Nothing shows them, and a
+    #: store upgraded to revision 0014 made a reading of each line it held.
     reading_1: Mapped[str] = mapped_column(Text, default="")
     reading_2: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(200), default="")

@@ -7,7 +7,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from lt_desktop.core.services.memberships import MemberInfo
+from lt_desktop.core.services.attendance import FOOTNOTE, AttendanceFigures
+from lt_desktop.core.services.memberships import CohortAttendance, MemberInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import Balance, CohortInfo, CourseInfo, PartnershipInfo
 from lt_desktop.core.workspace import Workspace
@@ -33,6 +34,7 @@ from lt_desktop.ui.qt import (
     QSpinBox,
     QSplitter,
     Qt,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +53,7 @@ from lt_desktop.ui.widgets import (
     date_of,
     heading,
     muted,
+    percent,
     record_table,
 )
 
@@ -59,7 +62,14 @@ class CohortsScreen(Screen):
     title = "Cohorts"
     needs = frozenset({Permission.VIEW_ALL_COHORTS, Permission.VIEW_OWN_COHORTS})
     listens_to = frozenset(
-        {Change.COHORTS, Change.MEMBERS, Change.PEOPLE, Change.GROUPS, Change.SESSIONS}
+        {
+            Change.COHORTS,
+            Change.MEMBERS,
+            Change.PEOPLE,
+            Change.GROUPS,
+            Change.SESSIONS,
+            Change.REGISTER,
+        }
     )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
@@ -91,8 +101,26 @@ class CohortsScreen(Screen):
                 Column("Status", lambda m: m.status.label),
                 Column("Since", lambda m: f"{m.status_since:%d %b %Y}"),
                 Column("Group", lambda m: m.group_name),
+                Column(
+                    "Attendance",
+                    lambda m: percent(self._figures_of(m).attendance),
+                    tooltip=lambda m: _sessions_in_words(self._figures_of(m)),
+                    align_right=True,
+                ),
+                Column(
+                    "Engagement",
+                    lambda m: percent(self._figures_of(m).engagement),
+                    tooltip=lambda m: _sessions_in_words(self._figures_of(m)),
+                    align_right=True,
+                ),
             ]
         )
+        self._attendance = CohortAttendance(AttendanceFigures(), {})
+        self.attendance_text = QLabel()
+        self.attendance_text.setAccessibleName("Attendance and engagement")
+        self.attendance_text.setWordWrap(True)
+        self.attendance_note = muted(FOOTNOTE)
+        self.attendance_note.setAccessibleName("What attendance and engagement mean")
         self.member_table = record_table(self.members, "Members of the cohort")
         self.members_or_empty = EmptyOr(self.member_table, "Nobody is enrolled yet.")
         self.banner = Banner()
@@ -128,10 +156,27 @@ class CohortsScreen(Screen):
         right_layout.addWidget(self.summary)
         right_layout.addWidget(self.balance_bar)
         right_layout.addWidget(self.balance_text)
+        right_layout.addWidget(self.attendance_text)
         right_layout.addWidget(self.banner)
-        right_layout.addWidget(self.members_or_empty, 1)
-        right_layout.addLayout(member_buttons)
-        right_layout.addWidget(self.projects_box)
+        # Its members, and its group projects on a page of their own: both at once would
+        # leave a small laptop too little room for either.
+        members_page = QWidget()
+        members_layout = QVBoxLayout(members_page)
+        members_layout.setContentsMargins(0, 4, 0, 0)
+        members_layout.addWidget(self.members_or_empty, 1)
+        members_layout.addLayout(member_buttons)
+        members_layout.addWidget(self.attendance_note)
+        projects_page = QWidget()
+        projects_layout = QVBoxLayout(projects_page)
+        projects_layout.setContentsMargins(0, 4, 0, 0)
+        self.projects_box.setTitle("")
+        self.projects_box.setFlat(True)
+        projects_layout.addWidget(self.projects_box)
+        projects_layout.addStretch(1)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(members_page, "Mem&bers")
+        self.detail_tabs.addTab(projects_page, "Group &projects")
+        right_layout.addWidget(self.detail_tabs, 1)
         self.detail = right
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -179,6 +224,7 @@ class CohortsScreen(Screen):
             self.summary.setText("")
             self.balance_bar.set_balance(Balance(), 0)
             self.balance_text.setText("")
+            self.attendance_text.setText("")
             self.members.clear()
             self.projects_box.show_cohort(None)
             self.edit_button.setEnabled(False)
@@ -195,16 +241,36 @@ class CohortsScreen(Screen):
         self.balance_bar.set_balance(cohort.balance, cohort.capacity)
         self.balance_text.setText(describe_balance(cohort.balance, cohort.capacity))
         cohort_id = cohort.id
-        self.controller.load(lambda ws: ws.memberships.list_members(cohort_id), self._show_members)
+        self.controller.load(
+            lambda ws: (
+                cohort_id,
+                ws.memberships.list_members(cohort_id),
+                ws.memberships.attendance(cohort_id),
+            ),
+            self._show_members,
+        )
         self.projects_box.show_cohort(cohort_id)
 
-    def _show_members(self, members: list[MemberInfo]) -> None:
-        if members and members[0].cohort_id != self._current:
+    def _show_members(self, loaded: tuple[uuid.UUID, list[MemberInfo], CohortAttendance]) -> None:
+        cohort_id, members, attendance = loaded
+        if cohort_id != self._current:
             return
+        self._attendance = attendance
+        students = attendance.students
+        self.attendance_text.setText(
+            f"Students: attendance {percent(students.attendance)} · engagement "
+            f"{percent(students.engagement)} (attended {students.attended} of the "
+            f"{students.held} sessions held for them)"
+            if students.held
+            else "Students: no register taken yet, so no attendance or engagement."
+        )
         self.members.set_rows(members)
         self.members_or_empty.set_empty(
             not members, "Nobody is enrolled yet. Use Enrol to add students and staff."
         )
+
+    def _figures_of(self, member: MemberInfo) -> AttendanceFigures:
+        return self._attendance.by_person.get(member.person_id, AttendanceFigures())
 
     def selected_member(self) -> MemberInfo | None:
         member = self.members.row_at(self.member_table.currentIndex())
@@ -281,6 +347,15 @@ class CohortsScreen(Screen):
         if dialog.exec():
             role = dialog.role.value()
             self.controller.change(lambda ws: ws.memberships.change_role(member.id, role))
+
+
+def _sessions_in_words(figures: AttendanceFigures) -> str:
+    if not figures.held:
+        return "no session held yet"
+    return (
+        f"attended {figures.attended} of {figures.held} "
+        f"session{'s' if figures.held != 1 else ''} held"
+    )
 
 
 def _programme_choices(ws: Workspace) -> tuple[list[PartnershipInfo], list[CourseInfo]]:

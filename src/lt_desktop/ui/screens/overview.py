@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.overview import PartnershipSummary
 from lt_desktop.core.services.register import RegisterDue
 from lt_desktop.domain.changes import Change
@@ -55,6 +56,7 @@ class OverviewScreen(Screen):
                 ),
                 Column("Completed", lambda s: _percent(s.completion_rate), align_right=True),
                 Column("Attendance", lambda s: _percent(s.attendance_rate), align_right=True),
+                Column("Engagement", lambda s: _percent(s.engagement_rate), align_right=True),
                 Column("Last exchange", _last_exchange),
             ]
         )
@@ -69,7 +71,7 @@ class OverviewScreen(Screen):
             muted(
                 "Each partnership's cohorts and figures, and when its sites last exchanged "
                 "data with this one. Completion counts students of cohorts that have ended; "
-                "attendance counts students' register marks."
+                "attendance and engagement are of students, every cohort together. " + FOOTNOTE
             )
         )
         layout.addWidget(self.totals)

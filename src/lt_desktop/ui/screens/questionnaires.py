@@ -289,7 +289,7 @@ class QuestionnairesScreen(Screen):
         for combo in (self.template, self.cohort, self.phase):
             combo.currentIndexChanged.connect(self._load)
         self.edit_button = button("&Edit questionnaire…", self._edit_template)
-        offer_only_if(self.may(Permission.MANAGE_SETTINGS), self.edit_button)
+        offer_only_if(self.may(Permission.SET_RESEARCH_QUESTIONS), self.edit_button)
         # Two lines, so long questionnaire and cohort names fit a small laptop.
         top = QGridLayout()
         for place, (text, combo) in enumerate(

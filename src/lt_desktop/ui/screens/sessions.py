@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, time
 from typing import Any
@@ -47,6 +48,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
+from lt_desktop.ui.views.readings import ReadingsDialog
 from lt_desktop.ui.views.register import RegisterView, describe_when
 from lt_desktop.ui.widgets import (
     EmptyOr,
@@ -175,11 +177,15 @@ class SessionsScreen(Screen):
             "A lockdown, a staff shortage or a change of regime: the session keeps its week, "
             "takes no register and counts in no attendance figure"
         )
+        # Everyone who sees the session sees its readings (and saves a PDF to print).
+        self.readings_button = button("&Readings…", lambda: self._readings())
+        self.readings_button.setToolTip("What to read for the session, with author and pages")
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for widget in (self.plan_button, self.add_button, self.edit_button, self.cancel_button):
             offer_only_if(may_edit, widget)
             buttons.addWidget(widget)
+        buttons.addWidget(self.readings_button)
         buttons.addStretch(1)
         self.calendar = QCalendarWidget()
         self.calendar.setAccessibleName("Sessions by date")
@@ -358,6 +364,7 @@ class SessionsScreen(Screen):
             self.details.setText(describe_when(session))
             self.session_choice.setToolTip(describe_when(session))
         self._offer_cancel_or_reinstate(session)
+        self.readings_button.setEnabled(session is not None)
         self._update_arrows()
         same = session is not None and session.id == self._current_session
         self._current_session = session.id if session else None
@@ -471,6 +478,12 @@ class SessionsScreen(Screen):
                 lambda ws: ws.programme.cancel_session(session_id, reason, note=note)
             )
 
+    def _readings(self, session: SessionInfo | None = None, parent: QWidget | None = None) -> None:
+        session = session or self.sessions.row_at(self.table.currentIndex())
+        if session is not None:
+            may_edit = self.may(Permission.EDIT_PROGRAMME)
+            ReadingsDialog(parent or self, self.controller, session, may_edit=may_edit).exec()
+
     def _open_session_dialog(self, session: SessionInfo | None) -> None:
         cohort_id = self.cohort.currentData()
         if cohort_id is None:
@@ -479,7 +492,7 @@ class SessionsScreen(Screen):
 
         def open_dialog(members: list[MemberInfo]) -> None:
             lecturers = [m for m in members if m.role is MembershipRole.LECTURER]
-            dialog = SessionDialog(self, session, lecturers, next_week)
+            dialog = SessionDialog(self, session, lecturers, next_week, readings=self._readings)
             if not dialog.exec():
                 return
             values = dialog.values()
@@ -560,6 +573,8 @@ class SessionDialog(FormDialog):
         session: SessionInfo | None,
         lecturers: list[MemberInfo],
         next_week: int,
+        *,
+        readings: Callable[[SessionInfo, QWidget], None] | None = None,
     ) -> None:
         super().__init__("Add a session" if session is None else "Edit session", parent=parent)
         self._next_week = max(next_week, 1)
@@ -596,9 +611,14 @@ class SessionDialog(FormDialog):
         if session is not None and session.lecturer_id is not None:
             self.lecturer.setCurrentIndex(max(0, self.lecturer.findData(session.lecturer_id)))
         self.add_row("&Lecturer", self.lecturer)
-        self.reading_1 = self.add_row("Reading &1", QLineEdit(session.reading_1 if session else ""))
-        self.reading_2 = self.add_row("Reading &2", QLineEdit(session.reading_2 if session else ""))
         self.location = self.add_row("&Room", QLineEdit(session.location if session else ""))
+        # The readings are a list of their own, with author, pages and a PDF each.
+        if session is not None and readings is not None:
+            shown = session
+            self.readings_button = button("Readin&gs…", lambda: readings(shown, self))
+            self.add_row("Readings", self.readings_button)
+        else:
+            self.form.addRow(muted("Add the readings once the session is saved: Readings…"))
 
     def _kind_chosen(self) -> None:
         """An induction is held in week 0, before the course; any other session in a
@@ -628,7 +648,5 @@ class SessionDialog(FormDialog):
             "starts_at": time_of(self.starts_at) if timed else None,
             "ends_at": time_of(self.ends_at) if timed else None,
             "lecturer_id": self.lecturer.currentData(),
-            "reading_1": self.reading_1.text(),
-            "reading_2": self.reading_2.text(),
             "location": self.location.text(),
         }

@@ -1,5 +1,6 @@
 """Weekly stories: typing up the stories participants wrote on paper, fast, by
-keyboard; and reading them back by week or by person."""
+keyboard; and reading them back by week or by person. Administrators and education
+staff set the questions asked with them (Questions…), for every cohort or for one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from functools import partial
 from typing import Any
 
 from lt_desktop.core.services.programme import CohortInfo, SessionInfo
-from lt_desktop.core.services.stories import StoryInfo, StoryLine, StoryWeek
+from lt_desktop.core.services.stories import (
+    QuestionLine,
+    QuestionSet,
+    StoryInfo,
+    StoryLine,
+    StoryWeek,
+)
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SessionKind
@@ -20,11 +27,15 @@ from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QKeySequence,
     QLabel,
+    QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QShortcut,
     QSplitter,
@@ -33,8 +44,8 @@ from lt_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from lt_desktop.ui.screens.base import Screen
-from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted
+from lt_desktop.ui.screens.base import Screen, offer_only_if
+from lt_desktop.ui.widgets import Banner, Tone, button, confirm, heading, muted
 
 
 def story_state(line: StoryLine) -> str:
@@ -121,6 +132,12 @@ class StoriesScreen(Screen):
         left_layout.addWidget(
             muted("Only people whose consent covers weekly stories can have one kept.")
         )
+        self.questions_button = button("&Questions…", self._questions)
+        self.questions_button.setToolTip(
+            "The questions asked with each story, for every cohort or for one"
+        )
+        offer_only_if(self.may(Permission.SET_RESEARCH_QUESTIONS), self.questions_button)
+        left_layout.addWidget(self.questions_button)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(VerticalScrollArea(editor, "Story"))
@@ -224,7 +241,8 @@ class StoriesScreen(Screen):
             field.setTabChangesFocus(True)
             field.setFixedHeight(54)
             field.setAccessibleName(question.text)
-            question_label = QLabel(question.text)
+            words = f"{question.text} (no longer asked)" if question.retired else question.text
+            question_label = QLabel(words)
             question_label.setWordWrap(True)
             question_label.setBuddy(field)
             self.answers_form.addRow(question_label)
@@ -302,3 +320,259 @@ class StoriesScreen(Screen):
         row = self.table.currentIndex().row()
         if row + 1 < self.people.rowCount():
             self.table.selectRow(row + 1)
+
+    # -- the questions ---------------------------------------------------------------------
+
+    def _questions(self) -> None:
+        cohorts = [
+            (self.cohort.itemText(i), self.cohort.itemData(i)) for i in range(self.cohort.count())
+        ]
+        dialog = QuestionsDialog(self, self.controller, cohorts, self.cohort.currentData())
+        dialog.exec()
+        if dialog.saved:
+            self._load_week()  # the week's questions as they are now
+
+
+class QuestionsDialog(QDialog):
+    """The questions asked with each weekly story: those every cohort is asked, or one
+    cohort's own. Changed here, then saved together; an answer already given keeps
+    the question it answered."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        controller: AppController,
+        cohorts: list[tuple[str, uuid.UUID]],
+        chosen: uuid.UUID | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Story questions")
+        self.setModal(True)
+        self.controller = controller
+        self.saved = False
+        self._set: QuestionSet | None = None
+        self._lines: list[QuestionLine] = []
+        self._dirty = False
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Asked of")
+        self.scope.addItem("Every cohort (unless it has its own)", None)
+        for title, cohort_id in cohorts:
+            self.scope.addItem(title, cohort_id)
+        self.scope.currentIndexChanged.connect(self._scope_changed)
+        self.about = muted()
+        self.list = QListWidget()
+        self.list.setAccessibleName("Questions")
+        self.list.currentRowChanged.connect(self._chosen)
+        self.wording = QLineEdit()
+        self.wording.setAccessibleName("Wording")
+        self.wording.setPlaceholderText("The question, as it is printed on the story sheet")
+        top = QHBoxLayout()
+        scope_label = QLabel("Asked &of")
+        scope_label.setBuddy(self.scope)
+        top.addWidget(scope_label)
+        top.addWidget(self.scope, 1)
+        wording = QHBoxLayout()
+        wording_label = QLabel("&Wording")
+        wording_label.setBuddy(self.wording)
+        wording.addWidget(wording_label)
+        wording.addWidget(self.wording, 1)
+        self.change_button = button("&Change wording", self._change)
+        self.add_button = button("&Add as a new question", self._add)
+        self.up_button = button("Move &up", lambda: self._move(-1))
+        self.down_button = button("Move dow&n", lambda: self._move(1))
+        self.retire_button = button("&Retire", self._retire)
+        editing = QHBoxLayout()
+        for widget in (
+            self.change_button,
+            self.add_button,
+            self.up_button,
+            self.down_button,
+            self.retire_button,
+        ):
+            editing.addWidget(widget)
+        editing.addStretch(1)
+        self.save_button = button("&Save questions", self._save)
+        self.shared_button = button("Ask every cohort's &questions", self._every_cohorts)
+        saving = QHBoxLayout()
+        saving.addWidget(self.save_button)
+        saving.addWidget(self.shared_button)
+        saving.addStretch(1)
+        self.banner = Banner()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.about)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(wording)
+        layout.addLayout(editing)
+        layout.addLayout(saving)
+        layout.addWidget(self.banner)
+        layout.addWidget(close)
+        self.resize(760, 520)
+        index = self.scope.findData(chosen) if chosen is not None else 0
+        self.scope.blockSignals(True)
+        self.scope.setCurrentIndex(max(index, 0))
+        self.scope.blockSignals(False)
+        self._scope_index = self.scope.currentIndex()
+        # Opened on the cohort being typed up if it has questions of its own; else on
+        # the questions every cohort is asked.
+        self._first = True
+        self._load()
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def cohort_id(self) -> uuid.UUID | None:
+        value = self.scope.currentData()
+        return value if isinstance(value, uuid.UUID) else None
+
+    def _load(self, message: str = "") -> None:
+        cohort_id = self.cohort_id()
+
+        def show(shown: QuestionSet) -> None:
+            self._show(shown)
+            if message:
+                self.banner.show_message(message, Tone.GOOD)
+
+        self.controller.load(lambda ws: ws.stories.question_set(cohort_id), show, self._error)
+
+    def _show(self, shown: QuestionSet) -> None:
+        if self._first and shown.cohort_id is not None and not shown.own:
+            self._first = False
+            self.scope.setCurrentIndex(0)  # loads every cohort's
+            return
+        self._first = False
+        self._set = shown
+        # A cohort asked every cohort's questions starts from them; saved, they are its own.
+        own = shown.own or shown.cohort_id is None
+        self._lines = [QuestionLine(q.text, q.id if own else None) for q in shown.questions]
+        self._dirty = False
+        if shown.cohort_id is None:
+            self.about.setText(
+                "Asked with every story in every cohort that has no questions of its own. "
+                "A question with answers keeps them: reworded, it is asked anew, and the "
+                "answers already given stay with the wording they answered."
+            )
+        elif shown.own:
+            self.about.setText(
+                "This cohort is asked its own questions. Ask every cohort's questions to "
+                "go back to those."
+            )
+        else:
+            self.about.setText(
+                "This cohort is asked every cohort's questions, shown here. Saving these "
+                "for it gives it questions of its own."
+            )
+        self.shared_button.setEnabled(shown.cohort_id is not None and shown.own)
+        self._fill(0)
+
+    def _fill(self, row: int) -> None:
+        answered = self._set.answered if self._set is not None else frozenset()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for n, line in enumerate(self._lines, start=1):
+            note = "  (answered)" if line.was in answered else ""
+            self.list.addItem(f"{n}. {line.text}{note}")
+        self.list.blockSignals(False)
+        if self._lines:
+            self.list.setCurrentRow(max(0, min(row, len(self._lines) - 1)))
+        self._chosen(self.list.currentRow())
+        self.save_button.setEnabled(self._dirty or (self._set is not None and not self._own()))
+
+    def _own(self) -> bool:
+        return self._set is not None and (self._set.own or self._set.cohort_id is None)
+
+    def _chosen(self, row: int) -> None:
+        chosen = 0 <= row < len(self._lines)
+        self.wording.setText(self._lines[row].text if chosen else "")
+        for widget in (self.change_button, self.retire_button):
+            widget.setEnabled(chosen)
+        self.up_button.setEnabled(chosen and row > 0)
+        self.down_button.setEnabled(chosen and row < len(self._lines) - 1)
+
+    def _error(self, message: str) -> None:
+        self.banner.show_message(message, Tone.ERROR)
+
+    def _scope_changed(self, index: int) -> None:
+        if self._dirty and not confirm(
+            self, "Leave the questions as they were, without your changes?", "Leave them"
+        ):
+            self.scope.blockSignals(True)
+            self.scope.setCurrentIndex(self._scope_index)
+            self.scope.blockSignals(False)
+            return
+        self._scope_index = index
+        self.banner.clear()
+        self._load()
+
+    # -- changing them ---------------------------------------------------------------------
+
+    def _edited(self, row: int, message: str = "") -> None:
+        self._dirty = True
+        self._fill(row)
+        self.banner.show_message(message or "Save the questions to keep the change.", Tone.INFO)
+
+    def _change(self) -> None:
+        row = self.list.currentRow()
+        text = " ".join(self.wording.text().split())
+        if not 0 <= row < len(self._lines) or not text:
+            return
+        line = self._lines[row]
+        self._lines[row] = QuestionLine(text, line.was)
+        answered = self._set is not None and line.was in self._set.answered
+        self._edited(
+            row,
+            "It has answers: saved, the new wording is asked from now on and the answers "
+            "given keep the old one."
+            if answered and text != line.text
+            else "",
+        )
+
+    def _add(self) -> None:
+        text = " ".join(self.wording.text().split())
+        if not text:
+            self._error("Type the question in Wording first.")
+            return
+        self._lines.append(QuestionLine(text))
+        self._edited(len(self._lines) - 1)
+
+    def _move(self, by: int) -> None:
+        row = self.list.currentRow()
+        to = row + by
+        if 0 <= row < len(self._lines) and 0 <= to < len(self._lines):
+            self._lines.insert(to, self._lines.pop(row))
+            self._edited(to)
+
+    def _retire(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self._lines):
+            line = self._lines.pop(row)
+            answered = self._set is not None and line.was in self._set.answered
+            self._edited(
+                row,
+                "Retired: it is asked no more, and its answers keep it." if answered else "",
+            )
+
+    def _save(self) -> None:
+        lines, cohort_id = list(self._lines), self.cohort_id()
+
+        def saved(_: object) -> None:
+            self.saved = True
+            self._load(f"Saved {len(lines)} question{'s' if len(lines) != 1 else ''}.")
+
+        self.controller.change(
+            lambda ws: ws.stories.set_questions(lines, cohort_id=cohort_id), saved, self._error
+        )
+
+    def _every_cohorts(self) -> None:
+        cohort_id = self.cohort_id()
+        if cohort_id is None:
+            return
+
+        def done(_: object) -> None:
+            self.saved = True
+            self._load("This cohort is asked every cohort's questions again.")
+
+        self.controller.change(
+            lambda ws: ws.stories.use_every_cohorts_questions(cohort_id), done, self._error
+        )

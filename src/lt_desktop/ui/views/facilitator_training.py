@@ -17,6 +17,7 @@ from lt_desktop.ui.qt import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -108,6 +109,9 @@ class FacilitatorTrainingBox(QGroupBox):
             ]
         )
         self.table = record_table(self.training, "Facilitator training")
+        # The words take the room; the rest is as wide as it needs.
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.training.modelReset.connect(lambda: fit_rows(self.table, 6))
         fit_rows(self.table, 6)
         self.banner = Banner()

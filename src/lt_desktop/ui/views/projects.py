@@ -19,6 +19,7 @@ from lt_desktop.ui.qt import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -145,6 +146,9 @@ class ProjectsBox(QGroupBox):
             ]
         )
         self.table = record_table(self.projects, "Group projects")
+        # The words take the room; the rest is as wide as it needs.
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
         # A cohort has a project or two: a few rows, leaving the room to its members.
         self.projects.modelReset.connect(lambda: fit_rows(self.table, 4))
         fit_rows(self.table, 4)

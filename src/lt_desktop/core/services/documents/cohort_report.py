@@ -1,5 +1,10 @@
 """The cohort report: a cohort's figures for the partnership and its funders, counts and
 means only, never a person's own data.
+
+It opens with a short summary in plain words (``plain_summary``), sets the cohort beside
+the partnership's earlier ones, and quotes a few words from the weekly stories of those
+who agreed to be quoted, never with a name (``cohort_comparison``). Each part is
+gathered by a function of its own, so a new part is one more function and one more field.
 """
 
 from __future__ import annotations
@@ -14,12 +19,25 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.attendance import (
+    AttendanceFigures,
+    figures_by_cohort,
+    figures_by_session,
+)
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.consent import has_consent
+from lt_desktop.core.services.documents.cohort_comparison import (
+    CohortFiguresLine,
+    Quote,
+    earlier_cohorts,
+    quotes,
+)
 from lt_desktop.core.services.documents.common import (
     CERTIFIED_STATUSES,
     NOT_STARTED_STATUSES,
+    CancelledWeek,
     CohortHeading,
+    cancelled_weeks,
     cohort_heading,
     course_sessions,
     rate,
@@ -34,7 +52,6 @@ from lt_desktop.core.services.questionnaires import (
 )
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
-    ATTENDED_STATUSES,
     ConsentScope,
     MarkPosition,
     MembershipRole,
@@ -44,8 +61,6 @@ from lt_desktop.domain.vocabulary import (
     SessionKind,
 )
 from lt_desktop.storage.models import (
-    AttendanceMark,
-    ClassSession,
     Cohort,
     Essay,
     EssayMark,
@@ -80,15 +95,20 @@ class BaseCounts:
 
 @dataclass(frozen=True)
 class WeekAttendance:
+    """Students' attendance and engagement in one week whose register was taken."""
+
     week: int
     held_on: date
     kind: SessionKind
-    marked: int
-    attended: int
+    figures: AttendanceFigures
 
     @property
     def rate(self) -> float | None:
-        return rate(self.attended, self.marked)
+        return self.figures.attendance
+
+    @property
+    def engagement(self) -> float | None:
+        return self.figures.engagement
 
 
 @dataclass(frozen=True)
@@ -130,9 +150,20 @@ class CohortReport:
     released: int
     still_taking_part: int
     staff: dict[MembershipRole, int]
-    weeks: list[WeekAttendance]  # students' attendance, weeks with a register taken
+    weeks: list[WeekAttendance]  # students' attendance, weeks held (register taken)
     essays: EssayFigures
     questionnaires: list[QuestionnaireFigures]
+    #: Students' attendance and engagement over every session held.
+    attendance: AttendanceFigures = AttendanceFigures()
+    #: Weeks called off: in no figure, and said so.
+    cancelled: list[CancelledWeek] = field(default_factory=list)
+    #: The partnership's cohorts that ended before this one began, oldest first.
+    earlier: list[CohortFiguresLine] = field(default_factory=list)
+    #: Where the cohort's students went next, as (what, how many): shown only when
+    #: there are figures (from the progression records, ``_progression``).
+    progression: list[tuple[str, int]] = field(default_factory=list)
+    #: A few words from weekly stories, quoted with their authors' consent, unnamed.
+    quotes: list[Quote] = field(default_factory=list)
     #: The cohort's group projects: topics and the small groups by name, no one's own data.
     projects: list[ProjectInfo] = field(default_factory=list)
 
@@ -146,7 +177,25 @@ class CohortReport:
 
     @property
     def attendance_rate(self) -> float | None:
-        return rate(sum(w.attended for w in self.weeks), sum(w.marked for w in self.weeks))
+        return self.attendance.attendance
+
+    @property
+    def engagement_rate(self) -> float | None:
+        return self.attendance.engagement
+
+    def as_line(self) -> CohortFiguresLine:
+        """This cohort's main figures, as a line beside its earlier cohorts."""
+        return CohortFiguresLine(
+            cohort_id=self.heading.cohort_id,
+            title=self.heading.cohort_name,
+            starts_on=self.heading.starts_on,
+            ends_on=self.heading.ends_on,
+            started=self.started.total,
+            completed=self.completed.total,
+            taking_part=self.still_taking_part,
+            attendance=self.attendance,
+            mean_mark=self.essays.mean,
+        )
 
 
 def numbers_by_base(report: CohortReport) -> tuple[list[str], list[int], list[int]]:
@@ -214,11 +263,12 @@ def _listed(parts: list[str]) -> str:
 class CohortReports(Service):
     """A cohort's figures, for the report and the app."""
 
-    def cohort_report(self, cohort_id: uuid.UUID) -> CohortReport:
+    def cohort_report(self, cohort_id: uuid.UUID, *, today: date | None = None) -> CohortReport:
         """The cohort's figures: counts, rates and means, never a person's own data."""
         self._require(Permission.PRINT_DOCUMENTS)
         with self._store.read() as session:
             self._require_cohort_visible(session, cohort_id)
+            visible = self._visible_cohort_ids(session)
             heading = cohort_heading(session, cohort_id)
             cohort = get_or_not_found(session, Cohort, cohort_id, "cohort")
             started = [
@@ -246,9 +296,16 @@ class CohortReports(Service):
                 released=statuses[MembershipStatus.RELEASED],
                 still_taking_part=statuses[MembershipStatus.ACTIVE],
                 staff={role: staff[role] for role in MembershipRole if staff[role]},
-                weeks=_weekly_attendance(session, cohort_id),
+                weeks=_weekly_attendance(session, cohort_id, today),
                 essays=_essay_figures(session, cohort_id),
                 questionnaires=_questionnaire_figures(session, cohort_id),
+                attendance=figures_by_cohort(session, today=today, cohort_ids=[cohort_id]).get(
+                    cohort_id, AttendanceFigures()
+                ),
+                cancelled=cancelled_weeks(session, cohort_id),
+                earlier=earlier_cohorts(session, cohort, today=today, visible=visible),
+                progression=_progression(session, cohort_id),
+                quotes=quotes(session, cohort_id),
                 projects=project_infos(session, cohort_id),
             )
 
@@ -260,28 +317,23 @@ def _by_base(bases: Iterable[PersonBase]) -> BaseCounts:
     )
 
 
-def _weekly_attendance(session: Session, cohort_id: uuid.UUID) -> list[WeekAttendance]:
-    students = select(Membership.person_id).where(
-        Membership.cohort_id == cohort_id, Membership.role == MembershipRole.STUDENT
-    )
-    by_session: dict[uuid.UUID, Counter[bool]] = {}
-    for session_id, status in session.execute(
-        select(AttendanceMark.session_id, AttendanceMark.status)
-        .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
-        .where(ClassSession.cohort_id == cohort_id, AttendanceMark.person_id.in_(students))
-    ):
-        by_session.setdefault(session_id, Counter())[status in ATTENDED_STATUSES] += 1
+def _weekly_attendance(
+    session: Session, cohort_id: uuid.UUID, today: date | None
+) -> list[WeekAttendance]:
+    by_session = figures_by_session(session, cohort_id, today=today)
     return [
-        WeekAttendance(
-            s.week,
-            s.held_on,
-            s.kind,
-            by_session[s.id].total(),
-            by_session[s.id][True],
-        )
+        WeekAttendance(s.week, s.held_on, s.kind, by_session[s.id])
         for s in course_sessions(session, cohort_id)
         if s.id in by_session
     ]
+
+
+def _progression(session: Session, cohort_id: uuid.UUID) -> list[tuple[str, int]]:
+    """Where the cohort's students went next (further study, mentoring, work...), as
+    (what, how many). Empty until the progression records are kept: they are to be
+    read here, and the report shows its Progression part only when there are figures."""
+    del session, cohort_id
+    return []
 
 
 def _essay_figures(session: Session, cohort_id: uuid.UUID) -> EssayFigures:

@@ -15,6 +15,8 @@ from lt_desktop.core.services.attendance import COUNTED_SESSION
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.domain.vocabulary import (
     MembershipStatus,
+    SessionKind,
+    cancellation_in_words,
 )
 from lt_desktop.storage.models import (
     ClassSession,
@@ -92,3 +94,40 @@ def course_sessions(session: Session, cohort_id: uuid.UUID) -> list[ClassSession
             .order_by(ClassSession.held_on, ClassSession.week)
         )
     )
+
+
+@dataclass(frozen=True)
+class CancelledWeek:
+    """A week called off: it keeps its place in the programme and counts in no figure."""
+
+    week: int
+    held_on: date
+    why: str  # "lockdown: a search of the wing"
+
+
+def cancelled_weeks(session: Session, cohort_id: uuid.UUID) -> list[CancelledWeek]:
+    """The cohort's weeks that were called off, in order (an induction called off is
+    not one of the course's weeks)."""
+    return [
+        CancelledWeek(s.week, s.held_on, cancellation_in_words(s.cancelled, s.cancelled_note))
+        for s in session.scalars(
+            select(ClassSession)
+            .where(
+                ClassSession.cohort_id == cohort_id,
+                ClassSession.cancelled.is_not(None),
+                ClassSession.kind != SessionKind.INDUCTION,
+            )
+            .order_by(ClassSession.held_on, ClassSession.week)
+        )
+    ]
+
+
+def cancelled_in_words(weeks: list[CancelledWeek]) -> str:
+    """Which weeks were called off, as a sentence: "Week 7 (Mon 26 Oct, lockdown) was
+    cancelled and is not counted."; "" when none was."""
+    if not weeks:
+        return ""
+    listed = [f"{w.week} ({w.held_on:%a} {w.held_on.day} {w.held_on:%b}, {w.why})" for w in weeks]
+    if len(listed) == 1:
+        return f"Week {listed[0]} was cancelled and is not counted."
+    return f"Weeks {', '.join(listed[:-1])} and {listed[-1]} were cancelled and are not counted."

@@ -5,33 +5,40 @@ far, and one person's attendance. Names and roles only, never where anyone is ba
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.services.attendance import COUNTED_SESSION
+from lt_desktop.core.services.attendance import (
+    COUNTED_SESSION,
+    AttendanceFigures,
+    figures_by_person,
+    figures_by_session,
+)
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.documents.common import (
     LEFT_STATUSES,
     NOT_STARTED_STATUSES,
+    CancelledWeek,
     CohortHeading,
+    cancelled_weeks,
     cohort_heading,
     course_sessions,
-    rate,
     status_wording,
 )
 from lt_desktop.core.services.groups import GROUPED_ROLES
 from lt_desktop.core.services.memberships import ROLE_ORDER, MemberInfo, member_infos
+from lt_desktop.core.services.readings import ReadingInfo, readings_of
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
-    ATTENDED_STATUSES,
     AttendanceStatus,
     MembershipRole,
     MembershipStatus,
     SessionKind,
+    cancellation_in_words,
 )
 from lt_desktop.storage.models import (
     AttendanceMark,
@@ -73,6 +80,10 @@ class RegisterSheet:
     location: str
     lecturer_name: str
     groups: list[SheetGroup]
+    #: Why the session was called off, in words; "" for a session that runs.
+    cancelled: str = ""
+    #: What to read for the session, as its reading list gives it.
+    readings: list[ReadingInfo] = field(default_factory=list)
 
     @property
     def expected(self) -> int:
@@ -93,18 +104,8 @@ class AttendanceRow:
     group_name: str
     left_course: bool
     marks: list[AttendanceStatus | None]  # one per week column
-
-    @property
-    def marked(self) -> int:
-        return sum(1 for mark in self.marks if mark is not None)
-
-    @property
-    def attended(self) -> int:
-        return sum(1 for mark in self.marks if mark in ATTENDED_STATUSES)
-
-    @property
-    def rate(self) -> float | None:
-        return rate(self.attended, self.marked)
+    #: Their attendance and engagement so far (``services/attendance.py``).
+    figures: AttendanceFigures = AttendanceFigures()
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,15 @@ class AttendanceSummary:
     heading: CohortHeading
     weeks: list[WeekColumn]
     rows: list[AttendanceRow]  # by group, then role, then name
+    #: Everyone's figures week by week, one per week column (nothing held: all zero).
+    by_week: list[AttendanceFigures] = field(default_factory=list)
+    #: Weeks called off: they are in no column and count in no figure.
+    cancelled: list[CancelledWeek] = field(default_factory=list)
 
-    def attended_in(self, index: int) -> tuple[int, int]:
-        """(attended, marked) in the week at ``index``."""
-        marks = [row.marks[index] for row in self.rows if row.marks[index] is not None]
-        return sum(1 for m in marks if m in ATTENDED_STATUSES), len(marks)
+    @property
+    def figures(self) -> AttendanceFigures:
+        """Everyone's figures together."""
+        return sum((row.figures for row in self.rows), AttendanceFigures())
 
 
 @dataclass(frozen=True)
@@ -136,18 +141,9 @@ class PersonCohortAttendance:
     role: MembershipRole
     status: str  # in words that do not say why someone left
     lines: list[PersonSessionLine]
-
-    @property
-    def marked(self) -> int:
-        return sum(1 for line in self.lines if line.mark is not None)
-
-    @property
-    def attended(self) -> int:
-        return sum(1 for line in self.lines if line.mark in ATTENDED_STATUSES)
-
-    @property
-    def rate(self) -> float | None:
-        return rate(self.attended, self.marked)
+    #: Their attendance and engagement in the cohort (``services/attendance.py``).
+    figures: AttendanceFigures = AttendanceFigures()
+    cancelled: list[CancelledWeek] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -193,9 +189,15 @@ class RegisterDocuments(Service):
                 location=class_session.location,
                 lecturer_name=lecturer.display_name if lecturer else "",
                 groups=[SheetGroup(name, people) for name, people in groups.items()],
+                cancelled=cancellation_in_words(
+                    class_session.cancelled, class_session.cancelled_note
+                ),
+                readings=readings_of(session, class_session.id),
             )
 
-    def attendance_summary(self, cohort_id: uuid.UUID) -> AttendanceSummary:
+    def attendance_summary(
+        self, cohort_id: uuid.UUID, *, today: date | None = None
+    ) -> AttendanceSummary:
         self._require(Permission.PRINT_DOCUMENTS)
         with self._store.read() as session:
             self._require_cohort_visible(session, cohort_id)
@@ -215,6 +217,8 @@ class RegisterDocuments(Service):
                 if (m.role in GROUPED_ROLES and m.status not in NOT_STARTED_STATUSES)
                 or m.person_id in marks
             ]
+            figures = figures_by_person(session, today=today, cohort_ids=[cohort_id])
+            weekly = figures_by_session(session, cohort_id, today=today, roles=None)
             rows = [
                 AttendanceRow(
                     name=m.display_name,
@@ -222,15 +226,24 @@ class RegisterDocuments(Service):
                     group_name=m.group_name or NO_GROUP,
                     left_course=m.status in LEFT_STATUSES,
                     marks=marks.get(m.person_id, [None] * len(sessions)),
+                    figures=figures.get((cohort_id, m.person_id), AttendanceFigures()),
                 )
                 for m in _in_register_order(members, _group_positions(session, cohort_id))
             ]
             return AttendanceSummary(
-                heading, [WeekColumn(s.week, s.held_on, s.kind) for s in sessions], rows
+                heading,
+                [WeekColumn(s.week, s.held_on, s.kind) for s in sessions],
+                rows,
+                [weekly.get(s.id, AttendanceFigures()) for s in sessions],
+                cancelled_weeks(session, cohort_id),
             )
 
     def person_attendance(
-        self, person_id: uuid.UUID, cohort_id: uuid.UUID | None = None
+        self,
+        person_id: uuid.UUID,
+        cohort_id: uuid.UUID | None = None,
+        *,
+        today: date | None = None,
     ) -> PersonAttendance:
         """One person's sessions and marks, cohort by cohort (those this account sees)."""
         self._require(Permission.PRINT_DOCUMENTS)
@@ -255,6 +268,12 @@ class RegisterDocuments(Service):
                     if cohort_id is not None
                     else f"{person.display_name} is in no cohort you can see."
                 )
+            figures = figures_by_person(
+                session,
+                today=today,
+                cohort_ids=[m.cohort_id for m in memberships],
+                person_id=person_id,
+            )
             result = []
             for membership in memberships:
                 sessions = course_sessions(session, membership.cohort_id)
@@ -286,6 +305,8 @@ class RegisterDocuments(Service):
                             PersonSessionLine(s.week, s.held_on, s.title, s.kind, mine.get(s.id))
                             for s in sessions[: last + 1]
                         ],
+                        figures=figures.get((membership.cohort_id, person_id), AttendanceFigures()),
+                        cancelled=cancelled_weeks(session, membership.cohort_id),
                     )
                 )
             return PersonAttendance(person.display_name, result)

@@ -1,11 +1,13 @@
 """The Cohort figures tab: the cohort report's figures on screen, counts, rates and means,
-never a name.
+never a name: its summary in plain words, attendance and engagement, the partnership's
+earlier cohorts beside this one, and the words it quotes (with consent, unnamed).
 """
 
 from __future__ import annotations
 
 import uuid
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.documents.cohort_report import (
     CohortReport,
     QuestionnaireFigures,
@@ -13,6 +15,8 @@ from lt_desktop.core.services.documents.cohort_report import (
     describe_staff,
     numbers_by_base,
 )
+from lt_desktop.core.services.documents.cohort_summary import comparison_rows, plain_summary
+from lt_desktop.core.services.documents.common import cancelled_in_words
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.questionnaires import Summary
 from lt_desktop.ui.controller import AppController
@@ -100,6 +104,7 @@ class CohortFigures(QWidget):
                 ("started", "students started"),
                 ("completed", "completed"),
                 ("attendance", "attendance"),
+                ("engagement", "engagement"),
                 ("mean mark", "mean agreed essay mark"),
             ]
         ):
@@ -116,13 +121,25 @@ class CohortFigures(QWidget):
             self.key_figures[key] = number
             self._captions[key] = words
             cards.addWidget(card, 0, column)
+        self.in_brief = QLabel()
+        self.in_brief.setAccessibleName("In brief")
+        self.in_brief.setWordWrap(True)
+        self.in_brief.setTextFormat(Qt.TextFormat.PlainText)
+        self.comparison_holder = QVBoxLayout()
+        self.comparison: QTableWidget | None = None
+        self.comparison_heading = heading("Compared with earlier cohorts", 2)
+        self.quotes_heading = heading("In their words", 2)
+        self.quotes = QLabel()
+        self.quotes.setAccessibleName("Quoted from weekly stories")
+        self.quotes.setWordWrap(True)
+        self.quotes.setTextFormat(Qt.TextFormat.PlainText)
         self.numbers_holder = QVBoxLayout()
         self.numbers: QTableWidget | None = None
         self.leavers = QLabel()
         self.leavers.setWordWrap(True)
         self.staff = QLabel()
         self.staff.setWordWrap(True)
-        self.attendance_chart = BarChart("Attendance by week", "Week")
+        self.attendance_chart = BarChart("Attendance and engagement by week", "Week")
         self.attendance_caption = muted()
         self.marks_chart = BarChart("Essay marks", "Agreed mark")
         self.marks_caption = muted()
@@ -133,6 +150,8 @@ class CohortFigures(QWidget):
         page = QWidget()
         column_layout = QVBoxLayout(page)
         column_layout.addWidget(self.summary)
+        column_layout.addWidget(heading("In brief", 2))
+        column_layout.addWidget(self.in_brief)
         column_layout.addLayout(cards)
         column_layout.addWidget(heading("Students and staff", 2))
         column_layout.addLayout(self.numbers_holder)
@@ -141,17 +160,22 @@ class CohortFigures(QWidget):
         column_layout.addWidget(heading("Attendance by week", 2))
         column_layout.addWidget(self.attendance_chart)
         column_layout.addWidget(self.attendance_caption)
+        column_layout.addWidget(self.comparison_heading)
+        column_layout.addLayout(self.comparison_holder)
         column_layout.addWidget(heading("Essay marks", 2))
         column_layout.addWidget(self.marks_chart)
         column_layout.addWidget(self.marks_caption)
         column_layout.addWidget(heading("Before and after the course", 2))
         column_layout.addLayout(self.change_holder)
+        column_layout.addWidget(self.quotes_heading)
+        column_layout.addWidget(self.quotes)
         column_layout.addWidget(
             muted(
-                "Figures only: no one is named here. Attendance is of students: sessions "
-                "attended (present, late or left early) out of those marked. Questionnaire "
-                "figures count only people who answered both before and after the course "
-                "and whose consent to questionnaires stands today."
+                "Figures only: no one is named here, and words from weekly stories are "
+                "quoted with their authors' consent, without their names. Attendance and "
+                f"engagement are of students. {FOOTNOTE} Questionnaire figures count only "
+                "people who answered both before and after the course and whose consent "
+                "to questionnaires stands today."
             )
         )
         column_layout.addStretch(1)
@@ -223,13 +247,17 @@ class CohortFigures(QWidget):
         self.key_figures["completed"].setText(str(report.completed.total))
         self._captions["completed"].setText(f"completed ({_percent(report.completion_rate)})")
         self.key_figures["attendance"].setText(_percent(report.attendance_rate))
+        self.key_figures["engagement"].setText(_percent(report.engagement_rate))
+        self.in_brief.setText(" ".join(plain_summary(report)))
         self.key_figures["mean mark"].setText("–" if mean is None else f"{mean:.0f}")
         self._show_numbers(report)
         self.leavers.setText(describe_leavers(report))
         self.staff.setText(describe_staff(report))
         self._show_attendance(report)
+        self._show_comparison(report)
         self._show_marks(report)
         self._show_change(report)
+        self._show_quotes(report)
 
     def _show_numbers(self, report: CohortReport) -> None:
         header, started, completed = numbers_by_base(report)
@@ -249,24 +277,50 @@ class CohortFigures(QWidget):
         self.numbers_holder.addWidget(self.numbers)
 
     def _show_attendance(self, report: CohortReport) -> None:
+        cancelled = cancelled_in_words(report.cancelled)
         if not report.weeks:
             self.attendance_chart.hide()
-            self.attendance_caption.setText("No register has been taken yet.")
+            self.attendance_caption.setText(
+                " ".join(filter(None, ("No register has been taken yet.", cancelled)))
+            )
             return
         self.attendance_chart.show()
         self.attendance_chart.set_bars(
             [str(w.week) for w in report.weeks],
-            [[round((w.rate or 0) * 100) for w in report.weeks]],
+            [
+                [round((w.rate or 0) * 100) for w in report.weeks],
+                [round((w.engagement or 0) * 100) for w in report.weeks],
+            ],
             maximum=100,
             step=25,
             value_text=lambda v: f"{v:.0f}%",
+            legend=("Attendance", "Engagement"),
         )
-        attended = sum(w.attended for w in report.weeks)
-        marked = sum(w.marked for w in report.weeks)
+        figures = report.attendance
         self.attendance_caption.setText(
-            "Students present, late or leaving early, as a share of those marked each week. "
-            f"Over the {_count(len(report.weeks), 'week')} with a register: "
-            f"{_percent(report.attendance_rate)} ({attended} of {marked} marks)."
+            "Students' attendance and engagement each week a register was taken. "
+            f"Over the {_count(len(report.weeks), 'week')} held: attendance "
+            f"{_percent(figures.attendance)} ({figures.attended} of {figures.held} sessions), "
+            f"engagement {_percent(figures.engagement)} ({figures.engaged} of {figures.held}). "
+            + cancelled
+        )
+
+    def _show_comparison(self, report: CohortReport) -> None:
+        if self.comparison is not None:
+            self.comparison.setParent(None)
+            self.comparison.deleteLater()
+            self.comparison = None
+        header, rows = comparison_rows(report)
+        self.comparison_heading.setVisible(bool(rows))
+        if rows:
+            self.comparison = figures_table("Compared with earlier cohorts", header, rows)
+            self.comparison_holder.addWidget(self.comparison)
+
+    def _show_quotes(self, report: CohortReport) -> None:
+        self.quotes_heading.setVisible(bool(report.quotes))
+        self.quotes.setVisible(bool(report.quotes))
+        self.quotes.setText(
+            "\n\n".join(f"“{q.text}”\n(week {q.week}: {q.question})" for q in report.quotes)
         )
 
     def _show_marks(self, report: CohortReport) -> None:

@@ -59,6 +59,11 @@ def _write_register(ws: Workspace, choice: Choice, target: Path, paper: PaperSiz
     return printing.save_register(ws, choice.session_id, target, paper=paper)
 
 
+def _write_handout(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
+    assert choice.session_id is not None
+    return printing.save_handout(ws, choice.session_id, target, paper=paper)
+
+
 def _write_attendance(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
     assert choice.cohort_id is not None
     return printing.save_attendance_summary(ws, choice.cohort_id, target, paper=paper)
@@ -139,6 +144,16 @@ DOCUMENT_KINDS: list[DocumentKind] = [
         "Register",
         "Making the register…",
         _write_register,
+    ),
+    DocumentKind(
+        "Session handout",
+        "The session, its lecturer and what to read for it (title, author and pages), with "
+        "room for notes: one sheet to copy for every student, in black and white. A "
+        "reading's PDF is saved from the session's readings and printed with it.",
+        Subject.SESSION,
+        "Handout",
+        "Making the handout…",
+        _write_handout,
     ),
     DocumentKind(
         "Attendance summary for a cohort",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.consent import ConsentState
 from lt_desktop.core.services.facilitators import FacilitatorTrainingInfo
 from lt_desktop.core.services.mentoring import Journey
@@ -46,7 +47,7 @@ from lt_desktop.ui.screens.people.forms import (
 from lt_desktop.ui.screens.people.moves import MergeDialog, ReleaseDialog, TransferDialog
 from lt_desktop.ui.views.facilitator_training import FacilitatorTrainingBox
 from lt_desktop.ui.views.journey import JourneyView
-from lt_desktop.ui.widgets import Banner, Tone, button, heading
+from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted, percent
 
 if TYPE_CHECKING:
     from lt_desktop.ui.screens.people.screen import PeopleScreen
@@ -86,7 +87,13 @@ class PersonPanel(QScrollArea):
                 Column("Cohort", lambda m: f"{m.course_title}: {m.cohort_name}"),
                 Column("Role", lambda m: m.role.label),
                 Column("Status", lambda m: f"{m.status.label} since {m.status_since:%d %b %Y}"),
-                Column("Attended", lambda m: f"{m.sessions_attended} of {m.sessions_marked}"),
+                Column(
+                    "Attended",
+                    lambda m: f"{m.attendance.attended} of {m.attendance.held}",
+                    tooltip=lambda m: "sessions attended, of those held",
+                ),
+                Column("Attendance", lambda m: percent(m.attendance.attendance)),
+                Column("Engagement", lambda m: percent(m.attendance.engagement)),
             ]
         )
         self.attendance = RecordTableModel[AttendanceLine](
@@ -139,6 +146,9 @@ class PersonPanel(QScrollArea):
         layout.addWidget(self.journey)
         layout.addWidget(_section("Cohorts"))
         layout.addWidget(_table(self.memberships, "Cohorts", rows=6))
+        self.figures_note = muted(FOOTNOTE)
+        self.figures_note.setAccessibleName("What attendance and engagement mean")
+        layout.addWidget(self.figures_note)
         layout.addWidget(_section("Attendance"))
         layout.addWidget(_table(self.attendance, "Attendance history", rows=8))
         layout.addWidget(self.training_box)
