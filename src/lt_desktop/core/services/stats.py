@@ -43,6 +43,7 @@ COUNTED = {
     "programme_items": m.ProgrammeItem,
     "graduation_guests": m.GraduationGuest,
     "certificates": m.Certificate,
+    "progressions": m.Progression,
     "users": m.User,
     "audit_entries": m.AuditEntry,
 }
