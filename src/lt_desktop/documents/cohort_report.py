@@ -80,6 +80,7 @@ def write_cohort_report(
     story += _attendance_section(report)
     story += _essay_section(report)
     story += _questionnaire_sections(report)
+    story += after_the_course_section(report.progression)
     story += [
         Spacer(1, 6 * mm),
         Paragraph(
@@ -229,6 +230,49 @@ def _essay_section(report: CohortReport) -> list[Flowable]:
         style["small"],
     )
     return [KeepTogether([title, chart, caption])]
+
+
+# -- after the course ---------------------------------------------------------------------
+
+
+def after_the_course_section(progression: list[tuple[str, int]]) -> list[Flowable]:
+    """What students went on to do: a number of people for each kind of step, never a
+    name. Kept apart so the report can place it wherever its sections go."""
+    style = styles()
+    title = Paragraph("After the course", style["heading"])
+    if not progression:
+        return [
+            title,
+            Paragraph(
+                "Nothing is recorded yet of what students went on to do after the course.",
+                style["body"],
+            ),
+        ]
+    table = Table(
+        [["", "People"], *[[what, str(count)] for what, count in progression]],
+        colWidths=[70 * mm, 30 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8.5),
+                ("FONT", (0, 1), (-1, -1), SANS, 9.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ]
+        )
+    )
+    caption = Paragraph(
+        "People who went on to each, as far as the partnership knows: only those who "
+        "consented to being followed after the course, each counted once for each kind "
+        "of step.",
+        style["small"],
+    )
+    return [KeepTogether([title, table, Spacer(1, 2 * mm), caption])]
 
 
 # -- questionnaires -----------------------------------------------------------------------

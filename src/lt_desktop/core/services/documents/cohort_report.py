@@ -24,6 +24,7 @@ from lt_desktop.core.services.documents.common import (
     course_sessions,
     rate,
 )
+from lt_desktop.core.services.progression import progression_counts
 from lt_desktop.core.services.questionnaires import (
     ItemInfo,
     Summary,
@@ -132,6 +133,9 @@ class CohortReport:
     weeks: list[WeekAttendance]  # students' attendance, weeks with a register taken
     essays: EssayFigures
     questionnaires: list[QuestionnaireFigures]
+    #: What students went on to do after the course: (what, how many people), counting
+    #: only those whose consent to being followed stands (``services.progression``).
+    progression: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def left(self) -> int:
@@ -246,6 +250,7 @@ class CohortReports(Service):
                 weeks=_weekly_attendance(session, cohort_id),
                 essays=_essay_figures(session, cohort_id),
                 questionnaires=_questionnaire_figures(session, cohort_id),
+                progression=progression_counts(session, [cohort_id]),
             )
 
 
