@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.documents.certificates import certificates_of
-from lt_desktop.core.services.documents.common import CERTIFIED_STATUSES
+from lt_desktop.core.services.documents.common import (
+    CERTIFIED_STATUSES,
+    find_graduation_session,
+)
 from lt_desktop.core.services.graduation.common import cohort_ids_of, title_of
 from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
@@ -50,21 +52,6 @@ class GraduateLine:
     @property
     def completed(self) -> bool:
         return self.status in CERTIFIED_STATUSES
-
-
-def find_graduation_session(
-    session: Session, cohort_id: uuid.UUID, held_on: date
-) -> ClassSession | None:
-    """The cohort's graduation session in its register: the one nearest ``held_on``."""
-    found = sorted(
-        session.scalars(
-            select(ClassSession).where(
-                ClassSession.cohort_id == cohort_id, ClassSession.kind == SessionKind.GRADUATION
-            )
-        ),
-        key=lambda s: (abs((s.held_on - held_on).days), -s.week),
-    )
-    return found[0] if found else None
 
 
 def graduation_register(
