@@ -64,6 +64,7 @@ COUNTED_TABLES = {
     "programme_items": "programme_items",
     "graduation_guests": "graduation_guests",
     "certificates": "certificates",
+    "progressions": "progressions",
     "users": "users",
     "audit_entries": "audit_log",
 }
@@ -85,6 +86,7 @@ ACTIVITY = [
     "applications",
     "graduation_events",
     "certificates",
+    "progressions",
 ]
 
 

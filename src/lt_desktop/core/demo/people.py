@@ -22,6 +22,10 @@ from lt_desktop.domain.vocabulary import (
 )
 from lt_desktop.storage import models as m
 
+#: The kinds of consent the demo's first form asked for. Consent to being followed
+#: after the course is asked for at the graduation (``after_course``).
+_ON_THE_FIRST_FORM = tuple(s for s in ConsentScope if s is not ConsentScope.PROGRESSION)
+
 
 class PeopleAndConsent(DemoBuilderBase):
     """Makes people and their consents, and the demo's sign-in accounts."""
@@ -82,7 +86,7 @@ class PeopleAndConsent(DemoBuilderBase):
     def _consents(self, people: list[m.Person]) -> None:
         for index, person in enumerate(people):
             given = self.on(date(2026, 1, 5) if index < 60 else date(2026, 9, 7))
-            for scope in ConsentScope:
+            for scope in _ON_THE_FIRST_FORM:
                 if scope is ConsentScope.INTERVIEW and self.rng.random() < 0.5:
                     continue
                 if self.rng.random() < 0.12:
