@@ -120,8 +120,9 @@ def test_a_letter_is_headed_with_the_partnerships_logo_and_return_address(
 ) -> None:
     """The demo partnership has a logo and a return address; a letter carries both, and
     nothing of the software: no footer, page number or date made."""
-    (letter, *_) = demo.applications.letters(  # type: ignore[arg-type]
-        _cohort_id(demo), ApplicationDecision.WAITING_LIST
+    (letter, *_) = demo.applications.letters(
+        _cohort_id(demo),  # type: ignore[arg-type]
+        ApplicationDecision.WAITING_LIST,
     )
     target = tmp_path / "letter.pdf"
     write_letters(target, [letter])

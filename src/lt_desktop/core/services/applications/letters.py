@@ -125,9 +125,7 @@ class LettersPart(ApplicationsPart):
         if self.site_kind is SiteKind.PRISON and self.actor.may(Permission.VIEW_PRISON_DETAILS):
             number = (
                 session.scalar(
-                    select(PrisonDetails.prison_number).where(
-                        PrisonDetails.person_id == person.id
-                    )
+                    select(PrisonDetails.prison_number).where(PrisonDetails.person_id == person.id)
                 )
                 or ""
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.documents.certificates import certificates_of
 from lt_desktop.core.services.documents.common import (
     CERTIFIED_STATUSES,
@@ -16,6 +17,7 @@ from lt_desktop.core.services.documents.common import (
 from lt_desktop.core.services.graduation.common import cohort_ids_of, title_of
 from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
+    ConsentScope,
     MembershipRole,
     MembershipStatus,
     SessionKind,
@@ -48,6 +50,8 @@ class GraduateLine:
     attended: bool | None
     certificate_serial: str
     certificate_event_id: uuid.UUID | None
+    #: They have not consented to photographs at graduation.
+    no_photos: bool = False
 
     @property
     def completed(self) -> bool:
@@ -121,6 +125,7 @@ def graduates_of(session: Session, event: GraduationEvent) -> list[GraduateLine]
                 attended=attended.get((m.cohort_id, m.person_id)),
                 certificate_serial=certificate.serial if certificate else "",
                 certificate_event_id=certificate.event_id if certificate else None,
+                no_photos=not has_consent(session, m.person_id, ConsentScope.GRADUATION_PHOTOS),
             )
         )
     lines.sort(key=lambda line: (line.sort_name.casefold(), line.cohort_title))
