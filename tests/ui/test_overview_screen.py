@@ -26,4 +26,9 @@ def test_staff_land_on_the_partnerships_figures(driver: Driver, qtbot: QtBot) ->
     assert cells[4] == f"{summary.completion_rate:.0%}"
     assert cells[5] == f"{summary.attendance_rate:.0%}"
     assert cells[6] == "Not paired"
+    # What the first cohort's graduates went on to do, with their consent: figures only.
+    assert cells[7] == (
+        "1 further study · 2 mentoring · 1 facilitating · 1 employment · "
+        "1 released, keeping in touch"
+    )
     assert "1 partnership, 2 cohorts" in screen.totals.text()

@@ -83,21 +83,29 @@ class ProgressionService(Service):
             return [_info(session, row, consented) for row in rows]
 
     def cohorts_for(self, person_id: uuid.UUID) -> list[FollowedCohort]:
-        """The cohorts a step of this person's may follow: those they had a place in,
-        the latest first."""
+        """The cohorts a step of this person's may follow: those they studied in, the
+        latest first, then those they had another part in (as a mentor, say)."""
         self._require(Permission.EDIT_PEOPLE)
         with self._store.read() as session:
             self._require_person_visible(session, person_id)
-            cohorts = session.scalars(
-                select(Cohort)
-                .where(
-                    Cohort.id.in_(
-                        select(Membership.cohort_id).where(Membership.person_id == person_id)
-                    )
-                )
+            places = session.execute(
+                select(Cohort, Membership.role)
+                .join(Membership, Membership.cohort_id == Cohort.id)
+                .where(Membership.person_id == person_id)
                 .order_by(Cohort.ends_on.desc())
-            )
-            return [FollowedCohort(c.id, f"{c.course.title}: {c.name}", c.ends_on) for c in cohorts]
+            ).all()
+            studied = [c for c, role in places if role is MembershipRole.STUDENT]
+            found = [
+                FollowedCohort(c.id, f"{c.course.title}: {c.name}", c.ends_on) for c in studied
+            ]
+            found += [
+                FollowedCohort(
+                    c.id, f"{c.course.title}: {c.name} (as {role.label.lower()})", c.ends_on
+                )
+                for c, role in places
+                if c not in studied
+            ]
+            return found
 
     def record(
         self,

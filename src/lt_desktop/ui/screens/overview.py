@@ -71,8 +71,8 @@ class OverviewScreen(Screen):
                 ),
                 Column("Completed", lambda s: _percent(s.completion_rate), align_right=True),
                 Column("Attendance", lambda s: _percent(s.attendance_rate), align_right=True),
-                Column("After the course", _after_the_course),
                 Column("Last exchange", _last_exchange),
+                Column("After the course", _after_the_course),
             ]
         )
         self.table = record_table(self.model, "Partnerships")
