@@ -130,7 +130,7 @@ class DocumentsScreen(Screen):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.graduation = QComboBox()
-        self.only_present = QCheckBox("O&nly for those marked present at the graduation")
+        self.only_present = QCheckBox("Only for those marked presen&t at the graduation")
         self.paper = PaperCombo()
         self.target = SavePathField("Certificates.pdf", "Save the document", PDF_FILTER)
         self.form = QFormLayout()

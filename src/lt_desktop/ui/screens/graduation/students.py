@@ -153,7 +153,7 @@ class IssueDialog(FormDialog):
         )
         came = sum(1 for g in completed if g.attended)
         self.only_present = QCheckBox(
-            f"&Only for those ticked as having come ({came} of {len(completed)})"
+            f"Only for those &ticked as having come ({came} of {len(completed)})"
         )
         self.only_present.setToolTip(
             "Those who could not come get theirs later: issue again without this."
