@@ -32,6 +32,7 @@ NEW_PASSWORD = "a fresh password for spring"
 #: Every kind of record ``stats --json`` reports, and the table that holds it.
 COUNTED_TABLES = {
     "partnerships": "partnerships",
+    "stationery": "stationery",
     "courses": "courses",
     "cohorts": "cohorts",
     "people": "people",

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import ConsentScope, PersonBase, ProgressionKind
@@ -190,3 +190,34 @@ def test_a_prison_cannot_send_stationery_of_another_partnership(
         forge(sites, from_university=False, lines=[forged], target=tmp_path / "other.ltbundle"),
     )
     assert "belongs to a partnership other than the one this prison is paired for" in message
+
+
+def test_stationery_made_at_both_sites_for_one_partnership_becomes_one(
+    sites: Pair, tmp_path: Path
+) -> None:
+    """The prison and the university each set the partnership's stationery before either
+    heard of the other's: the two records are one partnership's, and merge."""
+    for site in (sites.prison, sites.university):
+        # As stores from before stationery was kept: neither has any yet.
+        with site.open() as workspace, workspace.store.write() as session:
+            session.execute(delete(Stationery))
+    with sites.prison.open() as prison:
+        partnership = prison.programme.list_partnerships()[0].id
+        prison.stationery.set_stationery(
+            partnership, prison_signature_on_certificates=False, return_address="PO Box 1"
+        )
+    with sites.university.open() as university:
+        university.stationery.set_stationery(
+            partnership, prison_signature_on_certificates=False, university_signatory="Dr Osei"
+        )
+    _exchange(sites.prison, sites.university, tmp_path, "prison-stationery")
+    _exchange(sites.university, sites.prison, tmp_path, "university-stationery")
+    held = []
+    for site in (sites.prison, sites.university):
+        with site.open() as workspace, workspace.store.read() as session:
+            rows = session.scalars(
+                select(Stationery).where(Stationery.partnership_id == partnership)
+            ).all()
+            assert len(rows) == 1
+            held.append(workspace.stationery.stationery(partnership))
+    assert held[0] == held[1]

@@ -248,28 +248,39 @@ def after_the_course_section(progression: list[tuple[str, int]]) -> list[Flowabl
                 style["body"],
             ),
         ]
+    # One column a kind, the number of people under it: a short section stays short.
+    label = ParagraphStyle("after-label", parent=style["small"], alignment=TA_CENTER)
+    number = ParagraphStyle(
+        "after-number",
+        parent=style["body"],
+        fontName=SERIF_BOLD,
+        fontSize=15,
+        leading=18,
+        alignment=TA_CENTER,
+    )
+    width = min(34 * mm, _CHART_WIDTH / len(progression))
     table = Table(
-        [["", "People"], *[[what, str(count)] for what, count in progression]],
-        colWidths=[70 * mm, 30 * mm],
+        [
+            [Paragraph(str(count), number) for _, count in progression],
+            [Paragraph(escaped(what), label) for what, _ in progression],
+        ],
+        colWidths=[width] * len(progression),
         hAlign="LEFT",
     )
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8.5),
-                ("FONT", (0, 1), (-1, -1), SANS, 9.5),
-                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (0, -1), 0),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.6, white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, 0), 5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
             ]
         )
     )
     caption = Paragraph(
-        "People who went on to each, as far as the partnership knows: only those who "
-        "consented to being followed after the course, each counted once for each kind "
-        "of step.",
+        "People who went on to each, with their consent to being followed; each is "
+        "counted once for each kind.",
         style["small"],
     )
     return [KeepTogether([title, table, Spacer(1, 2 * mm), caption])]

@@ -156,8 +156,7 @@ def save_programme(
     return Saved(
         target,
         len(programme.graduates),
-        f"Saved the {whose} programme for "
-        f"{programme.event.title} ({counted}) to {target}.",
+        f"Saved the {whose} programme for {programme.event.title} ({counted}) to {target}.",
     )
 
 
