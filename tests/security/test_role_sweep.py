@@ -185,6 +185,7 @@ RECORD_NAMED_BY = {
     "guests": "guest",
     "scores": "criterion",
     "changes": "person",
+    "progression_id": "progression",
 }
 
 
@@ -259,12 +260,18 @@ def _gather(admin: Workspace) -> Demo:
     details = admin.graduation.details(event.id)
     mentor = next(p for p in spring_people & autumn_people if admin.mentoring.invitations(p))
     course = admin.programme.list_courses()[0]
+    followed = next(
+        step.id
+        for person in sorted(spring_people - autumn_people)
+        for step in admin.progression.list_for(person)
+    )
     spring.update(
         event=event.id,
         guest=details.guests[0].id,
         item=details.programme[0].id,
         invitation=admin.mentoring.invitations(mentor)[0].id,
         training=admin.mentoring.training(mentor)[0].id,
+        progression=followed,
     )
     marker_account = next(a for a in admin.accounts.list_accounts() if a.username == "marker")
     everywhere = {

@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from lt_desktop.core.demo.after_course import AfterTheCourse
 from lt_desktop.core.demo.applications import Applications
 from lt_desktop.core.demo.base import RECORDER
 from lt_desktop.core.demo.cohorts import CohortsAndMembers
@@ -49,7 +50,13 @@ def build_store(
 
 
 class DemoBuilder(
-    CohortsAndMembers, Registers, EssaysAndMarks, ResearchData, Graduation, Applications
+    CohortsAndMembers,
+    Registers,
+    EssaysAndMarks,
+    ResearchData,
+    Graduation,
+    Applications,
+    AfterTheCourse,
 ):
     """Fills a new store with the demo's story, one part of the programme after another."""
 
@@ -105,6 +112,8 @@ class DemoBuilder(
             self._applications(autumn)
             self._mentoring_and_evaluation(spring, autumn, graduates)
             self._application_round(autumn)
+            self._after_the_course(spring, autumn, graduates)
+            self._stationery(partnership)
             self.store.audit(
                 session,
                 actor_id=None,

@@ -1,5 +1,6 @@
 """Every table of the store. Importing this module registers them all on ``Base.metadata``."""
 
+from lt_desktop.storage.models.after_course import Progression
 from lt_desktop.storage.models.assessment import Attachment, Essay, EssayMark
 from lt_desktop.storage.models.attendance import AttendanceMark
 from lt_desktop.storage.models.base import Base, SyncedRecord, utc_now
@@ -40,6 +41,7 @@ from lt_desktop.storage.models.research import (
     StoryAnswer,
     StoryQuestion,
 )
+from lt_desktop.storage.models.stationery import Stationery
 from lt_desktop.storage.models.sync import (
     ChangeCounter,
     MergedRecord,
@@ -82,6 +84,7 @@ __all__ = [
     "PersonMerge",
     "PrisonDetails",
     "ProgrammeItem",
+    "Progression",
     "QuestionnaireAnswer",
     "QuestionnaireItem",
     "QuestionnaireResponse",
@@ -93,6 +96,7 @@ __all__ = [
     "Site",
     "SiteKeys",
     "SmallGroup",
+    "Stationery",
     "Story",
     "StoryAnswer",
     "StoryQuestion",
