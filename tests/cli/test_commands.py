@@ -32,6 +32,7 @@ NEW_PASSWORD = "a fresh password for spring"
 #: Every kind of record ``stats --json`` reports, and the table that holds it.
 COUNTED_TABLES = {
     "partnerships": "partnerships",
+    "stationery": "stationery",
     "courses": "courses",
     "cohorts": "cohorts",
     "people": "people",
@@ -68,6 +69,7 @@ COUNTED_TABLES = {
     "programme_items": "programme_items",
     "graduation_guests": "graduation_guests",
     "certificates": "certificates",
+    "progressions": "progressions",
     "users": "users",
     "audit_entries": "audit_log",
 }
@@ -89,6 +91,7 @@ ACTIVITY = [
     "applications",
     "graduation_events",
     "certificates",
+    "progressions",
 ]
 
 

@@ -78,8 +78,8 @@ DOCUMENTS = [
     ),
     (
         "programme",
-        ["--event", "spring 2026"],
-        r"Saved the programme for Spring 2026 graduation \(21 graduates\) to .*",
+        ["--event", "spring 2026", "--for", "guests"],
+        r"Saved the guests' programme for Spring 2026 graduation \(21 graduates\) to .*",
         "Graduating students",
     ),
     (
@@ -157,7 +157,7 @@ def test_csv_writes_a_list_for_excel(
         (["register", "--cohort", SPRING, "--week", "40"], r"has no session in week 40"),
         (["person-attendance", "--person", "Khan"], r"'Khan' matches 2 people"),
         (["certificates", "--cohort", AUTUMN], r"no certificates to print"),
-        (["programme", "--event", "Winter"], r"no graduation called 'Winter'"),
+        (["programme", "--event", "Winter", "--for", "staff"], r"no graduation called 'Winter'"),
     ],
 )
 def test_print_failures_are_one_line(
@@ -197,3 +197,46 @@ def test_misuse_is_a_usage_error(demo_dir: Path, args: list[str]) -> None:
 def test_out_must_be_a_file(demo_dir: Path, tmp_path: Path) -> None:
     result = print_as(demo_dir, "cohort-report", "--cohort", SPRING, "--out", tmp_path)
     assert "is a folder" in assert_usage_error(result)
+
+
+def test_the_programme_is_printed_for_guests_or_for_staff_as_asked(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    """Which copy is always said: the staff's marks who may not be photographed, the
+    guests' never does, and neither is printed without the choice."""
+    unsaid = print_as(demo_dir, "programme", "--out", tmp_path / "which.pdf")
+    assert "--for" in assert_usage_error(unsaid)
+    assert not (tmp_path / "which.pdf").exists()
+
+    staff = tmp_path / "staff.pdf"
+    result = print_as(demo_dir, "programme", "--for", "staff", "--out", staff)
+    assert result.code == 0, result.err
+    said = re.fullmatch(
+        r"Saved the staff's programme for Spring 2026 graduation \(21 graduates, (\d+) not "
+        r"to be photographed\) to .*staff\.pdf\.",
+        result.out.strip(),
+    )
+    assert said, result.out
+    text = "".join(page.extract_text() for page in PdfReader(staff).pages)
+    assert "Programme for staff" in text and text.count("NO PHOTOS") == int(said[1]) + 1
+
+    guests = tmp_path / "guests.pdf"
+    assert print_as(demo_dir, "programme", "--for", "guests", "--out", guests).code == 0
+    assert "NO PHOTOS" not in "".join(page.extract_text() for page in PdfReader(guests).pages)
+
+
+def test_certificates_only_for_those_present_at_the_graduation(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "present.pdf"
+    result = print_as(
+        demo_dir, "certificates", "--cohort", SPRING, "--only-present", "--out", target
+    )
+    assert result.code == 0, result.err
+    said = re.fullmatch(
+        r"Saved (\d+) certificates for Crime, Justice and Society: January–March 2026 present "
+        r"at the graduation to .*present\.pdf\. .*",
+        result.out.strip(),
+    )
+    assert said and 0 < int(said[1]) < 21, result.out
+    assert len(PdfReader(target).pages) == int(said[1])

@@ -431,9 +431,12 @@ def test_letters_read_the_same_whoever_the_applicant_is(
     for row in (prison, university):
         workspace.applications.decide(row.id, OFFERED, on=date(2026, 11, 20))
     one, other = (workspace.applications.letter(r.id) for r in (prison, university))
-    assert dataclasses.replace(one, name="", first_name="") == dataclasses.replace(
-        other, name="", first_name=""
+    assert dataclasses.replace(one, name="", first_name="", address=()) == dataclasses.replace(
+        other, name="", first_name="", address=()
     )
+    # Only where the letter goes differs: a prison's mail needs the prison's name.
+    assert one.address == ("Ada Applicant", "HMP Testbridge")
+    assert other.address == ("Dee Applicant",)
     assert one.reply_by == date(2026, 12, 4) and one.course_title == "Philosophy"
     letters = workspace.applications.letters(cohort.id, OFFERED)
     assert [letter.name for letter in letters] == ["Ada Applicant", "Dee Applicant"]

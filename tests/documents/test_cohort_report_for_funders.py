@@ -129,18 +129,24 @@ def test_the_running_cohort_is_set_beside_the_partnerships_earlier_ones(
     assert "Week 7 (Mon 26 Oct, lockdown: after an incident on the wings) was cancelled" in text
 
 
-def test_progression_is_shown_only_when_there_are_figures(demo: Workspace, tmp_path: Path) -> None:
-    spring, _ = _cohorts(demo)
-    report = demo.documents.cohort_report(spring.id, today=DEMO_TODAY)
-    assert report.progression == []
+def test_after_the_course_says_so_when_nothing_is_recorded_yet(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    _, autumn = _cohorts(demo)
+    report = demo.documents.cohort_report(autumn.id, today=DEMO_TODAY)
+    assert report.progression == []  # the running cohort: no one has left it yet
     plain = tmp_path / "plain.pdf"
     write_cohort_report(plain, report)
-    assert "Progression" not in _text(plain)
-    given = replace(report, progression=[("Went on to further study", 6), ("Mentoring", 4)])
+    assert (
+        "After the course Nothing is recorded yet of what students went on to do after the "
+        "course." in _text(plain)
+    )
+    given = replace(report, progression=[("Further study", 6), ("Mentoring", 4)])
     target = tmp_path / "progression.pdf"
     write_cohort_report(target, given)
     text = _text(target)
-    assert "Progression Went on to further study 6 Mentoring 4" in text
+    assert "After the course 6 4 Further study Mentoring" in text
+    assert "Nothing is recorded yet" not in text
 
 
 def test_quotes_only_those_who_agreed_to_be_quoted_and_never_names_them(

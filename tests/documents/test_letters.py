@@ -91,18 +91,46 @@ def test_a_letter_reads_the_same_wherever_the_applicant_is_based(
     letters = [demo.applications.letter(row.id) for row in chosen]
     details = _prison_details(demo)
     assert details  # the demo keeps prison-only details for its prison-based applicants
+    in_prison, elsewhere = letters
+    number = demo.people.prison_details(chosen[0].person_id).prison_number  # type: ignore[union-attr]
+    # The prison's mail needs the name, prison number and prison; anyone else's letter
+    # is addressed by name alone.
+    assert in_prison.address[1:] == (number, "HMP Northfield")
+    assert len(elsewhere.address) == 1
     texts = []
     for letter in letters:
         target = tmp_path / f"{letter.name}.pdf"
         write_letters(target, [letter])
         (text,) = _pages(target)
         assert TITLES[kind] in text and f"Dear {letter.first_name}," in text
+        lines = text.splitlines()
+        assert all(line in lines for line in letter.address)
+        # Only the address block may tell where the person is.
+        text = "\n".join(line for line in lines if line not in letter.address)
         assert not TELLING.search(text), TELLING.search(text)
         assert not [d for d in details if d in text]
         # Only the name, and a decline's own reason, may differ.
         words = " ".join(text.split()).replace(" ".join(letter.reason.split()) or "\0", "REASON")
         texts.append(words.replace(letter.name, "NAME").replace(letter.first_name, "FIRST"))
     assert texts[0] == texts[1]
+
+
+def test_a_letter_is_headed_with_the_partnerships_logo_and_return_address(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    """The demo partnership has a logo and a return address; a letter carries both, and
+    nothing of the software: no footer, page number or date made."""
+    (letter, *_) = demo.applications.letters(
+        _cohort_id(demo),  # type: ignore[arg-type]
+        ApplicationDecision.WAITING_LIST,
+    )
+    target = tmp_path / "letter.pdf"
+    write_letters(target, [letter])
+    (text,) = _pages(target)
+    assert "PO Box 2015\nEastbridge EB1 9LT" in text
+    assert not re.search(r"LT Desktop|Page \d|\bmade\b", text), text
+    (image,) = PdfReader(target).pages[0].images
+    assert image.image is not None and image.image.size == (600, 200)
 
 
 def test_each_letter_says_what_it_must_in_plain_warm_words(

@@ -188,6 +188,7 @@ RECORD_NAMED_BY = {
     "guests": "guest",
     "scores": "criterion",
     "changes": "person",
+    "progression_id": "progression",
 }
 
 
@@ -263,6 +264,11 @@ def _gather(admin: Workspace) -> Demo:
     details = admin.graduation.details(event.id)
     mentor = next(p for p in spring_people & autumn_people if admin.mentoring.invitations(p))
     course = admin.programme.list_courses()[0]
+    followed = next(
+        step.id
+        for person in sorted(spring_people - autumn_people)
+        for step in admin.progression.list_for(person)
+    )
     spring.update(
         event=event.id,
         guest=details.guests[0].id,
@@ -274,6 +280,7 @@ def _gather(admin: Workspace) -> Demo:
             for m in admin.memberships.list_members(spring_cohort.id)
             if m.role is MembershipRole.FACILITATOR and m.person_id not in autumn_people
         ),
+        progression=followed,
     )
     marker_account = next(a for a in admin.accounts.list_accounts() if a.username == "marker")
     everywhere = {

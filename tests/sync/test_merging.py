@@ -254,6 +254,7 @@ SAME_THING_KEYS = {
     "project_groups": {("group_id", "project_id")},
     "questionnaire_answers": {("item_id", "response_id")},
     "questionnaire_responses": {("cohort_id", "person_id", "phase", "template_id")},
+    "stationery": {("partnership_id",)},
     "stories": {("person_id", "session_id")},
     "story_answers": {("question_id", "story_id")},
 }

@@ -325,6 +325,10 @@ def test_the_cohort_figures_are_the_cohort_reports(qtbot: QtBot, demo_dir: Path)
             f"{overall.mean_change:+.2f}",
         ]
         assert [row[0] for row in change[1:]] == list(questionnaire.subscales)
+        assert figures.after_course.text() == (
+            "1 further study · 2 mentoring · 1 facilitating · 1 employment · 1 released, "
+            "keeping in touch. People who went on to each, with their consent to being followed."
+        )
 
         assert _unnamed_controls(figures) == []
         text = _figures_text(screen)

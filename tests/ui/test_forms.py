@@ -866,6 +866,25 @@ def _(d: Driver) -> FormDialog:
     return RekeyDialog(d.window)
 
 
+@_cheap("ProgressionDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.ui.screens.people.after_course import ProgressionDialog
+
+    cohort = _stand_in(id=_ID, title="Philosophy: Spring 2027", ends_on=date(2027, 5, 20))
+    return ProgressionDialog(d.window, "Sam Reed", None, [cohort])
+
+
+@_cheap("StationeryDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.core.services.stationery import StationeryInfo
+    from lt_desktop.ui.views.stationery import StationeryDialog
+
+    stationery = StationeryInfo(
+        _ID, "Testbridge Learning Together", "HMP Testbridge", "University of Testbridge"
+    )
+    return StationeryDialog(d.window, stationery)
+
+
 _NEEDS_STORE_RECORDS = {
     "EnterApplicationsDialog": "the Applications screen itself",
     "EditApplicationDialog": "an application with its assessments",

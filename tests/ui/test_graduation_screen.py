@@ -285,7 +285,8 @@ def test_a_new_graduation_with_its_programme_printed(
 
     driver.answer_next_dialog(save)
     _click(driver, qtbot, tab.print_button)
-    assert screen.banner.text() == f"The programme is saved to {target}."
+    # The copy for guests unless staff is chosen: it never says who may not be photographed.
+    assert screen.banner.text() == f"The guests' programme is saved to {target}."
     assert target.read_bytes().startswith(b"%PDF")
 
     guest_list = tmp_path / "guests.pdf"

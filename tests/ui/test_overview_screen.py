@@ -31,5 +31,10 @@ def test_staff_land_on_the_partnerships_figures(driver: Driver, qtbot: QtBot) ->
     assert summary.engagement_rate is not None and summary.attendance_rate is not None
     assert summary.engagement_rate > summary.attendance_rate
     assert cells[7] == "Not paired"
+    # What the first cohort's graduates went on to do, with their consent: figures only.
+    assert cells[8] == (
+        "1 further study · 2 mentoring · 1 facilitating · 1 employment · "
+        "1 released, keeping in touch"
+    )
     assert "1 partnership, 2 cohorts" in screen.totals.text()
     assert any(FOOTNOTE in label.text() for label in screen.findChildren(QLabel))

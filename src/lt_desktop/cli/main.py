@@ -315,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="the date on new certificates (default: today; re-prints keep theirs)",
     )
+    p.add_argument(
+        "--only-present",
+        action="store_true",
+        help="only for those marked present at the cohort's graduation",
+    )
     p = print_sub.add_parser(
         "register", parents=[document], help="a blank register for one session, by small group"
     )
@@ -339,12 +344,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", metavar="NAME", help="only this cohort (default: all of theirs)")
     for kind, what in (
         ("guest-list", "the graduation guest list for the prison gate"),
-        ("programme", "the graduation programme booklet"),
+        ("programme", "the graduation programme booklet, for guests or for staff"),
     ):
         p = print_sub.add_parser(kind, parents=[document], help=what)
         p.add_argument(
             "--event", metavar="TITLE", help="the graduation's title (needed if there are several)"
         )
+    p.add_argument(
+        "--for",
+        dest="copy_for",
+        required=True,
+        choices=["guests", "staff"],
+        help="the copy handed to guests (names only), or the staff's copy, which marks "
+        "who may not be photographed",
+    )
     p = print_sub.add_parser(
         "cohort-report",
         parents=[document],

@@ -26,12 +26,14 @@ from lt_desktop.core.services.mentoring import MentoringService
 from lt_desktop.core.services.overview import OverviewService
 from lt_desktop.core.services.people import PeopleService
 from lt_desktop.core.services.programme import ProgrammeService
+from lt_desktop.core.services.progression import ProgressionService
 from lt_desktop.core.services.projects import ProjectService
 from lt_desktop.core.services.questionnaires import QuestionnaireService
 from lt_desktop.core.services.readings import ReadingService
 from lt_desktop.core.services.register import RegisterService
 from lt_desktop.core.services.research import ResearchService
 from lt_desktop.core.services.settings import SettingsService
+from lt_desktop.core.services.stationery import StationeryService
 from lt_desktop.core.services.stats import StatsService
 from lt_desktop.core.services.stories import StoryService
 from lt_desktop.core.services.sync import SyncService
@@ -64,6 +66,10 @@ class Workspace:
         return ReadingService(self.store, self.actor)
 
     @cached_property
+    def stationery(self) -> StationeryService:
+        return StationeryService(self.store, self.actor)
+
+    @cached_property
     def people(self) -> PeopleService:
         return PeopleService(self.store, self.actor)
 
@@ -90,6 +96,10 @@ class Workspace:
     @cached_property
     def projects(self) -> ProjectService:
         return ProjectService(self.store, self.actor)
+
+    @cached_property
+    def progression(self) -> ProgressionService:
+        return ProgressionService(self.store, self.actor)
 
     @cached_property
     def interviews(self) -> InterviewService:

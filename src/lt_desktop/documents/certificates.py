@@ -1,28 +1,35 @@
 """Certificates of achievement: one landscape page for each student, a cohort to a PDF.
 
-A certificate is framed and kept, so it says what was achieved and where it was
-studied, in the same words for everyone. It names the student, the course, the
-partnership, the dates and any credits, and has a line for each partner to sign.
-It never says where the student is based; ``CertificateInfo`` holds no such detail.
+A certificate is framed and kept, and shown to future employers, so it says what was
+achieved in the same words for everyone: the student, the course, the dates and any
+credits, with a line for each signatory (their name and title under it) and the
+partnership's logo where it has one. It never says where the student is based
+(``CertificateInfo`` holds no such detail), and names the prison only where the
+partnership chose to have the prison sign. Nothing else is on the page: no header,
+footer, page number or date made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
 
 from lt_desktop.core.services.documents.certificates import CertificateInfo
+from lt_desktop.core.services.stationery import Logo, Signatory
 from lt_desktop.documents.parts import date_range, short_date
 from lt_desktop.documents.template import (
     INK,
     MUTED,
     RULE,
     SANS,
+    SANS_BOLD,
     SANS_ITALIC,
     SERIF,
     SERIF_BOLD,
@@ -33,6 +40,8 @@ from lt_desktop.documents.template import (
 from lt_desktop.domain.errors import ValidationError
 
 TITLE = "Certificates of achievement"
+#: The box a logo is fitted into, keeping its shape.
+LOGO_BOX = (70 * mm, 20 * mm)
 
 
 def write_certificates(
@@ -46,14 +55,25 @@ def write_certificates(
         if index:
             story.append(PageBreak())
         story.append(_Certificate(certificate))
-    partnerships = sorted({c.partnership_name for c in certificates})
-    build_pdf(
-        target,
-        DocumentInfo(
-            title=TITLE, partnership=" · ".join(partnerships), paper=paper, landscape=True
-        ),
-        story,
-    )
+    build_pdf(target, DocumentInfo(title=TITLE, paper=paper, landscape=True, plain=True), story)
+
+
+def studied_with(certificate: CertificateInfo) -> str:
+    """Where it was studied, in the words the certificate uses: the partnership, where
+    the prison signs too; otherwise the university alone."""
+    if certificate.partnership_name:
+        return f"studied together in the {certificate.partnership_name} partnership"
+    university = certificate.university_name
+    if university.split(" ", 1)[0] in ("University", "College", "Institute"):
+        university = f"the {university}"  # "the University of Eastbridge"
+    return f"studied together in Learning Together with {university}"
+
+
+def signatories_of(certificate: CertificateInfo) -> list[Signatory]:
+    if certificate.signatories:
+        return list(certificate.signatories)
+    partners = [certificate.university_name, certificate.prison_name]
+    return [Signatory("", "", partner) for partner in partners if partner]
 
 
 class _Certificate(Flowable):
@@ -78,6 +98,9 @@ class _Certificate(Flowable):
         _frame(canvas, width, height)
 
         y = height - 22 * mm
+        if c.logo is not None:
+            _logo(canvas, c.logo, centre, height - 9 * mm)
+            y = height - 9 * mm - LOGO_BOX[1] - 7 * mm
         _spaced(canvas, centre, y, "LEARNING TOGETHER", SANS, 9.5, MUTED, spacing=3)
         y -= 16 * mm
         _centred(canvas, centre, y, "Certificate of Achievement", SERIF, 30, INK, width * 0.8)
@@ -95,16 +118,7 @@ class _Certificate(Flowable):
         y -= 11 * mm
         _centred(canvas, centre, y, c.course_title, SERIF, 19, INK, width * 0.8)
         y -= 8 * mm
-        _centred(
-            canvas,
-            centre,
-            y,
-            f"studied together in the {c.partnership_name} partnership",
-            SANS,
-            10.5,
-            INK,
-            width * 0.8,
-        )
+        _centred(canvas, centre, y, studied_with(c), SANS, 10.5, INK, width * 0.8)
         y -= 6 * mm
         _centred(canvas, centre, y, date_range(c.starts_on, c.ends_on), SANS, 10.5, INK, width)
         if c.credits:
@@ -121,16 +135,10 @@ class _Certificate(Flowable):
                 width * 0.8,
             )
 
-        line_width = 72 * mm
-        base = 27 * mm
-        for x, partner in (
-            (width * 0.27, c.university_name),
-            (width * 0.73, c.prison_name),
-        ):
-            canvas.setStrokeColor(INK)
-            canvas.setLineWidth(0.6)
-            canvas.line(x - line_width / 2, base, x + line_width / 2, base)
-            _centred(canvas, x, base - 5 * mm, f"For {partner}", SANS, 8.5, MUTED, line_width)
+        signatories = signatories_of(c)
+        places = [0.5] if len(signatories) == 1 else [0.27, 0.73]
+        for place, signatory in zip(places, signatories, strict=False):
+            _signature(canvas, width * place, 33 * mm, signatory)
 
         _centred(
             canvas,
@@ -143,6 +151,38 @@ class _Certificate(Flowable):
             width,
         )
         canvas.restoreState()
+
+
+def _signature(canvas: Canvas, x: float, base: float, signatory: Signatory) -> None:
+    """A line to sign on, and under it who signs: name, title, and for whom."""
+    line_width = 72 * mm
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(0.6)
+    canvas.line(x - line_width / 2, base, x + line_width / 2, base)
+    y = base - 5 * mm
+    if signatory.name:
+        _centred(canvas, x, y, signatory.name, SANS_BOLD, 9, INK, line_width)
+        y -= 4 * mm
+    if signatory.title:
+        _centred(canvas, x, y, signatory.title, SANS, 8.5, MUTED, line_width)
+        y -= 4 * mm
+    _centred(canvas, x, y, f"For {signatory.signs_for}", SANS, 8.5, MUTED, line_width)
+
+
+def _logo(canvas: Canvas, logo: Logo, centre: float, top: float) -> None:
+    """The partnership's logo, centred under ``top``, as large as fits the box without
+    changing its shape."""
+    box_width, box_height = LOGO_BOX
+    scale = min(box_width / logo.width, box_height / logo.height)
+    width, height = logo.width * scale, logo.height * scale
+    canvas.drawImage(
+        ImageReader(BytesIO(logo.data)),
+        centre - width / 2,
+        top - height,
+        width=width,
+        height=height,
+        mask="auto",
+    )
 
 
 def _frame(canvas: Canvas, width: float, height: float) -> None:

@@ -90,7 +90,7 @@ def write_cohort_report(
     ]
     story += _attendance_section(report)
     story += _comparison_section(report)
-    story += _progression_section(report)
+    story += after_the_course_section(report.progression)
     story += _essay_section(report)
     story += _projects_section(report)
     story += _questionnaire_sections(report)
@@ -282,30 +282,6 @@ def _comparison_section(report: CohortReport) -> list[Flowable]:
 # -- progression --------------------------------------------------------------------------
 
 
-def _progression_section(report: CohortReport) -> list[Flowable]:
-    """Where the students went next: shown only when there are figures."""
-    if not report.progression:
-        return []
-    style = styles()
-    table = Table(
-        [[escaped(what), str(count)] for what, count in report.progression],
-        colWidths=[110 * mm, 20 * mm],
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), SANS, 9.5),
-                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (0, -1), 0),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-            ]
-        )
-    )
-    return [KeepTogether([Paragraph("Progression", style["heading"]), table])]
-
-
 # -- quotations ---------------------------------------------------------------------------
 
 
@@ -389,6 +365,60 @@ def _projects_section(report: CohortReport) -> list[Flowable]:
         # The heading stays with the first project, each project's lines together.
         parts.append(KeepTogether([title, *block] if not parts else block))
     return parts
+
+
+# -- after the course ---------------------------------------------------------------------
+
+
+def after_the_course_section(progression: list[tuple[str, int]]) -> list[Flowable]:
+    """What students went on to do: a number of people for each kind of step, never a
+    name. Kept apart so the report can place it wherever its sections go."""
+    style = styles()
+    title = Paragraph("After the course", style["heading"])
+    if not progression:
+        return [
+            title,
+            Paragraph(
+                "Nothing is recorded yet of what students went on to do after the course.",
+                style["body"],
+            ),
+        ]
+    # One column a kind, the number of people under it: a short section stays short.
+    label = ParagraphStyle("after-label", parent=style["small"], alignment=TA_CENTER)
+    number = ParagraphStyle(
+        "after-number",
+        parent=style["body"],
+        fontName=SERIF_BOLD,
+        fontSize=15,
+        leading=18,
+        alignment=TA_CENTER,
+    )
+    width = min(34 * mm, _CHART_WIDTH / len(progression))
+    table = Table(
+        [
+            [Paragraph(str(count), number) for _, count in progression],
+            [Paragraph(escaped(what), label) for what, _ in progression],
+        ],
+        colWidths=[width] * len(progression),
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.6, white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, 0), 5),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+            ]
+        )
+    )
+    caption = Paragraph(
+        "People who went on to each, with their consent to being followed; each is "
+        "counted once for each kind.",
+        style["small"],
+    )
+    return [KeepTogether([title, table, Spacer(1, 2 * mm), caption])]
 
 
 # -- questionnaires -----------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 The guest list is the prison's own working document: visitors in the order the gate
 needs them (cleared first, by family name), each with the student who invited them,
-their clearance and a box to tick on arrival. It holds no prison numbers.
+their clearance and a box to tick on arrival. It holds no prison numbers. It marks
+NO PHOTOS beside every visitor who asked not to be photographed and every student
+who has not consented to it, and lists the graduates not to be photographed.
 
-The booklet is handed to every guest, so it lists the graduates by name only.
+The booklet comes in two copies. The copy for guests is handed to every guest, so it
+lists the graduates by name only. The copy for staff carries the same programme, says
+it is for staff, and marks the graduates not to be photographed.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ from lt_desktop.documents.template import (
 )
 from lt_desktop.domain.vocabulary import ClearanceStatus
 
+#: The mark beside anyone not to be photographed: words, so it reads in black and white.
+NO_PHOTOS = "NO PHOTOS"
+_MARK = f'<font name="{SANS_BOLD}" size="7">{NO_PHOTOS}</font>'
+
 _SECTION = {
     ClearanceStatus.CLEARED: "Cleared to attend",
     ClearanceStatus.SUBMITTED: "Awaiting clearance: not to be admitted unless cleared",
@@ -81,6 +89,12 @@ def write_guest_list(target: Path, guests: GuestList, *, paper: PaperSize = Pape
             "cleared by the prison may be admitted.",
             style["small"],
         ),
+        Paragraph(
+            f"<b>{NO_PHOTOS}</b> marks a visitor who asked not to be photographed, and a "
+            "student who has not consented to photographs at the graduation. Tell the "
+            "photographer before the ceremony.",
+            style["small"],
+        ),
     ]
     if not guests.guests:
         story.append(Paragraph("No guests have been added yet.", style["body"]))
@@ -96,10 +110,18 @@ def write_guest_list(target: Path, guests: GuestList, *, paper: PaperSize = Pape
             rows.append(
                 [
                     str(number),
-                    Paragraph(f"<b>{escaped(_family_first(guest.name))}</b>", cell),
+                    Paragraph(
+                        f"<b>{escaped(_family_first(guest.name))}</b>"
+                        + (f"<br/>{_MARK}" if guest.no_photos else ""),
+                        cell,
+                    ),
                     Paragraph(escaped(guest.relationship), cell),
                     Paragraph(guest.category.label, cell),
-                    Paragraph(escaped(guest.guest_of), cell),
+                    Paragraph(
+                        escaped(guest.guest_of)
+                        + (f"<br/>{_MARK}" if guest.guest_of_no_photos else ""),
+                        cell,
+                    ),
                     _decision_date(guest.decided_on, guest.submitted_on, status),
                     TickBox() if status is ClearanceStatus.CLEARED else "",
                 ]
@@ -127,10 +149,26 @@ def write_guest_list(target: Path, guests: GuestList, *, paper: PaperSize = Pape
                 ]
             )
         )
-        story += [
-            Paragraph(f"{_SECTION[status]} ({len(group)})", style["heading"]),
-            table,
-        ]
+        # The heading goes with the first rows of its table, never alone at a page's foot.
+        story.append(
+            KeepTogether([Paragraph(f"{_SECTION[status]} ({len(group)})", style["heading"]), table])
+        )
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(
+                    f"Graduates not to be photographed ({len(guests.not_photographed)})",
+                    style["heading"],
+                ),
+                _names(guests.not_photographed)
+                if guests.not_photographed
+                else Paragraph(
+                    "Every graduate has consented to photographs at the graduation.",
+                    style["body"],
+                ),
+            ]
+        )
+    )
     story += [
         Spacer(1, 10 * mm),
         KeepTogether(
@@ -203,7 +241,12 @@ def write_programme(
         spaceAfter=3 * mm,
     )
     courses = [escaped(c.title) for c in event.cohorts]
-    story: list[Flowable] = [
+    named = f"{event.title}: programme for staff" if programme.for_staff else event.title
+    info = DocumentInfo(title=named, partnership=event.partnership_name, paper=paper)
+    story: list[Flowable] = []
+    if programme.for_staff:
+        story.append(_staff_band(programme, info.text_width))
+    story += [
         Spacer(1, 6 * mm),
         Paragraph("L E A R N I N G &nbsp; T O G E T H E R", small_caps),
         Spacer(1, 4 * mm),
@@ -225,7 +268,7 @@ def write_programme(
         story += [
             _rule(),
             Paragraph("Graduating students", section),
-            _names(programme.graduates),
+            _names(programme.graduates, programme.no_photos if programme.for_staff else ()),
         ]
     story += [
         Spacer(1, 10 * mm),
@@ -235,11 +278,39 @@ def write_programme(
             ParagraphStyle("closing", parent=centred, fontName=SERIF, fontSize=10.5),
         ),
     ]
-    build_pdf(
-        target,
-        DocumentInfo(title=event.title, partnership=event.partnership_name, paper=paper),
-        story,
+    build_pdf(target, info, story)
+
+
+def _staff_band(programme: GraduationProgramme, width: float) -> Table:
+    """What says, at the top of the staff's copy, that it is not for guests, and who is
+    not to be photographed."""
+    style = styles()
+    marked = len(programme.not_photographed)
+    who = (
+        f"{marked} of the {len(programme.graduates)} graduates "
+        f"{'has' if marked == 1 else 'have'} not consented to being photographed: each is "
+        f"marked {NO_PHOTOS} below. Tell the photographer before the ceremony."
+        if marked
+        else "Every graduate has consented to being photographed."
     )
+    table = Table(
+        [
+            [Paragraph("<b>Programme for staff: not to be handed to guests</b>", style["body"])],
+            [Paragraph(who, style["small"])],
+        ],
+        colWidths=[width],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
 
 
 def _rule() -> Table:
@@ -276,13 +347,18 @@ def _programme_table(programme: GraduationProgramme) -> Table:
     return table
 
 
-def _names(names: list[str]) -> Table:
+def _names(names: list[str], no_photos: tuple[bool, ...] = ()) -> Table:
+    """Names in three columns; with ``no_photos``, those not to be photographed marked."""
     style = ParagraphStyle(
         "graduate", parent=styles()["body"], fontName=SERIF, fontSize=11, alignment=TA_CENTER
     )
     columns = 3
     per_column = -(-len(names) // columns)
-    cells = [Paragraph(escaped(name), style) for name in names]
+    marks = list(no_photos) + [False] * (len(names) - len(no_photos))
+    cells = [
+        Paragraph(escaped(name) + (f"<br/>{_MARK}" if marked else ""), style)
+        for name, marked in zip(names, marks, strict=True)
+    ]
     rows = [
         [
             cells[column * per_column + row] if column * per_column + row < len(cells) else ""

@@ -2,14 +2,18 @@
 kind no. One letter a page; a run of them for a cohort prints as one PDF.
 
 Everyone applies the same way and is written to in the same words. A letter names the
-person, the course and its dates, and nothing about where anyone is based:
-``ApplicationLetter`` holds no such detail, and none is added here.
+person, the course and its dates, and nothing about where anyone is based, but for
+the address it is sent to: a letter to someone in prison is addressed as the prison's
+mail needs it (``ApplicationLetter.address``). It is headed with the partnership's
+logo and return address where it has them, and carries nothing else of the software:
+no footer, page number or date made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.enums import TA_RIGHT
@@ -17,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
+    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -26,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from lt_desktop.core.services.applications import ApplicationLetter
+from lt_desktop.core.services.stationery import Logo
 from lt_desktop.documents.marking_pack import escaped, text_paragraphs
 from lt_desktop.documents.template import (
     MUTED,
@@ -60,14 +66,12 @@ def write_letters(
             story.append(PageBreak())
         story += _letter(letter)
     kinds = {letter.kind for letter in letters}
-    partnerships = sorted({letter.partnership_name for letter in letters})
     build_pdf(
         target,
         DocumentInfo(
             title=TITLES[kinds.pop()] if len(kinds) == 1 else "Letters about applications",
-            partnership=" · ".join(partnerships),
-            made_on=max(letter.written_on for letter in letters),
             paper=paper,
+            plain=True,
         ),
         story,
     )
@@ -132,9 +136,9 @@ def _letter(letter: ApplicationLetter) -> list[Flowable]:
     style = styles()
     body = ParagraphStyle("letter-body", parent=style["body"], fontSize=11, leading=16.5)
     paragraph = ParagraphStyle("letter-paragraph", parent=body, spaceAfter=9)
-    dated = ParagraphStyle("letter-date", parent=body, alignment=TA_RIGHT, textColor=MUTED)
     story: list[Flowable] = [
-        Paragraph(_day(letter.written_on), dated),
+        *_letterhead(letter),
+        _addressed(letter, body),
         Spacer(1, 8 * mm),
         Paragraph(escaped(TITLES[letter.kind]), style["title"]),
         Spacer(1, 4 * mm),
@@ -157,6 +161,62 @@ def _letter(letter: ApplicationLetter) -> list[Flowable]:
         )
     )
     return story
+
+
+#: The box a logo is fitted into at the head of a letter, keeping its shape.
+LOGO_BOX = (55 * mm, 18 * mm)
+
+
+def _letterhead(letter: ApplicationLetter) -> list[Flowable]:
+    """The partnership's logo on the left and its return address on the right, where
+    it has them."""
+    if letter.logo is None and not letter.return_address:
+        return []
+    small = styles()["small"]
+    address = ParagraphStyle("letter-return", parent=small, alignment=TA_RIGHT, leading=11)
+    cells: list[Flowable | str] = [
+        _logo(letter.logo) if letter.logo is not None else "",
+        Paragraph("<br/>".join(escaped(line) for line in letter.return_address), address),
+    ]
+    table = Table([cells], colWidths=[LOGO_BOX[0] + 4 * mm, None])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return [table, Spacer(1, 10 * mm)]
+
+
+def _logo(logo: Logo) -> Image:
+    width, height = LOGO_BOX
+    scale = min(width / logo.width, height / logo.height)
+    picture = Image(BytesIO(logo.data), logo.width * scale, logo.height * scale)
+    picture.hAlign = "LEFT"
+    return picture
+
+
+def _addressed(letter: ApplicationLetter, body: ParagraphStyle) -> Table:
+    """Who the letter is to, on the left (as an envelope's window shows it), and the
+    date it was written on the right."""
+    to = Paragraph("<br/>".join(escaped(line) for line in letter.address), body)
+    dated = ParagraphStyle("letter-date", parent=body, alignment=TA_RIGHT, textColor=MUTED)
+    table = Table([[to, Paragraph(_day(letter.written_on), dated)]], colWidths=[95 * mm, None])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (0, 0), "TOP"),
+                ("VALIGN", (1, 0), (1, 0), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 def _facts(letter: ApplicationLetter) -> Table:

@@ -54,19 +54,24 @@ def save_certificates(
     *,
     paper: PaperSize,
     issued_on: date | None = None,
+    only_present: bool = False,
 ) -> Saved:
-    """Issue the cohort's certificates (a re-print keeps each serial) and write them."""
+    """Issue the cohort's certificates (a re-print keeps each serial) and write them:
+    for every student who completed it, or ``only_present`` at its graduation."""
     from lt_desktop.documents.certificates import write_certificates
 
-    batch = ws.documents.issue_certificates(cohort_id, issued_on=issued_on)
+    batch = ws.documents.issue_certificates(
+        cohort_id, issued_on=issued_on, only_present=only_present
+    )
     write_certificates(target, batch.certificates, paper=paper)
     serials = sorted(c.serial for c in batch.certificates)
     new = len(batch.newly_issued)
+    whose = " present at the graduation" if only_present else ""
     return Saved(
         target,
         len(serials),
-        f"Saved {_count(len(serials), 'certificate')} for {batch.heading.title} to {target}. "
-        f"Serial numbers {serials[0]} to {serials[-1]}: {new} newly issued, "
+        f"Saved {_count(len(serials), 'certificate')} for {batch.heading.title}{whose} to "
+        f"{target}. Serial numbers {serials[0]} to {serials[-1]}: {new} newly issued, "
         f"{len(serials) - new} printed again with the number first given.",
     )
 
@@ -165,16 +170,23 @@ def save_guest_list(ws: Workspace, event_id: uuid.UUID, target: Path, *, paper: 
     )
 
 
-def save_programme(ws: Workspace, event_id: uuid.UUID, target: Path, *, paper: PaperSize) -> Saved:
+def save_programme(
+    ws: Workspace, event_id: uuid.UUID, target: Path, *, paper: PaperSize, for_staff: bool
+) -> Saved:
+    """The programme booklet for guests, or ``for_staff`` with those not to be
+    photographed marked: which one is always said."""
     from lt_desktop.documents.graduation import write_programme
 
-    programme = ws.documents.graduation_programme(event_id)
+    programme = ws.documents.graduation_programme(event_id, for_staff=for_staff)
     write_programme(target, programme, paper=paper)
+    counted = _count(len(programme.graduates), "graduate")
+    whose = "staff's" if for_staff else "guests'"
+    if for_staff:
+        counted += f", {len(programme.not_photographed)} not to be photographed"
     return Saved(
         target,
         len(programme.graduates),
-        f"Saved the programme for {programme.event.title} "
-        f"({_count(len(programme.graduates), 'graduate')}) to {target}.",
+        f"Saved the {whose} programme for {programme.event.title} ({counted}) to {target}.",
     )
 
 

@@ -3,6 +3,9 @@
 A4 by default (US Letter on request), fonts embedded (DejaVu, shipped with the
 app), a title block, the partnership's names, page numbers and the date the
 document was made. Black and white friendly: meaning never rests on colour.
+
+Certificates and letters go to people and are kept, so they are ``plain``: no
+running header or footer, no page number, no date made and no word of the software.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ MUTED = colors.HexColor("#5b6675")
 RULE = colors.HexColor("#9aa5b1")
 TINT = colors.HexColor("#eef1f5")
 SIDE_MARGIN = 18 * mm
+#: Above and below a plain page (a certificate, a letter), which has no header or footer.
+PLAIN_MARGIN = 16 * mm
 
 SANS, SANS_BOLD, SANS_ITALIC, MONO, SERIF, SERIF_BOLD = (
     "LTSans",
@@ -106,6 +111,8 @@ class DocumentInfo:
     paper: PaperSize = PaperSize.A4
     # Wide grids and certificates read better turned sideways.
     landscape: bool = False
+    #: A certificate or a letter: the page carries only what the story draws.
+    plain: bool = False
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -178,14 +185,16 @@ def build_pdf(target: Path, info: DocumentInfo, story: Sequence[Flowable]) -> No
     folder, or something that is not an ordinary file, is refused here whoever asks."""
     target = check_output_path(target, store_root=None, force=True)
     register_fonts()
+    # Without a header and footer, a plain page needs less room above and below.
+    end_margin = PLAIN_MARGIN if info.plain else 24 * mm
     with atomic_output(target, what="The document") as handle:
         document = BaseDocTemplate(
             handle,
             pagesize=info.page_size,
             leftMargin=SIDE_MARGIN,
             rightMargin=SIDE_MARGIN,
-            topMargin=24 * mm,
-            bottomMargin=24 * mm,
+            topMargin=end_margin,
+            bottomMargin=end_margin,
             title=info.title,
             author="LT Desktop",
             creator=f"LT Desktop {__version__}",
@@ -201,6 +210,10 @@ def build_pdf(target: Path, info: DocumentInfo, story: Sequence[Flowable]) -> No
             bottomPadding=0,
             id="body",
         )
+        if info.plain:
+            document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+            document.build(list(story), canvasmaker=Canvas)
+            return
         document.addPageTemplates(
             [PageTemplate(id="page", frames=[frame], onPage=_frame_decorations(info))]
         )

@@ -222,6 +222,18 @@ class ConsentScope(LabelledEnum):
     GRADUATION_PHOTOS = "graduation_photos"
     SHARE_WITH_UNIVERSITY = "share_with_university"
     CONTACT_AFTER_RELEASE = "contact_after_release"
+    PROGRESSION = "progression"
+
+
+class ProgressionKind(LabelledEnum):
+    """What a person went on to do after a cohort: the journey the programme follows
+    (with their consent) and counts for its funders."""
+
+    FURTHER_STUDY = "further_study"
+    MENTORING = "mentoring"
+    FACILITATING = "facilitating"
+    EMPLOYMENT = "employment"
+    KEEPING_IN_TOUCH = "keeping_in_touch"
 
 
 class ApplicationDecision(LabelledEnum):
@@ -303,6 +315,8 @@ _LABELS: dict[StrEnum, str] = {
     ConsentScope.GRADUATION_PHOTOS: "Photographs at graduation",
     ConsentScope.SHARE_WITH_UNIVERSITY: "Sharing research data with the university team",
     ConsentScope.CONTACT_AFTER_RELEASE: "Keeping in touch with the university after release",
+    ConsentScope.PROGRESSION: "Following what they go on to do",
+    ProgressionKind.KEEPING_IN_TOUCH: "Released, keeping in touch",
     ApplicationDecision.WAITING_LIST: "Waiting list",
     ApplicationDecision.OFFER_DECLINED: "Offer declined",
     GuestCategory.OFFENDER_MANAGER: "Offender manager",

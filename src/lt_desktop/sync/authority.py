@@ -35,9 +35,10 @@ one of the prison's learners there. What a record is about decides who may write
       nothing at all (research data of a prison-based learner never comes from a
       university).
 
-- Programme records (partnerships, courses, cohorts, sessions, groups, group
-  projects, ceremonies, questions and questionnaires) are not about one person: both sides run the
-  programme, so either may write them (``TRAVELS`` says which arrive).
+- Programme records (partnerships and their stationery, courses, cohorts, sessions,
+  groups, group projects, ceremonies, questions and questionnaires) are not about one
+  person: both sides run the programme, so either may write them (``TRAVELS`` says which
+  arrive).
 - A person's **base** is changed only by their home side (moving them to the other
   side would lift them out of these rules), and a record's **origin** (the site
   that made it) never changes once it is here.
@@ -227,6 +228,14 @@ RULES: dict[str, Rule] = {
         "students and early-career academics to facilitate, the prison trains everyone "
         "who teaches inside (security, the regime). Each corrects only what it recorded.",
     ),
+    "progressions": Rule(
+        _person(),
+        May.OWN,
+        May.OWN,
+        "What a learner goes on to do is recorded on both sides: the prison records "
+        "mentoring and facilitating inside, the university keeps in touch after release. "
+        "Each changes or removes only what its own side recorded.",
+    ),
 }
 
 #: Programme records: about no one person, written by both sides.
@@ -243,6 +252,7 @@ PROGRAMME = frozenset(
         "graduation_events",
         "graduation_cohorts",
         "programme_items",
+        "stationery",
         "story_questions",
         "questionnaire_templates",
         "questionnaire_items",
@@ -470,6 +480,7 @@ _PLACED: dict[str, tuple[str, str, str | None]] = {
     "project_groups": ("project_id", "projects", None),
     "attendance": ("session_id", "sessions", None),
     "readings": ("session_id", "sessions", None),
+    "stationery": ("partnership_id", "partnerships", None),
 }
 
 
@@ -477,8 +488,8 @@ class PartnershipScope:
     """A university working with several prisons keeps each prison's partnership apart
     (``pairing.partnerships_for``): the one its pairing names, or else those the
     prison started. A prison sends only its own, so a course, cohort, session, place,
-    group, project or register mark of another partnership from it is refused: it could
-    only be a hostile prison's (``outgoing.Selection`` never sends one)."""
+    group, project, register mark or stationery of another partnership from it is
+    refused: it could only be a hostile prison's (``outgoing.Selection`` never sends one)."""
 
     def __init__(
         self, session: Session, sender_site_id: uuid.UUID, named: uuid.UUID | None

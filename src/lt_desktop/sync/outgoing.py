@@ -6,9 +6,11 @@ prison-only details never leave the site; the gate's guest list stays at the
 prison; research data goes only for people whose consent covers it (and, from a
 prison to a university, covers sharing with the university team); a university
 sends a prison only its own participants, with the marks, feedback and
-certificates of every learner in the partnership's cohorts. Withdrawn consent travels as
-redactions, so the partner stops holding that person's research data; consent
-given (again) sends the research data it now covers, however old.
+certificates of every learner in the partnership's cohorts. What people go on to do
+after a cohort goes, both ways, only while their consent to be followed stands.
+Withdrawn consent travels as redactions, so the partner stops holding that person's
+research data (or what they went on to do); consent given (again) sends what it now
+covers, however old.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from lt_desktop.storage.models import (
     Person,
     PersonMerge,
     ProgrammeItem,
+    Progression,
     ProjectGroup,
     QuestionnaireAnswer,
     QuestionnaireItem,
@@ -55,6 +58,7 @@ from lt_desktop.storage.models import (
     Reading,
     Site,
     SmallGroup,
+    Stationery,
     Story,
     StoryAnswer,
     StoryQuestion,
@@ -71,6 +75,14 @@ RESEARCH_SCOPES: dict[type[SyncedRecord], ConsentScope] = {
     QuestionnaireResponse: ConsentScope.QUESTIONNAIRES,
     QuestionnaireAnswer: ConsentScope.QUESTIONNAIRES,
     Interview: ConsentScope.INTERVIEW,
+}
+#: Every record that goes only with its person's consent: research data, and what
+#: people go on to do after a cohort. The consent to be followed covers both partners
+#: of the partnership, so what they went on to do needs no consent to share research
+#: data with the university.
+CONSENTED: dict[type[SyncedRecord], ConsentScope] = {
+    **RESEARCH_SCOPES,
+    Progression: ConsentScope.PROGRESSION,
 }
 
 _SHARED = {
@@ -91,6 +103,8 @@ _SHARED = {
     ProgrammeItem,
     Transfer,
     PersonMerge,
+    Stationery,
+    Progression,
     FacilitatorTraining,
 }
 #: What each direction may carry. Anything not listed stays where it is.
@@ -154,6 +168,8 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "programme_items",
             "transfers",
             "person_merges",
+            "stationery",
+            "progressions",
             "facilitator_training",
         }
     ),
@@ -410,6 +426,13 @@ class Selection:
                 FacilitatorTraining.person_id.in_(self.people),
                 FacilitatorTraining.person_id.in_(self.members),
             ),
+            Stationery: lambda: Stationery.partnership_id.in_(self.partnerships),
+            # What people went on to do goes for everyone in the cohorts, both ways: the
+            # prison records mentoring and facilitating inside, the university keeps in
+            # touch after release.
+            Progression: lambda: or_(
+                Progression.person_id.in_(self.people), Progression.person_id.in_(self.members)
+            ),
         }
         return conditions[model]()
 
@@ -451,8 +474,8 @@ def consenting(scope: ConsentScope) -> Any:
 
 
 def _needed_scopes(model: type[SyncedRecord], *, to_university: bool) -> list[ConsentScope]:
-    scopes = [RESEARCH_SCOPES[model]]
-    if to_university:
+    scopes = [CONSENTED[model]]
+    if to_university and model in RESEARCH_SCOPES:
         scopes.append(ConsentScope.SHARE_WITH_UNIVERSITY)
     return scopes
 
@@ -479,6 +502,7 @@ def _owned_by(model: type[SyncedRecord], people: Any) -> Any:
         Story: Story.person_id,
         QuestionnaireResponse: QuestionnaireResponse.person_id,
         Interview: Interview.person_id,
+        Progression: Progression.person_id,
     }
     return owners[model].in_(people)
 
@@ -708,10 +732,10 @@ def _to_send(
 ) -> list[Any]:
     """The conditions that pick ``model``'s records to send."""
     changed = model.change_seq > since_change_seq
-    if arrived is not None and model not in RESEARCH_SCOPES:
+    if arrived is not None and model not in CONSENTED:
         changed = or_(changed, arrived.where(model))
     conditions = [selection.where(model)]
-    if model in RESEARCH_SCOPES:
+    if model in CONSENTED:
         # Consent given after the data was written: what it now covers goes too,
         # however long ago it last changed. A copy blanked here never leaves.
         changed = or_(changed, _owned_by(model, _consent_changed(since_change_seq)))
@@ -750,7 +774,7 @@ def _redaction_queries(
     reaches it as the consent record), and not for people who never gave every
     consent the data needs to reach this partner (nothing of theirs was sent).
     """
-    for model in RESEARCH_SCOPES:
+    for model in CONSENTED:
         if model not in travels:
             continue
         # Every condition is on the person the record belongs to: the people are

@@ -1,4 +1,5 @@
-"""What a redaction leaves of a research record, and how to tell a blanked copy.
+"""What a redaction leaves of a research record (or of what a person went on to do after a
+cohort), and how to tell a blanked copy.
 
 A site that is told a person withdrew consent blanks its copies of their research
 data and marks them deleted, keeping the version it had: a blanked copy is that
@@ -17,6 +18,7 @@ from sqlalchemy import and_
 
 from lt_desktop.storage.models import (
     Interview,
+    Progression,
     QuestionnaireAnswer,
     QuestionnaireResponse,
     Story,
@@ -31,6 +33,9 @@ REDACTED_FIELDS: dict[type[SyncedRecord], dict[str, Any]] = {
     QuestionnaireResponse: {"entered_by_name": ""},
     QuestionnaireAnswer: {"value": None, "text": ""},
     Interview: {"notes": "", "interviewer_name": "", "scheduled_for": None},
+    # Who recorded it is never blank on a whole record, so a blanked copy is told from
+    # one removed by hand.
+    Progression: {"notes": "", "ended_on": None, "recorded_by_name": ""},
 }
 
 

@@ -43,7 +43,12 @@ def _print_certificates(
 ) -> Saved:
     cohort = _find_cohort(workspace, args.cohort)
     return printing.save_certificates(
-        workspace, cohort.id, target, paper=paper, issued_on=args.issued_on
+        workspace,
+        cohort.id,
+        target,
+        paper=paper,
+        issued_on=args.issued_on,
+        only_present=args.only_present,
     )
 
 
@@ -89,7 +94,9 @@ def _print_programme(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
     event = _find_event(workspace, args.event)
-    return printing.save_programme(workspace, event.id, target, paper=paper)
+    return printing.save_programme(
+        workspace, event.id, target, paper=paper, for_staff=args.copy_for == "staff"
+    )
 
 
 def _print_cohort_report(

@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from lt_desktop.core.demo.after_course import AfterTheCourse
 from lt_desktop.core.demo.applications import Applications
 from lt_desktop.core.demo.base import RECORDER
 from lt_desktop.core.demo.cohorts import CohortsAndMembers
@@ -56,6 +57,7 @@ class DemoBuilder(
     ResearchData,
     Graduation,
     Applications,
+    AfterTheCourse,
     CourseLife,
 ):
     """Fills a new store with the demo's story, one part of the programme after another."""
@@ -112,6 +114,8 @@ class DemoBuilder(
             self._applications(autumn)
             self._mentoring_and_evaluation(spring, autumn, graduates)
             self._application_round(autumn)
+            self._after_the_course(spring, autumn, graduates)
+            self._stationery(partnership)
             self._course_life([spring, autumn])
             self.store.audit(
                 session,

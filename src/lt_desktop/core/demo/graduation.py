@@ -51,6 +51,7 @@ class Graduation(DemoBuilderBase):
                 )
             )
         serial = 1
+        guests_invited = 0
         for membership, _ in cohort.members:
             if membership.status is not MembershipStatus.GRADUATED:
                 continue
@@ -68,6 +69,8 @@ class Graduation(DemoBuilderBase):
                 family = self.rng.choice(text.FAMILY_NAMES)
                 self.session.add(
                     m.GraduationGuest(
+                        # The first family invited asked not to be photographed.
+                        no_photos=not guests_invited,
                         event_id=event.id,
                         invited_by_id=membership.id,
                         name=f"{given} {family}",
@@ -81,6 +84,7 @@ class Graduation(DemoBuilderBase):
                         attended=True,
                     )
                 )
+                guests_invited += 1
         self._guests_not_cleared(event, cohort)
 
     def _guests_not_cleared(self, event: m.GraduationEvent, cohort: DemoCohort) -> None:

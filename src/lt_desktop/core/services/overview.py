@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from lt_desktop.core.services.attendance import AttendanceFigures, figures_by_cohort
 from lt_desktop.core.services.base import Service
+from lt_desktop.core.services.progression import progression_counts
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
     MembershipRole,
@@ -57,6 +58,9 @@ class PartnershipSummary:
     attendance: AttendanceFigures = field(default_factory=AttendanceFigures)
     partner_sites: list[str] = field(default_factory=list)
     last_exchange_at: datetime | None = None
+    #: What students went on to do after its cohorts: (what, how many people), with
+    #: their consent (``services.progression``).
+    progression: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def completion_rate(self) -> float | None:
@@ -122,6 +126,12 @@ class OverviewService(Service):
             for cohort_id, figures in figures_by_cohort(session, today=today).items():
                 summary = summaries[cohort_partnership[cohort_id]]
                 summary.attendance += figures
+
+            cohorts_of: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+            for cohort_id, partnership_id in cohort_partnership.items():
+                cohorts_of[partnership_id].append(cohort_id)
+            for partnership_id, cohort_ids in cohorts_of.items():
+                summaries[partnership_id].progression = progression_counts(session, cohort_ids)
 
             for partner in session.scalars(select(Partner).where(Partner.revoked_at.is_(None))):
                 site = session.get(Site, partner.site_id)

@@ -44,6 +44,7 @@ from lt_desktop.storage.models import (
     Membership,
     Person,
     PrisonDetails,
+    Progression,
     utc_now,
 )
 
@@ -517,6 +518,12 @@ class PeopleService(PeopleMovement):
                 d.prison_number = d.location = d.security_notes = ""
                 d.release_date = None
                 d.deleted_at = now
+            # What they went on to do goes with them, its notes blanked.
+            for step in session.scalars(
+                select(Progression).where(Progression.person_id == person_id)
+            ):
+                step.notes = ""
+                step.deleted_at = now
             self._audit(session, "person.removed", "person", person_id)
 
     # -- prison-only details ------------------------------------------------------------

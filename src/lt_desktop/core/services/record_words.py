@@ -78,6 +78,8 @@ KINDS = {
     "graduation_events": "Graduation",
     "graduation_cohorts": "Cohort at a graduation",
     "programme_items": "Graduation programme item",
+    "progressions": "After the course",
+    "stationery": "Certificates and letters",
 }
 
 #: Where a record keeps the account that last recorded it (the others do not).
@@ -86,6 +88,7 @@ MADE_BY = {
     "stories": "transcribed_by_name",
     "questionnaire_responses": "entered_by_name",
     "membership_status_changes": "recorded_by_name",
+    "progressions": "recorded_by_name",
 }
 
 #: Fields never shown as a difference: accounts' ids (they mean nothing at another
@@ -104,6 +107,7 @@ HIDDEN = frozenset(
         ("stories", "transcribed_by_name"),
         ("questionnaire_responses", "entered_by_name"),
         ("membership_status_changes", "recorded_by_name"),
+        ("progressions", "recorded_by_name"),
     }
 )
 
@@ -134,6 +138,15 @@ _LABELS = {
     ("consents", "withdrawal_recorded_by_name"): "Withdrawal recorded by",
     ("questionnaire_answers", "value"): "Answer",
     ("questionnaire_answers", "text"): "Written answer",
+    ("progressions", "kind"): "What they went on to do",
+    ("progressions", "started_on"): "From",
+    ("progressions", "ended_on"): "Until",
+    ("stationery", "prison_signature_on_certificates"): "The prison signs certificates",
+    ("stationery", "university_signatory"): "University signatory",
+    ("stationery", "university_signatory_title"): "University signatory's title",
+    ("stationery", "prison_signatory"): "Prison signatory",
+    ("stationery", "prison_signatory_title"): "Prison signatory's title",
+    ("stationery", "logo_type"): "Kind of logo picture",
 }
 
 _LINK_LABELS = {
@@ -272,6 +285,14 @@ class RecordWords:
             return self._join(_short(str(v.get("topic") or "")), self.cohort(v.get("cohort_id")))
         if table == "project_groups":
             return self._join(self.group(v.get("group_id")), self.project(v.get("project_id")))
+        if table == "progressions":
+            kind = v.get("kind")
+            return self._join(
+                kind.label if isinstance(kind, LabelledEnum) else "",
+                self.person(v.get("person_id")),
+            )
+        if table == "stationery":
+            return self.partnership(v.get("partnership_id"))
         return ""
 
     @staticmethod

@@ -11,6 +11,7 @@ from lt_desktop.storage import models as m
 #: The name each kind of record is reported under, in reading order.
 COUNTED = {
     "partnerships": m.Partnership,
+    "stationery": m.Stationery,
     "courses": m.Course,
     "cohorts": m.Cohort,
     "people": m.Person,
@@ -47,6 +48,7 @@ COUNTED = {
     "programme_items": m.ProgrammeItem,
     "graduation_guests": m.GraduationGuest,
     "certificates": m.Certificate,
+    "progressions": m.Progression,
     "users": m.User,
     "audit_entries": m.AuditEntry,
 }

@@ -1,5 +1,6 @@
 """Every table of the store. Importing this module registers them all on ``Base.metadata``."""
 
+from lt_desktop.storage.models.after_course import Progression
 from lt_desktop.storage.models.assessment import Attachment, Essay, EssayMark
 from lt_desktop.storage.models.attendance import AttendanceMark
 from lt_desktop.storage.models.base import Base, SyncedRecord, utc_now
@@ -42,6 +43,7 @@ from lt_desktop.storage.models.research import (
     StoryAnswer,
     StoryQuestion,
 )
+from lt_desktop.storage.models.stationery import Stationery
 from lt_desktop.storage.models.sync import (
     ChangeCounter,
     MergedRecord,
@@ -87,6 +89,7 @@ __all__ = [
     "PrisonDetails",
     "ProgrammeItem",
     "ProjectGroup",
+    "Progression",
     "QuestionnaireAnswer",
     "QuestionnaireItem",
     "QuestionnaireResponse",
@@ -98,6 +101,7 @@ __all__ = [
     "Site",
     "SiteKeys",
     "SmallGroup",
+    "Stationery",
     "Story",
     "StoryAnswer",
     "StoryQuestion",

@@ -153,6 +153,8 @@ class GraduationGuest(SyncedRecord):
     decided_on: Mapped[date | None] = mapped_column(default=None)
     attended: Mapped[bool | None] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: The guest asked not to be photographed: marked on the lists staff use on the day.
+    no_photos: Mapped[bool] = mapped_column(default=False)
 
 
 class Certificate(SyncedRecord):

@@ -11,6 +11,7 @@ from lt_desktop.core.services.attendance import FOOTNOTE, AttendanceFigures
 from lt_desktop.core.services.memberships import CohortAttendance, MemberInfo
 from lt_desktop.core.services.people import PersonListing
 from lt_desktop.core.services.programme import Balance, CohortInfo, CourseInfo, PartnershipInfo
+from lt_desktop.core.services.stationery import Logo, StationeryInfo
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
@@ -42,6 +43,7 @@ from lt_desktop.ui.screens.base import Screen, offer_only_if
 from lt_desktop.ui.views.balance_bar import BalanceBar, describe_balance
 from lt_desktop.ui.views.people_list import PeopleListModel
 from lt_desktop.ui.views.projects import ProjectsBox
+from lt_desktop.ui.views.stationery import StationeryDialog
 from lt_desktop.ui.widgets import (
     Banner,
     EmptyOr,
@@ -87,7 +89,9 @@ class CohortsScreen(Screen):
         may_edit = self.may(Permission.EDIT_PROGRAMME)
         self.new_button = button("New &cohort…", self._new_cohort)
         self.edit_button = button("&Edit cohort…", self._edit_cohort)
-        offer_only_if(may_edit, self.new_button, self.edit_button)
+        # How the chosen cohort's partnership signs its certificates and heads its letters.
+        self.stationery_button = button("Certificates and &letters…", self._stationery)
+        offer_only_if(may_edit, self.new_button, self.edit_button, self.stationery_button)
 
         self.title_label = heading("", 2)
         self.summary = muted()
@@ -150,6 +154,7 @@ class CohortsScreen(Screen):
         row.addWidget(self.edit_button)
         row.addStretch(1)
         left_layout.addLayout(row)
+        left_layout.addWidget(self.stationery_button, 0, Qt.AlignmentFlag.AlignLeft)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.title_label)
@@ -228,11 +233,13 @@ class CohortsScreen(Screen):
             self.members.clear()
             self.projects_box.show_cohort(None)
             self.edit_button.setEnabled(False)
+            self.stationery_button.setEnabled(False)
             self.detail.setEnabled(False)
             return
         self._current = cohort.id
         self.detail.setEnabled(True)
         self.edit_button.setEnabled(True)
+        self.stationery_button.setEnabled(True)
         self.title_label.setText(cohort.title)
         self.summary.setText(
             f"{cohort.partnership_name} · {cohort.starts_on:%d %b %Y} to {cohort.ends_on:%d %b %Y}"
@@ -287,6 +294,33 @@ class CohortsScreen(Screen):
         cohort = self.current_cohort()
         if cohort is not None:
             self.controller.load(_programme_choices, lambda c: self._open_cohort_dialog(cohort, c))
+
+    def _stationery(self) -> None:
+        cohort = self.current_cohort()
+        if cohort is None:
+            return
+        partnership_id = cohort.partnership_id
+        self.controller.load(
+            lambda ws: ws.stationery.stationery(partnership_id), self._open_stationery
+        )
+
+    def _open_stationery(self, stationery: StationeryInfo) -> None:
+        dialog = StationeryDialog(self, stationery)
+        if not dialog.exec():
+            return
+        values, logo, partnership_id = dialog.values(), dialog.logo, stationery.partnership_id
+
+        def save(ws: Workspace) -> StationeryInfo:
+            saved = ws.stationery.set_stationery(partnership_id, **values)
+            if isinstance(logo, Logo):
+                saved = ws.stationery.set_logo(partnership_id, logo.data)
+            elif logo is None:
+                saved = ws.stationery.remove_logo(partnership_id)
+            return saved
+
+        self.controller.change(
+            save, on_error=lambda message: self.banner.show_message(message, Tone.ERROR)
+        )
 
     def _open_cohort_dialog(
         self, cohort: CohortInfo | None, choices: tuple[list[PartnershipInfo], list[CourseInfo]]

@@ -33,11 +33,27 @@ def _last_exchange(summary: PartnershipSummary, now: datetime | None = None) -> 
     return f"{when} ({days} day{'s' if days != 1 else ''} ago)"
 
 
+def _after_the_course(summary: PartnershipSummary) -> str:
+    """What students went on to do, in figures: "2 further study · 3 mentoring"."""
+    if not summary.progression:
+        return "–"
+    return " · ".join(f"{count} {what.lower()}" for what, count in summary.progression)
+
+
 class OverviewScreen(Screen):
     title = "Overview"
     needs = frozenset({Permission.VIEW_STATS})
     listens_to = frozenset(
-        {Change.COHORTS, Change.MEMBERS, Change.REGISTER, Change.SESSIONS, Change.SYNC}
+        {
+            Change.COHORTS,
+            Change.MEMBERS,
+            Change.REGISTER,
+            Change.SESSIONS,
+            Change.SYNC,
+            # What people went on to do, counted only while their consent stands.
+            Change.PEOPLE,
+            Change.CONSENT,
+        }
     )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
@@ -58,6 +74,7 @@ class OverviewScreen(Screen):
                 Column("Attendance", lambda s: _percent(s.attendance_rate), align_right=True),
                 Column("Engagement", lambda s: _percent(s.engagement_rate), align_right=True),
                 Column("Last exchange", _last_exchange),
+                Column("After the course", _after_the_course),
             ]
         )
         self.table = record_table(self.model, "Partnerships")
@@ -71,7 +88,9 @@ class OverviewScreen(Screen):
             muted(
                 "Each partnership's cohorts and figures, and when its sites last exchanged "
                 "data with this one. Completion counts students of cohorts that have ended; "
-                "attendance and engagement are of students, every cohort together. " + FOOTNOTE
+                "attendance and engagement are of students, every cohort together. After the "
+                "course counts the people who went on to each kind of step, with their consent. "
+                + FOOTNOTE
             )
         )
         layout.addWidget(self.totals)

@@ -16,16 +16,22 @@ from lt_desktop.core.services.applications.decisions import (
     REPLY_WITHIN,
 )
 from lt_desktop.core.services.base import get_or_not_found
+from lt_desktop.core.services.stationery import Logo, stationery_of
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import ApplicationDecision
-from lt_desktop.storage.models import Application, Cohort, Person
+from lt_desktop.domain.vocabulary import ApplicationDecision, PersonBase, SiteKind
+from lt_desktop.storage.models import Application, Cohort, Person, PrisonDetails
 
 
 @dataclass(frozen=True)
 class ApplicationLetter:
-    """What a letter about an application says. Deliberately nothing about where the
-    person is based, and none of the prison-only details."""
+    """What a letter about an application says, in the same words for everyone.
+
+    Only its address block can tell where the person is: a letter to someone in prison
+    goes through the prison's mail, which needs their name, prison number and the
+    prison's name (and nothing more of the prison-only details). Anyone else's block
+    is their name alone: no postal address is kept.
+    """
 
     kind: ApplicationDecision
     name: str
@@ -39,6 +45,11 @@ class ApplicationLetter:
     reply_by: date | None
     reason: str
     signed_by: str
+    #: Who it goes to, as the envelope and the top of the letter say it.
+    address: tuple[str, ...] = ()
+    #: The partnership's return address, and its logo (``services.stationery``).
+    return_address: tuple[str, ...] = ()
+    logo: Logo | None = None
 
 
 class LettersPart(ApplicationsPart):
@@ -84,6 +95,7 @@ class LettersPart(ApplicationsPart):
                 )
             else:  # a place freed once the course is under way: a week to answer
                 reply_by = written_on + REPLY_ONCE_STARTED
+        stationery = stationery_of(session, cohort.course.partnership_id)
         return ApplicationLetter(
             kind=application.decision,
             name=person.display_name,
@@ -97,4 +109,24 @@ class LettersPart(ApplicationsPart):
             reply_by=reply_by,
             reason=application.decision_reason,
             signed_by=self.actor.display_name,
+            address=self._address(session, person, cohort.course.partnership.prison_name),
+            return_address=tuple(stationery.return_address_lines),
+            logo=stationery.logo,
         )
+
+    def _address(self, session: Session, person: Person, prison_name: str) -> tuple[str, ...]:
+        """Where the letter goes: in prison, the lines the prison's mail needs (full
+        name, prison number where this prison site holds one, the prison's name);
+        anyone else, their name."""
+        name = f"{person.given_name} {person.family_name}".strip()
+        if person.base is not PersonBase.PRISON:
+            return (name,)
+        number = ""
+        if self.site_kind is SiteKind.PRISON and self.actor.may(Permission.VIEW_PRISON_DETAILS):
+            number = (
+                session.scalar(
+                    select(PrisonDetails.prison_number).where(PrisonDetails.person_id == person.id)
+                )
+                or ""
+            )
+        return tuple(line for line in (name, number.strip(), prison_name) if line)

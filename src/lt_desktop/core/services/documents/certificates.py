@@ -19,15 +19,19 @@ from lt_desktop.core.services.documents.common import (
     CERTIFIED_STATUSES,
     CohortHeading,
     cohort_heading,
+    find_graduation_session,
 )
+from lt_desktop.core.services.stationery import Logo, Signatory, stationery_of
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import MembershipRole
+from lt_desktop.domain.vocabulary import ATTENDED_STATUSES, MembershipRole
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import (
+    AttendanceMark,
     Certificate,
     Cohort,
     GraduationCohort,
+    GraduationEvent,
     Membership,
     Site,
 )
@@ -45,6 +49,11 @@ _SERIAL = re.compile(r"^LT-(\d{4})-(?:([0-9A-HJKMNP-TV-Z]{4})-)?(\d{4,})$")
 
 @dataclass(frozen=True)
 class CertificateInfo:
+    """What one certificate says. Unless the partnership chose to have the prison sign
+    its certificates, nothing here names the prison: ``prison_name`` and
+    ``partnership_name`` (which often carries the prison's name) are empty, and the
+    university signs alone."""
+
     serial: str
     issued_on: date
     student_name: str
@@ -57,6 +66,8 @@ class CertificateInfo:
     credits: int | None
     level: str | None
     newly_issued: bool
+    signatories: tuple[Signatory, ...] = ()
+    logo: Logo | None = None
 
 
 @dataclass(frozen=True)
@@ -73,9 +84,10 @@ class CertificateIssuing(Service):
     """Certificates for a cohort, issued once and printed again alike."""
 
     def issue_certificates(
-        self, cohort_id: uuid.UUID, *, issued_on: date | None = None
+        self, cohort_id: uuid.UUID, *, issued_on: date | None = None, only_present: bool = False
     ) -> CertificateBatch:
-        """A certificate for every student who completed the cohort.
+        """A certificate for every student who completed the cohort, or with
+        ``only_present`` for those of them marked present at its graduation.
 
         A student who already has one keeps its serial number and date, so a re-print
         is the same certificate; the others get the next free numbers of the year. All
@@ -90,7 +102,11 @@ class CertificateIssuing(Service):
                 select(GraduationCohort.event_id).where(GraduationCohort.cohort_id == cohort_id)
             ).first()
             batch = issue_cohort_certificates(
-                session, cohort_id, issued_on=issued_on or date.today(), event_id=event_id
+                session,
+                cohort_id,
+                issued_on=issued_on or date.today(),
+                event_id=event_id,
+                only_present=only_present,
             )
             self._audit(
                 session,
@@ -99,6 +115,7 @@ class CertificateIssuing(Service):
                 cohort_id,
                 issued=len(batch.newly_issued),
                 reprinted=len(batch.certificates) - len(batch.newly_issued),
+                only_present=only_present,
             )
             return batch
 
@@ -110,6 +127,7 @@ def issue_cohort_certificates(
     issued_on: date,
     event_id: uuid.UUID | None,
     at_event: bool = False,
+    only_present: bool = False,
 ) -> CertificateBatch:
     """Certificates for the students who completed a cohort, inside the caller's
     transaction (the caller checks permissions and writes the audit entry).
@@ -117,7 +135,9 @@ def issue_cohort_certificates(
     A student who already has a certificate keeps its serial number and date; the
     others get the next free numbers of the year, recorded against ``event_id``. With
     ``at_event``, a certificate issued before the graduation was arranged is recorded
-    against it too, as the one presented there.
+    against it too, as the one presented there. With ``only_present``, only students
+    marked present (or late, or leaving early) in the register of the cohort's
+    graduation get one: those who could not come get theirs later.
     """
     heading = cohort_heading(session, cohort_id)
     cohort = get_or_not_found(session, Cohort, cohort_id, "cohort")
@@ -135,10 +155,22 @@ def issue_cohort_certificates(
             f"No student of {heading.title} has completed it yet, so there are no "
             "certificates to print. Mark students as completed or graduated first."
         )
+    if only_present:
+        present = present_at_graduation(session, cohort_id, event_id)
+        students = [m for m in students if m.person_id in present]
+        if not students:
+            raise ValidationError(
+                f"No student of {heading.title} who completed it is marked present at its "
+                "graduation, so there are no certificates to print for those present. Tick "
+                "who came on the Graduation screen first, or print them for everyone."
+            )
     students.sort(key=lambda m: (m.person.sort_name.casefold(), m.person.display_name))
     existing = certificates_of(session, [m.id for m in students])
     serials = _free_serials(session, issued_on.year)
     course = cohort.course
+    stationery = stationery_of(session, course.partnership_id)
+    prison_signs = stationery.prison_signature_on_certificates
+    signatories = tuple(stationery.signatories())
     certificates = []
     for membership in students:
         row = existing.get(membership.id)
@@ -159,18 +191,43 @@ def issue_cohort_certificates(
                 issued_on=row.issued_on,
                 student_name=membership.person.display_name,
                 course_title=heading.course_title,
-                partnership_name=heading.partnership_name,
+                partnership_name=heading.partnership_name if prison_signs else "",
                 university_name=heading.university_name,
-                prison_name=heading.prison_name,
+                prison_name=heading.prison_name if prison_signs else "",
                 starts_on=heading.starts_on,
                 ends_on=heading.ends_on,
                 credits=course.credits if course.accredited else None,
                 level=course.level if course.accredited else None,
                 newly_issued=new,
+                signatories=signatories,
+                logo=stationery.logo,
             )
         )
     session.flush()
     return CertificateBatch(heading, certificates)
+
+
+def present_at_graduation(
+    session: Session, cohort_id: uuid.UUID, event_id: uuid.UUID | None
+) -> set[uuid.UUID]:
+    """The people marked as having come to the cohort's graduation (present, late or
+    leaving early), in its register: the graduation session nearest the ceremony's
+    day, or the cohort's last graduation session where no ceremony is arranged."""
+    event = session.get(GraduationEvent, event_id) if event_id is not None else None
+    # Without a ceremony arranged, the cohort's last graduation session.
+    register = find_graduation_session(
+        session, cohort_id, event.held_on if event is not None else date.max
+    )
+    if register is None:
+        return set()
+    return set(
+        session.scalars(
+            select(AttendanceMark.person_id).where(
+                AttendanceMark.session_id == register.id,
+                AttendanceMark.status.in_(ATTENDED_STATUSES),
+            )
+        )
+    )
 
 
 def certificates_of(

@@ -42,6 +42,7 @@ from lt_desktop.core.services.documents.common import (
     course_sessions,
     rate,
 )
+from lt_desktop.core.services.progression import progression_counts
 from lt_desktop.core.services.projects import ProjectInfo, project_infos
 from lt_desktop.core.services.questionnaires import (
     ItemInfo,
@@ -160,7 +161,7 @@ class CohortReport:
     #: The partnership's cohorts that ended before this one began, oldest first.
     earlier: list[CohortFiguresLine] = field(default_factory=list)
     #: Where the cohort's students went next, as (what, how many): shown only when
-    #: there are figures (from the progression records, ``_progression``).
+    #: there are figures (``services.progression.progression_counts``).
     progression: list[tuple[str, int]] = field(default_factory=list)
     #: A few words from weekly stories, quoted with their authors' consent, unnamed.
     quotes: list[Quote] = field(default_factory=list)
@@ -304,7 +305,7 @@ class CohortReports(Service):
                 ),
                 cancelled=cancelled_weeks(session, cohort_id),
                 earlier=earlier_cohorts(session, cohort, today=today, visible=visible),
-                progression=_progression(session, cohort_id),
+                progression=progression_counts(session, [cohort_id]),
                 quotes=quotes(session, cohort_id),
                 projects=project_infos(session, cohort_id),
             )
@@ -326,14 +327,6 @@ def _weekly_attendance(
         for s in course_sessions(session, cohort_id)
         if s.id in by_session
     ]
-
-
-def _progression(session: Session, cohort_id: uuid.UUID) -> list[tuple[str, int]]:
-    """Where the cohort's students went next (further study, mentoring, work...), as
-    (what, how many). Empty until the progression records are kept: they are to be
-    read here, and the report shows its Progression part only when there are figures."""
-    del session, cohort_id
-    return []
 
 
 def _essay_figures(session: Session, cohort_id: uuid.UUID) -> EssayFigures:

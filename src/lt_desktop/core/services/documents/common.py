@@ -131,3 +131,18 @@ def cancelled_in_words(weeks: list[CancelledWeek]) -> str:
     if len(listed) == 1:
         return f"Week {listed[0]} was cancelled and is not counted."
     return f"Weeks {', '.join(listed[:-1])} and {listed[-1]} were cancelled and are not counted."
+
+
+def find_graduation_session(
+    session: Session, cohort_id: uuid.UUID, held_on: date
+) -> ClassSession | None:
+    """The cohort's graduation session in its register: the one nearest ``held_on``."""
+    found = sorted(
+        session.scalars(
+            select(ClassSession).where(
+                ClassSession.cohort_id == cohort_id, ClassSession.kind == SessionKind.GRADUATION
+            )
+        ),
+        key=lambda s: (abs((s.held_on - held_on).days), -s.week),
+    )
+    return found[0] if found else None

@@ -1,18 +1,24 @@
 """Graduation papers: the guest list for the prison gate, which names the student who
 invited each guest but holds no prison number, and the programme booklet.
+
+Photographs at a graduation in prison need care: the guest list and the programme for
+staff mark every graduate who has not consented to being photographed, and every
+guest who asked not to be. The programme for guests is handed to everyone, so it is
+never given that: the service leaves it out, not the renderer.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import Service, get_or_not_found
+from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.documents.common import (
     CERTIFIED_STATUSES,
     CohortHeading,
@@ -21,6 +27,7 @@ from lt_desktop.core.services.documents.common import (
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
     ClearanceStatus,
+    ConsentScope,
     GuestCategory,
     MembershipRole,
 )
@@ -29,6 +36,7 @@ from lt_desktop.storage.models import (
     GraduationEvent,
     GraduationGuest,
     Membership,
+    Person,
     ProgrammeItem,
 )
 
@@ -58,6 +66,10 @@ class GuestLine:
     submitted_on: date | None
     decided_on: date | None
     guest_of: str  # the student who invited them, if a student did
+    #: The guest asked not to be photographed.
+    no_photos: bool = False
+    #: The student who invited them has not consented to photographs at graduation.
+    guest_of_no_photos: bool = False
 
 
 #: The order the gate reads the list in: who may come in first, who may not last.
@@ -73,6 +85,8 @@ CLEARANCE_ORDER = (
 class GuestList:
     event: EventInfo
     guests: list[GuestLine]  # by clearance (in CLEARANCE_ORDER), then family name
+    #: Graduates who have not consented to photographs at graduation, by family name.
+    not_photographed: list[str] = field(default_factory=list)
 
     def counts(self) -> Counter[ClearanceStatus]:
         return Counter(g.clearance for g in self.guests)
@@ -90,6 +104,16 @@ class GraduationProgramme:
     event: EventInfo
     items: list[ProgrammeLine]
     graduates: list[str]  # names only, by family name
+    #: The copy for staff: it says who may not be photographed. The copy for guests
+    #: never holds that.
+    for_staff: bool = False
+    #: For staff only: beside each graduate, in order, whether they have not consented
+    #: to photographs at graduation.
+    no_photos: tuple[bool, ...] = ()
+
+    @property
+    def not_photographed(self) -> list[str]:
+        return [name for name, no in zip(self.graduates, self.no_photos, strict=False) if no]
 
 
 class GraduationLists(Service):
@@ -114,7 +138,7 @@ class GraduationLists(Service):
         with self._store.read() as session:
             event = self._event(session, event_id)
             inviters = {
-                m.id: m.person.display_name
+                m.id: (m.person.display_name, _no_photos(session, m.person_id))
                 for m in session.scalars(
                     select(Membership).where(
                         Membership.id.in_(
@@ -125,29 +149,45 @@ class GraduationLists(Service):
                     )
                 )
             }
-            guests = [
-                GuestLine(
-                    name=g.name,
-                    relationship=g.relationship_to_student,
-                    category=g.category,
-                    clearance=g.clearance,
-                    submitted_on=g.submitted_on,
-                    decided_on=g.decided_on,
-                    guest_of=inviters.get(g.invited_by_id, "") if g.invited_by_id else "",
+            guests = []
+            for g in session.scalars(
+                select(GraduationGuest).where(GraduationGuest.event_id == event_id)
+            ):
+                inviter, inviter_no_photos = (
+                    inviters.get(g.invited_by_id, ("", False)) if g.invited_by_id else ("", False)
                 )
-                for g in session.scalars(
-                    select(GraduationGuest).where(GraduationGuest.event_id == event_id)
+                guests.append(
+                    GuestLine(
+                        name=g.name,
+                        relationship=g.relationship_to_student,
+                        category=g.category,
+                        clearance=g.clearance,
+                        submitted_on=g.submitted_on,
+                        decided_on=g.decided_on,
+                        guest_of=inviter,
+                        no_photos=g.no_photos,
+                        guest_of_no_photos=inviter_no_photos,
+                    )
                 )
-            ]
             guests.sort(
                 key=lambda g: (
                     CLEARANCE_ORDER.index(g.clearance),
                     _family_first(g.name).casefold(),
                 )
             )
-            return GuestList(_event_info(session, event), guests)
+            info = _event_info(session, event)
+            return GuestList(
+                info,
+                guests,
+                [p.display_name for p in _graduates(session, info) if _no_photos(session, p.id)],
+            )
 
-    def graduation_programme(self, event_id: uuid.UUID) -> GraduationProgramme:
+    def graduation_programme(
+        self, event_id: uuid.UUID, *, for_staff: bool = False
+    ) -> GraduationProgramme:
+        """The programme booklet: for guests (every graduate by name, nothing more), or
+        ``for_staff``, with each graduate who has not consented to being photographed
+        marked."""
         self._require(Permission.PRINT_DOCUMENTS)
         with self._store.read() as session:
             event = self._event(session, event_id)
@@ -160,20 +200,16 @@ class GraduationLists(Service):
                     .order_by(ProgrammeItem.position, ProgrammeItem.starts_at)
                 )
             ]
-            graduates = sorted(
-                (
-                    m.person
-                    for m in session.scalars(
-                        select(Membership).where(
-                            Membership.cohort_id.in_([c.cohort_id for c in info.cohorts]),
-                            Membership.role == MembershipRole.STUDENT,
-                            Membership.status.in_(CERTIFIED_STATUSES),
-                        )
-                    )
+            graduates = _graduates(session, info)
+            return GraduationProgramme(
+                info,
+                items,
+                [p.display_name for p in graduates],
+                for_staff=for_staff,
+                no_photos=(
+                    tuple(_no_photos(session, p.id) for p in graduates) if for_staff else ()
                 ),
-                key=lambda p: (p.sort_name.casefold(), p.display_name),
             )
-            return GraduationProgramme(info, items, [p.display_name for p in graduates])
 
     def _event(self, session: Session, event_id: uuid.UUID) -> GraduationEvent:
         event = get_or_not_found(session, GraduationEvent, event_id, "graduation")
@@ -182,6 +218,29 @@ class GraduationLists(Service):
         ):
             self._require_cohort_visible(session, cohort_id)
         return event
+
+
+def _graduates(session: Session, info: EventInfo) -> list[Person]:
+    """The students graduating at the event who completed the course, by family name."""
+    return sorted(
+        (
+            m.person
+            for m in session.scalars(
+                select(Membership).where(
+                    Membership.cohort_id.in_([c.cohort_id for c in info.cohorts]),
+                    Membership.role == MembershipRole.STUDENT,
+                    Membership.status.in_(CERTIFIED_STATUSES),
+                )
+            )
+        ),
+        key=lambda p: (p.sort_name.casefold(), p.display_name),
+    )
+
+
+def _no_photos(session: Session, person_id: uuid.UUID) -> bool:
+    """Whether the person has not consented (or no longer consents) to photographs at
+    graduation."""
+    return not has_consent(session, person_id, ConsentScope.GRADUATION_PHOTOS)
 
 
 def _event_info(session: Session, event: GraduationEvent) -> EventInfo:

@@ -14,6 +14,7 @@ from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.documents.certificates import (
     CertificateInfo,
     issue_cohort_certificates,
+    present_at_graduation,
 )
 from lt_desktop.core.services.documents.common import CERTIFIED_STATUSES
 from lt_desktop.core.services.graduation.ceremonies import GraduationDetails, event_summary
@@ -173,10 +174,11 @@ class AttendancePart(GraduationPart):
         row.recorded_at = utc_now()
 
     def issue_certificates(
-        self, event_id: uuid.UUID, *, issued_on: date | None = None
+        self, event_id: uuid.UUID, *, issued_on: date | None = None, only_present: bool = False
     ) -> IssuedCertificates:
         """A certificate for every student of the event's cohorts who completed the
-        course, awarded on the day of the graduation and recorded against it.
+        course, awarded on the day of the graduation and recorded against it; with
+        ``only_present``, for those of them ticked as having come.
 
         Certificates already issued keep their serial numbers and dates, so issuing
         again changes nothing; one issued before the graduation was arranged is recorded
@@ -200,22 +202,36 @@ class AttendancePart(GraduationPart):
             certificates: list[CertificateInfo] = []
             skipped = []
             for cohort in cohorts:
-                if not session.scalar(
-                    select(func.count())
-                    .select_from(Membership)
-                    .where(
-                        Membership.cohort_id == cohort.id,
-                        Membership.role == MembershipRole.STUDENT,
-                        Membership.status.in_(CERTIFIED_STATUSES),
-                        Membership.deleted_at.is_(None),
+                completed = select(func.count()).where(
+                    Membership.cohort_id == cohort.id,
+                    Membership.role == MembershipRole.STUDENT,
+                    Membership.status.in_(CERTIFIED_STATUSES),
+                    Membership.deleted_at.is_(None),
+                )
+                if only_present:
+                    completed = completed.where(
+                        Membership.person_id.in_(
+                            present_at_graduation(session, cohort.id, event.id)
+                        )
                     )
-                ):
+                if not session.scalar(completed):
                     skipped.append(title_of(cohort))
                     continue
                 batch = issue_cohort_certificates(
-                    session, cohort.id, issued_on=when, event_id=event.id, at_event=True
+                    session,
+                    cohort.id,
+                    issued_on=when,
+                    event_id=event.id,
+                    at_event=True,
+                    only_present=only_present,
                 )
                 certificates.extend(batch.certificates)
+            if not certificates and only_present:
+                raise ValidationError(
+                    "No student who completed the course is ticked as having come to this "
+                    "graduation, so there are no certificates to issue for those present. Tick "
+                    "who came first, or issue them for everyone."
+                )
             if not certificates:
                 raise ValidationError(
                     "No student graduating at this event has completed the course yet, so there "
@@ -230,5 +246,6 @@ class AttendancePart(GraduationPart):
                 event.id,
                 issued=result.newly_issued,
                 kept=len(certificates) - result.newly_issued,
+                only_present=only_present,
             )
             return result

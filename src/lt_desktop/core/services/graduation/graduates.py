@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.consent import has_consent
 from lt_desktop.core.services.documents.certificates import certificates_of
-from lt_desktop.core.services.documents.common import CERTIFIED_STATUSES
+from lt_desktop.core.services.documents.common import (
+    CERTIFIED_STATUSES,
+    find_graduation_session,
+)
 from lt_desktop.core.services.graduation.common import cohort_ids_of, title_of
 from lt_desktop.domain.vocabulary import (
     ATTENDED_STATUSES,
+    ConsentScope,
     MembershipRole,
     MembershipStatus,
     SessionKind,
@@ -46,25 +50,12 @@ class GraduateLine:
     attended: bool | None
     certificate_serial: str
     certificate_event_id: uuid.UUID | None
+    #: They have not consented to photographs at graduation.
+    no_photos: bool = False
 
     @property
     def completed(self) -> bool:
         return self.status in CERTIFIED_STATUSES
-
-
-def find_graduation_session(
-    session: Session, cohort_id: uuid.UUID, held_on: date
-) -> ClassSession | None:
-    """The cohort's graduation session in its register: the one nearest ``held_on``."""
-    found = sorted(
-        session.scalars(
-            select(ClassSession).where(
-                ClassSession.cohort_id == cohort_id, ClassSession.kind == SessionKind.GRADUATION
-            )
-        ),
-        key=lambda s: (abs((s.held_on - held_on).days), -s.week),
-    )
-    return found[0] if found else None
 
 
 def graduation_register(
@@ -134,6 +125,7 @@ def graduates_of(session: Session, event: GraduationEvent) -> list[GraduateLine]
                 attended=attended.get((m.cohort_id, m.person_id)),
                 certificate_serial=certificate.serial if certificate else "",
                 certificate_event_id=certificate.event_id if certificate else None,
+                no_photos=not has_consent(session, m.person_id, ConsentScope.GRADUATION_PHOTOS),
             )
         )
     lines.sort(key=lambda line: (line.sort_name.casefold(), line.cohort_title))

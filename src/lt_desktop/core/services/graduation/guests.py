@@ -36,6 +36,8 @@ class GuestInfo:
     notes: str
     invited_by_id: uuid.UUID | None  # the inviting student's membership
     guest_of: str  # that student's name
+    #: The guest asked not to be photographed (marked on the lists staff use).
+    no_photos: bool = False
 
     def describe_clearance(self) -> str:
         if self.clearance is ClearanceStatus.SUBMITTED and self.submitted_on:
@@ -58,11 +60,13 @@ class GuestsPart(GraduationPart):
         relationship: str = "",
         invited_by_id: uuid.UUID | None = None,
         notes: str = "",
+        no_photos: bool = False,
     ) -> GuestInfo:
         """A student's guest (family, friend: ``invited_by_id`` is the student's
-        membership), or an official, partner or offender manager."""
+        membership), or an official, partner or offender manager; ``no_photos`` if they
+        asked not to be photographed."""
         self._require(Permission.MANAGE_GRADUATION)
-        values = _guest_values(name, category, relationship, invited_by_id, notes)
+        values = _guest_values(name, category, relationship, invited_by_id, notes, no_photos)
         with self._store.write() as session:
             event = self._event(session, event_id)
             self._check_inviter(session, event, invited_by_id)
@@ -87,9 +91,10 @@ class GuestsPart(GraduationPart):
         relationship: str,
         invited_by_id: uuid.UUID | None,
         notes: str,
+        no_photos: bool = False,
     ) -> GuestInfo:
         self._require(Permission.MANAGE_GRADUATION)
-        values = _guest_values(name, category, relationship, invited_by_id, notes)
+        values = _guest_values(name, category, relationship, invited_by_id, notes, no_photos)
         with self._store.write() as session:
             row = get_or_not_found(session, GraduationGuest, guest_id, "guest")
             event = self._event(session, row.event_id)
@@ -220,6 +225,7 @@ def guest_info(session: Session, row: GraduationGuest, inviter: str | None = Non
         row.notes,
         row.invited_by_id,
         inviter,
+        row.no_photos,
     )
 
 
@@ -265,6 +271,7 @@ def _guest_values(
     relationship: str,
     invited_by_id: uuid.UUID | None,
     notes: str,
+    no_photos: bool,
 ) -> dict[str, object]:
     if category in STUDENT_GUEST_CATEGORIES and invited_by_id is None:
         raise ValidationError(
@@ -277,4 +284,5 @@ def _guest_values(
         "relationship_to_student": checked_text(relationship, "relationship", 100),
         "invited_by_id": invited_by_id,
         "notes": checked_text(notes, "notes", 2_000),
+        "no_photos": no_photos,
     }

@@ -146,6 +146,9 @@ class CohortFigures(QWidget):
         self.change_holder = QVBoxLayout()
         self.change_tables: dict[str, QTableWidget] = {}
         self.change_charts: dict[str, BarChart] = {}
+        self.after_course = QLabel()
+        self.after_course.setWordWrap(True)
+        self.after_course.setAccessibleName("After the course")
 
         page = QWidget()
         column_layout = QVBoxLayout(page)
@@ -167,6 +170,8 @@ class CohortFigures(QWidget):
         column_layout.addWidget(self.marks_caption)
         column_layout.addWidget(heading("Before and after the course", 2))
         column_layout.addLayout(self.change_holder)
+        column_layout.addWidget(heading("After the course", 2))
+        column_layout.addWidget(self.after_course)
         column_layout.addWidget(self.quotes_heading)
         column_layout.addWidget(self.quotes)
         column_layout.addWidget(
@@ -258,6 +263,12 @@ class CohortFigures(QWidget):
         self._show_marks(report)
         self._show_change(report)
         self._show_quotes(report)
+        self.after_course.setText(
+            " · ".join(f"{count} {what.lower()}" for what, count in report.progression)
+            + ". People who went on to each, with their consent to being followed."
+            if report.progression
+            else "Nothing is recorded yet of what students went on to do after the course."
+        )
 
     def _show_numbers(self, report: CohortReport) -> None:
         header, started, completed = numbers_by_base(report)

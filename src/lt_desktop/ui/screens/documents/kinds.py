@@ -44,6 +44,8 @@ class Choice:
     person_id: uuid.UUID | None
     person_name: str
     event_id: uuid.UUID | None
+    #: Certificates only for those marked present at the cohort's graduation.
+    only_present: bool = False
 
 
 Writer = Callable[["Workspace", Choice, Path, "PaperSize"], "Saved"]
@@ -51,7 +53,9 @@ Writer = Callable[["Workspace", Choice, Path, "PaperSize"], "Saved"]
 
 def _write_certificates(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
     assert choice.cohort_id is not None
-    return printing.save_certificates(ws, choice.cohort_id, target, paper=paper)
+    return printing.save_certificates(
+        ws, choice.cohort_id, target, paper=paper, only_present=choice.only_present
+    )
 
 
 def _write_register(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
@@ -83,9 +87,14 @@ def _write_guest_list(ws: Workspace, choice: Choice, target: Path, paper: PaperS
     return printing.save_guest_list(ws, choice.event_id, target, paper=paper)
 
 
-def _write_programme(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
-    assert choice.event_id is not None
-    return printing.save_programme(ws, choice.event_id, target, paper=paper)
+def _programme_writer(*, for_staff: bool) -> Writer:
+    def write(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
+        assert choice.event_id is not None
+        return printing.save_programme(
+            ws, choice.event_id, target, paper=paper, for_staff=for_staff
+        )
+
+    return write
 
 
 def _write_cohort_report(ws: Workspace, choice: Choice, target: Path, paper: PaperSize) -> Saved:
@@ -121,20 +130,25 @@ class DocumentKind:
     audited: bool = False
     #: Needed beyond printing, where making the document makes records too.
     needs: Permission | None = None
+    #: Offers "only those present at the graduation" (certificates).
+    offers_only_present: bool = False
 
 
 DOCUMENT_KINDS: list[DocumentKind] = [
     DocumentKind(
         "Certificates for a cohort",
         "A certificate of achievement for each student who completed or graduated, one a "
-        "page. Serial numbers are given once and kept when certificates are printed again. "
-        "Certificates never say where anyone is based.",
+        "page, or only for those marked present at the cohort's graduation. Serial numbers "
+        "are given once and kept when certificates are printed again. Certificates never say "
+        "where anyone is based, and name the prison only where the partnership chose to have "
+        "the prison sign them.",
         Subject.COHORT,
         "Certificates",
         "Making the certificates…",
         _write_certificates,
         audited=True,
         needs=Permission.MANAGE_GRADUATION,
+        offers_only_present=True,
     ),
     DocumentKind(
         "Blank register for a session",
@@ -175,19 +189,31 @@ DOCUMENT_KINDS: list[DocumentKind] = [
     DocumentKind(
         "Graduation guest list",
         "Everyone invited to a graduation, for the gate: names, relationship, who invited "
-        "them and whether they are cleared to attend. No prison numbers.",
+        "them and whether they are cleared to attend, with NO PHOTOS beside anyone not to "
+        "be photographed. No prison numbers.",
         Subject.EVENT,
         "Guest list",
         "Making the guest list…",
         _write_guest_list,
     ),
     DocumentKind(
-        "Graduation programme",
-        "The programme booklet: the order of the ceremony and the graduating students.",
+        "Graduation programme for guests",
+        "The programme booklet handed to every guest: the order of the ceremony and the "
+        "graduating students, by name only.",
         Subject.EVENT,
         "Programme",
         "Making the programme…",
-        _write_programme,
+        _programme_writer(for_staff=False),
+    ),
+    DocumentKind(
+        "Graduation programme for staff",
+        "The same programme for the staff running the day: it says it is not for guests, "
+        "and marks NO PHOTOS beside each graduate who has not consented to being "
+        "photographed.",
+        Subject.EVENT,
+        "Programme for staff",
+        "Making the programme…",
+        _programme_writer(for_staff=True),
     ),
     DocumentKind(
         "Cohort report",

@@ -23,6 +23,7 @@ from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import week_name
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -130,6 +131,7 @@ class DocumentsScreen(Screen):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.graduation = QComboBox()
+        self.only_present = QCheckBox("Only for those marked presen&t at the graduation")
         self.paper = PaperCombo()
         self.target = SavePathField("Certificates.pdf", "Save the document", PDF_FILTER)
         self.form = QFormLayout()
@@ -139,10 +141,12 @@ class DocumentsScreen(Screen):
             ("S&ession", self.session),
             ("Pe&rson", self.person),
             ("&Graduation", self.graduation),
+            ("", self.only_present),
             ("&Paper", self.paper),
             ("Sa&ve as", self.target),
         ):
-            field.setAccessibleName(label.replace("&", ""))
+            if label:
+                field.setAccessibleName(label.replace("&", ""))
             self.form.addRow(label, field)
         self.target.line.setAccessibleName("Save as")
         self.save_button = button("&Save PDF", self.save)
@@ -220,6 +224,7 @@ class DocumentsScreen(Screen):
         self.form.setRowVisible(self.session, subject is Subject.SESSION)
         self.form.setRowVisible(self.person, subject is Subject.PERSON)
         self.form.setRowVisible(self.graduation, subject is Subject.EVENT)
+        self.form.setRowVisible(self.only_present, kind.offers_only_present)
         self.form.setRowVisible(self.paper, not kind.is_list)
         self.save_button.setText("&Save CSV" if kind.is_list else "&Save PDF")
         self.save_button.setAccessibleName("Save CSV" if kind.is_list else "Save PDF")
@@ -380,6 +385,7 @@ class DocumentsScreen(Screen):
             person_id=person[0] if person else None,
             person_name=person[1] if person else "",
             event_id=event_id,
+            only_present=kind.offers_only_present and self.only_present.isChecked(),
         )
 
     def save(self) -> None:

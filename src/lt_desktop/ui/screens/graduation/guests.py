@@ -14,7 +14,7 @@ from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import ClearanceStatus, GuestCategory
 from lt_desktop.ui.fitting import VerticalScrollArea, at_least_rows, flow
 from lt_desktop.ui.models import Column
-from lt_desktop.ui.qt import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from lt_desktop.ui.qt import QCheckBox, QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from lt_desktop.ui.screens.base import offer_only_if
 from lt_desktop.ui.screens.graduation.parts import (
     entry_row,
@@ -88,6 +88,7 @@ class GuestsTab(QWidget):
                 Column("Category", lambda g: g.category.label),
                 Column("Guest of", lambda g: g.guest_of),
                 Column("Clearance", lambda g: g.describe_clearance(), tooltip=_clearance_tip),
+                Column("Photos", lambda g: "No photos" if g.no_photos else ""),
             ],
             ticked=lambda g: bool(g.attended),
             can_tick=self._may_tick,
@@ -333,6 +334,9 @@ class GuestDialog(FormDialog):
         self.guest_of.setCurrentIndex(max(0, index_of(self.guest_of, guest.invited_by_id)))
         self.add_row("Guest &of", self.guest_of)
         self.notes = self.add_row("N&otes", QLineEdit(guest.notes))
+        self.no_photos = QCheckBox("Asked not to be &photographed")
+        self.no_photos.setChecked(guest.no_photos)
+        self.form.addRow("", self.no_photos)
 
     def validate(self) -> None:
         if not self.name.text().strip():
@@ -345,4 +349,5 @@ class GuestDialog(FormDialog):
             "category": self.category.value(),
             "invited_by_id": self.guest_of.currentData(),
             "notes": self.notes.text(),
+            "no_photos": self.no_photos.isChecked(),
         }

@@ -29,7 +29,14 @@ class GraduationScreen(Screen):
     needs = frozenset({Permission.MANAGE_GRADUATION})
     # Who came is kept in the graduation session's register.
     listens_to = frozenset(
-        {Change.GRADUATION, Change.COHORTS, Change.MEMBERS, Change.SESSIONS, Change.REGISTER}
+        {
+            Change.GRADUATION,
+            Change.COHORTS,
+            Change.MEMBERS,
+            Change.SESSIONS,
+            Change.REGISTER,
+            Change.CONSENT,  # who may not be photographed
+        }
     )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:

@@ -39,6 +39,7 @@ class StudentsTab(QWidget):
                 Column("Cohort", lambda g: g.cohort_title),
                 Column("Status", lambda g: g.status.label),
                 Column("Certificate", lambda g: g.certificate_serial),
+                Column("Photos", lambda g: "No photos" if g.no_photos else ""),
             ],
             ticked=lambda g: bool(g.attended),
             can_tick=lambda g: self._on_or_after_the_day(),
@@ -58,7 +59,8 @@ class StudentsTab(QWidget):
             muted(
                 "Tick who came on the day (Space); it is kept in the cohort's register. Each "
                 "student who completed the course gets a certificate with a serial number of "
-                "its own, recorded as presented at this graduation; issuing again keeps them."
+                "its own, recorded as presented at this graduation; issuing again keeps them. "
+                "No photos: they have not consented to being photographed."
             )
         )
 
@@ -114,9 +116,10 @@ class StudentsTab(QWidget):
             return
         event_id = details.event.id
         target, paper = dialog.pdf()
+        only_present = dialog.only_present.isChecked()
 
         def work(ws: Workspace) -> IssuedCertificates:
-            issued = ws.graduation.issue_certificates(event_id)
+            issued = ws.graduation.issue_certificates(event_id, only_present=only_present)
             if target is not None:
                 from lt_desktop.documents.certificates import write_certificates
 
@@ -148,6 +151,14 @@ class IssueDialog(FormDialog):
                 "recorded as presented at this graduation."
             )
         )
+        came = sum(1 for g in completed if g.attended)
+        self.only_present = QCheckBox(
+            f"Only for those &ticked as having come ({came} of {len(completed)})"
+        )
+        self.only_present.setToolTip(
+            "Those who could not come get theirs later: issue again without this."
+        )
+        self.form.addRow(self.only_present)
         self.save_pdf = QCheckBox("Also save the certificates as a PDF to print")
         self.save_pdf.setChecked(may_print)
         offer_only_if(may_print, self.save_pdf)

@@ -19,9 +19,10 @@ from lt_desktop.core.services.people import (
     plain_name,
     short_reference,
 )
+from lt_desktop.core.services.progression import ProgressionInfo
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import MembershipRole, PersonBase, SiteKind
+from lt_desktop.domain.vocabulary import ConsentScope, MembershipRole, PersonBase, SiteKind
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -38,6 +39,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import offer_only_if
+from lt_desktop.ui.screens.people.after_course import AfterCourseBox
 from lt_desktop.ui.screens.people.forms import (
     ConsentDialog,
     PersonDialog,
@@ -52,10 +54,16 @@ from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted, percent
 if TYPE_CHECKING:
     from lt_desktop.ui.screens.people.screen import PeopleScreen
 
-
-#: What a person's page shows, fetched at once: the page, their consent (for those who
-#: may see it), their journey and their facilitator training.
-Fetched = tuple[PersonPage, list[ConsentState] | None, Journey, list[FacilitatorTrainingInfo]]
+#: What a person's page loads at once: the page, consent (if this account may see it),
+#: their journey, their steps after the course (if this account keeps them) and their
+#: facilitator training.
+Loaded = tuple[
+    PersonPage,
+    list[ConsentState] | None,
+    Journey,
+    list[ProgressionInfo] | None,
+    list[FacilitatorTrainingInfo],
+]
 
 
 class PersonPanel(QScrollArea):
@@ -153,6 +161,8 @@ class PersonPanel(QScrollArea):
         layout.addWidget(_table(self.attendance, "Attendance history", rows=8))
         layout.addWidget(self.training_box)
         layout.addWidget(self.consent_box)
+        self.after_course = AfterCourseBox(self.controller)
+        layout.addWidget(self.after_course)
         layout.addWidget(self.prison_box)
         layout.addStretch(1)
         self.may_see_prison = False
@@ -171,6 +181,7 @@ class PersonPanel(QScrollArea):
             self.release_button,
             self.merge_button,
             self.consent_box,
+            self.after_course,
             self.prison_box,
         ):
             widget.setEnabled(False)
@@ -180,11 +191,14 @@ class PersonPanel(QScrollArea):
             Permission.ENTER_RESEARCH_DATA
         )
 
-        def fetch(ws: Workspace) -> Fetched:
+        may_follow = self._screen.may(Permission.EDIT_PEOPLE)
+
+        def fetch(ws: Workspace) -> Loaded:
             page = ws.people.person_page(person_id)
             consent = ws.consent.states(person_id) if may_consent else None
+            steps = ws.progression.list_for(person_id) if may_follow else None
             training = ws.facilitators.training(person_id)
-            return page, consent, ws.mentoring.journey(person_id), training
+            return page, consent, ws.mentoring.journey(person_id), steps, training
 
         self.controller.load(fetch, self._show, self._failed)
 
@@ -192,8 +206,8 @@ class PersonPanel(QScrollArea):
         self._show_nothing()
         self.banner.show_message(message, Tone.ERROR)
 
-    def _show(self, result: Fetched) -> None:
-        page, consent, journey, training = result
+    def _show(self, result: Loaded) -> None:
+        page, consent, journey, steps, training = result
         self._page = page
         person = page.person
         self.banner.clear()
@@ -229,6 +243,11 @@ class PersonPanel(QScrollArea):
         may_record = self._screen.may(Permission.RECORD_CONSENT)
         for child in self.consent_box.findChildren(type(self.edit_button)):
             child.setVisible(may_record)
+        self.after_course.setVisible(steps is not None)
+        if steps is not None:
+            followed = any(c.scope is ConsentScope.PROGRESSION and c.active for c in consent or [])
+            self.after_course.setEnabled(True)
+            self.after_course.show_steps(person.id, person.display_name, steps, followed)
         self.may_see_prison = page.may_see_prison_details
         self.prison_box.setVisible(page.may_see_prison_details and person.base is PersonBase.PRISON)
         self.prison_box.setEnabled(True)
