@@ -273,3 +273,12 @@ def at_least_rows(table: QTableView, rows: int) -> None:
     if not header.isHidden():
         height += header.sizeHint().height()
     table.setMinimumHeight(height)
+
+
+def fit_rows(view: QTableView, most: int) -> None:
+    """As tall as its rows (at least one, at most ``most``), so a short list takes
+    little room and the rest of the page keeps it."""
+    shown = min(max(view.model().rowCount(), 1), most)
+    height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+    height += shown * view.verticalHeader().defaultSectionSize()
+    view.setFixedHeight(height + 2)

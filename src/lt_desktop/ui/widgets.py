@@ -684,15 +684,6 @@ def index_of(combo: QComboBox, value: object) -> int:
     return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
 
 
-def fit_rows(view: QTableView, most: int) -> None:
-    """As tall as its rows (at least one, at most ``most``), so a short list takes
-    little room and the rest of the page keeps it."""
-    shown = min(max(view.model().rowCount(), 1), most)
-    height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
-    height += shown * view.verticalHeader().defaultSectionSize()
-    view.setFixedHeight(height + 2)
-
-
 def record_table(model: Any, name: str) -> QTableView:
     """A read-only table of records: whole rows chosen one at a time, Tab leaving it."""
     view = QTableView()

@@ -12,6 +12,7 @@ from typing import Any
 from lt_desktop.core.services.facilitators import FacilitatorTrainingInfo
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.fitting import fit_rows
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QCheckBox,
@@ -32,7 +33,6 @@ from lt_desktop.ui.widgets import (
     confirm,
     date_field,
     date_of,
-    fit_rows,
     muted,
     record_table,
 )

@@ -14,6 +14,7 @@ from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.vocabulary import SessionKind, week_name
 from lt_desktop.ui.controller import AppController
+from lt_desktop.ui.fitting import fit_rows
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QComboBox,
@@ -35,7 +36,6 @@ from lt_desktop.ui.widgets import (
     Tone,
     button,
     confirm,
-    fit_rows,
     muted,
     record_table,
 )
