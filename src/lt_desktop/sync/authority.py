@@ -489,7 +489,7 @@ class PartnershipScope:
     (``pairing.partnerships_for``): the one its pairing names, or else those the
     prison started. A prison sends only its own, so a course, cohort, session, place,
     group, project, register mark or stationery of another partnership from it is
-    refused: it could only be a hostile prison's (``outgoing.Selection`` never sends one)."""
+    refused: it could only be a hostile prison's (``selection.Selection`` never sends one)."""
 
     def __init__(
         self, session: Session, sender_site_id: uuid.UUID, named: uuid.UUID | None

@@ -107,7 +107,7 @@ def accepted(partner: Partner) -> frozenset[str]:
 class CohortSelection:
     """The records of chosen cohorts (not of whole partnerships), as subqueries of ids.
 
-    Kept apart from ``outgoing.Selection`` on purpose: what a laptop may hold is
+    Kept apart from ``selection.Selection`` on purpose: what a laptop may hold is
     decided here alone, whatever other sites are sent.
     """
 
