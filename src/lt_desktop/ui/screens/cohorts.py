@@ -54,6 +54,7 @@ from lt_desktop.ui.widgets import (
     date_field,
     date_of,
     heading,
+    index_of,
     muted,
     percent,
     record_table,
@@ -412,7 +413,7 @@ class CohortDialog(FormDialog):
         for course in courses:
             self.course.addItem(f"{course.title} ({course.partnership_name})", course.id)
         if cohort is not None:
-            self.course.setCurrentIndex(max(0, self.course.findData(cohort.course_id)))
+            self.course.setCurrentIndex(max(0, index_of(self.course, cohort.course_id)))
         course_row = QHBoxLayout()
         course_row.addWidget(self.course, 1)
         course_row.addWidget(button("New c&ourse…", self._new_course))

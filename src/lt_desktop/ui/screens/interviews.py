@@ -61,6 +61,7 @@ from lt_desktop.ui.widgets import (
     date_field,
     date_of,
     heading,
+    index_of,
     muted,
     time_of,
 )
@@ -140,7 +141,7 @@ class InterviewsScreen(Screen):
         self.cohort.clear()
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        index = _index_of(self.cohort, current) if current else -1
+        index = index_of(self.cohort, current) if current else -1
         if index < 0:  # where typing is waiting to be put back
             typed = {record.split("/")[0] for record in self.typing.waiting_records()}
             index = next((i for i, c in enumerate(cohorts) if str(c.id) in typed), -1)
@@ -568,7 +569,7 @@ class SenseMakingTab(QWidget):
                 f"{meeting.held_on:%d %b %Y}: {meeting.title or 'Group sense-making'}",
                 meeting.session_id,
             )
-        index = _index_of(self.meeting, current) if current else -1
+        index = index_of(self.meeting, current) if current else -1
         self.meeting.setCurrentIndex(index if index >= 0 else len(meetings) - 1)
         self.meeting.blockSignals(False)
         self.meeting.setEnabled(bool(meetings))
@@ -685,8 +686,3 @@ class MeetingDialog(FormDialog):
             "title": self.title_field.text(),
             "location": self.location.text(),
         }
-
-
-def _index_of(combo: QComboBox, value: object) -> int:
-    """The row holding ``value``; Qt's findData misses equal ids that are not the same object."""
-    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)

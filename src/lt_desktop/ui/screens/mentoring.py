@@ -53,6 +53,7 @@ from lt_desktop.ui.widgets import (
     date_field,
     date_of,
     heading,
+    index_of,
     muted,
 )
 
@@ -196,7 +197,7 @@ class MentorsScreen(Screen):
         self.cohort.clear()
         for cohort in cohorts:  # newest first: the cohort that needs mentors
             self.cohort.addItem(cohort.title, cohort.id)
-        index = _index_of(self.cohort, current) if current else -1
+        index = index_of(self.cohort, current) if current else -1
         self.cohort.setCurrentIndex(max(index, 0))
         self.cohort.blockSignals(False)
         self._load_candidates()
@@ -469,7 +470,7 @@ class AssignDialog(FormDialog):
             self.group.addItem(f"{group.name} ({_mentors_of(group.members)})", group.id)
         self.group.addItem("No group yet", None)
         if candidate.group_id is not None:
-            self.group.setCurrentIndex(max(0, _index_of(self.group, candidate.group_id)))
+            self.group.setCurrentIndex(max(0, index_of(self.group, candidate.group_id)))
         self.add_row("&Group", self.group)
         self.joins_on = date_field(joins_on)
         if candidate.is_mentor:
@@ -485,8 +486,3 @@ class AssignDialog(FormDialog):
 def _mentors_of(members: list[MemberInfo]) -> str:
     mentors = [m.display_name for m in members if m.role is MembershipRole.MENTOR]
     return "mentor: " + ", ".join(mentors) if mentors else "no mentor yet"
-
-
-def _index_of(combo: QComboBox, value: object) -> int:
-    """The row holding ``value``; Qt's findData misses equal ids that are not the same object."""
-    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)

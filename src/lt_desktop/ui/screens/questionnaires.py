@@ -53,7 +53,16 @@ from lt_desktop.ui.qt import (
     Signal,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
-from lt_desktop.ui.widgets import Banner, EnumCombo, FormDialog, Tone, button, heading, muted
+from lt_desktop.ui.widgets import (
+    Banner,
+    EnumCombo,
+    FormDialog,
+    Tone,
+    button,
+    heading,
+    index_of,
+    muted,
+)
 
 
 class AnswerGridModel(QAbstractTableModel):
@@ -394,7 +403,7 @@ class QuestionnairesScreen(Screen):
             combo.clear()
             for text, value in entries:
                 combo.addItem(text, value)
-            combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
+            combo.setCurrentIndex(max(index_of(combo, current), 0) if current else 0)
             combo.blockSignals(False)
         self._load()
 

@@ -609,7 +609,7 @@ class SessionDialog(FormDialog):
         for member in lecturers:
             self.lecturer.addItem(names[member.person_id], member.person_id)
         if session is not None and session.lecturer_id is not None:
-            self.lecturer.setCurrentIndex(max(0, self.lecturer.findData(session.lecturer_id)))
+            self.lecturer.setCurrentIndex(max(0, index_of(self.lecturer, session.lecturer_id)))
         self.add_row("&Lecturer", self.lecturer)
         self.location = self.add_row("&Room", QLineEdit(session.location if session else ""))
         # The readings are a list of their own, with author, pages and a PDF each.

@@ -45,7 +45,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.base import Screen, offer_only_if
-from lt_desktop.ui.widgets import Banner, Tone, button, confirm, heading, muted
+from lt_desktop.ui.widgets import Banner, Tone, button, confirm, heading, index_of, muted
 
 
 def story_state(line: StoryLine) -> str:
@@ -194,7 +194,7 @@ class StoriesScreen(Screen):
         typed = {cohort for cohort, *_ in self._typed_stories()}
         first_typed = next((i for i, c in enumerate(cohorts) if str(c.id) in typed), 0)
         self.cohort.setCurrentIndex(
-            max(self.cohort.findData(current), 0) if current else first_typed
+            max(index_of(self.cohort, current), 0) if current else first_typed
         )
         self.cohort.blockSignals(False)
         self._load_weeks()
@@ -212,7 +212,7 @@ class StoriesScreen(Screen):
         sessions = [s for s in sessions if s.kind is not SessionKind.INDUCTION]
         for session in sessions:
             self.week.addItem(f"Week {session.week}: {session.held_on:%d %b %Y}", session.id)
-        index = self.week.findData(current) if current else -1
+        index = index_of(self.week, current) if current else -1
         if index < 0:  # where typing is waiting to be put back
             typed = {week for _, week, _ in self._typed_stories()}
             index = next((i for i, s in enumerate(sessions) if str(s.id) in typed), -1)
@@ -410,7 +410,7 @@ class QuestionsDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(close)
         self.resize(760, 520)
-        index = self.scope.findData(chosen) if chosen is not None else 0
+        index = index_of(self.scope, chosen) if chosen is not None else 0
         self.scope.blockSignals(True)
         self.scope.setCurrentIndex(max(index, 0))
         self.scope.blockSignals(False)

@@ -35,6 +35,7 @@ from lt_desktop.ui.widgets import (
     Tone,
     date_field,
     date_of,
+    index_of,
     muted,
 )
 
@@ -195,7 +196,7 @@ class EnterApplicationsDialog(FormDialog):
             self.count += 1
             self.saved.setText(f"Saved {self.count}: {row.name}, {row.reference}.")
             self.banner.clear()
-            index = self.applicant.findData(row.person_id)
+            index = index_of(self.applicant, row.person_id)
             if index >= 0:
                 self.applicant.removeItem(index)
             self._people = [p for p in self._people if p.id != row.person_id]

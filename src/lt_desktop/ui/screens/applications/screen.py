@@ -15,7 +15,7 @@ from lt_desktop.ui.qt import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLa
 from lt_desktop.ui.screens.applications.assess import AssessView
 from lt_desktop.ui.screens.applications.decisions import DecisionsView
 from lt_desktop.ui.screens.base import Screen
-from lt_desktop.ui.widgets import heading
+from lt_desktop.ui.widgets import heading, index_of
 
 
 class ApplicationsScreen(Screen):
@@ -61,7 +61,7 @@ class ApplicationsScreen(Screen):
         self.cohort.clear()
         for cohort in sorted(cohorts, key=lambda c: c.starts_on, reverse=True):
             self.cohort.addItem(cohort.title, cohort.id)
-        index = self.cohort.findData(current) if current is not None else -1
+        index = index_of(self.cohort, current) if current is not None else -1
         self.cohort.setCurrentIndex(max(index, 0))
         self.cohort.blockSignals(False)
         self._cohort_chosen()

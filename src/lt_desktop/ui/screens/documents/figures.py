@@ -36,7 +36,7 @@ from lt_desktop.ui.qt import (
     QWidget,
 )
 from lt_desktop.ui.screens.documents.charts import BarChart, nice_top
-from lt_desktop.ui.widgets import EmptyOr, heading, muted
+from lt_desktop.ui.widgets import EmptyOr, heading, index_of, muted
 
 
 def _count(n: int, one: str, many: str = "") -> str:
@@ -205,7 +205,7 @@ class CohortFigures(QWidget):
         self.cohort.clear()
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        found = self.cohort.findData(wanted) if wanted is not None else -1
+        found = index_of(self.cohort, wanted) if wanted is not None else -1
         self.cohort.setCurrentIndex(found if found >= 0 else 0)
         self.cohort.blockSignals(False)
         self.page.set_empty(not cohorts)

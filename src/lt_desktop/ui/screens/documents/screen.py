@@ -52,6 +52,7 @@ from lt_desktop.ui.widgets import (
     Tone,
     button,
     heading,
+    index_of,
     muted,
 )
 
@@ -250,7 +251,7 @@ class DocumentsScreen(Screen):
         self.graduation.clear()
         for event in self._events:
             self.graduation.addItem(f"{event.title} · {event.held_on:%d %b %Y}", event.id)
-        found = self.graduation.findData(wanted_event)
+        found = index_of(self.graduation, wanted_event)
         self.graduation.setCurrentIndex(found if found >= 0 else 0)
         self.graduation.blockSignals(False)
         self._fill_cohorts()
@@ -269,7 +270,7 @@ class DocumentsScreen(Screen):
             self.cohort.addItem("All their cohorts", None)
         for cohort in self._cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        found = self.cohort.findData(wanted) if wanted is not None else -1
+        found = index_of(self.cohort, wanted) if wanted is not None else -1
         self.cohort.setCurrentIndex(found if found >= 0 else 0)
         self.cohort.blockSignals(False)
 
@@ -313,7 +314,7 @@ class DocumentsScreen(Screen):
         self.person.clear()
         for person in people:
             self.person.addItem(person.label, person.id)
-        found = self.person.findData(wanted) if wanted is not None else -1
+        found = index_of(self.person, wanted) if wanted is not None else -1
         self.person.setCurrentIndex(found if found >= 0 else (0 if people else -1))
         self.person.blockSignals(False)
         self._suggest_name()

@@ -20,7 +20,16 @@ from lt_desktop.ui.screens.essays.dialogs import (
 from lt_desktop.ui.screens.essays.model import essays_model
 from lt_desktop.ui.screens.essays.printing import FeedbackSheetsDialog, MarkingPackDialog
 from lt_desktop.ui.views.scans import choose_scan
-from lt_desktop.ui.widgets import Banner, EmptyOr, Tone, button, confirm, muted, record_table
+from lt_desktop.ui.widgets import (
+    Banner,
+    EmptyOr,
+    Tone,
+    button,
+    confirm,
+    index_of,
+    muted,
+    record_table,
+)
 
 if TYPE_CHECKING:
     from lt_desktop.ui.screens.essays.screen import EssaysScreen
@@ -78,7 +87,7 @@ class CoordinatorView(QWidget):
         self.cohort.clear()
         for cohort in cohorts:
             self.cohort.addItem(cohort.title, cohort.id)
-        self.cohort.setCurrentIndex(max(self.cohort.findData(current), 0) if current else 0)
+        self.cohort.setCurrentIndex(max(index_of(self.cohort, current), 0) if current else 0)
         self.cohort.blockSignals(False)
         self._load_essays()
 

@@ -18,7 +18,6 @@ from lt_desktop.ui.qt import QCheckBox, QComboBox, QLabel, QLineEdit, QVBoxLayou
 from lt_desktop.ui.screens.base import offer_only_if
 from lt_desktop.ui.screens.graduation.parts import (
     entry_row,
-    index_of,
     long_date,
     on_enter,
     student_label,
@@ -33,6 +32,7 @@ from lt_desktop.ui.widgets import (
     confirm,
     date_field,
     date_of,
+    index_of,
     muted,
     record_table,
 )

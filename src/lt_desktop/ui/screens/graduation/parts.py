@@ -10,7 +10,6 @@ from lt_desktop.core.services.graduation import GraduateLine
 from lt_desktop.core.services.people import person_label, place_words, short_reference
 from lt_desktop.domain.vocabulary import MembershipRole
 from lt_desktop.ui.qt import (
-    QComboBox,
     QGridLayout,
     QKeySequence,
     QLabel,
@@ -41,11 +40,6 @@ def student_label(graduate: GraduateLine) -> str:
         [place_words(MembershipRole.STUDENT, graduate.cohort_title)],
         short_reference(graduate.person_id),
     )
-
-
-def index_of(combo: QComboBox, value: object) -> int:
-    """The row holding ``value``; Qt's findData misses equal ids that are not the same object."""
-    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
 
 
 def entry_row(fields: tuple[tuple[str, QWidget, str], ...], add: QPushButton) -> QGridLayout:

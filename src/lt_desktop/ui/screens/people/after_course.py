@@ -30,6 +30,7 @@ from lt_desktop.ui.widgets import (
     confirm,
     date_field,
     date_of,
+    index_of,
     muted,
 )
 
@@ -190,7 +191,7 @@ class ProgressionDialog(FormDialog):
             self.cohort.addItem(cohort.title, str(cohort.id))
         self.cohort.addItem(NO_COHORT, None)
         if step is not None:
-            wanted = self.cohort.findData(str(step.cohort_id) if step.cohort_id else None)
+            wanted = index_of(self.cohort, str(step.cohort_id) if step.cohort_id else None)
             self.cohort.setCurrentIndex(max(0, wanted))
         self.add_row("&Cohort it follows", self.cohort)
         self.notes = QPlainTextEdit(step.notes if step else "")
