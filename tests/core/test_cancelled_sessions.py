@@ -151,3 +151,28 @@ def test_only_those_who_plan_the_programme_cancel_or_move_a_session(demo_dir: Pa
         with pytest.raises(PermissionDenied):
             facilitator.programme.move_session(week_12.id, date(2026, 12, 1))
         assert not _week(facilitator, 12).is_cancelled
+
+
+def test_a_cancelled_session_is_reinstated_before_it_is_moved(demo: Workspace) -> None:
+    week = _week(demo, 12)
+    demo.programme.cancel_session(week.id, Cancellation.STAFF)
+    with pytest.raises(ValidationError, match="Week 12 is cancelled: reinstate it before moving"):
+        demo.programme.move_session(week.id, date(2026, 12, 1))
+    assert _week(demo, 12).held_on == week.held_on
+    demo.programme.reinstate_session(week.id)
+    assert demo.programme.move_session(week.id, date(2026, 12, 1)).held_on == date(2026, 12, 1)
+
+
+def test_a_mark_left_by_someone_removed_does_not_keep_a_week_from_being_cancelled(
+    demo: Workspace,
+) -> None:
+    week = _week(demo, 10)
+    register = demo.register.register(week.id)
+    leaving = register.lines[0].person_id
+    demo.people.remove_person(leaving)
+    # Everyone still on the register is cleared; the removed person's mark cannot be.
+    demo.register.set_marks(
+        week.id, {line.person_id: None for line in demo.register.register(week.id).lines}
+    )
+    cancelled = demo.programme.cancel_session(week.id, Cancellation.LOCKDOWN)
+    assert cancelled.is_cancelled

@@ -99,6 +99,21 @@ def test_the_running_cohort_is_set_beside_the_partnerships_earlier_ones(
         "The partnership's previous cohort (January–March 2026) had attendance of "
     )
 
+    # A cohort after one still under way is not told how many completed it: not yet known.
+    course = demo.programme.list_courses()[0]
+    following = demo.programme.add_cohort(
+        course_id=course.id,
+        name="Spring 2027",
+        starts_on=date(2027, 1, 4),
+        ends_on=date(2027, 3, 29),
+    )
+    after = demo.documents.cohort_report(following.id, today=DEMO_TODAY)
+    assert plain_summary(after)[-1].startswith(
+        "The partnership's previous cohort (September–December 2026), still under way, has "
+        "attendance of "
+    )
+    assert "completed it" not in " ".join(plain_summary(after))
+
     # A cohort that had not ended when this one began, or another partnership's, is not
     # an earlier cohort of this one.
     course = demo.programme.list_courses()[0]

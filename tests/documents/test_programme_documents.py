@@ -612,3 +612,22 @@ def test_only_staff_may_print(demo_dir: Path, role: Role) -> None:
         ):
             with pytest.raises(PermissionDenied, match="print documents"):
                 attempt()
+
+
+def test_a_handout_stays_one_sheet_with_three_readings_and_a_cancelled_week(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    autumn = next(c for c in demo.programme.list_cohorts() if c.name.startswith("September"))
+    sessions = demo.programme.list_sessions(autumn.id)
+    lockdown = next(s for s in sessions if s.week == 7)
+    assert lockdown.is_cancelled and len(demo.readings.readings(lockdown.id)) == 2
+    demo.readings.add(lockdown.id, title="Doing Time", author="Ian O'Donnell", pages="ch. 2")
+    target = tmp_path / "handout.pdf"
+    write_handout(target, demo.documents.handout(lockdown.id))
+    (page,) = PdfReader(target).pages  # the notes' lines fit what is left of the page
+    assert "Notes" in page.extract_text() and "Doing Time" in page.extract_text()
+
+    induction = next(s for s in sessions if s.week == 0)
+    write_handout(tmp_path / "induction.pdf", demo.documents.handout(induction.id))
+    text = flat(text_of(tmp_path / "induction.pdf"))
+    assert "Induction: " in text and "Week 0" not in text and "week 0" not in text

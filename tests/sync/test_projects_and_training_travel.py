@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from lt_desktop.core.services.laptops import read_kit, set_up_laptop
 from lt_desktop.core.workspace import Workspace
-from lt_desktop.domain.errors import LtError
+from lt_desktop.domain.errors import LtError, PermissionDenied
 from lt_desktop.domain.vocabulary import MembershipRole, SessionKind, SiteKind
 from lt_desktop.storage import models as m
 from lt_desktop.storage.database import INCLUDE_DELETED
@@ -194,6 +194,12 @@ def test_no_project_or_training_ever_reaches_a_classroom_laptop(
         (induction,) = [s for s in sessions if s.kind is SessionKind.INDUCTION]
         assert induction.week == 0 and induction.marks_taken  # its register is there
         week_11 = next(s.id for s in sessions if s.week == 11)
+        # The laptop holds no training or readings: it warns of no facilitator, and
+        # sends whoever wants a handout to the PC rather than print one saying
+        # there is nothing to read.
+        assert workspace.facilitators.untrained(cohort) == []
+        with pytest.raises(PermissionDenied, match="print the session handout at the education PC"):
+            workspace.documents.handout(week_11)
         workspace.register.mark_everyone_present(week_11)
         workspace.laptops.save_registers(stick)
     # Meanwhile at the PC, another project and more training are recorded.

@@ -38,22 +38,27 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.vocabulary import week_in_words, week_name
 
-#: Lines to write notes on, and how far apart.
+#: Lines to write notes on, at most and at least, and how far apart.
 NOTE_LINES = 14
+FEWEST_NOTE_LINES = 6
 NOTE_SPACING = 9 * mm
 
 
 class RuledLines(Flowable):
-    """Lines to write on by hand, across the page."""
+    """Lines to write on by hand, across the page: up to ``most``, as many as the rest
+    of the page holds, so the handout stays one sheet to copy."""
 
-    def __init__(self, count: int, spacing: float) -> None:
+    def __init__(self, most: int, spacing: float) -> None:
         super().__init__()
-        self.count, self.spacing = count, spacing
+        self.most, self.spacing = most, spacing
+        self.count = most
         self.width = 0.0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
+        self.count = max(1, min(self.most, int(available_height // self.spacing)))
         return available_width, self.count * self.spacing
 
     def draw(self) -> None:
@@ -84,7 +89,7 @@ def write_handout(target: Path, handout: Handout, *, paper: PaperSize = PaperSiz
     about = facts(details, label_width=24 * mm)
     about.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), SANS, 9.5)]))
     story: list[Flowable] = [
-        Paragraph(f"Week {handout.week}: {escaped(session_name)}", title),
+        Paragraph(f"{week_name(handout.week)}: {escaped(session_name)}", title),
         Paragraph(escaped(handout.heading.title), subtitle),
         about,
     ]
@@ -103,7 +108,8 @@ def write_handout(target: Path, handout: Handout, *, paper: PaperSize = PaperSiz
     else:
         story.append(Paragraph("No readings are listed for this session.", body))
     story += [
-        CondPageBreak(NOTE_SPACING * 6),
+        # The heading, its space and the fewest lines worth writing on stay together.
+        CondPageBreak(NOTE_SPACING * (FEWEST_NOTE_LINES + 2)),
         Paragraph("Notes", heading),
         Spacer(1, NOTE_SPACING - 2 * mm),
         RuledLines(NOTE_LINES, NOTE_SPACING),
@@ -111,7 +117,7 @@ def write_handout(target: Path, handout: Handout, *, paper: PaperSize = PaperSiz
     build_pdf(
         target,
         DocumentInfo(
-            title=f"Session handout, week {handout.week}",
+            title=f"Session handout, {week_in_words(handout.week)}",
             partnership=handout.heading.partnership_name,
             paper=paper,
         ),

@@ -85,7 +85,8 @@ def save_register(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: 
         return Saved(
             target,
             0,
-            f"Week {sheet.week} of {sheet.heading.title} was cancelled ({sheet.cancelled}): "
+            f"{week_in_words(sheet.week).capitalize()} of {sheet.heading.title} was cancelled "
+            f"({sheet.cancelled}): "
             f"saved a page saying so, not a register, to {target}.",
         )
     return Saved(
@@ -114,7 +115,7 @@ def save_handout(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: P
     return Saved(
         target,
         len(handout.readings),
-        f"Saved the handout for week {handout.week} of {handout.heading.title} "
+        f"Saved the handout for {week_in_words(handout.week)} of {handout.heading.title} "
         f"({_count(len(handout.readings), 'reading')}) to {target}.{with_them}",
     )
 

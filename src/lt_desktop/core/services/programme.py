@@ -442,7 +442,16 @@ class ProgrammeService(Service):
             )
         with self._store.write() as session:
             row = self._visible_session(session, session_id)
-            marks = session.scalar(select(func.count()).where(AttendanceMark.session_id == row.id))
+            # Only the marks of people still on the register: a mark of someone removed
+            # since could never be cleared, and would keep the week from being cancelled.
+            marks = session.scalar(
+                select(func.count()).where(
+                    AttendanceMark.session_id == row.id,
+                    AttendanceMark.person_id.in_(
+                        select(Membership.person_id).where(Membership.cohort_id == row.cohort_id)
+                    ),
+                )
+            )
             if marks:
                 raise ValidationError(
                     f"{week_in_words(row.week).capitalize()} already has {marks} register "
@@ -476,6 +485,11 @@ class ProgrammeService(Service):
         self._require(Permission.EDIT_PROGRAMME)
         with self._store.write() as session:
             row = self._visible_session(session, session_id)
+            if row.cancelled is not None:
+                raise ValidationError(
+                    f"{week_in_words(row.week).capitalize()} is cancelled: reinstate it "
+                    "before moving it to another day."
+                )
             moved_from = row.held_on
             if starts_at is not None:
                 if row.starts_at is not None and row.ends_at is not None:

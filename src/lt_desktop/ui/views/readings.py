@@ -13,6 +13,7 @@ from pathlib import Path
 from lt_desktop.core.services.programme import SessionInfo
 from lt_desktop.core.services.readings import MAX_PDF_BYTES, ReadingInfo, size_in_words
 from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.vocabulary import week_in_words, week_name
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -48,7 +49,7 @@ class ReadingsDialog(QDialog):
         may_edit: bool,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Readings for week {session.week}")
+        self.setWindowTitle(f"Readings for {week_in_words(session.week)}")
         self.setModal(True)
         self.controller = controller
         self.session_id = session.id
@@ -106,7 +107,7 @@ class ReadingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             muted(
-                f"Week {session.week} · {session.title or session.kind.label} · "
+                f"{week_name(session.week)} · {session.title or session.kind.label} · "
                 f"{session.held_on:%a %d %b %Y}. The blank register and the session "
                 "handout list these readings; a reading's PDF is kept in the store, "
                 "encrypted, and saved out only to print it."

@@ -108,11 +108,19 @@ def _questionnaire_change(report: CohortReport) -> str:
 
 
 def _against_the_last(report: CohortReport, last: CohortFiguresLine) -> str:
+    figures = (
+        f"attendance of {_percent(last.attendance.attendance)} and engagement "
+        f"{_percent(last.attendance.engagement)}"
+    )
+    if last.taking_part:
+        # Not ended yet: how many completed it is not known, and "0 of 24" would mislead.
+        return (
+            f"The partnership's previous cohort ({last.title}), still under way, has "
+            f"{figures} so far."
+        )
     return (
-        f"The partnership's previous cohort ({last.title}) had attendance of "
-        f"{_percent(last.attendance.attendance)} and engagement "
-        f"{_percent(last.attendance.engagement)}; {last.completed} of {last.started} "
-        "students completed it."
+        f"The partnership's previous cohort ({last.title}) had {figures}; "
+        f"{last.completed} of {last.started} students completed it."
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date, time
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.documents.common import CohortHeading, cohort_heading
 from lt_desktop.core.services.readings import ReadingInfo, readings_of
+from lt_desktop.domain.errors import PermissionDenied
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import SessionKind, cancellation_in_words
 from lt_desktop.storage.models import ClassSession, Person
@@ -40,6 +41,13 @@ class Handouts(Service):
     def handout(self, session_id: uuid.UUID) -> Handout:
         """A session and its readings, for the handout copied for every student."""
         self._require(Permission.PRINT_DOCUMENTS)
+        if self.actor.on_laptop:
+            # A laptop holds no readings: a handout from it would tell the class there
+            # was nothing to read.
+            raise PermissionDenied(
+                "This is a classroom laptop: it keeps the register, not the sessions' "
+                "readings, so print the session handout at the education PC."
+            )
         with self._store.read() as session:
             row = get_or_not_found(session, ClassSession, session_id, "session")
             self._require_cohort_visible(session, row.cohort_id)

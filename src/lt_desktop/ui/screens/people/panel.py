@@ -22,7 +22,13 @@ from lt_desktop.core.services.people import (
 from lt_desktop.core.services.progression import ProgressionInfo
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import ConsentScope, MembershipRole, PersonBase, SiteKind
+from lt_desktop.domain.vocabulary import (
+    ConsentScope,
+    MembershipRole,
+    PersonBase,
+    SiteKind,
+    week_number,
+)
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -108,7 +114,7 @@ class PersonPanel(QScrollArea):
             [
                 Column("Date", lambda a: f"{a.held_on:%d %b %Y}"),
                 Column("Cohort", lambda a: a.cohort_name),
-                Column("Week", lambda a: str(a.week), align_right=True),
+                Column("Week", lambda a: week_number(a.week), align_right=True),
                 Column("Attendance", lambda a: a.status),
             ]
         )
