@@ -3,6 +3,8 @@ the Cohorts screen (the cohort's students, and each member) and the person page.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.services.attendance import FOOTNOTE
@@ -91,4 +93,32 @@ def test_the_person_page_shows_both_figures_for_each_cohort(driver: Driver, qtbo
         for m in expected
     ]
     assert page.figures_note.text() == FOOTNOTE
+    draw(driver.window)
+
+
+def test_a_session_moved_elsewhere_shows_its_new_day_on_the_open_person_page(
+    driver: Driver, qtbot: QtBot
+) -> None:
+    driver.sign_in("staff", "demo")
+    workspace = driver.controller.workspace
+    assert workspace is not None
+    autumn = next(c for c in workspace.programme.list_cohorts() if c.name.startswith("September"))
+    week_1 = next(s for s in workspace.programme.list_sessions(autumn.id) if s.week == 1)
+    learner = workspace.register.register(week_1.id).lines[0]
+    screen = driver.open(PeopleScreen)
+    qtbot.keyClicks(screen.search, learner.display_name)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    driver.settle()
+    page = screen.page
+    assert page.name.text() == learner.display_name
+
+    def days() -> list[str]:
+        model = page.attendance
+        return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+    assert f"{week_1.held_on:%d %b %Y}" in days()
+    moved_to = week_1.held_on + timedelta(days=2)
+    driver.controller.change(lambda ws: ws.programme.move_session(week_1.id, moved_to))
+    qtbot.waitUntil(lambda: f"{moved_to:%d %b %Y}" in days(), timeout=5000)
+    assert f"{week_1.held_on:%d %b %Y}" not in days()
     draw(driver.window)

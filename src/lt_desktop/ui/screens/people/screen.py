@@ -36,7 +36,14 @@ class PeopleScreen(Screen):
     title = "People"
     needs = frozenset({Permission.VIEW_PEOPLE})
     listens_to = frozenset(
-        {Change.PEOPLE, Change.MEMBERS, Change.REGISTER, Change.CONSENT, Change.MENTORING}
+        {
+            Change.PEOPLE,
+            Change.MEMBERS,
+            Change.SESSIONS,
+            Change.REGISTER,
+            Change.CONSENT,
+            Change.MENTORING,
+        }
     )
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
