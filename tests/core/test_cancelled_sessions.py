@@ -176,3 +176,15 @@ def test_a_mark_left_by_someone_removed_does_not_keep_a_week_from_being_cancelle
     )
     cancelled = demo.programme.cancel_session(week.id, Cancellation.LOCKDOWN)
     assert cancelled.is_cancelled
+
+
+def test_no_story_is_kept_for_a_cancelled_week(demo: Workspace) -> None:
+    week = _week(demo, 7)
+    assert week.is_cancelled
+    sheet_week = _week(demo, 6)
+    writer = next(
+        line.person_id for line in demo.stories.week(sheet_week.id).lines if line.may_have_story
+    )
+    with pytest.raises(ValidationError, match="Week 7 was cancelled: no story is kept"):
+        demo.stories.save(week.id, writer, text="We read about legitimacy.", answers={})
+    assert all(s.week != 7 for s in demo.stories.by_person(writer))

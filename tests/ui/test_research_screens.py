@@ -281,3 +281,20 @@ def _print_essay_documents(qtbot: QtBot, driver: Driver, tmp_path: Path, mine: s
     pages = [page.extract_text() for page in PdfReader(feedback).pages]
     for name in revealed:
         assert any(name in page for page in pages), name
+
+
+def test_the_weeks_offered_for_stories_leave_out_the_induction_and_a_cancelled_week(
+    driver: Driver,
+) -> None:
+    driver.sign_in("staff", "demo")
+    screen = driver.open(StoriesScreen)
+    assert isinstance(screen, StoriesScreen)
+    autumn = next(
+        i for i in range(screen.cohort.count()) if "September" in screen.cohort.itemText(i)
+    )
+    screen.cohort.setCurrentIndex(autumn)
+    driver.settle()
+    weeks = [screen.week.itemText(i).split(":")[0] for i in range(screen.week.count())]
+    assert weeks[:6] == [f"Week {n}" for n in range(1, 7)]
+    assert "Week 7" not in weeks and "Week 8" in weeks  # week 7: a lockdown
+    assert "Week 0" not in weeks and "Induction" not in weeks

@@ -28,6 +28,7 @@ from lt_desktop.domain.vocabulary import (
     MembershipRole,
     MembershipStatus,
     SessionKind,
+    week_in_words,
 )
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.models import ClassSession, Cohort, Story, StoryAnswer, StoryQuestion
@@ -348,6 +349,12 @@ class StoryService(Service):
             self._require_cohort_visible(session, class_session.cohort_id)
             self._require_person_visible(session, person_id)
             _refuse_induction(class_session)
+            if class_session.cancelled is not None:
+                raise ValidationError(
+                    f"{week_in_words(class_session.week).capitalize()} was cancelled: no "
+                    "story is kept for a week that did not take place. Reinstate it first "
+                    "if it did."
+                )
             require_consent(session, person_id, ConsentScope.STORIES, written_on)
             if not text.strip() and not any(a.strip() for a in answers.values()):
                 raise ValidationError("Type the story, or at least one answer.")

@@ -208,8 +208,11 @@ class StoriesScreen(Screen):
         current = self.week.currentData()
         self.week.blockSignals(True)
         self.week.clear()
-        # The induction comes before the course's weeks of learning: no story is kept for it.
-        sessions = [s for s in sessions if s.kind is not SessionKind.INDUCTION]
+        # The induction comes before the course's weeks of learning, and a cancelled week
+        # did not take place: no story is kept for either.
+        sessions = [
+            s for s in sessions if s.kind is not SessionKind.INDUCTION and not s.is_cancelled
+        ]
         for session in sessions:
             self.week.addItem(f"Week {session.week}: {session.held_on:%d %b %Y}", session.id)
         index = index_of(self.week, current) if current else -1
