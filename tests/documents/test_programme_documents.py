@@ -594,6 +594,19 @@ def test_csv_for_one_cohort_and_cells_a_spreadsheet_would_run(demo: Workspace) -
     assert ["'=HYPERLINK(1)"] == [row[2] for row in rows if row[1] == "Smith"]
 
 
+def test_the_attendance_csv_names_the_induction_and_says_which_marks_count(
+    demo: Workspace,
+) -> None:
+    autumn = next(c for c in demo.programme.list_cohorts() if c.name.startswith("September"))
+    table = demo.documents.csv_table(CsvKind.ATTENDANCE, autumn.id)
+    assert table.header[1] == "Week" and table.header[-1] == "Counted in attendance"
+    counted = {(row[1], row[-1]) for row in table.rows}
+    assert ("Induction", "no") in counted and ("1", "yes") in counted
+    assert not [row for row in table.rows if row[1] == "0"]
+    # The running cohort's sense-making meeting is still to come: every other mark counts.
+    assert {row[-1] for row in table.rows if row[1] != "Induction"} == {"yes"}
+
+
 # -- who may print ----------------------------------------------------------------------------
 
 

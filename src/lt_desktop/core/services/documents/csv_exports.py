@@ -10,13 +10,15 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.services.attendance import COUNTED_SESSION
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.services.memberships import member_infos
 from lt_desktop.core.spreadsheets import csv_bytes as spreadsheet_csv
 from lt_desktop.domain.roles import Permission
+from lt_desktop.domain.vocabulary import week_number
 from lt_desktop.storage.atomic import write_atomic
 from lt_desktop.storage.models import (
     AttendanceMark,
@@ -197,6 +199,10 @@ def _attendance_table(session: Session, cohort_ids: list[uuid.UUID]) -> CsvTable
             Person.preferred_name,
             AttendanceMark.status,
             AttendanceMark.absence_reason,
+            # Whether the mark counts in attendance figures as the app reckons them, so a
+            # sum in a spreadsheet leaves out the induction, the sense-making meeting and
+            # a cancelled week as the app does.
+            case((COUNTED_SESSION, True), else_=False),
         )
         .join(ClassSession, ClassSession.id == AttendanceMark.session_id)
         .join(Person, Person.id == AttendanceMark.person_id)
@@ -215,12 +221,13 @@ def _attendance_table(session: Session, cohort_ids: list[uuid.UUID]) -> CsvTable
         preferred,
         status,
         reason,
+        counted,
     ) in session.execute(query):
         role = roles.get((cohort_id, person_id))
         rows.append(
             [
                 titles[cohort_id],
-                str(week),
+                week_number(week),
                 _iso(held_on),
                 title,
                 family,
@@ -228,6 +235,7 @@ def _attendance_table(session: Session, cohort_ids: list[uuid.UUID]) -> CsvTable
                 role.label if role else "",
                 status.label,
                 reason.label if reason else "",
+                "yes" if counted else "no",
             ]
         )
     return CsvTable(
@@ -242,6 +250,7 @@ def _attendance_table(session: Session, cohort_ids: list[uuid.UUID]) -> CsvTable
             "Role",
             "Mark",
             "Reason",
+            "Counted in attendance",
         ],
         rows,
     )
