@@ -14,6 +14,7 @@ from lt_desktop.core.services.laptops import read_kit, set_up_laptop
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.storage import models as m
 from lt_desktop.ui.qt import QFileDialog, QMessageBox, Qt, QWidget
+from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.laptops import LaptopsScreen, NewLaptopDialog
 from tests.helpers.drawing import draw
 from tests.ui.conftest import Driver, when_shown, window_on
@@ -154,6 +155,12 @@ def test_on_the_laptop_two_buttons_carry_the_registers(
         assert not screen.take_in_button.isVisible() and not screen.create_button.isVisible()
         assert "carries the registers of September" in screen.about.text()
         draw(screen)
+        # It holds no projects: the cohort page does not offer an empty tab of them.
+        cohorts = driver.open(CohortsScreen)
+        assert isinstance(cohorts, CohortsScreen)
+        assert cohorts.detail_tabs.isTabVisible(0) and not cohorts.detail_tabs.isTabVisible(1)
+        screen = driver.open(LaptopsScreen)
+        assert isinstance(screen, LaptopsScreen)
         _click(qtbot, screen.save_button)
         driver.settle()
         assert "Saved the registers to Registers from Classroom laptop 1" in screen.banner.text()

@@ -182,6 +182,10 @@ class CohortsScreen(Screen):
         self.detail_tabs = QTabWidget()
         self.detail_tabs.addTab(members_page, "Mem&bers")
         self.detail_tabs.addTab(projects_page, "Group &projects")
+        workspace = controller.workspace
+        if workspace is not None and workspace.actor.on_laptop:
+            # A classroom laptop holds the register, not the cohort's projects.
+            self.detail_tabs.setTabVisible(1, False)
         right_layout.addWidget(self.detail_tabs, 1)
         self.detail = right
         splitter = QSplitter()
