@@ -156,9 +156,10 @@ def test_on_the_laptop_two_buttons_carry_the_registers(
         assert "carries the registers of September" in screen.about.text()
         draw(screen)
         # It holds no projects: the cohort page does not offer an empty tab of them.
-        cohorts = driver.open(CohortsScreen)
-        assert isinstance(cohorts, CohortsScreen)
-        assert cohorts.detail_tabs.isTabVisible(0) and not cohorts.detail_tabs.isTabVisible(1)
+        cohort_page = driver.open(CohortsScreen)
+        assert isinstance(cohort_page, CohortsScreen)
+        tabs = cohort_page.detail_tabs
+        assert tabs.isTabVisible(0) and not tabs.isTabVisible(1)
         screen = driver.open(LaptopsScreen)
         assert isinstance(screen, LaptopsScreen)
         _click(qtbot, screen.save_button)
