@@ -18,9 +18,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Enum, LargeBinary, String, Text, UniqueConstraint, select, update
+from sqlalchemy import (
+    Enum,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import Service, get_or_not_found
@@ -52,9 +62,11 @@ from lt_desktop.storage.models import (
     QuestionnaireResponse,
     Story,
     StoryAnswer,
+    SyncConflict,
     SyncedRecord,
     Transfer,
     User,
+    WaitingRecord,
     utc_now,
 )
 from lt_desktop.storage.models.base import SITE_CODE
@@ -129,7 +141,7 @@ def blank(record: SyncedRecord) -> None:
     candidate number, a research id) and what sync needs stay; text and bytes go
     empty, anything else that may be empty (dates, scores) goes empty too.
     """
-    table = type(record).__table__
+    table = cast(Table, type(record).__table__)
     keys = {
         column.name
         for constraint in table.constraints
@@ -179,10 +191,12 @@ class ErasureService(Service):
             person = get_or_not_found(session, Person, person_id, "person")
             research_id = person.research_id
             counts: list[ErasureCount] = []
+            every_id: list[uuid.UUID] = []
             for (model, *_), (words, ids) in zip(
                 ERASED, _records(session, person_id, include_deleted=True), strict=True
             ):
                 live = 0
+                every_id += ids
                 for record in _load(session, model, ids):
                     if record.deleted_at is None:
                         live += 1
@@ -197,6 +211,7 @@ class ErasureService(Service):
                 _ids(session, ClassSession, ClassSession.lecturer_id, [person_id]),
             ):
                 lectured.lecturer_id = None
+            _forget_local_copies(session, every_id)
             session.execute(update(User).where(User.person_id == person_id).values(person_id=None))
             self._audit(
                 session,
@@ -208,6 +223,15 @@ class ErasureService(Service):
         # What was overwritten lands in the database file now, not only in the journal.
         self._store.checkpoint()
         return ErasurePreview(person_id, "", research_id, tuple(counts))
+
+
+def _forget_local_copies(session: Session, ids: list[uuid.UUID]) -> None:
+    """Clashes kept for review and records waiting for their parent hold copies of the
+    values: this site's own bookkeeping, never sent, so it goes outright."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(delete(SyncConflict).where(SyncConflict.record_id.in_(chunk)))
+        session.execute(delete(WaitingRecord).where(WaitingRecord.record_id.in_(chunk)))
 
 
 def _name(person: Person) -> str:
