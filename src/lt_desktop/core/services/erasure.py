@@ -130,7 +130,7 @@ class ErasurePreview:
         return sum(c.count for c in self.counts)
 
     def lines(self) -> list[str]:
-        return [f"{c.count} {c.words}" for c in self.counts]
+        return [f"{c.words}: {c.count}" for c in self.counts]
 
 
 def blank(record: SyncedRecord) -> None:
