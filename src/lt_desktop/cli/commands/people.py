@@ -84,7 +84,7 @@ def _erase(workspace: Workspace, reader: SecretReader, args: argparse.Namespace)
             typed = input(f"{prompt}: ")
         else:
             raise UsageError("No terminal to confirm the erasure: give --yes.")
-        if _plain(typed) not in {_plain(preview.name), "erase"}:
+        if _plain(typed) not in {_plain(preview.name), _plain(preview.listed_name), "erase"}:
             print("That was not their name: nothing was erased.")
             return 1
     erasure.erase(preview.person_id)

@@ -124,6 +124,8 @@ class ErasurePreview:
     name: str
     research_id: str
     counts: tuple[ErasureCount, ...]
+    #: The name as lists sort it ("Family, Given"): either form confirms an erasure.
+    listed_name: str = ""
 
     @property
     def total(self) -> int:
@@ -177,7 +179,13 @@ class ErasureService(Service):
                 for words, ids in _records(session, person_id, include_deleted=False)
                 if ids
             ]
-            return ErasurePreview(person_id, _name(person), person.research_id, tuple(counts))
+            return ErasurePreview(
+                person_id,
+                _name(person),
+                person.research_id,
+                tuple(counts),
+                f"{person.family_name}, {person.given_name}",
+            )
 
     def erase(self, person_id: uuid.UUID) -> ErasurePreview:
         """Erase the person and everything about them, in one transaction.
