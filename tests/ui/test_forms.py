@@ -859,6 +859,16 @@ def _(d: Driver) -> FormDialog:
     return MergeDialog(d.window, d.controller, _ID, "Sam Reed", [other])
 
 
+@_cheap("EraseDialog")
+def _(d: Driver) -> FormDialog:
+    from lt_desktop.core.services.erasure import ErasureCount, ErasurePreview
+    from lt_desktop.ui.screens.people.erase import EraseDialog
+
+    counts = (ErasureCount("person record", 1), ErasureCount("stories", 7))
+    preview = ErasurePreview(_ID, "Sam Reed", "RH96CQ2BSS", counts, "Reed, Sam")
+    return EraseDialog(d.window, preview)
+
+
 @_cheap("RekeyDialog")
 def _(d: Driver) -> FormDialog:
     from lt_desktop.ui.screens.administration import RekeyDialog

@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "account's one-time password and the new recovery key once",
     )
 
-    person = sub.add_parser("person", help="people who move: transfer, take on, release, merge")
+    person = sub.add_parser("person", help="people: transfer, take on, release, merge, erase")
     person_sub = person.add_subparsers(
         dest="person_command", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -178,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     choice = p.add_mutually_exclusive_group(required=True)
     choice.add_argument("--preview", action="store_true", help="show what each holds")
     choice.add_argument("--yes", action="store_true", help="merge them")
+    p = person_sub.add_parser(
+        "erase",
+        parents=[signed_in],
+        help="erase a person and everything held about them, after a preview (audited)",
+    )
+    p.add_argument("--person", required=True, metavar="PERSON", help=who)
+    p.add_argument("--yes", action="store_true", help="erase without asking (stdin: password only)")
 
     p = sub.add_parser(
         "recover",

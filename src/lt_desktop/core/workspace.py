@@ -13,6 +13,7 @@ from lt_desktop.core.services.base import Actor
 from lt_desktop.core.services.consent import ConsentService
 from lt_desktop.core.services.documents import DocumentService
 from lt_desktop.core.services.drafts import DraftService
+from lt_desktop.core.services.erasure import ErasureService
 from lt_desktop.core.services.essays import EssayService
 from lt_desktop.core.services.facilitators import FacilitatorService
 from lt_desktop.core.services.graduation import GraduationService
@@ -72,6 +73,10 @@ class Workspace:
     @cached_property
     def people(self) -> PeopleService:
         return PeopleService(self.store, self.actor)
+
+    @cached_property
+    def erasure(self) -> ErasureService:
+        return ErasureService(self.store, self.actor)
 
     @cached_property
     def memberships(self) -> MembershipService:

@@ -28,6 +28,7 @@ class Permission(Enum):
     EDIT_PROGRAMME = auto()  # partnerships, courses, cohorts, sessions
     VIEW_PEOPLE = auto()
     EDIT_PEOPLE = auto()
+    ERASE_PEOPLE = auto()  # erase a person and everything held about them
     VIEW_PRISON_DETAILS = auto()
     EDIT_PRISON_DETAILS = auto()
     MANAGE_MEMBERSHIPS = auto()
@@ -56,6 +57,7 @@ _STAFF = {
     Permission.EDIT_PROGRAMME,
     Permission.VIEW_PEOPLE,
     Permission.EDIT_PEOPLE,
+    Permission.ERASE_PEOPLE,
     Permission.VIEW_PRISON_DETAILS,
     Permission.EDIT_PRISON_DETAILS,
     Permission.MANAGE_MEMBERSHIPS,

@@ -37,6 +37,9 @@ PRAGMAS = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
+    # What is deleted or overwritten is zeroed in the file, not left in free pages:
+    # an erased person's story must not survive in the (encrypted) file either.
+    "PRAGMA secure_delete = ON",
     "PRAGMA busy_timeout = 15000",
     # 32 MiB of page cache: SQLite's 2 MiB default makes SQLCipher decrypt the same
     # pages again and again on a store of a few hundred megabytes.

@@ -1,20 +1,31 @@
-"""``lt-desktop person``: transfers, taking on, releasing and merging people."""
+"""``lt-desktop person``: transfers, taking on, releasing, merging and erasing people."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
 from pathlib import Path
 
-from lt_desktop.cli.commands.common import _count, _find_cohort, _find_person, _signed_in
+from lt_desktop.cli.commands.common import (
+    _count,
+    _find_cohort,
+    _find_person,
+    _plain,
+    _signed_in,
+)
+from lt_desktop.cli.secrets_input import SecretReader
+from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.workspace import Workspace
 
 
 def person(args: argparse.Namespace, data_dir: Path) -> int:
-    workspace, _, _ = _signed_in(args, data_dir)
+    workspace, reader, _ = _signed_in(args, data_dir)
     with workspace:
         people = workspace.people
         action = args.person_command
+        if action == "erase":
+            return _erase(workspace, reader, args)
         if action == "transfers":
             for t in people.transfers(arriving_only=args.arriving):
                 taken = f", taken on {t.taken_on:%d %b %Y}" if t.taken_on else ""
@@ -56,6 +67,32 @@ def person(args: argparse.Namespace, data_dir: Path) -> int:
             ended = people.release(person_id, on=args.on, reason=args.reason)
             print(f"Released: {_count(ended, 'place')} ended; the course record stays.")
         return 0
+
+
+def _erase(workspace: Workspace, reader: SecretReader, args: argparse.Namespace) -> int:
+    """Show what will go, and go ahead only when the person's name (or "erase") is
+    typed, or with --yes."""
+    erasure = workspace.erasure
+    preview = erasure.preview(_person_id(workspace, args.person))
+    print(f"Erasing {preview.name} removes, here:")
+    print("\n".join(f"  {line}" for line in preview.lines()))
+    if not args.yes:
+        prompt = f'Type "{preview.name}" (or "erase") to erase them'
+        if args.password_stdin:
+            typed = reader.read("Confirmation")
+        elif sys.stdin.isatty():
+            typed = input(f"{prompt}: ")
+        else:
+            raise UsageError("No terminal to confirm the erasure: give --yes.")
+        if _plain(typed) not in {_plain(preview.name), _plain(preview.listed_name), "erase"}:
+            print("That was not their name: nothing was erased.")
+            return 1
+    erasure.erase(preview.person_id)
+    print(
+        f"Erased: {preview.total} records, kept only as tombstones with no name or text "
+        f"(research id {preview.research_id} in the audit log)."
+    )
+    return 0
 
 
 def _person_id(workspace: Workspace, text: str) -> uuid.UUID:

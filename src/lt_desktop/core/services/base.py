@@ -51,6 +51,7 @@ _WHAT_IT_ALLOWS = {
     Permission.EDIT_PROGRAMME: "change partnerships, courses, cohorts or sessions",
     Permission.VIEW_PEOPLE: "see people's records",
     Permission.EDIT_PEOPLE: "change people's records",
+    Permission.ERASE_PEOPLE: "erase a person",
     Permission.VIEW_PRISON_DETAILS: "see prison-only details",
     Permission.EDIT_PRISON_DETAILS: "change prison-only details",
     Permission.MANAGE_MEMBERSHIPS: "enrol or withdraw people",

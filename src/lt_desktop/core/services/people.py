@@ -25,6 +25,7 @@ from lt_desktop.core.services.attendance import (
 )
 from lt_desktop.core.services.base import get_or_not_found
 from lt_desktop.core.services.consent import has_consent
+from lt_desktop.core.services.erasure import ErasureService
 from lt_desktop.core.services.movement import PeopleMovement
 from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.domain.roles import Permission
@@ -44,8 +45,6 @@ from lt_desktop.storage.models import (
     Membership,
     Person,
     PrisonDetails,
-    Progression,
-    utc_now,
 )
 
 CONTACT_NEEDS_CONSENT = (
@@ -498,33 +497,9 @@ class PeopleService(PeopleMovement):
             return person_info(person)
 
     def remove_person(self, person_id: uuid.UUID) -> None:
-        """Remove someone entered by mistake or who asks to be forgotten.
-
-        The record stays as a tombstone so the removal can reach other sites, but
-        the tombstone keeps no name or note.
-        """
-        self._require(Permission.EDIT_PEOPLE)
-        with self._store.write() as session:
-            person = get_or_not_found(session, Person, person_id, "person")
-            now = utc_now()
-            person.given_name = person.family_name = person.preferred_name = ""
-            person.email = person.notes = ""
-            person.deleted_at = now
-            for m in session.scalars(select(Membership).where(Membership.person_id == person_id)):
-                m.deleted_at = now
-            for d in session.scalars(
-                select(PrisonDetails).where(PrisonDetails.person_id == person_id)
-            ):
-                d.prison_number = d.location = d.security_notes = ""
-                d.release_date = None
-                d.deleted_at = now
-            # What they went on to do goes with them, its notes blanked.
-            for step in session.scalars(
-                select(Progression).where(Progression.person_id == person_id)
-            ):
-                step.notes = ""
-                step.deleted_at = now
-            self._audit(session, "person.removed", "person", person_id)
+        """Remove someone entered by mistake or who asks to be forgotten: an erasure
+        (``core.services.erasure``), which leaves tombstones that keep no name or text."""
+        ErasureService(self._store, self.actor).erase(person_id)
 
     # -- prison-only details ------------------------------------------------------------
 

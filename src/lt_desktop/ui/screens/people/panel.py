@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.consent import ConsentState
+from lt_desktop.core.services.erasure import ErasurePreview
 from lt_desktop.core.services.facilitators import FacilitatorTrainingInfo
 from lt_desktop.core.services.mentoring import Journey
 from lt_desktop.core.services.people import (
@@ -46,6 +47,7 @@ from lt_desktop.ui.qt import (
 )
 from lt_desktop.ui.screens.base import offer_only_if
 from lt_desktop.ui.screens.people.after_course import AfterCourseBox
+from lt_desktop.ui.screens.people.erase import EraseDialog
 from lt_desktop.ui.screens.people.forms import (
     ConsentDialog,
     PersonDialog,
@@ -93,6 +95,8 @@ class PersonPanel(QScrollArea):
         offer_only_if(screen.may_move_people, self.transfer_button, self.release_button)
         self.merge_button = button("&Merge with…", self._merge, accessible="Merge with")
         offer_only_if(screen.may(Permission.EDIT_PEOPLE), self.merge_button)
+        self.erase_button = button("E&rase…", self._erase, accessible="Erase person")
+        offer_only_if(screen.may(Permission.ERASE_PEOPLE), self.erase_button)
         self.banner = Banner()
         self.journey = JourneyView()
 
@@ -150,9 +154,17 @@ class PersonPanel(QScrollArea):
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.name)
-        # A row that wraps: four buttons beside a long name would not fit a small laptop.
+        # A row that wraps: five buttons beside a long name would not fit a small laptop.
         layout.addLayout(
-            flow((self.edit_button, self.transfer_button, self.release_button, self.merge_button))
+            flow(
+                (
+                    self.edit_button,
+                    self.transfer_button,
+                    self.release_button,
+                    self.merge_button,
+                    self.erase_button,
+                )
+            )
         )
         layout.addWidget(self.details)
         layout.addWidget(self.banner)
@@ -186,6 +198,7 @@ class PersonPanel(QScrollArea):
             self.transfer_button,
             self.release_button,
             self.merge_button,
+            self.erase_button,
             self.consent_box,
             self.after_course,
             self.prison_box,
@@ -232,6 +245,7 @@ class PersonPanel(QScrollArea):
             self.transfer_button,
             self.release_button,
             self.merge_button,
+            self.erase_button,
         ):
             action.setEnabled(True)
         self.journey.set_journey(journey)
@@ -357,6 +371,24 @@ class PersonPanel(QScrollArea):
 
     def _merged(self, survivor: uuid.UUID) -> None:
         self._screen.show_person(survivor)
+
+    def _erase(self) -> None:
+        if self._page is None:
+            return
+        person_id = self._page.person.id
+
+        def ask(preview: ErasurePreview) -> None:
+            if EraseDialog(self, preview).exec():
+                self.controller.change(
+                    lambda ws: ws.erasure.erase(person_id), lambda _: self._erased()
+                )
+
+        self.controller.load(lambda ws: ws.erasure.preview(person_id), ask)
+
+    def _erased(self) -> None:
+        self._screen.forget_person()
+        self._page = None
+        self._show_nothing()
 
     def _record_consent(self) -> None:
         if self._page is None:

@@ -182,6 +182,11 @@ class PeopleScreen(Screen):
             self.list.setCurrentIndex(self.model.index(row))
         self.page.load(person_id)
 
+    def forget_person(self) -> None:
+        """The person shown is gone (erased): show no one."""
+        self._current = None
+        self.list.clearSelection()
+
     def _add(self) -> None:
         self._add_person(None)
 
