@@ -4,7 +4,9 @@ Each person appears under their research id (random, stable, carrying no identit
 no names, no prison details, no dates beyond the session week. A person's data of a
 kind goes out only while their consent for that kind, and for sharing research data
 with the university team, stands: a withdrawal takes them out of every export from
-then on.
+then on. Free text (stories, their answers, questionnaire answers) goes through
+`NameScrubber` first: every name the store knows becomes ``[name]``, or the writer's
+research id where the name is their own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.name_scrubbing import NameScrubber, names_of
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.questionnaires import score, scored, template_info
 from lt_desktop.core.spreadsheets import csv_bytes
@@ -65,8 +68,9 @@ class ResearchService(Service):
         }
         with self._store.read() as session:
             allowed = _Consents(session)
-            stories = _stories(session, allowed, cohort_ids)
-            answers, scores = _questionnaires(session, allowed, cohort_ids)
+            scrubber = _scrubber(session)
+            stories = _stories(session, allowed, cohort_ids, scrubber)
+            answers, scores = _questionnaires(session, allowed, cohort_ids, scrubber)
             people = {row[0] for row in stories[1:]} | {row[0] for row in answers[1:]}
         written = {}
         for name, rows in ((STORIES_FILE, stories), (ANSWERS_FILE, answers), (SCORES_FILE, scores)):
@@ -103,6 +107,20 @@ class _Consents:
         ) in self._standing
 
 
+def _scrubber(session: Session) -> NameScrubber:
+    """Every name the store knows, by the research id of the person who has it."""
+    return NameScrubber(
+        {
+            research_id: names_of(given, family, preferred)
+            for research_id, given, family, preferred in session.execute(
+                select(
+                    Person.research_id, Person.given_name, Person.family_name, Person.preferred_name
+                )
+            )
+        }
+    )
+
+
 def _cohort_labels(session: Session) -> dict[uuid.UUID, str]:
     return {
         cohort_id: f"{course_title}: {name}"
@@ -113,7 +131,10 @@ def _cohort_labels(session: Session) -> dict[uuid.UUID, str]:
 
 
 def _stories(
-    session: Session, allowed: _Consents, cohort_ids: list[uuid.UUID] | None
+    session: Session,
+    allowed: _Consents,
+    cohort_ids: list[uuid.UUID] | None,
+    scrubber: NameScrubber,
 ) -> list[list[object]]:
     questions = session.scalars(
         select(StoryQuestion).order_by(StoryQuestion.cohort_id, StoryQuestion.position)
@@ -146,15 +167,20 @@ def _stories(
                 labels[class_session.cohort_id],
                 class_session.week,
                 roles.get((class_session.cohort_id, person.id), ""),
-                story.text,
+                scrubber.scrub(story.text, writer=person.research_id),
             ]
-            + [answers.get(q.id, "") for q in questions]
+            + scrubber.scrub_all(
+                (answers.get(q.id, "") for q in questions), writer=person.research_id
+            )
         )
     return rows
 
 
 def _questionnaires(
-    session: Session, allowed: _Consents, cohort_ids: list[uuid.UUID] | None
+    session: Session,
+    allowed: _Consents,
+    cohort_ids: list[uuid.UUID] | None,
+    scrubber: NameScrubber,
 ) -> tuple[list[list[object]], list[list[object]]]:
     answers: list[list[object]] = [
         [
@@ -227,7 +253,9 @@ def _questionnaires(
                     int(item.reverse_scored),
                     value if likert else "",
                     scored(item, value) if likert else "",  # type: ignore[arg-type]
-                    value if item.kind is ItemKind.FREE_TEXT and value else "",
+                    scrubber.scrub(str(value), writer=person.research_id)
+                    if item.kind is ItemKind.FREE_TEXT and value
+                    else "",
                 ]
             )
         overall = score(template.items, given)
