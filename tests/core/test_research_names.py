@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lt_desktop.core.name_scrubbing import REPLACEMENT, NameScrubber, names_of
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.domain.vocabulary import ConsentScope
+from lt_desktop.domain.vocabulary import ConsentScope, PersonBase
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -118,3 +118,22 @@ def test_no_known_name_survives_in_any_text(
     scrubbed = scrubber.scrub(text)
     for word in words:
         assert not _found(word, scrubbed), (word, scrubbed)
+
+
+def test_every_file_says_whether_each_person_is_prison_or_university_based(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    with sign_in(demo_dir, "demo", "demo") as admin:
+        bases = {p.id: admin.people.get_person(p.id).base for p in admin.people.list_people()}
+    with sign_in(demo_dir, "researcher", "demo") as researcher:
+        export = researcher.research.export(tmp_path)
+    for name in export.files:
+        rows = _read(tmp_path / name)
+        assert list(rows[0])[:2] == ["research_id", "base"], name
+        assert {row["base"] for row in rows} <= {b.value for b in PersonBase}, name
+    stories = _read(tmp_path / "stories.csv")
+    assert {"prison", "university"} <= {row["base"] for row in stories}
+    assert {b.value for b in bases.values()} >= {row["base"] for row in stories}
+    with sign_in(demo_dir, "demo", "demo") as admin:
+        (entry,) = admin.audit.entries(action="research.exported")
+    assert "base" in entry.details["columns"]

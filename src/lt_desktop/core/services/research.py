@@ -6,7 +6,9 @@ kind goes out only while their consent for that kind, and for sharing research d
 with the university team, stands: a withdrawal takes them out of every export from
 then on. Free text (stories, their answers, questionnaire answers) goes through
 `NameScrubber` first: every name the store knows becomes ``[name]``, or the writer's
-research id where the name is their own.
+research id where the name is their own. Every file carries each person's base
+(prison, university or community): comparing prison-based and university-based
+students is what the evaluation is for.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ from lt_desktop.storage.models import (
 )
 
 STORIES_FILE = "stories.csv"
+BASE_COLUMN = "base"
+BASE_REASON = (
+    "Each file has a base column (prison, university or community), because comparing "
+    "prison-based and university-based students is the point of the evaluation."
+)
 ANSWERS_FILE = "questionnaire_answers.csv"
 SCORES_FILE = "questionnaire_scores.csv"
 
@@ -80,7 +87,11 @@ class ResearchService(Service):
             written[name] = len(rows) - 1
         with self._store.write() as session:
             self._audit(
-                session, "research.exported", rows=sum(written.values()), people=len(people)
+                session,
+                "research.exported",
+                rows=sum(written.values()),
+                people=len(people),
+                columns=f"{BASE_COLUMN} (prison, university or community) in every file",
             )
         return ResearchExport(folder, written, len(people))
 
@@ -139,7 +150,7 @@ def _stories(
     questions = session.scalars(
         select(StoryQuestion).order_by(StoryQuestion.cohort_id, StoryQuestion.position)
     ).all()
-    header: list[object] = ["research_id", "cohort", "week", "role", "story"]
+    header: list[object] = ["research_id", BASE_COLUMN, "cohort", "week", "role", "story"]
     header += [f"q{n}: {q.text}" for n, q in enumerate(questions, start=1)]
     rows: list[list[object]] = [header]
     query = (
@@ -161,18 +172,18 @@ def _stories(
         if not allowed.allows(person.id, ConsentScope.STORIES):
             continue
         answers = answered.get(story.id, {})
-        rows.append(
-            [
-                person.research_id,
-                labels[class_session.cohort_id],
-                class_session.week,
-                roles.get((class_session.cohort_id, person.id), ""),
-                scrubber.scrub(story.text, writer=person.research_id),
-            ]
-            + scrubber.scrub_all(
-                (answers.get(q.id, "") for q in questions), writer=person.research_id
-            )
+        row: list[object] = [
+            person.research_id,
+            person.base.value,
+            labels[class_session.cohort_id],
+            class_session.week,
+            roles.get((class_session.cohort_id, person.id), ""),
+            scrubber.scrub(story.text, writer=person.research_id),
+        ]
+        row += scrubber.scrub_all(
+            (answers.get(q.id, "") for q in questions), writer=person.research_id
         )
+        rows.append(row)
     return rows
 
 
@@ -185,6 +196,7 @@ def _questionnaires(
     answers: list[list[object]] = [
         [
             "research_id",
+            BASE_COLUMN,
             "cohort",
             "questionnaire",
             "phase",
@@ -200,6 +212,7 @@ def _questionnaires(
     scores: list[list[object]] = [
         [
             "research_id",
+            BASE_COLUMN,
             "cohort",
             "questionnaire",
             "phase",
@@ -237,6 +250,7 @@ def _questionnaires(
         given = given_by_response.get(response.id, {})
         common: list[object] = [
             person.research_id,
+            person.base.value,
             labels[cohort.id],
             template.name,
             response.phase.value,
