@@ -6,10 +6,12 @@ import csv
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from lt_desktop.core.name_scrubbing import REPLACEMENT, NameScrubber, names_of
+from lt_desktop.core.research_codebook import codebook_rows
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.vocabulary import ConsentScope, PersonBase
 
@@ -127,7 +129,7 @@ def test_every_file_says_whether_each_person_is_prison_or_university_based(
         bases = {p.id: admin.people.get_person(p.id).base for p in admin.people.list_people()}
     with sign_in(demo_dir, "researcher", "demo") as researcher:
         export = researcher.research.export(tmp_path)
-    for name in export.files:
+    for name in set(export.files) - {"codebook.csv"}:
         rows = _read(tmp_path / name)
         assert list(rows[0])[:2] == ["research_id", "base"], name
         assert {row["base"] for row in rows} <= {b.value for b in PersonBase}, name
@@ -137,3 +139,28 @@ def test_every_file_says_whether_each_person_is_prison_or_university_based(
     with sign_in(demo_dir, "demo", "demo") as admin:
         (entry,) = admin.audit.entries(action="research.exported")
     assert "base" in entry.details["columns"]
+
+
+def test_the_codebook_describes_every_column_of_every_file_written(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    with sign_in(demo_dir, "researcher", "demo") as researcher:
+        export = researcher.research.export(tmp_path)
+    codebook = _read(tmp_path / "codebook.csv")
+    described = {(row["file"], row["column"]) for row in codebook}
+    written = {
+        (name, column)
+        for name in set(export.files) - {"codebook.csv"}
+        for column in _read(tmp_path / name)[0]
+    }
+    assert written == described and len(written) == len(codebook)
+    assert all(row["meaning"] and row["values"] for row in codebook)
+    base = next(row for row in codebook if row["column"] == "base")
+    assert "prison, university, community" == base["values"]
+    story = next(row for row in codebook if row["column"] == "story")
+    assert "[name]" in story["meaning"]
+
+
+def test_a_column_the_codebook_has_no_words_for_is_refused() -> None:
+    with pytest.raises(KeyError, match="no words for the column 'mood'"):
+        codebook_rows({"stories.csv": ["research_id", "mood"]})

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.name_scrubbing import NameScrubber, names_of
+from lt_desktop.core.research_codebook import CODEBOOK_FILE, codebook_rows
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.questionnaires import score, scored, template_info
 from lt_desktop.core.spreadsheets import csv_bytes
@@ -63,15 +64,16 @@ class ResearchExport:
 
 class ResearchService(Service):
     def export(self, folder: Path, *, cohort_ids: list[uuid.UUID] | None = None) -> ResearchExport:
-        """Write the three files into ``folder``, replacing any an earlier export left
-        there; never into the store folder, nor over anything but ordinary files."""
+        """Write the data files and their codebook into ``folder``, replacing any an
+        earlier export left there; never into the store folder, nor over anything but
+        ordinary files."""
         self._require(Permission.EXPORT_RESEARCH)
         if not folder.is_dir():
             raise ValidationError(f"Choose a folder that exists ({folder} does not).")
         folder = self.output_folder(folder)
         targets = {
             name: self.output_path(folder / name, force=True)
-            for name in (STORIES_FILE, ANSWERS_FILE, SCORES_FILE)
+            for name in (STORIES_FILE, ANSWERS_FILE, SCORES_FILE, CODEBOOK_FILE)
         }
         with self._store.read() as session:
             allowed = _Consents(session)
@@ -79,8 +81,10 @@ class ResearchService(Service):
             stories = _stories(session, allowed, cohort_ids, scrubber)
             answers, scores = _questionnaires(session, allowed, cohort_ids, scrubber)
             people = {row[0] for row in stories[1:]} | {row[0] for row in answers[1:]}
+        tables = {STORIES_FILE: stories, ANSWERS_FILE: answers, SCORES_FILE: scores}
+        tables[CODEBOOK_FILE] = codebook_rows({name: rows[0] for name, rows in tables.items()})
         written = {}
-        for name, rows in ((STORIES_FILE, stories), (ANSWERS_FILE, answers), (SCORES_FILE, scores)):
+        for name, rows in tables.items():
             write_atomic(
                 targets[name], csv_bytes(rows, for_excel=False), what="The research export"
             )
@@ -89,9 +93,9 @@ class ResearchService(Service):
             self._audit(
                 session,
                 "research.exported",
-                rows=sum(written.values()),
+                rows=sum(n for name, n in written.items() if name != CODEBOOK_FILE),
                 people=len(people),
-                columns=f"{BASE_COLUMN} (prison, university or community) in every file",
+                columns=f"{BASE_COLUMN} (prison, university or community) in every data file",
             )
         return ResearchExport(folder, written, len(people))
 
