@@ -117,7 +117,7 @@ def test_no_known_name_survives_in_any_text(
     scrubber = NameScrubber({f"R{n}": names_of(g, f) for n, (g, f) in enumerate(names)})
     words = [w for pair in names for w in pair] + [f"{g} {f}" for g, f in names]
     text = " ".join(filler + words + filler[::-1])
-    scrubbed = scrubber.scrub(text)
+    scrubbed = scrubber.scrub(text).replace(REPLACEMENT, " ")  # a person may be called Name
     for word in words:
         assert not _found(word, scrubbed), (word, scrubbed)
 
