@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from lt_desktop.domain.vocabulary import MembershipRole, PersonBase, QuestionnairePhase
+
 CODEBOOK_FILE = "codebook.csv"
 CODEBOOK_HEADER = ["file", "column", "meaning", "values"]
 
@@ -26,17 +28,23 @@ _COMMON: dict[str, tuple[str, str]] = {
     "base": (
         "Where the person is based: comparing prison-based and university-based students is "
         "the point of the evaluation.",
-        "prison, university, community",
+        ", ".join(b.value for b in PersonBase),
     ),
     "cohort": ("The course and cohort, as 'Course: Cohort'.", "text"),
     "questionnaire": ("The questionnaire's name.", "text"),
-    "phase": ("When the questionnaire was given.", "pre, post (and any other phase used)"),
+    "phase": (
+        "When the questionnaire was given: before or after the course.",
+        ", ".join(p.value for p in QuestionnairePhase),
+    ),
 }
 
 _BY_FILE: dict[str, dict[str, tuple[str, str]]] = {
     "stories.csv": {
         "week": ("The course week of the session the story is about.", "whole number"),
-        "role": ("The person's role in the cohort.", "student, mentor, facilitator, lecturer"),
+        "role": (
+            "The person's role in the cohort; empty if they are no longer a member.",
+            ", ".join(r.value for r in MembershipRole),
+        ),
         "story": ("The weekly story, as transcribed. " + _SCRUBBED, "free text"),
     },
     "questionnaire_answers.csv": {
