@@ -186,6 +186,7 @@ def test_the_research_export_is_pseudonymised_and_consented(demo_dir: Path, tmp_
         "stories.csv",
         "questionnaire_answers.csv",
         "questionnaire_scores.csv",
+        "codebook.csv",
     }
     stories = _read(tmp_path / "stories.csv")
     answers = _read(tmp_path / "questionnaire_answers.csv")

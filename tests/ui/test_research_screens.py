@@ -189,6 +189,7 @@ def test_a_researcher_exports_from_their_only_screen(
     assert driver.nav_titles() == ["Research export"]
     screen = driver.open(ResearchExportScreen)
     assert isinstance(screen, ResearchExportScreen)
+    assert "prison-based and university-based" in screen.base_note.text()
     screen.export_to(tmp_path)
     driver.settle()
     assert "Exported data of" in screen.banner.text()

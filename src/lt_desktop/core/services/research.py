@@ -4,7 +4,11 @@ Each person appears under their research id (random, stable, carrying no identit
 no names, no prison details, no dates beyond the session week. A person's data of a
 kind goes out only while their consent for that kind, and for sharing research data
 with the university team, stands: a withdrawal takes them out of every export from
-then on.
+then on. Free text (stories, their answers, questionnaire answers) goes through
+`NameScrubber` first: every name the store knows becomes ``[name]``, or the writer's
+research id where the name is their own. Every file carries each person's base
+(prison, university or community): comparing prison-based and university-based
+students is what the evaluation is for.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lt_desktop.core.name_scrubbing import NameScrubber, names_of
+from lt_desktop.core.research_codebook import CODEBOOK_FILE, codebook_rows
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.questionnaires import score, scored, template_info
 from lt_desktop.core.spreadsheets import csv_bytes
@@ -40,6 +46,11 @@ from lt_desktop.storage.models import (
 )
 
 STORIES_FILE = "stories.csv"
+BASE_COLUMN = "base"
+BASE_REASON = (
+    "Each file has a base column (prison, university or community), because comparing "
+    "prison-based and university-based students is the point of the evaluation."
+)
 ANSWERS_FILE = "questionnaire_answers.csv"
 SCORES_FILE = "questionnaire_scores.csv"
 
@@ -53,30 +64,38 @@ class ResearchExport:
 
 class ResearchService(Service):
     def export(self, folder: Path, *, cohort_ids: list[uuid.UUID] | None = None) -> ResearchExport:
-        """Write the three files into ``folder``, replacing any an earlier export left
-        there; never into the store folder, nor over anything but ordinary files."""
+        """Write the data files and their codebook into ``folder``, replacing any an
+        earlier export left there; never into the store folder, nor over anything but
+        ordinary files."""
         self._require(Permission.EXPORT_RESEARCH)
         if not folder.is_dir():
             raise ValidationError(f"Choose a folder that exists ({folder} does not).")
         folder = self.output_folder(folder)
         targets = {
             name: self.output_path(folder / name, force=True)
-            for name in (STORIES_FILE, ANSWERS_FILE, SCORES_FILE)
+            for name in (STORIES_FILE, ANSWERS_FILE, SCORES_FILE, CODEBOOK_FILE)
         }
         with self._store.read() as session:
             allowed = _Consents(session)
-            stories = _stories(session, allowed, cohort_ids)
-            answers, scores = _questionnaires(session, allowed, cohort_ids)
+            scrubber = _scrubber(session)
+            stories = _stories(session, allowed, cohort_ids, scrubber)
+            answers, scores = _questionnaires(session, allowed, cohort_ids, scrubber)
             people = {row[0] for row in stories[1:]} | {row[0] for row in answers[1:]}
+        tables = {STORIES_FILE: stories, ANSWERS_FILE: answers, SCORES_FILE: scores}
+        tables[CODEBOOK_FILE] = codebook_rows({name: rows[0] for name, rows in tables.items()})
         written = {}
-        for name, rows in ((STORIES_FILE, stories), (ANSWERS_FILE, answers), (SCORES_FILE, scores)):
+        for name, rows in tables.items():
             write_atomic(
                 targets[name], csv_bytes(rows, for_excel=False), what="The research export"
             )
             written[name] = len(rows) - 1
         with self._store.write() as session:
             self._audit(
-                session, "research.exported", rows=sum(written.values()), people=len(people)
+                session,
+                "research.exported",
+                rows=sum(n for name, n in written.items() if name != CODEBOOK_FILE),
+                people=len(people),
+                columns=f"{BASE_COLUMN} (prison, university or community) in every data file",
             )
         return ResearchExport(folder, written, len(people))
 
@@ -103,6 +122,20 @@ class _Consents:
         ) in self._standing
 
 
+def _scrubber(session: Session) -> NameScrubber:
+    """Every name the store knows, by the research id of the person who has it."""
+    return NameScrubber(
+        {
+            research_id: names_of(given, family, preferred)
+            for research_id, given, family, preferred in session.execute(
+                select(
+                    Person.research_id, Person.given_name, Person.family_name, Person.preferred_name
+                )
+            )
+        }
+    )
+
+
 def _cohort_labels(session: Session) -> dict[uuid.UUID, str]:
     return {
         cohort_id: f"{course_title}: {name}"
@@ -113,12 +146,15 @@ def _cohort_labels(session: Session) -> dict[uuid.UUID, str]:
 
 
 def _stories(
-    session: Session, allowed: _Consents, cohort_ids: list[uuid.UUID] | None
+    session: Session,
+    allowed: _Consents,
+    cohort_ids: list[uuid.UUID] | None,
+    scrubber: NameScrubber,
 ) -> list[list[object]]:
     questions = session.scalars(
         select(StoryQuestion).order_by(StoryQuestion.cohort_id, StoryQuestion.position)
     ).all()
-    header: list[object] = ["research_id", "cohort", "week", "role", "story"]
+    header: list[object] = ["research_id", BASE_COLUMN, "cohort", "week", "role", "story"]
     header += [f"q{n}: {q.text}" for n, q in enumerate(questions, start=1)]
     rows: list[list[object]] = [header]
     query = (
@@ -140,25 +176,31 @@ def _stories(
         if not allowed.allows(person.id, ConsentScope.STORIES):
             continue
         answers = answered.get(story.id, {})
-        rows.append(
-            [
-                person.research_id,
-                labels[class_session.cohort_id],
-                class_session.week,
-                roles.get((class_session.cohort_id, person.id), ""),
-                story.text,
-            ]
-            + [answers.get(q.id, "") for q in questions]
+        row: list[object] = [
+            person.research_id,
+            person.base.value,
+            labels[class_session.cohort_id],
+            class_session.week,
+            roles.get((class_session.cohort_id, person.id), ""),
+            scrubber.scrub(story.text, writer=person.research_id),
+        ]
+        row += scrubber.scrub_all(
+            (answers.get(q.id, "") for q in questions), writer=person.research_id
         )
+        rows.append(row)
     return rows
 
 
 def _questionnaires(
-    session: Session, allowed: _Consents, cohort_ids: list[uuid.UUID] | None
+    session: Session,
+    allowed: _Consents,
+    cohort_ids: list[uuid.UUID] | None,
+    scrubber: NameScrubber,
 ) -> tuple[list[list[object]], list[list[object]]]:
     answers: list[list[object]] = [
         [
             "research_id",
+            BASE_COLUMN,
             "cohort",
             "questionnaire",
             "phase",
@@ -174,6 +216,7 @@ def _questionnaires(
     scores: list[list[object]] = [
         [
             "research_id",
+            BASE_COLUMN,
             "cohort",
             "questionnaire",
             "phase",
@@ -211,6 +254,7 @@ def _questionnaires(
         given = given_by_response.get(response.id, {})
         common: list[object] = [
             person.research_id,
+            person.base.value,
             labels[cohort.id],
             template.name,
             response.phase.value,
@@ -227,7 +271,9 @@ def _questionnaires(
                     int(item.reverse_scored),
                     value if likert else "",
                     scored(item, value) if likert else "",  # type: ignore[arg-type]
-                    value if item.kind is ItemKind.FREE_TEXT and value else "",
+                    scrubber.scrub(str(value), writer=person.research_id)
+                    if item.kind is ItemKind.FREE_TEXT and value
+                    else "",
                 ]
             )
         overall = score(template.items, given)

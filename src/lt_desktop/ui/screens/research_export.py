@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lt_desktop.core.services.research import ResearchExport
+from lt_desktop.core.services.research import BASE_REASON, ResearchExport
 from lt_desktop.domain.roles import Permission
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import QFileDialog, Qt, QVBoxLayout, QWidget
@@ -31,6 +31,8 @@ class ResearchExportScreen(Screen):
                 "anyone who withdraws is left out of every export from then on."
             )
         )
+        self.base_note = muted(BASE_REASON + " The audit log records that the export carries it.")
+        layout.addWidget(self.base_note)
         layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.banner)
         layout.addStretch(1)

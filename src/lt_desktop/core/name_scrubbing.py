@@ -1,0 +1,76 @@
+"""Names taken out of free text before it leaves the app for research.
+
+Stories, answers and other free text name people: fellow students, mentors, staff.
+`NameScrubber` knows every name the store holds (given, family and preferred names of
+every person, alone and as full names) and replaces each in a text with ``[name]``, or
+with the writer's own research id where the name is theirs, so a researcher can still
+tell "I" from "someone else".
+
+Matching is whole words only, case-insensitive, longest name first (so "Mary Ann
+Jones" goes as one, not as "Mary", "Ann" and "Jones"). Names under three letters
+("Al", "Jo", "Li") are skipped: they are also common words and parts of words, and
+replacing them would blank out ordinary text; the researcher's codebook says so.
+A name that two people share counts as the writer's own when the writer has it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+REPLACEMENT = "[name]"
+SHORTEST_NAME = 3
+
+
+def names_of(given: str, family: str, preferred: str = "") -> list[str]:
+    """Every form a person's name may take in a text: each name alone and the full names."""
+    given, family, preferred = given.strip(), family.strip(), preferred.strip()
+    forms = [given, family, preferred]
+    forms += [f"{first} {family}" for first in (given, preferred) if first and family]
+    forms += given.split() + family.split() + preferred.split()
+    return [form for form in forms if form]
+
+
+class NameScrubber:
+    """Replaces every known name in a text; built once per export."""
+
+    def __init__(self, people: Mapping[str, Sequence[str]]) -> None:
+        """``people`` maps each person's research id to the names they go by."""
+        self._owners: dict[str, set[str]] = defaultdict(set)
+        forms: set[str] = set()
+        for research_id, names in people.items():
+            for name in names:
+                cleaned = " ".join(name.split())
+                if len(cleaned) >= SHORTEST_NAME:
+                    self._owners[cleaned.casefold()].add(research_id)
+                    forms |= {cleaned, cleaned.casefold()}
+        ordered = sorted(forms, key=lambda n: (-len(n), n))
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)(" + "|".join(_flexible(n) for n in ordered) + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if ordered
+            else None
+        )
+
+    def scrub(self, text: str, *, writer: str | None = None) -> str:
+        """``text`` with every known name replaced; the writer's own names (by research
+        id) become their research id, everyone else's ``[name]``."""
+        if not text or self._pattern is None:
+            return text
+
+        def replace(match: re.Match[str]) -> str:
+            owners = self._owners.get(" ".join(match.group(0).split()).casefold(), set())
+            return writer if writer is not None and writer in owners else REPLACEMENT
+
+        return self._pattern.sub(replace, text)
+
+    def scrub_all(self, texts: Iterable[str], *, writer: str | None = None) -> list[str]:
+        return [self.scrub(text, writer=writer) for text in texts]
+
+
+def _flexible(name: str) -> str:
+    """A name as a pattern: any run of spaces may stand between its words."""
+    return r"\s+".join(re.escape(word) for word in name.split())
