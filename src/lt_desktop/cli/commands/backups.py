@@ -9,13 +9,20 @@ from lt_desktop.cli.commands.common import _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.front_door import (
+    has_store,
     preview_backup,
     restore_and_sign_in,
 )
 from lt_desktop.core.output_files import check_output_folder, check_output_path
+from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK
+from lt_desktop.core.sign_in import sign_in
+from lt_desktop.domain.errors import LtError
+from lt_desktop.storage.backup import read_header
 
 
 def backup(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.action == "list":
+        return _list(args, data_dir)
     target = args.out
     if target is not None and target.is_dir():
         raise UsageError(f"{target} is a folder; give the backup file's name, or use --to-folder.")
@@ -49,6 +56,49 @@ def restore(args: argparse.Namespace, data_dir: Path) -> int:
             print(f"  {label.capitalize() + ':':<18} {count:,}")
         print("Nothing was changed. Restore it with the same command without --check.")
         return 0
+    warning = _erased_since(data_dir, username, password, args.file)
     restore_and_sign_in(data_dir, args.file, username, password).close()
     print(f"Restored the store in {data_dir} from {args.file}.")
+    if warning:
+        print(warning)
     return 0
+
+
+def _list(args: argparse.Namespace, data_dir: Path) -> int:
+    """This store's backups, newest first; one made before an erasure says so."""
+    if args.out is not None:
+        raise UsageError("backup list reads a folder: give --to-folder DIR, or nothing.")
+    workspace, _, _ = _signed_in(args, data_dir)
+    with workspace:
+        backups = workspace.maintenance.list_backups(args.to_folder)
+        held = workspace.maintenance.erased_since(backups)
+    if not backups:
+        print("There are no backups of this store in the folder.")
+        return 0
+    for found in backups:
+        made = found.made_at.astimezone()
+        size = f"{found.size / 1_048_576:,.1f} MB"
+        print(f"{made:%d %b %Y %H:%M}  {size:>10}  {found.path.name}")
+        if found.path in held:
+            words = held[found.path].describe()
+            print(f"    {words[0].upper()}{words[1:]}.")
+    if held:
+        print(f"{len(held)} backup(s) still hold people erased since. {RESTORE_BRINGS_BACK}")
+    return 0
+
+
+def _erased_since(data_dir: Path, username: str, password: str, backup: Path) -> str:
+    """What the store here says of people erased after the backup was made: best
+    effort, as the store may be damaged or the account may not be in it. Signing in
+    writes to the store, so ``restore --check``, which changes nothing, does not ask."""
+    if not has_store(data_dir):
+        return ""
+    try:
+        made_at = read_header(backup).created_at
+        with sign_in(data_dir, username, password) as workspace:
+            later = workspace.maintenance.erased_after(made_at)
+    except LtError:
+        return ""
+    if not later.count:
+        return ""
+    return f"This backup {later.describe()}. {RESTORE_BRINGS_BACK}"
