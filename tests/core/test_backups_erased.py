@@ -53,3 +53,13 @@ def test_each_backup_says_how_many_erased_people_it_still_holds(
     words = " ".join(held[p].describe() + " ".join(held[p].references) for p in held)
     for person in (first, second):
         assert person.family_name not in words and person.given_name not in words
+
+
+def test_erasing_again_by_research_id_after_a_restore(demo: Workspace) -> None:
+    (person,) = _storytellers(demo, 1)
+
+    assert demo.erasure.erase_again([]) == []
+    again = demo.erasure.erase_again([person.research_id, "NO-SUCH-ID"])
+
+    assert [e.person_id for e in again] == [person.id]
+    assert demo.erasure.erase_again([person.research_id]) == []  # gone already

@@ -304,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="verify the backup and say what it holds, changing nothing",
     )
+    p.add_argument(
+        "--erase-again",
+        action="store_true",
+        help="after restoring, erase again the people erased here since the backup was made "
+        "(by the research ids in this store's audit log)",
+    )
 
     document = _Parser(add_help=False, parents=[signed_in])
     document.add_argument(

@@ -14,9 +14,9 @@ from lt_desktop.core.front_door import (
     restore_and_sign_in,
 )
 from lt_desktop.core.output_files import check_output_folder, check_output_path
-from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK
+from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK, ErasedSince
 from lt_desktop.core.sign_in import sign_in
-from lt_desktop.domain.errors import LtError
+from lt_desktop.domain.errors import LtError, PermissionDenied
 from lt_desktop.storage.backup import read_header
 
 
@@ -56,11 +56,23 @@ def restore(args: argparse.Namespace, data_dir: Path) -> int:
             print(f"  {label.capitalize() + ':':<18} {count:,}")
         print("Nothing was changed. Restore it with the same command without --check.")
         return 0
-    warning = _erased_since(data_dir, username, password, args.file)
-    restore_and_sign_in(data_dir, args.file, username, password).close()
-    print(f"Restored the store in {data_dir} from {args.file}.")
-    if warning:
-        print(warning)
+    later = _erased_since(data_dir, username, password, args.file)
+    with restore_and_sign_in(data_dir, args.file, username, password) as workspace:
+        print(f"Restored the store in {data_dir} from {args.file}.")
+        if later is None:
+            return 0
+        if not args.erase_again:
+            print(f"This backup {later.describe()}. {RESTORE_BRINGS_BACK}")
+            print("(Restore with --erase-again to erase them again at once.)")
+            return 0
+        try:
+            again = workspace.erasure.erase_again(later.references)
+        except PermissionDenied as error:
+            print(
+                f"This backup {later.describe()}. {error} Ask someone who may to erase them again."
+            )
+            return 1
+    print(f"Erased again {len(again)} of the {later.count} people erased since the backup.")
     return 0
 
 
@@ -87,18 +99,16 @@ def _list(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
-def _erased_since(data_dir: Path, username: str, password: str, backup: Path) -> str:
+def _erased_since(data_dir: Path, username: str, password: str, backup: Path) -> ErasedSince | None:
     """What the store here says of people erased after the backup was made: best
     effort, as the store may be damaged or the account may not be in it. Signing in
     writes to the store, so ``restore --check``, which changes nothing, does not ask."""
     if not has_store(data_dir):
-        return ""
+        return None
     try:
         made_at = read_header(backup).created_at
         with sign_in(data_dir, username, password) as workspace:
             later = workspace.maintenance.erased_after(made_at)
     except LtError:
-        return ""
-    if not later.count:
-        return ""
-    return f"This backup {later.describe()}. {RESTORE_BRINGS_BACK}"
+        return None
+    return later if later.count else None
