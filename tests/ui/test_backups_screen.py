@@ -175,6 +175,7 @@ def test_a_backup_made_before_an_erasure_says_it_still_holds_the_person(
             qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
             qtbot.waitUntil(lambda: "erase them again" in dialog.summary.text(), timeout=20_000)
             seen.append(dialog.summary.text())
+            assert dialog.erase_again.isVisible() and dialog.erase_again.isChecked()
 
             def agree(box: QWidget) -> None:
                 assert isinstance(box, QMessageBox)
@@ -191,4 +192,9 @@ def test_a_backup_made_before_an_erasure_says_it_still_holds_the_person(
         qtbot.waitUntil(lambda: driver.window.workspace_view is not view, timeout=20_000)
         driver.settle()
         assert f"This backup still holds 1 person erased since (on {day})" in seen[0]
-        assert "erase them again after the restore" in seen[1]
+        assert "they will be erased again once it is restored" in seen[1]
+        workspace = driver.controller.workspace
+        assert workspace is not None
+        # The backup held the person; restored, they were erased again at once.
+        assert person.display_name not in {p.display_name for p in workspace.people.list_people()}
+        assert len(workspace.maintenance.list_backups()) == 2

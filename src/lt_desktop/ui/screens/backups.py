@@ -21,6 +21,7 @@ from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -295,7 +296,10 @@ def run_restore(
     dialog = RestoreDialog(parent, controller, backup, username)
     if not dialog.exec() or dialog.preview is None:
         return
-    controller.restore(dialog.preview.path, dialog.username.text().strip(), dialog.password.text())
+    again = dialog.erased.references if dialog.erased and dialog.erase_again.isChecked() else ()
+    controller.restore(
+        dialog.preview.path, dialog.username.text().strip(), dialog.password.text(), again
+    )
 
 
 class RestoreDialog(FormDialog):
@@ -309,6 +313,7 @@ class RestoreDialog(FormDialog):
         self.preview: BackupPreview | None = None
         #: What the store here says the backup still holds of people erased since.
         self.erased_warning = ""
+        self.erased: ErasedSince | None = None
         self.form.addRow(
             muted(
                 "Restoring replaces everything in the store on this computer with the backup. "
@@ -334,6 +339,13 @@ class RestoreDialog(FormDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("What the backup holds")
         self.form.addRow(self.summary)
+        self.erase_again = QCheckBox("&Erase them again once restored")
+        self.erase_again.setChecked(True)
+        self.erase_again.setToolTip(
+            "The people erased here since the backup was made, found by their research ids"
+        )
+        self.erase_again.hide()
+        self.form.addRow(self.erase_again)
         self.ok_button.setEnabled(False)
         for field in (self.path, self.username, self.password):
             field.textChanged.connect(self._forget_preview)
@@ -350,6 +362,8 @@ class RestoreDialog(FormDialog):
     def _forget_preview(self) -> None:
         self.preview = None
         self.erased_warning = ""
+        self.erased = None
+        self.erase_again.hide()
         self.summary.clear()
         self.ok_button.setEnabled(False)
 
@@ -397,14 +411,25 @@ class RestoreDialog(FormDialog):
     def _erased(self, preview: BackupPreview, held: ErasedSince) -> None:
         if self.preview is not preview or not held.count:
             return
+        self.erased = held
         self.erased_warning = f"This backup {held.describe()}. {RESTORE_BRINGS_BACK}"
         self.summary.setText(f"{self.summary.text()}\n{self.erased_warning}")
+        workspace = self.controller.workspace
+        if workspace is not None and workspace.actor.may(Permission.ERASE_PEOPLE):
+            self.erase_again.show()
 
     def validate(self) -> None:
         if self.preview is None:
             raise ValidationError("Check the backup first.")
         made = self.preview.made_at.astimezone()
         erased = f" {self.erased_warning}" if self.erased_warning else ""
+        if self.erased is not None and not self.erase_again.isHidden():
+            erased = (
+                f" This backup {self.erased.describe()}: they will be erased again once "
+                "it is restored."
+                if self.erase_again.isChecked()
+                else erased
+            )
         if not confirm(
             self,
             f"Replace the store on this computer with the backup made {made:%d %b %Y at %H:%M}? "
