@@ -193,8 +193,8 @@ def test_a_backup_made_before_an_erasure_says_it_still_holds_the_person(
         driver.settle()
         assert f"This backup still holds 1 person erased since (on {day})" in seen[0]
         assert "they will be erased again once it is restored" in seen[1]
-        workspace = driver.controller.workspace
-        assert workspace is not None
+        restored = driver.controller.workspace
+        assert restored is not None
         # The backup held the person; restored, they were erased again at once.
-        assert person.display_name not in {p.display_name for p in workspace.people.list_people()}
-        assert len(workspace.maintenance.list_backups()) == 2
+        assert person.display_name not in {p.display_name for p in restored.people.list_people()}
+        assert len(restored.maintenance.list_backups()) == 2
