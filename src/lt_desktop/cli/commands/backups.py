@@ -17,7 +17,6 @@ from lt_desktop.core.output_files import check_output_folder, check_output_path
 from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK, ErasedSince
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.errors import LtError, PermissionDenied
-from lt_desktop.storage.backup import read_header
 
 
 def backup(args: argparse.Namespace, data_dir: Path) -> int:
@@ -105,8 +104,10 @@ def _erased_since(data_dir: Path, username: str, password: str, backup: Path) ->
     writes to the store, so ``restore --check``, which changes nothing, does not ask."""
     if not has_store(data_dir):
         return None
+    # The backup is checked first, changing nothing: a backup refused leaves the store
+    # here exactly as it was, not signed in to.
+    made_at = preview_backup(backup, username=username, password=password).made_at
     try:
-        made_at = read_header(backup).created_at
         with sign_in(data_dir, username, password) as workspace:
             later = workspace.maintenance.erased_after(made_at)
     except LtError:
