@@ -28,7 +28,7 @@ def test_a_backup_made_before_an_erasure_still_holds_the_person(
         later = workspace.maintenance.erased_after(
             workspace.maintenance.list_backups(media)[0].made_at
         )
-    day = f"{later.dates[0].astimezone():%-d %b %Y}"
+    day = f"{later.dates[0].astimezone():%d %b %Y}".lstrip("0")
 
     listed = run_as(demo_dir, DEMO_USER, "backup", "list", "--to-folder", media)
     assert listed.code == 0, listed.err

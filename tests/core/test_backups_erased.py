@@ -47,7 +47,7 @@ def test_each_backup_says_how_many_erased_people_it_still_holds(
     assert held[middle].references == (erased_second.research_id,)
     assert held[oldest].count == 2
     assert held[oldest].references == (erased_first.research_id, erased_second.research_id)
-    day = f"{held[oldest].dates[0].astimezone():%-d %b %Y}"
+    day = f"{held[oldest].dates[0].astimezone():%d %b %Y}".lstrip("0")
     assert held[oldest].describe() == f"still holds 2 people erased since (on {day})"
     assert held[middle].describe() == f"still holds 1 person erased since (on {day})"
     words = " ".join(held[p].describe() + " ".join(held[p].references) for p in held)

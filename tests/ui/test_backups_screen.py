@@ -146,7 +146,7 @@ def test_a_backup_made_before_an_erasure_says_it_still_holds_the_person(
         person = workspace.people.list_people()[0]
         erased = workspace.erasure.erase(person.id)
         since = workspace.maintenance.erased_after(datetime.min.replace(tzinfo=UTC))
-        day = f"{since.dates[0].astimezone():%-d %b %Y}"
+        day = f"{since.dates[0].astimezone():%d %b %Y}".lstrip("0")
         workspace.maintenance.back_up_now()
 
     with window_on(qtbot, demo_dir) as driver:

@@ -102,7 +102,8 @@ class ErasedSince:
             return ""
         days = []
         for at in self.dates:
-            day = f"{at.astimezone():%-d %b %Y}"
+            local = at.astimezone()
+            day = f"{local.day} {local:%b %Y}"  # not %-d: unknown on Windows
             if day not in days:
                 days.append(day)
         people = "1 person" if self.count == 1 else f"{self.count} people"
