@@ -168,8 +168,9 @@ class BackupsScreen(Screen):
         self._status = status
         self._held = held
         self.erased_note.setText(
-            f"{len(held)} of these backups were made before people were erased here, and "
-            f"still hold them (as the Erased since column says). {RESTORE_BRINGS_BACK}"
+            f"{len(held)} of these backups {'was' if len(held) == 1 else 'were'} made before "
+            "people were erased here, and still hold them (as the Erased since column says). "
+            f"{RESTORE_BRINGS_BACK}"
             if held
             else ""
         )
