@@ -388,6 +388,8 @@ def _plain(name: str, annotation: Any, folder: Path) -> Any:
         "fields": ["notes"],
         "notes": "Noted.",
         "mark": None,
+        "backups": [],
+        "research_ids": ["SWEEP-0001"],
     }
     if name in by_name:
         return by_name[name]

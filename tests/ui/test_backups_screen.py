@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from lt_desktop.domain.vocabulary import PersonBase
 from lt_desktop.ui.qt import QMessageBox, QPushButton, Qt, QWidget
 from lt_desktop.ui.screens.backups import BackupsScreen, RestoreDialog
 from lt_desktop.ui.screens.people import PeopleScreen
+from tests.helpers.drawing import draw
 from tests.ui.conftest import Driver, when_shown, window_on
 
 
@@ -131,3 +133,68 @@ def test_a_damaged_store_offers_its_newest_backup(
         screen = driver.open(PeopleScreen)
         assert isinstance(screen, PeopleScreen)
     assert _people(demo_dir) == names
+
+
+def test_a_backup_made_before_an_erasure_says_it_still_holds_the_person(
+    qtbot: QtBot, tmp_path: Path, demo_dir: Path
+) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    with sign_in(demo_dir, "demo", "demo") as workspace:
+        workspace.maintenance.set_backup_folder(media)
+        workspace.maintenance.back_up_now()
+        person = workspace.people.list_people()[0]
+        erased = workspace.erasure.erase(person.id)
+        since = workspace.maintenance.erased_after(datetime.min.replace(tzinfo=UTC))
+        day = f"{since.dates[0].astimezone():%d %b %Y}".lstrip("0")
+        workspace.maintenance.back_up_now()
+
+    with window_on(qtbot, demo_dir) as driver:
+        driver.sign_in("demo", "demo")
+        screen = driver.open(BackupsScreen)
+        qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=10_000)
+        driver.settle()
+        draw(screen)
+        column = screen.model.columnCount() - 1
+        header = screen.model.headerData(column, Qt.Orientation.Horizontal)
+        assert header == "Erased since"
+        cells = [screen.model.index(row, column).data() for row in range(2)]
+        assert cells == ["", f"Still holds 1 person erased since (on {day})"]
+        assert screen.erased_note.isVisible()
+        note = screen.erased_note.text()
+        assert "brings those people back: erase them again after the restore" in note
+        assert person.display_name not in note + " ".join(cells)
+        assert erased.research_id  # kept in the audit log, shown nowhere as a name
+
+        screen.table.selectRow(1)
+        seen: list[str] = []
+
+        def fill(dialog: QWidget) -> None:
+            assert isinstance(dialog, RestoreDialog)
+            qtbot.keyClicks(dialog.password, "demo")
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: "erase them again" in dialog.summary.text(), timeout=20_000)
+            seen.append(dialog.summary.text())
+            assert dialog.erase_again.isVisible() and dialog.erase_again.isChecked()
+
+            def agree(box: QWidget) -> None:
+                assert isinstance(box, QMessageBox)
+                seen.append(box.text())
+                restore = next(b for b in box.buttons() if b.text() == "Restore")
+                qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+
+            when_shown(QMessageBox, agree)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+        view = driver.window.workspace_view
+        when_shown(RestoreDialog, fill)
+        _click(screen, qtbot, "&Restore the chosen backup…")
+        qtbot.waitUntil(lambda: driver.window.workspace_view is not view, timeout=20_000)
+        driver.settle()
+        assert f"This backup still holds 1 person erased since (on {day})" in seen[0]
+        assert "they will be erased again once it is restored" in seen[1]
+        restored = driver.controller.workspace
+        assert restored is not None
+        # The backup held the person; restored, they were erased again at once.
+        assert person.display_name not in {p.display_name for p in restored.people.list_people()}
+        assert len(restored.maintenance.list_backups()) == 2

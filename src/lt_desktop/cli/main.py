@@ -200,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="write an encrypted, verified backup of the store (by default a dated file in "
         "the backup folder chosen in the app, keeping its newest generations)",
     )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["list"],
+        help="list: this store's backups in the backup folder (or --to-folder), and which "
+        "still hold people erased since",
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, metavar="FILE", help="write exactly this file")
     where.add_argument(
@@ -296,6 +303,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="verify the backup and say what it holds, changing nothing",
+    )
+    p.add_argument(
+        "--erase-again",
+        action="store_true",
+        help="after restoring, erase again the people erased here since the backup was made "
+        "(by the research ids in this store's audit log)",
     )
 
     document = _Parser(add_help=False, parents=[signed_in])

@@ -209,9 +209,12 @@ class AppController(QObject):
 
         self.runner.submit(work, done, lambda error: on_error(describe_error(error)))
 
-    def restore(self, backup: Path, username: str, password: str) -> None:
+    def restore(
+        self, backup: Path, username: str, password: str, erase_again: tuple[str, ...] = ()
+    ) -> None:
         """Replace the store with ``backup`` and carry on signed in to the restored store
-        (``restored``), or say why not (``restore_failed``).
+        (``restored``), or say why not (``restore_failed``). ``erase_again``: the research
+        ids of people erased here since the backup was made, to erase again once restored.
 
         The open store is closed first, since the restore needs the folder to itself.
         If the restore fails, the store on disk is the one that was open.
@@ -235,8 +238,19 @@ class AppController(QObject):
                 self.open_store()
             self.restore_failed.emit(describe_error(error))
 
+        def work() -> Workspace:
+            workspace = restore_and_sign_in(self.data_dir, backup, username, password)
+            if erase_again:
+                try:
+                    again = workspace.erasure.erase_again(erase_again)
+                except LtError as error:  # restored all the same; the backup list still says
+                    log.warning("Restored, but could not erase again: %s", error)
+                else:
+                    log.info("Restored, and erased again %d people erased since", len(again))
+            return workspace
+
         self.runner.submit(
-            lambda: restore_and_sign_in(self.data_dir, backup, username, password),
+            work,
             self._enter_restored,
             failed,
         )

@@ -187,6 +187,19 @@ class ErasureService(Service):
                 f"{person.family_name}, {person.given_name}",
             )
 
+    def erase_again(self, research_ids: Iterable[str]) -> list[ErasurePreview]:
+        """After restoring a backup made before erasures at this site: erase again each
+        person it brought back, found by the research id the erasure was audited under.
+        A research id no living person here has (erased already, or never in the
+        backup) is passed over."""
+        self._require(Permission.ERASE_PEOPLE)
+        wanted = sorted(set(research_ids))
+        if not wanted:
+            return []
+        with self._store.read() as session:
+            found = list(session.scalars(select(Person.id).where(Person.research_id.in_(wanted))))
+        return [self.erase(person_id) for person_id in found]
+
     def erase(self, person_id: uuid.UUID) -> ErasurePreview:
         """Erase the person and everything about them, in one transaction.
 

@@ -35,6 +35,8 @@ from lt_desktop.storage.models import AuditEntry, Site
 from lt_desktop.sync import witness
 
 BACKED_UP = "store.backed_up"
+#: The audit action an erasure leaves (``core.services.erasure``), under the research id.
+ERASED = "person.erased"
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,37 @@ class BackupDone:
     path: Path
     size: int
     removed: list[Path]
+
+
+@dataclass(frozen=True)
+class ErasedSince:
+    """People erased here after a backup was made: the backup still holds them. Only
+    what the audit log keeps: when, and each person's research id, never a name."""
+
+    dates: tuple[datetime, ...]
+    references: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.dates)
+
+    def describe(self) -> str:
+        if not self.dates:
+            return ""
+        days = []
+        for at in self.dates:
+            local = at.astimezone()
+            day = f"{local.day} {local:%b %Y}"  # not %-d: unknown on Windows
+            if day not in days:
+                days.append(day)
+        people = "1 person" if self.count == 1 else f"{self.count} people"
+        return f"still holds {people} erased since (on {', '.join(days)})"
+
+
+#: What to tell whoever restores a backup that still holds erased people.
+RESTORE_BRINGS_BACK = (
+    "Restoring such a backup brings those people back: erase them again after the restore."
+)
 
 
 class MaintenanceService(Service):
@@ -204,3 +237,41 @@ class MaintenanceService(Service):
         if folder is None:
             return []
         return backups_in(folder, self._store.key_file.store_id)
+
+    def erased_since(self, backups: list[BackupFile]) -> dict[Path, ErasedSince]:
+        """For each backup made before one or more erasures here, who it still holds:
+        the erasures' dates and research ids, from the audit log alone."""
+        self._require(Permission.BACKUP)
+        erasures = self._erasures()
+        held = {}
+        for backup in backups:
+            later = _after(erasures, backup.made_at)
+            if later.count:
+                held[backup.path] = later
+        return held
+
+    def erased_after(self, made_at: datetime) -> ErasedSince:
+        """The people erased here after ``made_at``: what a backup made then still holds."""
+        self._require(Permission.BACKUP)
+        return _after(self._erasures(), made_at)
+
+    def _erasures(self) -> list[tuple[datetime, str]]:
+        with self._store.read() as session:
+            return [
+                (_aware(at), reference or "")
+                for at, reference in session.execute(
+                    select(AuditEntry.at, AuditEntry.subject_id)
+                    .where(AuditEntry.action == ERASED)
+                    .order_by(AuditEntry.sequence)
+                )
+            ]
+
+
+def _after(erasures: list[tuple[datetime, str]], made_at: datetime) -> ErasedSince:
+    made = _aware(made_at)
+    later = [(at, ref) for at, ref in erasures if at > made]
+    return ErasedSince(tuple(at for at, _ in later), tuple(ref for _, ref in later))
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

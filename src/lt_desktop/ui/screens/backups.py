@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from lt_desktop.core.front_door import BackupFile, BackupPreview
-from lt_desktop.core.services.maintenance import BackupDone, BackupStatus
+from lt_desktop.core.services.maintenance import (
+    RESTORE_BRINGS_BACK,
+    BackupDone,
+    BackupStatus,
+    ErasedSince,
+)
 from lt_desktop.core.services.settings import BACKUP_GENERATIONS, BACKUP_REMINDER_DAYS
 from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
@@ -16,6 +21,7 @@ from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -103,14 +109,20 @@ class BackupsScreen(Screen):
         if not may_set:
             rules.setToolTip("An administrator sets how many backups are kept.")
 
+        self._held: dict[Path, ErasedSince] = {}
         self.model = RecordTableModel[BackupFile](
             [
                 Column("Made", lambda b: f"{b.made_at.astimezone():%a %d %b %Y, %H:%M}"),
                 Column("Size", lambda b: _size(b.size), align_right=True),
                 Column("By version", lambda b: b.header.app_version),
                 Column("File", lambda b: b.path.name),
+                Column("Erased since", self._erased_words),
             ]
         )
+        self.erased_note = QLabel()
+        self.erased_note.setWordWrap(True)
+        self.erased_note.setAccessibleName("Backups holding erased people")
+        self.erased_note.hide()
         self.table = record_table(self.model, "Backups in the folder")
         self.table_or_empty = EmptyOr(self.table, "")
         restore_row = flow(
@@ -135,17 +147,34 @@ class BackupsScreen(Screen):
         layout.addLayout(folder_row)
         layout.addWidget(rules)
         layout.addWidget(self.table_or_empty, 1)
+        layout.addWidget(self.erased_note)
         layout.addLayout(restore_row)
 
     def reload(self) -> None:
         self.controller.load(
-            lambda ws: (ws.maintenance.backup_status(), ws.maintenance.list_backups()),
+            _listing,
             self._show,
         )
 
-    def _show(self, result: tuple[BackupStatus, list[BackupFile]]) -> None:
-        status, backups = result
+    def _erased_words(self, backup: BackupFile) -> str:
+        held = self._held.get(backup.path)
+        if held is None:
+            return ""
+        words = held.describe()
+        return words[0].upper() + words[1:]
+
+    def _show(self, result: tuple[BackupStatus, list[BackupFile], dict[Path, ErasedSince]]) -> None:
+        status, backups, held = result
         self._status = status
+        self._held = held
+        self.erased_note.setText(
+            f"{len(held)} of these backups {'was' if len(held) == 1 else 'were'} made before "
+            "people were erased here, and still hold them (as the Erased since column says). "
+            f"{RESTORE_BRINGS_BACK}"
+            if held
+            else ""
+        )
+        self.erased_note.setVisible(bool(held))
         overdue = status.overdue()
         self.status_label.setText(
             status.describe()
@@ -255,6 +284,11 @@ class BackupsScreen(Screen):
         run_restore(self, self.controller, backup, username=username)
 
 
+def _listing(ws: Any) -> tuple[BackupStatus, list[BackupFile], dict[Path, ErasedSince]]:
+    backups = ws.maintenance.list_backups()
+    return ws.maintenance.backup_status(), backups, ws.maintenance.erased_since(backups)
+
+
 def run_restore(
     parent: QWidget, controller: AppController, backup: Path | None, *, username: str = ""
 ) -> None:
@@ -263,7 +297,10 @@ def run_restore(
     dialog = RestoreDialog(parent, controller, backup, username)
     if not dialog.exec() or dialog.preview is None:
         return
-    controller.restore(dialog.preview.path, dialog.username.text().strip(), dialog.password.text())
+    again = dialog.erased.references if dialog.erased and dialog.erase_again.isChecked() else ()
+    controller.restore(
+        dialog.preview.path, dialog.username.text().strip(), dialog.password.text(), again
+    )
 
 
 class RestoreDialog(FormDialog):
@@ -275,6 +312,9 @@ class RestoreDialog(FormDialog):
         super().__init__("Restore from a backup", "Restore", parent)
         self.controller = controller
         self.preview: BackupPreview | None = None
+        #: What the store here says the backup still holds of people erased since.
+        self.erased_warning = ""
+        self.erased: ErasedSince | None = None
         self.form.addRow(
             muted(
                 "Restoring replaces everything in the store on this computer with the backup. "
@@ -300,6 +340,13 @@ class RestoreDialog(FormDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("What the backup holds")
         self.form.addRow(self.summary)
+        self.erase_again = QCheckBox("&Erase them again once restored")
+        self.erase_again.setChecked(True)
+        self.erase_again.setToolTip(
+            "The people erased here since the backup was made, found by their research ids"
+        )
+        self.erase_again.hide()
+        self.form.addRow(self.erase_again)
         self.ok_button.setEnabled(False)
         for field in (self.path, self.username, self.password):
             field.textChanged.connect(self._forget_preview)
@@ -315,6 +362,9 @@ class RestoreDialog(FormDialog):
 
     def _forget_preview(self) -> None:
         self.preview = None
+        self.erased_warning = ""
+        self.erased = None
+        self.erase_again.hide()
         self.summary.clear()
         self.ok_button.setEnabled(False)
 
@@ -345,6 +395,11 @@ class RestoreDialog(FormDialog):
             )
             self.ok_button.setEnabled(True)
             self.ok_button.setFocus()
+            if self.controller.workspace is not None:
+                self.controller.load(
+                    lambda ws: ws.maintenance.erased_after(preview.made_at),
+                    lambda held: self._erased(preview, held),
+                )
 
         def failed(error: BaseException) -> None:
             self.check_button.setEnabled(True)
@@ -354,14 +409,32 @@ class RestoreDialog(FormDialog):
             lambda: preview_backup(backup, username=username, password=password), done, failed
         )
 
+    def _erased(self, preview: BackupPreview, held: ErasedSince) -> None:
+        if self.preview is not preview or not held.count:
+            return
+        self.erased = held
+        self.erased_warning = f"This backup {held.describe()}. {RESTORE_BRINGS_BACK}"
+        self.summary.setText(f"{self.summary.text()}\n{self.erased_warning}")
+        workspace = self.controller.workspace
+        if workspace is not None and workspace.actor.may(Permission.ERASE_PEOPLE):
+            self.erase_again.show()
+
     def validate(self) -> None:
         if self.preview is None:
             raise ValidationError("Check the backup first.")
         made = self.preview.made_at.astimezone()
+        erased = f" {self.erased_warning}" if self.erased_warning else ""
+        if self.erased is not None and not self.erase_again.isHidden():
+            erased = (
+                f" This backup {self.erased.describe()}: they will be erased again once "
+                "it is restored."
+                if self.erase_again.isChecked()
+                else erased
+            )
         if not confirm(
             self,
             f"Replace the store on this computer with the backup made {made:%d %b %Y at %H:%M}? "
-            "Anything entered since then will be lost.",
+            f"Anything entered since then will be lost.{erased}",
             "Restore",
         ):
             raise ValidationError("Nothing was changed.")
