@@ -13,12 +13,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.cli.commands.common import _count, _find_cohort, _signed_in
+from lt_desktop.cli.commands.common import _find_cohort, _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.core.services.laptops import LaptopService, read_kit, remove_kit, set_up_laptop
 from lt_desktop.domain.errors import NotFound
+from lt_desktop.domain.wording import counted
 
 
 def add_parser(
@@ -134,7 +135,7 @@ def laptop(args: argparse.Namespace, data_dir: Path) -> int:
             print(nothing)
         saved = service.save_registers(args.folder)
         print(
-            f"Saved {_count(saved.total, 'record')} of this laptop's registers to "
+            f"Saved {counted(saved.total, 'record')} of this laptop's registers to "
             f"{saved.info.path}: take the stick to the education PC."
         )
         return 0

@@ -33,7 +33,7 @@ from lt_desktop.core.services.documents.cohort_report import (
 from lt_desktop.core.services.documents.cohort_summary import comparison_rows, plain_summary
 from lt_desktop.core.services.documents.common import cancelled_in_words
 from lt_desktop.core.services.questionnaires import Summary
-from lt_desktop.documents.parts import date_range, escaped, facts, percent
+from lt_desktop.documents.parts import date_range, escaped, facts
 from lt_desktop.documents.template import (
     INK,
     MUTED,
@@ -47,6 +47,7 @@ from lt_desktop.documents.template import (
     build_pdf,
     styles,
 )
+from lt_desktop.domain.wording import percent
 
 TITLE = "Cohort report"
 _CHART_WIDTH = 160 * mm

@@ -42,10 +42,6 @@ def time_range(start: time | None, end: time | None) -> str:
     return f"{start:%H:%M}" if start else ""
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
-
-
 class TickBox(Flowable):
     """An empty square to tick by hand."""
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from lt_desktop.core.services.documents.csv_exports import CsvKind
 from lt_desktop.domain.vocabulary import ClearanceStatus, week_in_words
+from lt_desktop.domain.wording import counted
 
 if TYPE_CHECKING:
     from lt_desktop.core.workspace import Workspace
@@ -43,10 +44,6 @@ class Saved:
     message: str
 
 
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 def save_certificates(
     ws: Workspace,
     cohort_id: uuid.UUID,
@@ -70,7 +67,7 @@ def save_certificates(
     return Saved(
         target,
         len(serials),
-        f"Saved {_count(len(serials), 'certificate')} for {batch.heading.title}{whose} to "
+        f"Saved {counted(len(serials), 'certificate')} for {batch.heading.title}{whose} to "
         f"{target}. Serial numbers {serials[0]} to {serials[-1]}: {new} newly issued, "
         f"{len(serials) - new} printed again with the number first given.",
     )
@@ -93,7 +90,7 @@ def save_register(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: 
         target,
         sheet.expected,
         f"Saved the register for {week_in_words(sheet.week)} of {sheet.heading.title} "
-        f"({_count(sheet.expected, 'person', 'people')} expected) to {target}.",
+        f"({counted(sheet.expected, 'person', 'people')} expected) to {target}.",
     )
 
 
@@ -106,7 +103,7 @@ def save_handout(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: P
     write_handout(target, handout, paper=paper)
     pdfs = [r.pdf_filename for r in handout.attached]
     with_them = (
-        f" Print the PDF{'s' if len(pdfs) > 1 else ''} of {_count(len(pdfs), 'reading')} with "
+        f" Print the PDF{'s' if len(pdfs) > 1 else ''} of {counted(len(pdfs), 'reading')} with "
         f"it ({', '.join(pdfs)}): save {'them' if len(pdfs) > 1 else 'it'} from the session's "
         "readings under Sessions and register."
         if pdfs
@@ -116,7 +113,7 @@ def save_handout(ws: Workspace, session_id: uuid.UUID, target: Path, *, paper: P
         target,
         len(handout.readings),
         f"Saved the handout for {week_in_words(handout.week)} of {handout.heading.title} "
-        f"({_count(len(handout.readings), 'reading')}) to {target}.{with_them}",
+        f"({counted(len(handout.readings), 'reading')}) to {target}.{with_them}",
     )
 
 
@@ -131,8 +128,8 @@ def save_attendance_summary(
         target,
         len(summary.rows),
         f"Saved the attendance summary of {summary.heading.title} "
-        f"({_count(len(summary.rows), 'person', 'people')}, "
-        f"{_count(len(summary.weeks), 'week')}) to {target}.",
+        f"({counted(len(summary.rows), 'person', 'people')}, "
+        f"{counted(len(summary.weeks), 'week')}) to {target}.",
     )
 
 
@@ -153,7 +150,7 @@ def save_person_attendance(
         target,
         len(attendance.cohorts),
         f"Saved the attendance of {attendance.person_name} "
-        f"({_count(len(attendance.cohorts), 'cohort')}) to {target}.",
+        f"({counted(len(attendance.cohorts), 'cohort')}) to {target}.",
     )
 
 
@@ -167,7 +164,7 @@ def save_guest_list(ws: Workspace, event_id: uuid.UUID, target: Path, *, paper: 
         target,
         len(guests.guests),
         f"Saved the guest list for {guests.event.title} "
-        f"({_count(len(guests.guests), 'guest')}, {cleared} cleared) to {target}.",
+        f"({counted(len(guests.guests), 'guest')}, {cleared} cleared) to {target}.",
     )
 
 
@@ -180,14 +177,14 @@ def save_programme(
 
     programme = ws.documents.graduation_programme(event_id, for_staff=for_staff)
     write_programme(target, programme, paper=paper)
-    counted = _count(len(programme.graduates), "graduate")
+    who = counted(len(programme.graduates), "graduate")
     whose = "staff's" if for_staff else "guests'"
     if for_staff:
-        counted += f", {len(programme.not_photographed)} not to be photographed"
+        who += f", {len(programme.not_photographed)} not to be photographed"
     return Saved(
         target,
         len(programme.graduates),
-        f"Saved the {whose} programme for {programme.event.title} ({counted}) to {target}.",
+        f"Saved the {whose} programme for {programme.event.title} ({who}) to {target}.",
     )
 
 
@@ -216,7 +213,7 @@ def save_list(
     return Saved(
         target,
         len(table.rows),
-        f"Saved {_count(len(table.rows), 'row')} of {LIST_WORDS[kind]} for "
+        f"Saved {counted(len(table.rows), 'row')} of {LIST_WORDS[kind]} for "
         f"{cohort_title or 'every cohort'} to {target} "
         "(CSV in UTF-8: it opens in Excel as it is).",
     )

@@ -40,7 +40,6 @@ from lt_desktop.documents.parts import (
     escaped,
     facts,
     long_date,
-    percent,
     signature_lines,
     time_range,
 )
@@ -56,6 +55,7 @@ from lt_desktop.documents.template import (
     styles,
 )
 from lt_desktop.domain.vocabulary import AttendanceStatus, MembershipRole, week_name
+from lt_desktop.domain.wording import percent
 
 #: One letter for each mark, as the grid shows it (and its legend explains).
 CODES = {

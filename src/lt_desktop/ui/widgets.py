@@ -156,11 +156,6 @@ def heading(text: str, level: int = 1) -> QLabel:
     return label
 
 
-def percent(value: float | None) -> str:
-    """A rate as a whole percentage ("88%"); "–" where there is nothing to count yet."""
-    return "–" if value is None else f"{round(value * 100)}%"
-
-
 def muted(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setObjectName("muted")  # coloured by the app's style, following its palette

@@ -108,10 +108,6 @@ def _find_event(workspace: Workspace, text: str | None) -> EventInfo:
     return events[_pick(text, "graduation", {k: [e.title] for k, e in events.items()})]
 
 
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 def _read_small_file(path: Path, what: str) -> bytes:
     try:
         with open(path, "rb") as handle:

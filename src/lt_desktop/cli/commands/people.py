@@ -8,7 +8,6 @@ import uuid
 from pathlib import Path
 
 from lt_desktop.cli.commands.common import (
-    _count,
     _find_cohort,
     _find_person,
     _plain,
@@ -17,6 +16,7 @@ from lt_desktop.cli.commands.common import (
 from lt_desktop.cli.secrets_input import SecretReader
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.wording import counted
 
 
 def person(args: argparse.Namespace, data_dir: Path) -> int:
@@ -65,7 +65,7 @@ def person(args: argparse.Namespace, data_dir: Path) -> int:
             print(f"{t.person_name} taken on in {cohort.name}.")
         else:
             ended = people.release(person_id, on=args.on, reason=args.reason)
-            print(f"Released: {_count(ended, 'place')} ended; the course record stays.")
+            print(f"Released: {counted(ended, 'place')} ended; the course record stays.")
         return 0
 
 

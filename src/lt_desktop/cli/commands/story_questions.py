@@ -15,7 +15,6 @@ from typing import Any
 
 from lt_desktop.cli.commands.common import (
     COHORT_HELP,
-    _count,
     _find_cohort,
     _read_small_file,
     _signed_in,
@@ -23,6 +22,7 @@ from lt_desktop.cli.commands.common import (
 from lt_desktop.core.services.stories import Question, QuestionSet
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
+from lt_desktop.domain.wording import counted
 
 EVERY_COHORT = "every cohort"
 
@@ -110,7 +110,7 @@ def questions(args: argparse.Namespace, data_dir: Path) -> int:
         summary = f"{kept} kept, {len(asked) - kept} new"
         if retired:
             summary += f", {retired} retired (the answers given keep their question)"
-        print(f"Set {_count(len(asked), 'question')} for {title}: {summary}.")
+        print(f"Set {counted(len(asked), 'question')} for {title}: {summary}.")
         _print_questions(asked, frozenset())
         return 0
 

@@ -17,6 +17,7 @@ from lt_desktop.domain.changes import Change
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import MembershipRole, MembershipStatus
+from lt_desktop.domain.wording import percent
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -56,7 +57,6 @@ from lt_desktop.ui.widgets import (
     heading,
     index_of,
     muted,
-    percent,
     record_table,
 )
 

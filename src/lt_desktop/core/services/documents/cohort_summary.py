@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from lt_desktop.core.services.documents.cohort_comparison import CohortFiguresLine
 from lt_desktop.core.services.documents.common import cancelled_in_words
+from lt_desktop.domain.wording import counted, percent
 
 if TYPE_CHECKING:
     from lt_desktop.core.services.documents.cohort_report import CohortReport
@@ -24,7 +25,7 @@ def plain_summary(report: CohortReport) -> list[str]:
     essays = report.essays
     if essays.agreed and essays.mean is not None:
         sentences.append(
-            f"{_counted(essays.received, 'essay was', 'essays were')} received; the mean "
+            f"{counted(essays.received, 'essay was', 'essays were')} received; the mean "
             f"agreed mark was {essays.mean:.0f}."
         )
     change = _questionnaire_change(report)
@@ -51,9 +52,9 @@ def comparison_rows(report: CohortReport) -> tuple[list[str], list[list[str]]]:
                 str(line.started),
                 "under way"
                 if line.taking_part
-                else f"{line.completed} ({_percent(line.completion_rate)})",
-                _percent(line.attendance.attendance),
-                _percent(line.attendance.engagement),
+                else f"{line.completed} ({percent(line.completion_rate)})",
+                percent(line.attendance.attendance),
+                percent(line.attendance.engagement),
                 mean,
             ]
         )
@@ -61,7 +62,7 @@ def comparison_rows(report: CohortReport) -> tuple[list[str], list[list[str]]]:
 
 
 def _who_took_part(report: CohortReport) -> str:
-    began = f"{_counted(report.started.total, 'student', 'students')} began in " + (
+    began = f"{counted(report.started.total, 'student', 'students')} began in " + (
         f"{report.heading.starts_on:%B %Y}"
     )
     if not report.started.total:
@@ -75,7 +76,7 @@ def _who_took_part(report: CohortReport) -> str:
         return text + "."
     text = (
         f"{began}; {report.completed.total} completed the course "
-        f"({_percent(report.completion_rate)})"
+        f"({percent(report.completion_rate)})"
     )
     if report.left:
         text += f" and {report.left} left before the end"
@@ -86,11 +87,11 @@ def _how_they_attended(report: CohortReport) -> str:
     figures = report.attendance
     if not figures.held:
         return "No register has been taken yet."
-    held = _counted(len(report.weeks), "session", "sessions")
+    held = counted(len(report.weeks), "session", "sessions")
     was = "so far is" if report.still_taking_part else "was"
     return (
-        f"Attendance {was} {_percent(figures.attendance)} and engagement "
-        f"{_percent(figures.engagement)}, over the {held} held."
+        f"Attendance {was} {percent(figures.attendance)} and engagement "
+        f"{percent(figures.engagement)}, over the {held} held."
     )
 
 
@@ -100,7 +101,7 @@ def _questionnaire_change(report: CohortReport) -> str:
         if overall.pairs and overall.mean_pre is not None and overall.mean_post is not None:
             scale = f" (1 to {figures.scale_points})" if figures.scale_points else ""
             return (
-                f"On “{figures.name}”, the {_counted(overall.pairs, 'person', 'people')} who "
+                f"On “{figures.name}”, the {counted(overall.pairs, 'person', 'people')} who "
                 f"answered before and after the course moved on average from "
                 f"{overall.mean_pre:.1f} to {overall.mean_post:.1f}{scale}."
             )
@@ -109,8 +110,8 @@ def _questionnaire_change(report: CohortReport) -> str:
 
 def _against_the_last(report: CohortReport, last: CohortFiguresLine) -> str:
     figures = (
-        f"attendance of {_percent(last.attendance.attendance)} and engagement "
-        f"{_percent(last.attendance.engagement)}"
+        f"attendance of {percent(last.attendance.attendance)} and engagement "
+        f"{percent(last.attendance.engagement)}"
     )
     if last.taking_part:
         # Not ended yet: how many completed it is not known, and "0 of 24" would mislead.
@@ -122,14 +123,6 @@ def _against_the_last(report: CohortReport, last: CohortFiguresLine) -> str:
         f"The partnership's previous cohort ({last.title}) had {figures}; "
         f"{last.completed} of {last.started} students completed it."
     )
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
-
-
-def _counted(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _are(n: int) -> str:

@@ -19,6 +19,7 @@ from lt_desktop.core.services.documents.cohort_summary import comparison_rows, p
 from lt_desktop.core.services.documents.common import cancelled_in_words
 from lt_desktop.core.services.programme import CohortInfo
 from lt_desktop.core.services.questionnaires import Summary
+from lt_desktop.domain.wording import counted, percent
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.qt import (
     QAbstractItemView,
@@ -37,14 +38,6 @@ from lt_desktop.ui.qt import (
 )
 from lt_desktop.ui.screens.documents.charts import BarChart, nice_top
 from lt_desktop.ui.widgets import EmptyOr, heading, index_of, muted
-
-
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
 
 
 def figures_table(name: str, header: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -250,9 +243,9 @@ class CohortFigures(QWidget):
         mean = report.essays.mean
         self.key_figures["started"].setText(str(report.started.total))
         self.key_figures["completed"].setText(str(report.completed.total))
-        self._captions["completed"].setText(f"completed ({_percent(report.completion_rate)})")
-        self.key_figures["attendance"].setText(_percent(report.attendance_rate))
-        self.key_figures["engagement"].setText(_percent(report.engagement_rate))
+        self._captions["completed"].setText(f"completed ({percent(report.completion_rate)})")
+        self.key_figures["attendance"].setText(percent(report.attendance_rate))
+        self.key_figures["engagement"].setText(percent(report.engagement_rate))
         self.in_brief.setText(" ".join(plain_summary(report)))
         self.key_figures["mean mark"].setText("–" if mean is None else f"{mean:.0f}")
         self._show_numbers(report)
@@ -272,7 +265,7 @@ class CohortFigures(QWidget):
 
     def _show_numbers(self, report: CohortReport) -> None:
         header, started, completed = numbers_by_base(report)
-        rates = [_percent(c / s if s else None) for c, s in zip(completed, started, strict=True)]
+        rates = [percent(c / s if s else None) for c, s in zip(completed, started, strict=True)]
         if self.numbers is not None:
             self.numbers.setParent(None)
             self.numbers.deleteLater()
@@ -310,9 +303,9 @@ class CohortFigures(QWidget):
         figures = report.attendance
         self.attendance_caption.setText(
             "Students' attendance and engagement each week a register was taken. "
-            f"Over the {_count(len(report.weeks), 'week')} held: attendance "
-            f"{_percent(figures.attendance)} ({figures.attended} of {figures.held} sessions), "
-            f"engagement {_percent(figures.engagement)} ({figures.engaged} of {figures.held}). "
+            f"Over the {counted(len(report.weeks), 'week')} held: attendance "
+            f"{percent(figures.attendance)} ({figures.attended} of {figures.held} sessions), "
+            f"engagement {percent(figures.engagement)} ({figures.engaged} of {figures.held}). "
             + cancelled
         )
 
@@ -339,7 +332,7 @@ class CohortFigures(QWidget):
         if not essays.agreed:
             self.marks_chart.hide()
             self.marks_caption.setText(
-                f"{_count(essays.received, 'essay')} received; no agreed marks yet."
+                f"{counted(essays.received, 'essay')} received; no agreed marks yet."
             )
             return
         counts = [band.count for band in essays.bands]

@@ -30,6 +30,7 @@ from lt_desktop.domain.vocabulary import (
     SiteKind,
     week_number,
 )
+from lt_desktop.domain.wording import percent
 from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
@@ -57,7 +58,7 @@ from lt_desktop.ui.screens.people.forms import (
 from lt_desktop.ui.screens.people.moves import MergeDialog, ReleaseDialog, TransferDialog
 from lt_desktop.ui.views.facilitator_training import FacilitatorTrainingBox
 from lt_desktop.ui.views.journey import JourneyView
-from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted, percent
+from lt_desktop.ui.widgets import Banner, Tone, button, heading, muted
 
 if TYPE_CHECKING:
     from lt_desktop.ui.screens.people.screen import PeopleScreen
