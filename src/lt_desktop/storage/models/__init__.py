@@ -17,7 +17,14 @@ from lt_desktop.storage.models.course_life import (
     ProgrammeItem,
     RubricCriterion,
 )
-from lt_desktop.storage.models.local import AuditEntry, Draft, Setting, Site, User
+from lt_desktop.storage.models.local import (
+    AuditEntry,
+    Draft,
+    RetentionSetting,
+    Setting,
+    Site,
+    User,
+)
 from lt_desktop.storage.models.movement import PersonMerge, Transfer
 from lt_desktop.storage.models.people import Person, PrisonDetails
 from lt_desktop.storage.models.programme import (
@@ -96,6 +103,7 @@ __all__ = [
     "QuestionnaireTemplate",
     "Reading",
     "ReceivedBundle",
+    "RetentionSetting",
     "RubricCriterion",
     "Setting",
     "Site",
