@@ -171,7 +171,7 @@ def test_the_defaults_are_shown_until_changed(workspace: Workspace) -> None:
     assert periods == [DEFAULTS[kind] for kind in RetentionKind]
     assert [p.describe() for p in periods] == [
         "5 years after the cohort ends",
-        "Until the study ends (no end date set: nothing is due)",
+        "Until the study ends (no end date set yet)",
         "6 months after the decision",
         "6 years after their last cohort ends",
     ]
@@ -196,7 +196,7 @@ def test_research_data_is_due_on_the_day_its_cohort_ended_five_years_before(
     }
     assert _counts(on) == {"stories": 2, "questionnaire responses": 1, "interviews": 1}
     assert on.people == 2
-    assert on.describe() == "4 records about 2 people"
+    assert on.describe() == "Due: 4 records about 2 people"
 
 
 def test_nothing_is_due_of_a_kind_turned_off(workspace: Workspace, scene: Scene) -> None:
@@ -204,7 +204,8 @@ def test_nothing_is_due_of_a_kind_turned_off(workspace: Workspace, scene: Scene)
 
     due = _due(workspace, RESEARCH, date(2040, 1, 1))
 
-    assert due.requests == () and due.describe() == "Off: nothing is ever due."
+    assert due.requests == () and due.describe() == "Nothing is due."
+    assert due.period.describe() == "Off: never due"
     workspace.retention.set_off(RESEARCH, False)
     assert _due(workspace, RESEARCH, date(2040, 1, 1)).people == 2
 
@@ -214,7 +215,7 @@ def test_interviews_are_due_only_once_a_study_end_date_is_set_and_reached(
 ) -> None:
     unset = _due(workspace, INTERVIEWS, date(2040, 1, 1))
     assert unset.requests == ()
-    assert unset.describe() == "No study end date is set, so nothing is due."
+    assert unset.describe() == "Nothing is due until the study's end date is set."
 
     workspace.retention.set_study_end(date(2026, 9, 1))
 

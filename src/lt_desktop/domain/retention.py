@@ -141,7 +141,7 @@ class RetentionPeriod:
             return "Off: never due"
         if self.kind.until_a_date:
             if self.until is None:
-                return "Until the study ends (no end date set: nothing is due)"
+                return "Until the study ends (no end date set yet)"
             return f"Until the study ends on {self.until.day} {self.until:%b %Y}"
         unit = self.unit.value[:-1] if self.amount == 1 else self.unit.value
         return f"{self.amount} {unit} {self.kind.counted_from}"

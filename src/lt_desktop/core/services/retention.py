@@ -86,14 +86,14 @@ class Due:
         return sum(count.count for count in self.counts)
 
     def describe(self) -> str:
-        """What is due in a line: "14 records about 3 people"."""
-        if self.period.off:
-            return "Off: nothing is ever due."
-        if self.kind.until_a_date and self.period.until is None:
-            return "No study end date is set, so nothing is due."
+        """What is due in a line: "Due: 14 records about 3 people"."""
+        if self.kind.until_a_date and self.period.until is None and not self.period.off:
+            return "Nothing is due until the study's end date is set."
         if not self.requests:
             return "Nothing is due."
-        return f"{counted(self.total, 'record')} about {counted(self.people, 'person', 'people')}"
+        return (
+            f"Due: {counted(self.total, 'record')} about {counted(self.people, 'person', 'people')}"
+        )
 
     def lines(self) -> list[str]:
         return [f"{count.words}: {count.count}" for count in self.counts]
