@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -350,6 +350,12 @@ def test_applying_erases_exactly_what_was_due(workspace: Workspace, scene: Scene
     assert details["people"] == 2 and details["stories"] == 2
     assert "Ann" not in entry.details and "Tester" not in entry.details
     assert _due(workspace, RESEARCH, today).requests == ()
+
+
+def test_nothing_is_erased_ahead_of_its_day(workspace: Workspace, scene: Scene) -> None:
+    with pytest.raises(ValidationError, match="not a later day"):
+        workspace.retention.apply([RESEARCH], date.today() + timedelta(days=1))
+    assert _due(workspace, RESEARCH, date(2025, 6, 30)).people == 2
 
 
 def test_applying_every_kind_erases_each_person_once(workspace: Workspace, scene: Scene) -> None:

@@ -228,6 +228,8 @@ class RetentionService(Service):
         """Erase what is due ``today`` for ``kinds`` (all of them if None), in one
         erasure that travels to the other sites. Only after a person has confirmed it."""
         self._require(Permission.MANAGE_RETENTION)
+        if today is not None and today > date.today():
+            raise ValidationError("Only what is due by today can be erased, not a later day.")
         today = today or date.today()
         wanted = _kinds(kinds)
         with self._store.read() as session:
@@ -272,6 +274,11 @@ def _period(session: Session, kind: RetentionKind) -> RetentionPeriod:
 
 def _periods(session: Session) -> list[RetentionPeriod]:
     return [_period(session, kind) for kind in RetentionKind]
+
+
+def read_periods(session: Session) -> list[RetentionPeriod]:
+    """Each kind's period as the store holds it (defaults where unchanged)."""
+    return _periods(session)
 
 
 def _requests(session: Session, period: RetentionPeriod, today: date) -> tuple[ErasureRequest, ...]:
@@ -469,4 +476,4 @@ def _without_overlaps(requests: Sequence[ErasureRequest]) -> list[ErasureRequest
     return kept
 
 
-__all__ = ["NOT_OFFERED_A_PLACE", "Due", "RetentionErased", "RetentionService"]
+__all__ = ["NOT_OFFERED_A_PLACE", "Due", "RetentionErased", "RetentionService", "read_periods"]
