@@ -359,12 +359,14 @@ def test_nothing_is_erased_ahead_of_its_day(workspace: Workspace, scene: Scene) 
 
 
 def test_applying_every_kind_erases_each_person_once(workspace: Workspace, scene: Scene) -> None:
-    workspace.retention.set_study_end(date(2026, 9, 1))
+    workspace.retention.set_study_end(date(2026, 7, 1))
 
     erased = workspace.retention.apply(None, date(2026, 7, 15))
 
-    # Ben is due twice over (research data, course record): erased once, altogether.
-    assert erased.people == 3  # Ann (research data, interview), Ben, Cara
+    # Ann's interview is due twice over (research data, interviews) and Ben's stories too
+    # (research data, course record): each goes once. Cara goes with her application.
+    assert erased.people == 3
+    assert {c.words: c.count for c in erased.counts}["interviews"] == 1
     with workspace.store.read() as session:
         living = set(session.scalars(select(Person.given_name)))
     assert living == {"Ann", "Dan"}
