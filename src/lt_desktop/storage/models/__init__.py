@@ -17,6 +17,7 @@ from lt_desktop.storage.models.course_life import (
     ProgrammeItem,
     RubricCriterion,
 )
+from lt_desktop.storage.models.erasures import Erasure
 from lt_desktop.storage.models.local import AuditEntry, Draft, Setting, Site, User
 from lt_desktop.storage.models.movement import PersonMerge, Transfer
 from lt_desktop.storage.models.people import Person, PrisonDetails
@@ -68,6 +69,7 @@ __all__ = [
     "Consent",
     "Course",
     "Draft",
+    "Erasure",
     "Essay",
     "EssayMark",
     "FacilitatorTraining",
