@@ -108,7 +108,7 @@ class ResearchExportScreen(Screen):
         )
 
     def _exported(self, result: ResearchExport) -> None:
-        files = ", ".join(f"{name} ({rows:,} rows)" for name, rows in result.files.items())
+        files = ", ".join(f"{name} ({counted(rows, 'row')})" for name, rows in result.files.items())
         transcripts = (
             f" and {counted(result.transcripts, 'interview transcript')}"
             if result.transcripts
