@@ -9,10 +9,12 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.vocabulary import (
     AttachmentKind,
     ConsentScope,
@@ -251,3 +253,15 @@ def test_a_sense_making_meeting_of_a_cohort_not_chosen_stays_out(
         researcher.research.export(tmp_path, cohort_ids=others)
     assert _read(tmp_path / "sense_making.csv") == []
     assert not (tmp_path / "transcripts").exists()
+
+
+def test_a_file_in_the_way_of_the_transcripts_is_refused_before_anything_is_written(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "export"
+    out.mkdir()
+    (out / "transcripts").write_text("mine", encoding="utf-8")
+    with sign_in(demo_dir, "researcher", "demo") as researcher:
+        with pytest.raises(ValidationError, match="in the way of the interview transcripts"):
+            researcher.research.export(out)
+    assert sorted(p.name for p in out.iterdir()) == ["transcripts"]

@@ -54,7 +54,7 @@ _COMMON: dict[str, tuple[str, str]] = {
         "text",
     ),
     "base": (
-        "Where the person is based: comparing prison-based and university-based students is "
+        "Where the person is based: comparing prison-based and university-based participants is "
         "the point of the evaluation.",
         ", ".join(b.value for b in PersonBase),
     ),

@@ -99,6 +99,7 @@ class ResearchService(Service):
             name: self.output_path(folder / name, force=True)
             for name in (*DATA_FILES, CODEBOOK_FILE)
         }
+        transcripts_folder = _transcripts_folder(folder)
         secret = None
         if shift_dates:
             with self._store.write() as session:
@@ -131,7 +132,7 @@ class ResearchService(Service):
                 targets[name], csv_bytes(rows, for_excel=False), what="The research export"
             )
             written[name] = len(rows) - 1
-        self._write_transcripts(folder, interviews.transcripts)
+        self._write_transcripts(folder, transcripts_folder, interviews.transcripts)
         with self._store.write() as session:
             self._audit(
                 session,
@@ -147,14 +148,9 @@ class ResearchService(Service):
             folder, written, len(people), len(interviews.transcripts), shift_dates
         )
 
-    def _write_transcripts(self, folder: Path, transcripts: dict[str, str]) -> None:
+    def _write_transcripts(self, folder: Path, place: Path, transcripts: dict[str, str]) -> None:
         """Each transcript into the transcripts folder; those an earlier export wrote
         there and this one does not (a withdrawal since) are removed."""
-        place = folder / TRANSCRIPTS_FOLDER
-        if place.is_symlink() or (place.exists() and not place.is_dir()):
-            raise ValidationError(
-                f"{place} is in the way of the interview transcripts: move it and export again."
-            )
         if transcripts:
             place.mkdir(mode=0o700, exist_ok=True)
         if place.is_dir():
@@ -168,3 +164,14 @@ class ResearchService(Service):
         for name, text in transcripts.items():
             target = self.output_path(folder / name, force=True)
             write_atomic(target, text.encode("utf-8"), what="The research export")
+
+
+def _transcripts_folder(folder: Path) -> Path:
+    """Where the transcripts go, checked before anything is written: a folder of its
+    own, not a link to somewhere else nor a file in the way."""
+    place = folder / TRANSCRIPTS_FOLDER
+    if place.is_symlink() or (place.exists() and not place.is_dir()):
+        raise ValidationError(
+            f"{place} is in the way of the interview transcripts: move it and export again."
+        )
+    return place
