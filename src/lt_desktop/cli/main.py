@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
-from lt_desktop.cli.commands import sessions, story_questions
+from lt_desktop.cli.commands import research, sessions, story_questions
 from lt_desktop.cli.commands.common import COHORT_HELP, WEEK_HELP
 from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
@@ -397,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sessions.add_parser(sub, signed_in, _Parser)
     story_questions.add_parser(sub, signed_in, _Parser)
+    research.add_parser(sub, signed_in, _Parser)
     laptop_commands.add_parser(sub, store, signed_in, _Parser)
     return parser
 

@@ -11,6 +11,10 @@ Jones" goes as one, not as "Mary", "Ann" and "Jones"). Names under three letters
 ("Al", "Jo", "Li") are skipped: they are also common words and parts of words, and
 replacing them would blank out ordinary text; the researcher's codebook says so.
 A name that two people share counts as the writer's own when the writer has it.
+
+Names kept as one line of text (an account's name, an interviewer's, a graduation
+guest's) go in with `names_in`: the whole name, and each capitalised word of it but
+the words of a job or role ("Demo Administrator", "Marker A") that are not names.
 """
 
 from __future__ import annotations
@@ -30,6 +34,46 @@ def names_of(given: str, family: str, preferred: str = "") -> list[str]:
     forms += [f"{first} {family}" for first in (given, preferred) if first and family]
     forms += given.split() + family.split() + preferred.split()
     return [form for form in forms if form]
+
+
+#: Words of the one-line names accounts and records are given that are not anyone's
+#: name: replaced only as part of the whole name, never alone.
+NOT_NAMES = frozenset(
+    {
+        "admin",
+        "administrator",
+        "assessor",
+        "coordinator",
+        "demo",
+        "education",
+        "facilitator",
+        "lecturer",
+        "marker",
+        "mentor",
+        "moderation",
+        "moderator",
+        "officer",
+        "prison",
+        "researcher",
+        "staff",
+        "student",
+        "team",
+        "the",
+        "university",
+    }
+)
+
+
+def names_in(name: str) -> list[str]:
+    """Every form a one-line name may take in a text: the whole of it, and each word
+    that starts with a capital and is not a role word (`NOT_NAMES`)."""
+    whole = " ".join(name.split())
+    words = [
+        word.strip(".,'()")
+        for word in whole.split()
+        if word[:1].isupper() and word.strip(".,'()").casefold() not in NOT_NAMES
+    ]
+    return [form for form in [whole, *words] if form]
 
 
 class NameScrubber:
