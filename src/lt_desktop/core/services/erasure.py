@@ -176,7 +176,7 @@ class ErasureService(Service):
             person = get_or_not_found(session, Person, person_id, "person")
             counts = [
                 ErasureCount(words, len(ids))
-                for words, ids in _records(session, person_id, include_deleted=False)
+                for words, ids in records_about(session, person_id, include_deleted=False)
                 if ids
             ]
             return ErasurePreview(
@@ -214,11 +214,11 @@ class ErasureService(Service):
             counts: list[ErasureCount] = []
             every_id: list[uuid.UUID] = []
             for (model, *_), (words, ids) in zip(
-                ERASED, _records(session, person_id, include_deleted=True), strict=True
+                ERASED, records_about(session, person_id, include_deleted=True), strict=True
             ):
                 live = 0
                 every_id += ids
-                for record in _load(session, model, ids):
+                for record in load_records(session, model, ids):
                     if record.deleted_at is None:
                         live += 1
                         record.deleted_at = now
@@ -226,7 +226,7 @@ class ErasureService(Service):
                 if live:
                     counts.append(ErasureCount(words, live))
             # A session they lectured keeps its place in the programme, without them.
-            for lectured in _load(
+            for lectured in load_records(
                 session,
                 ClassSession,
                 _ids(session, ClassSession, ClassSession.lecturer_id, [person_id]),
@@ -259,7 +259,7 @@ def _name(person: Person) -> str:
     return f"{person.preferred_name or person.given_name} {person.family_name}".strip()
 
 
-def _records(
+def records_about(
     session: Session, person_id: uuid.UUID, *, include_deleted: bool
 ) -> list[tuple[str, list[uuid.UUID]]]:
     """The ids of each kind in ``ERASED``, found from the person down their links."""
@@ -293,12 +293,25 @@ def _ids(
     return ids
 
 
-def _load(session: Session, model: type[Any], ids: list[uuid.UUID]) -> list[Any]:
+def load_records(
+    session: Session, model: type[Any], ids: list[uuid.UUID], *, include_deleted: bool = True
+) -> list[Any]:
+    """The records of ``model`` with these ids (tombstones too, unless told not to)."""
     records: list[Any] = []
     for start in range(0, len(ids), 500):
         statement = select(model).where(model.id.in_(ids[start : start + 500]))
-        records.extend(session.scalars(statement.execution_options(**{INCLUDE_DELETED: True})))
+        records.extend(
+            session.scalars(statement.execution_options(**{INCLUDE_DELETED: include_deleted}))
+        )
     return records
 
 
-__all__ = ["ERASED", "ErasureCount", "ErasurePreview", "ErasureService", "blank"]
+__all__ = [
+    "ERASED",
+    "ErasureCount",
+    "ErasurePreview",
+    "ErasureService",
+    "blank",
+    "load_records",
+    "records_about",
+]
