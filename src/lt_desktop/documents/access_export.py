@@ -67,12 +67,14 @@ def write_person_data(target: Path, data: PersonData, *, paper: PaperSize = Pape
 
 def _section(section: Section, width: float) -> list[Flowable]:
     style = styles()
-    heading = Paragraph(escaped(section.title), style["heading"])
+    heading: list[Flowable] = [Paragraph(escaped(section.title), style["heading"])]
+    if section.note:
+        heading.append(Paragraph(escaped(section.note), style["small"]))
     if not section.rows:
-        return [KeepTogether([heading, Paragraph("<i>None held.</i>", style["small"])])]
+        return [KeepTogether([*heading, Paragraph("<i>None held.</i>", style["small"])])]
     if section.table:
-        return [CondPageBreak(30 * mm), heading, _grid(section, width)]
-    parts: list[Flowable] = [CondPageBreak(30 * mm), heading]
+        return [CondPageBreak(30 * mm), *heading, Spacer(1, 1 * mm), _grid(section, width)]
+    parts: list[Flowable] = [CondPageBreak(30 * mm), *heading]
     label_style = ParagraphStyle("data-label", parent=style["small"], spaceBefore=4)
     for n, row in enumerate(section.rows):
         shown = [

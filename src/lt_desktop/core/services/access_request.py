@@ -2,7 +2,7 @@
 
 ``AccessRequestService.export`` writes a new folder holding a readable PDF, the same
 data as one JSON document (``data.json``, a key per section, dates as ISO dates) and one
-CSV file per section. Everything comes from ``access_data.gather``; other people's
+CSV file per section. Everything comes from ``access_research.gather``; other people's
 names in free text are ``[another participant]``, the person's own stay.
 
 The folder is written whole or not at all: everything goes into a hidden folder beside
@@ -29,7 +29,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lt_desktop.core.services.access_data import PersonData, Section, gather
+from lt_desktop.core.services.access_data import PersonData, Section
+from lt_desktop.core.services.access_research import gather
 from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.core.spreadsheets import csv_bytes
 from lt_desktop.domain.errors import OutputRefused, ValidationError
