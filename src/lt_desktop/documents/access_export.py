@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -103,11 +104,7 @@ def _section(section: Section, width: float) -> list[Flowable]:
 def _grid(section: Section, width: float) -> Table:
     cell = ParagraphStyle("data-cell", parent=styles()["body"], fontSize=8.5, leading=10.5)
     head = ParagraphStyle("data-head", parent=cell, fontName=SANS_BOLD)
-    weights = []
-    for n, (_, label) in enumerate(section.columns):
-        longest = max([len(_cell(row[n])) for row in section.rows] + [len(label) // 2])
-        weights.append(min(max(longest, 6), 40) + 3)
-    columns = [width * w / sum(weights) for w in weights]
+    columns = _widths(section, width)
     rows: list[list[Flowable]] = [[Paragraph(escaped(label), head) for _, label in section.columns]]
     rows += [[Paragraph(_cell(value), cell) for value in row] for row in section.rows]
     table = Table(rows, colWidths=columns, repeatRows=1, hAlign="LEFT")
@@ -123,6 +120,24 @@ def _grid(section: Section, width: float) -> Table:
         )
     )
     return table
+
+
+def _widths(section: Section, width: float) -> list[float]:
+    """Each column as wide as its longest word at least, so no word is broken; what is
+    left goes to the columns with longer text."""
+    padding = 13.0
+    least, wanted = [], []
+    for n, (_, label) in enumerate(section.columns):
+        texts = [_cell(row[n]) for row in section.rows]
+        words = [stringWidth(w, SANS, 8.5) for text in texts for w in text.split()]
+        words += [stringWidth(w, SANS_BOLD, 8.5) for w in label.split()]
+        least.append(max(words, default=0.0) + padding)
+        longest = max((stringWidth(text, SANS, 8.5) for text in texts), default=0.0)
+        wanted.append(max(min(longest, 150.0) + padding - least[-1], 0.0) + 1.0)
+    room = width - sum(least)
+    if room <= 0:
+        return [width * w / sum(least) for w in least]
+    return [w + room * extra / sum(wanted) for w, extra in zip(least, wanted, strict=True)]
 
 
 def _rule(width: float) -> Table:
