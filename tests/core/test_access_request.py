@@ -58,13 +58,11 @@ def _fullest(demo: Workspace) -> Chosen:
         kinds: Counter[uuid.UUID] = Counter()
         for model in (Story, Application, Progression, QuestionnaireResponse, Interview):
             kinds.update(set(session.scalars(select(model.person_id))))
-        for model in (Essay, Certificate):
+        for placed in (Essay.membership_id, Certificate.membership_id):
             kinds.update(
                 set(
                     session.scalars(
-                        select(Membership.person_id).join(
-                            model, model.membership_id == Membership.id
-                        )
+                        select(Membership.person_id).join(placed.class_, placed == Membership.id)
                     )
                 )
             )

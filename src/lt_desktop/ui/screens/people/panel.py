@@ -103,7 +103,7 @@ class PersonPanel(QScrollArea):
         self.erase_button = button("E&rase…", self._erase, accessible="Erase person")
         offer_only_if(screen.may(Permission.ERASE_PEOPLE), self.erase_button)
         self.export_button = button(
-            "Export their &data…", self._export_data, accessible="Export their data"
+            "E&xport their data…", self._export_data, accessible="Export their data"
         )
         offer_only_if(screen.may(Permission.EXPORT_PERSON_DATA), self.export_button)
         self.banner = Banner()
