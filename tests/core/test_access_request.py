@@ -19,16 +19,22 @@ from sqlalchemy import func, select
 
 from lt_desktop.core.name_scrubbing import NameScrubber
 from lt_desktop.core.services.access_data import ANOTHER_PARTICIPANT, SHOWN_IN
-from lt_desktop.core.services.access_request import JSON_FILE, AccessExport, pdf_name
+from lt_desktop.core.services.access_request import (
+    JSON_FILE,
+    AccessExport,
+    AccessRequestService,
+    pdf_name,
+)
 from lt_desktop.core.services.erasure import ERASED
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.access_export import write_person_data
 from lt_desktop.domain.errors import OutputRefused, PermissionDenied
-from lt_desktop.domain.vocabulary import MarkPosition, PersonBase
+from lt_desktop.domain.vocabulary import MarkPosition, PersonBase, SiteKind
 from lt_desktop.storage.models import (
     Application,
     Certificate,
+    Consent,
     Essay,
     EssayMark,
     Interview,
@@ -276,6 +282,44 @@ def test_a_write_cut_short_leaves_no_folder_that_looks_complete(
 
     assert list(stick.iterdir()) == []
     assert demo.audit.entries(action="person.access_export") == []
+
+
+def test_prison_only_details_stay_out_away_from_the_prison(
+    demo: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = _fullest(demo)
+    number = demo.people.prison_details(chosen.id)
+    assert number is not None and number.prison_number
+    assert demo.access_requests.gather(chosen.id).section("prison_details").rows
+    monkeypatch.setattr(
+        AccessRequestService, "site_kind", property(lambda self: SiteKind.UNIVERSITY)
+    )
+
+    _export(demo, chosen, tmp_path / "out")
+
+    data = json.loads((tmp_path / "out" / JSON_FILE).read_text(encoding="utf-8"))
+    assert "prison_details" not in data
+    assert not (tmp_path / "out" / "prison_details.csv").exists()
+    everything = "\n".join(_every_text(tmp_path / "out").values())
+    assert number.prison_number not in everything
+
+
+def test_a_very_long_text_in_a_short_section_still_makes_a_pdf(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    chosen = _fullest(demo)
+    consent = demo.consent.states(chosen.id)[0]
+    with demo.store.write() as session:
+        row = session.scalars(
+            select(Consent).where(Consent.person_id == chosen.id, Consent.scope == consent.scope)
+        ).first()
+        assert row is not None
+        row.notes = "The form was read aloud and discussed at length. " * 200
+
+    done = _export(demo, chosen, tmp_path / "out")
+
+    pdf = tmp_path / "out" / done.files[0]
+    assert "read aloud" in "".join(p.extract_text() for p in PdfReader(pdf).pages)
 
 
 def test_an_unknown_person_is_not_found(demo: Workspace, tmp_path: Path) -> None:

@@ -73,7 +73,8 @@ def _section(section: Section, width: float) -> list[Flowable]:
         heading.append(Paragraph(escaped(section.note), style["small"]))
     if not section.rows:
         return [KeepTogether([*heading, Paragraph("<i>None held.</i>", style["small"])])]
-    if section.table:
+    # A grid's row cannot run on to the next page: very long text is laid out in blocks.
+    if section.table and not any(_long_text(v) for row in section.rows for v in row):
         return [CondPageBreak(30 * mm), *heading, Spacer(1, 1 * mm), _grid(section, width)]
     parts: list[Flowable] = [CondPageBreak(30 * mm), *heading]
     label_style = ParagraphStyle("data-label", parent=style["small"], spaceBefore=4)
@@ -144,6 +145,10 @@ def _rule(width: float) -> Table:
     line = Table([[""]], colWidths=[width], rowHeights=[3 * mm])
     line.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
     return line
+
+
+def _long_text(value: Value) -> bool:
+    return isinstance(value, str) and len(value) > 600
 
 
 def _long(value: Value) -> bool:
