@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         "account's one-time password and the new recovery key once",
     )
 
-    person = sub.add_parser("person", help="people: transfer, take on, release, merge, erase")
+    person = sub.add_parser(
+        "person", help="people: transfer, take on, release, merge, erase, export their data"
+    )
     person_sub = person.add_subparsers(
         dest="person_command", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -185,6 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--person", required=True, metavar="PERSON", help=who)
     p.add_argument("--yes", action="store_true", help="erase without asking (stdin: password only)")
+    p = person_sub.add_parser(
+        "export",
+        parents=[signed_in],
+        help="write everything held about a person into a new folder: a PDF, JSON and "
+        "CSV files, other people's names replaced (audited)",
+    )
+    p.add_argument("--person", required=True, metavar="PERSON", help=who)
+    p.add_argument(
+        "--out", required=True, type=Path, metavar="FOLDER", help="a new (or empty) folder"
+    )
 
     p = sub.add_parser(
         "recover",

@@ -270,7 +270,7 @@ def erase(
     erased = Erased()
     every_id: list[uuid.UUID] = []
     for kind, ids in found(session, people, scope, cohort_id):
-        for record in _load(session, kind.model, ids):
+        for record in load(session, kind.model, ids):
             if only is not None and not only(record):
                 continue
             every_id.append(record.id)
@@ -282,7 +282,7 @@ def erase(
             blank(record)
     if scope is ErasureScope.EVERYTHING and people:
         # A session they lectured keeps its place in the programme, without them.
-        for lectured in _load(
+        for lectured in load(
             session, ClassSession, _ids(session, ClassSession, ClassSession.lecturer_id, people)
         ):
             if lectured.lecturer_id is not None:
@@ -346,13 +346,6 @@ def _group_order(item: tuple[tuple[ErasureScope, uuid.UUID | None, bool], Any]) 
     return (scope.value, "" if cohort_id is None else cohort_id.hex + str(is_new))
 
 
-def erased_people(session: Session) -> set[uuid.UUID]:
-    """The people erased whole here."""
-    return set(
-        session.scalars(select(Erasure.person_id).where(Erasure.scope == ErasureScope.EVERYTHING))
-    )
-
-
 def _forget_local_copies(session: Session, ids: list[uuid.UUID]) -> None:
     """Clashes kept for review and records waiting for their parent hold copies of the
     values: this site's own bookkeeping, never sent, so it goes outright."""
@@ -386,12 +379,27 @@ def _ids(
     return ids
 
 
-def _load(session: Session, model: type[Any], ids: list[uuid.UUID]) -> list[Any]:
+def load(
+    session: Session, model: type[Any], ids: list[uuid.UUID], *, include_deleted: bool = True
+) -> list[Any]:
+    """The records of ``model`` with these ids (tombstones too, unless told not to)."""
     records: list[Any] = []
     for chunk in _chunks(ids):
         statement = select(model).where(model.id.in_(chunk))
-        records.extend(session.scalars(statement.execution_options(**{INCLUDE_DELETED: True})))
+        records.extend(
+            session.scalars(statement.execution_options(**{INCLUDE_DELETED: include_deleted}))
+        )
     return records
 
 
-__all__ = ["KINDS", "Erased", "Held", "Kind", "blank", "erase", "erased_people", "found", "hold"]
+__all__ = [
+    "KINDS",
+    "Erased",
+    "Held",
+    "Kind",
+    "blank",
+    "erase",
+    "found",
+    "hold",
+    "load",
+]

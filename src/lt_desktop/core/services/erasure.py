@@ -26,6 +26,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -274,10 +275,30 @@ def _name(person: Person) -> str:
 #: Each kind an erasure takes, as (model, words, parent, column): ``sync.erasures.KINDS``.
 ERASED = tuple((k.model, k.words, k.parent, k.column) for k in erasures.KINDS)
 
+
+def records_about(
+    session: Session, person_id: uuid.UUID, *, include_deleted: bool
+) -> list[tuple[str, list[uuid.UUID]]]:
+    """The ids of each kind in ``ERASED`` held about the person, found down their links."""
+    return [
+        (kind.words, ids)
+        for kind, ids in erasures.found(session, [person_id], include_deleted=include_deleted)
+    ]
+
+
+def load_records(
+    session: Session, model: type[Any], ids: list[uuid.UUID], *, include_deleted: bool = True
+) -> list[Any]:
+    """The records of ``model`` with these ids (tombstones too, unless told not to)."""
+    return erasures.load(session, model, ids, include_deleted=include_deleted)
+
+
 __all__ = [
     "ERASED",
     "ErasureCount",
     "ErasurePreview",
     "ErasureRequest",
     "ErasureService",
+    "load_records",
+    "records_about",
 ]
