@@ -7,6 +7,7 @@
     .venv/bin/python benchmarks/run.py assessment documents applications
     .venv/bin/python benchmarks/run.py network
     .venv/bin/python benchmarks/run.py rekey
+    .venv/bin/python benchmarks/run.py rights
 
 Suites: storage (unlock, building a hub-sized store, SQLCipher against plain SQLite),
 app (cold start, unlock to the main window, people search, register marks),
@@ -15,7 +16,8 @@ assessment (opening an essay with its scan, allocating markers, the research exp
 documents (certificates, the cohort report, an attendance summary),
 applications (the Applications screen with 2,000 applications; 60 offers in a row),
 network (a university taking in a term's bundle from each of its 8 partner prisons),
-rekey (re-encrypting the hub-sized store under a new key, every slot made again).
+rekey (re-encrypting the hub-sized store under a new key, every slot made again),
+rights (erasing a person with a full course record).
 Each suite prints a table and writes results/<suite>-latest.json.
 """
 
@@ -29,6 +31,7 @@ import assessment_bench
 import documents_bench
 import network_bench
 import rekey_bench
+import rights_bench
 import storage_bench
 import sync_bench
 
@@ -41,6 +44,7 @@ SUITES = {
     "applications": applications_bench.main,
     "network": network_bench.main,
     "rekey": rekey_bench.main,
+    "rights": rights_bench.main,
 }
 
 

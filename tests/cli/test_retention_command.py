@@ -61,7 +61,7 @@ def test_apply_asks_and_erases_nothing_unless_erase_is_typed(demo_dir: Path) -> 
 
     assert done.code == 0, done.err
     assert "Erased: 5 records about 2 people" in done.out
-    assert "goes to the other sites with the next exchange" in done.out
+    assert "based here goes to the other sites with the next exchange" in done.out
     assert _living_applicants(demo_dir) == before - 2
 
 

@@ -186,6 +186,10 @@ def test_the_research_export_is_pseudonymised_and_consented(demo_dir: Path, tmp_
         "stories.csv",
         "questionnaire_answers.csv",
         "questionnaire_scores.csv",
+        "questionnaire_pairs.csv",
+        "interviews.csv",
+        "sense_making.csv",
+        "essays.csv",
         "codebook.csv",
     }
     stories = _read(tmp_path / "stories.csv")

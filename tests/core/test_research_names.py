@@ -129,10 +129,15 @@ def test_every_file_says_whether_each_person_is_prison_or_university_based(
         bases = {p.id: admin.people.get_person(p.id).base for p in admin.people.list_people()}
     with sign_in(demo_dir, "researcher", "demo") as researcher:
         export = researcher.research.export(tmp_path)
-    for name in set(export.files) - {"codebook.csv"}:
+    for name in set(export.files) - {"codebook.csv", "sense_making.csv"}:
         rows = _read(tmp_path / name)
         assert list(rows[0])[:2] == ["research_id", "base"], name
         assert {row["base"] for row in rows} <= {b.value for b in PersonBase}, name
+    # The meetings name no one: they count who attended by base instead.
+    (meeting,) = _read(tmp_path / "sense_making.csv")
+    assert "research_id" not in meeting
+    counts = {b: int(meeting[f"attended_{b.value}_based"]) for b in PersonBase}
+    assert counts[PersonBase.PRISON] > 0 and counts[PersonBase.UNIVERSITY] > 0
     stories = _read(tmp_path / "stories.csv")
     assert {"prison", "university"} <= {row["base"] for row in stories}
     assert {b.value for b in bases.values()} >= {row["base"] for row in stories}

@@ -20,6 +20,7 @@ from lt_desktop.domain.retention import DEFAULTS, PeriodUnit, RetentionKind, add
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import (
     ApplicationDecision,
+    ErasureReason,
     ErasureScope,
     MembershipRole,
     MembershipStatus,
@@ -32,6 +33,7 @@ from lt_desktop.storage.models import (
     Application,
     AuditEntry,
     ClassSession,
+    Erasure,
     Interview,
     Membership,
     Person,
@@ -337,6 +339,14 @@ def test_applying_erases_exactly_what_was_due(workspace: Workspace, scene: Scene
         entry = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "retention.applied")
         ).one()
+        kept = {
+            (e.person_id, e.scope, e.cohort_id, e.reason) for e in session.scalars(select(Erasure))
+        }
+    # Kept as erasures, so they travel as every erasure does.
+    assert kept == {
+        (scene.ann, ErasureScope.RESEARCH_DATA, scene.old, ErasureReason.RETENTION),
+        (scene.ben, ErasureScope.RESEARCH_DATA, scene.old, ErasureReason.RETENTION),
+    }
     # The old cohort's stories are tombstones with their text gone; the recent one stands.
     assert set(every) == {"", "Ann's new story"}
     assert every["Ann's new story"].deleted_at is None

@@ -19,6 +19,7 @@ from lt_desktop.storage.models import (
     ClassSession,
     Cohort,
     Consent,
+    Erasure,
     EssayMark,
     Membership,
     Person,
@@ -317,3 +318,34 @@ def test_a_prison_cannot_write_into_another_prisons_partnership(
         forge(sites, from_university=False, lines=[as_bytes(own)], target=tmp_path / "own.ltbundle")
     )
     assert result.summary.added["class_sessions"] == 1
+
+
+def _university_erasure(sites: Pair, **fields: object) -> dict:
+    """An erasure the university made, of its own student, changed as a hostile
+    university would before signing it."""
+    student = _university_person(sites)
+    with sites.university.open() as workspace:
+        workspace.erasure.erase(uuid.UUID(student["id"]))
+    line = record_line(sites.university, Erasure, lambda m: m.person_id == uuid.UUID(student["id"]))
+    return created(line, sites.university_id, **fields)
+
+
+@pytest.mark.parametrize("claimed_base", ["prison", "university"])
+def test_a_university_cannot_erase_a_prison_based_learner(
+    sites: Pair, tmp_path: Path, claimed_base: str
+) -> None:
+    person = _prison_learner(Person, sites)
+    forged = _university_erasure(sites, person_id=person["id"], base=claimed_base)
+    message = _refused((sites, True), [as_bytes(forged)], tmp_path / "erasure.ltbundle")
+    assert message == (
+        f"The bundle's erasures record {forged['id']} was made at a university site about "
+        "a prison-based person, which only a prison site may do; nothing was imported."
+    )
+
+
+def test_a_university_cannot_bar_a_prison_learner_not_yet_held(sites: Pair, tmp_path: Path) -> None:
+    """An erasure of someone the prison does not hold yet would keep them out when they
+    arrive: it is judged by the base it names."""
+    forged = _university_erasure(sites, person_id=uuid.uuid4().hex, base="prison")
+    message = _refused((sites, True), [as_bytes(forged)], tmp_path / "erasure.ltbundle")
+    assert "was made at a university site about a prison-based person" in message

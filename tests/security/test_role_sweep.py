@@ -397,6 +397,7 @@ def _plain(name: str, annotation: Any, folder: Path) -> Any:
         "mark": None,
         "backups": [],
         "research_ids": ["SWEEP-0001"],
+        "requests": [],
     }
     if name in by_name:
         return by_name[name]

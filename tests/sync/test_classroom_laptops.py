@@ -226,9 +226,9 @@ def test_the_laptop_holds_the_register_of_its_cohorts_and_nothing_else(
             for table, model in synced_models().items()
         }
         cohorts = set(session.scalars(select(m.Cohort.id)))
-    # Everything a laptop may hold but merges of two records of one person: the demo
-    # has made none.
-    laptop_tables = {model.__tablename__ for model in TO_LAPTOP} - {"person_merges"}
+    # Everything a laptop may hold but merges of two records of one person and
+    # erasures: the demo has made none.
+    laptop_tables = {model.__tablename__ for model in TO_LAPTOP} - {"person_merges", "erasures"}
     assert {t for t, n in counts.items() if n} == laptop_tables
     assert cohorts == {classroom.cohort}
     with at(classroom.pc) as workspace, workspace.store.read() as session:

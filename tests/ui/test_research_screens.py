@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import QuestionnairePhase
-from lt_desktop.ui.qt import Qt, QWidget
+from lt_desktop.ui.qt import QFileDialog, Qt, QWidget
 from lt_desktop.ui.screens.essays import AllocateMarkersDialog, EssaysScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
@@ -299,3 +301,52 @@ def test_the_weeks_offered_for_stories_leave_out_the_induction_and_a_cancelled_w
     assert weeks[:6] == [f"Week {n}" for n in range(1, 7)]
     assert "Week 7" not in weeks and "Week 8" in weeks  # week 7: a lockdown
     assert "Week 0" not in weeks and "Induction" not in weeks
+
+
+def test_a_researcher_ticks_shift_dates_chooses_a_cohort_and_exports(
+    driver: Driver,
+    qtbot: QtBot,
+    demo_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "export"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    driver.sign_in("researcher", "demo")
+    screen = driver.open(ResearchExportScreen)
+    assert isinstance(screen, ResearchExportScreen)
+    assert "comparing prison-based and university-based participants is the point" in (
+        screen.base_note.text()
+    )
+    assert not screen.shift_dates.isChecked()
+    screen.shift_dates.setFocus()
+    qtbot.keyClick(screen.shift_dates, Qt.Key.Key_Space)
+    assert screen.shift_dates.isChecked()
+    spring = next(i for i in range(screen.cohort.count()) if "January" in screen.cohort.itemText(i))
+    screen.cohort.setFocus()
+    for _ in range(spring):
+        qtbot.keyClick(screen.cohort, Qt.Key.Key_Down)
+    assert "January" in screen.cohort.currentText()
+    qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
+    driver.settle()
+    shown = screen.banner.text()
+    assert "dates shifted" in shown and "interviews.csv" in shown, shown
+    assert "2 interview transcripts" in shown
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with open(out / name, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    interviews = rows("interviews.csv")
+    assert interviews and all("January" in r["cohort"] for r in interviews)
+    assert len(rows("sense_making.csv")) == 1
+    assert all("January" in r["cohort"] for r in rows("essays.csv"))
+    codebook = rows("codebook.csv")
+    held = next(r for r in codebook if (r["file"], r["column"]) == ("interviews.csv", "held_on"))
+    assert "Shifted" in held["meaning"]
+    assert len(list((out / "transcripts").glob("*.txt"))) == 2
+    driver.controller.shutdown()
+    with sign_in(demo_dir, "demo", "demo") as admin:
+        (entry,) = admin.audit.entries(action="research.exported")
+    assert entry.details["dates_shifted"] is True

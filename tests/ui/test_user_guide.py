@@ -34,8 +34,8 @@ def test_the_guide_opens_from_help_even_before_signing_in(driver: Driver, qtbot:
         resource = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(picture))
         assert resource is not None and not resource.isNull(), picture
     # The contents jump to their section.
-    guide.browser.anchorClicked.emit(QUrl("#10-backups"))
-    assert guide.browser.textCursor().selectedText() == "10. Backups"
+    guide.browser.anchorClicked.emit(QUrl("#11-backups"))
+    assert guide.browser.textCursor().selectedText() == "11. Backups"
 
 
 def test_locking_closes_the_guide_and_it_opens_again(driver: Driver, qtbot: QtBot) -> None:

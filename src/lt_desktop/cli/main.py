@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
-from lt_desktop.cli.commands import sessions, story_questions
+from lt_desktop.cli.commands import research, sessions, story_questions
 from lt_desktop.cli.commands.common import COHORT_HELP, WEEK_HELP
 from lt_desktop.cli.commands.retention import add_parser as add_retention_parser
 from lt_desktop.cli.terminal import printing_safely
@@ -143,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         "account's one-time password and the new recovery key once",
     )
 
-    person = sub.add_parser("person", help="people: transfer, take on, release, merge, erase")
+    person = sub.add_parser(
+        "person", help="people: transfer, take on, release, merge, erase, export their data"
+    )
     person_sub = person.add_subparsers(
         dest="person_command", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -186,6 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--person", required=True, metavar="PERSON", help=who)
     p.add_argument("--yes", action="store_true", help="erase without asking (stdin: password only)")
+    p = person_sub.add_parser(
+        "export",
+        parents=[signed_in],
+        help="write everything held about a person into a new folder: a PDF, JSON and "
+        "CSV files, other people's names replaced (audited)",
+    )
+    p.add_argument("--person", required=True, metavar="PERSON", help=who)
+    p.add_argument(
+        "--out", required=True, type=Path, metavar="FOLDER", help="a new (or empty) folder"
+    )
 
     p = sub.add_parser(
         "recover",
@@ -398,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sessions.add_parser(sub, signed_in, _Parser)
     story_questions.add_parser(sub, signed_in, _Parser)
+    research.add_parser(sub, signed_in, _Parser)
     add_retention_parser(sub, signed_in, _Parser)
     laptop_commands.add_parser(sub, store, signed_in, _Parser)
     return parser

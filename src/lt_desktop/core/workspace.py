@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from lt_desktop.core.diagnostics import DiagnosticsService
+from lt_desktop.core.services.access_request import AccessRequestService
 from lt_desktop.core.services.accounts import AccountService
 from lt_desktop.core.services.applications import ApplicationService
 from lt_desktop.core.services.audit import AuditService
@@ -74,6 +75,10 @@ class Workspace:
     @cached_property
     def people(self) -> PeopleService:
         return PeopleService(self.store, self.actor)
+
+    @cached_property
+    def access_requests(self) -> AccessRequestService:
+        return AccessRequestService(self.store, self.actor)
 
     @cached_property
     def erasure(self) -> ErasureService:

@@ -52,6 +52,7 @@ TABLE_CHANGES: dict[str, Change] = {
     "transfers": Change.PEOPLE,
     "person_merges": Change.PEOPLE,
     "progressions": Change.PEOPLE,
+    "erasures": Change.PEOPLE,
     "consents": Change.CONSENT,
     "courses": Change.COHORTS,
     "partnerships": Change.COHORTS,

@@ -29,6 +29,7 @@ class Permission(Enum):
     VIEW_PEOPLE = auto()
     EDIT_PEOPLE = auto()
     ERASE_PEOPLE = auto()  # erase a person and everything held about them
+    EXPORT_PERSON_DATA = auto()  # give a person a copy of everything held about them
     VIEW_PRISON_DETAILS = auto()
     EDIT_PRISON_DETAILS = auto()
     MANAGE_MEMBERSHIPS = auto()
@@ -60,6 +61,7 @@ _STAFF = {
     Permission.VIEW_PEOPLE,
     Permission.EDIT_PEOPLE,
     Permission.ERASE_PEOPLE,
+    Permission.EXPORT_PERSON_DATA,
     Permission.VIEW_PRISON_DETAILS,
     Permission.EDIT_PRISON_DETAILS,
     Permission.MANAGE_MEMBERSHIPS,

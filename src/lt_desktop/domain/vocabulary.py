@@ -236,6 +236,27 @@ class ProgressionKind(LabelledEnum):
     KEEPING_IN_TOUCH = "keeping_in_touch"
 
 
+class ErasureScope(LabelledEnum):
+    """What an erasure takes: a person and everything about them, or one kind of their
+    data about one cohort (what a retention schedule removes)."""
+
+    EVERYTHING = "everything"
+    #: Stories of the cohort's sessions and their answers, questionnaire responses and
+    #: answers, interviews and their files.
+    RESEARCH_DATA = "research_data"
+    #: Interviews and their files (notes, transcripts).
+    INTERVIEWS = "interviews"
+    #: The application to the cohort, its scores and files.
+    APPLICATION = "application"
+
+
+class ErasureReason(LabelledEnum):
+    #: The person asked to be forgotten.
+    REQUEST = "request"
+    #: The retention schedule said the data was due.
+    RETENTION = "retention"
+
+
 class ApplicationDecision(LabelledEnum):
     PENDING = "pending"
     OFFERED = "offered"

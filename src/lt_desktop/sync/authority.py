@@ -236,6 +236,13 @@ RULES: dict[str, Rule] = {
         "mentoring and facilitating inside, the university keeps in touch after release. "
         "Each changes or removes only what its own side recorded.",
     ),
+    "erasures": Rule(
+        _person(),
+        May.RELAY,
+        May.RELAY,
+        "A person is erased by their home side, and the erasure is passed on to every "
+        "site; the other side never erases them for it.",
+    ),
 }
 
 #: Programme records: about no one person, written by both sides.
@@ -390,7 +397,12 @@ class Authority:
         target = incoming.fields.get(field)
         if target is None and local is not None:
             target = getattr(local, field, None)
-        return None if target is None else self._home_of(table, target, lookup)
+        home = None if target is None else self._home_of(table, target, lookup)
+        if home is None and incoming.table == "erasures":
+            # Of someone never held here: the base it was made for, so that one side
+            # cannot bar the other's people from ever arriving.
+            return home_side(PersonBase(incoming.fields["base"]))
+        return home
 
     def _home_of(self, table: str, record_id: uuid.UUID, lookup: Lookup) -> SiteKind | None:
         return _home_of(table, record_id, lookup, self._homes)

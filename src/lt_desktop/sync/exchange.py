@@ -30,7 +30,7 @@ from lt_desktop.storage.models import (
 )
 from lt_desktop.storage.restore import RESTORE_STEP
 from lt_desktop.storage.store import Store
-from lt_desktop.sync import laptops, witness
+from lt_desktop.sync import erasures, laptops, witness
 from lt_desktop.sync.authority import Authority
 from lt_desktop.sync.bundle import (
     SIGNED_WITH,
@@ -283,6 +283,12 @@ def import_bundle(
                 waited.take_in_waiting()
                 result.summary.released += waited.summary.released
                 result.summary.still_waiting += waited.summary.still_waiting
+            # Erasures it brought are carried out, and what it brought of people
+            # erased before is erased again.
+            held = erasures.hold(session)
+            result.erased_people = held.brought.people
+            result.erased_records = sum(held.brought.counts.values())
+            result.erased_again = sum(held.again.counts.values())
             # Clashes listed here that a version now taken in was made on top of.
             result.summary.replaced = settle_from_elsewhere(session, store.site.id)
             change_seq = session.info.get(CHANGE_SEQ)

@@ -52,6 +52,12 @@ class ImportResult:
     #: What the bundle's audit witness shows: a log that no longer extends what was
     #: witnessed, the sender's or this site's (``witness``).
     audit_problems: list[str] = field(default_factory=list)
+    #: The research ids of people another site erased whose records this site erased
+    #: too, and how many records that took.
+    erased_people: list[str] = field(default_factory=list)
+    erased_records: int = 0
+    #: Records about people erased before that the bundle brought, erased again.
+    erased_again: int = 0
 
     def describe(self) -> str:
         if self.already_imported:
@@ -81,6 +87,12 @@ class ImportResult:
                 f"{len(s.replaced)} of this site's changes replaced where a clash was settled "
                 "at another site (see the conflict list)"
             )
+        if self.erased_records:
+            people = len(self.erased_people)
+            whom = f" of {people} {'person' if people == 1 else 'people'}" if people else ""
+            parts.append(f"{self.erased_records} records{whom} erased here as another site asked")
+        if self.erased_again:
+            parts.append(f"{self.erased_again} about people erased before, erased again")
         if s.released:
             parts.append(f"{s.released} that were waiting for records now here")
         if s.missing_links:

@@ -7,8 +7,8 @@ What travels between the two is decided here and nowhere else:
 
 - to the laptop: the partnership, course and cohort rows of its cohorts, their
   sessions, the people in them (and the sessions' lecturers) by name and base, their
-  places in the cohorts and small groups, the register marks, and the merges of two
-  records of one of those people into one. A person's email,
+  places in the cohorts and small groups, the register marks, the merges of two
+  records of one of those people into one, and the erasures of any of them. A person's email,
   notes and research ID, and the notes kept on a partnership, a cohort or a place in
   a cohort, are blanked on the way: the register does not need them. Nothing else is
   ever sent: no essays, scans, stories, questionnaires, interviews, consent, status
@@ -36,6 +36,7 @@ from lt_desktop.storage.models import (
     ClassSession,
     Cohort,
     Course,
+    Erasure,
     GroupMember,
     Membership,
     Partner,
@@ -66,6 +67,7 @@ TO_LAPTOP: frozenset[type[SyncedRecord]] = frozenset(
         ClassSession,
         AttendanceMark,
         PersonMerge,
+        Erasure,
     }
 )
 #: What a classroom laptop sends the education PC.
@@ -151,6 +153,9 @@ class CohortSelection:
             # Two records of one person made one: the laptop makes the same one of its
             # copies, or its register would list the person twice.
             PersonMerge: PersonMerge.person_id.in_(self.people),
+            # A person erased: the laptop erases its copies, and any mark it still
+            # holds of them, as the education PC did.
+            Erasure: and_(Erasure.person_id.in_(self.people), Erasure.travels.is_(True)),
         }
         return conditions[model]
 

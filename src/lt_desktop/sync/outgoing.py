@@ -34,6 +34,7 @@ from lt_desktop.storage.models import (
     Cohort,
     Consent,
     Course,
+    Erasure,
     Essay,
     EssayMark,
     FacilitatorTraining,
@@ -106,6 +107,7 @@ _SHARED = {
     Stationery,
     Progression,
     FacilitatorTraining,
+    Erasure,
 }
 #: What each direction may carry. Anything not listed stays where it is.
 TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
@@ -171,6 +173,7 @@ TRAVELS: dict[tuple[SiteKind, SiteKind], frozenset[type[SyncedRecord]]] = {
             "stationery",
             "progressions",
             "facilitator_training",
+            "erasures",
         }
     ),
 }

@@ -23,6 +23,7 @@ from lt_desktop.storage.models import (
     Cohort,
     Consent,
     Course,
+    Erasure,
     Essay,
     EssayMark,
     FacilitatorTraining,
@@ -294,6 +295,10 @@ class Selection:
             Progression: lambda: or_(
                 Progression.person_id.in_(self.people), Progression.person_id.in_(self.members)
             ),
+            # An erasure goes to every partner: any may hold the person, or come to
+            # hold them through another site. It names no one. One the other side
+            # made under its own retention stays there.
+            Erasure: lambda: Erasure.travels.is_(True),
         }
         return conditions[model]()
 

@@ -1,4 +1,5 @@
-"""``lt-desktop person``: transfers, taking on, releasing, merging and erasing people."""
+"""``lt-desktop person``: transfers, taking on, releasing, merging and erasing people,
+and exporting everything held about one of them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from lt_desktop.cli.commands.common import (
 )
 from lt_desktop.cli.secrets_input import SecretReader
 from lt_desktop.cli.usage import UsageError
+from lt_desktop.core.services.access_request import JSON_FILE
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.documents.access_export import write_person_data
 from lt_desktop.domain.wording import counted
 
 
@@ -26,6 +29,8 @@ def person(args: argparse.Namespace, data_dir: Path) -> int:
         action = args.person_command
         if action == "erase":
             return _erase(workspace, reader, args)
+        if action == "export":
+            return _export(workspace, args)
         if action == "transfers":
             for t in people.transfers(arriving_only=args.arriving):
                 taken = f", taken on {t.taken_on:%d %b %Y}" if t.taken_on else ""
@@ -91,6 +96,19 @@ def _erase(workspace: Workspace, reader: SecretReader, args: argparse.Namespace)
     print(
         f"Erased: {preview.total} records, kept only as tombstones with no name or text "
         f"(research id {preview.research_id} in the audit log)."
+    )
+    return 0
+
+
+def _export(workspace: Workspace, args: argparse.Namespace) -> int:
+    person_id = _person_id(workspace, args.person)
+    done = workspace.access_requests.export(person_id, args.out, pdf=write_person_data)
+    print(f"Everything held about them is in {done.folder} (research id {done.research_id}):")
+    print(f"  {done.files[0]}, to read; the same data as {JSON_FILE} and CSV files")
+    print("\n".join(f"  {line}" for line in done.lines()))
+    print(
+        "Other people's names are shown as [another participant]. Hand the folder over "
+        "in person or on encrypted media, and delete any copy left behind."
     )
     return 0
 

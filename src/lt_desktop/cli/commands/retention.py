@@ -112,7 +112,7 @@ def retention(args: argparse.Namespace, data_dir: Path) -> int:
             f"Erased: {counted(erased.total, 'record')} about "
             f"{counted(erased.people, 'person', 'people')}, kept only as tombstones with no "
             "name or text. "
-            "The erasure goes to the other sites with the next exchange."
+            "What is about people based here goes to the other sites with the next exchange."
         )
         return 0
 

@@ -52,6 +52,7 @@ _WHAT_IT_ALLOWS = {
     Permission.VIEW_PEOPLE: "see people's records",
     Permission.EDIT_PEOPLE: "change people's records",
     Permission.ERASE_PEOPLE: "erase a person",
+    Permission.EXPORT_PERSON_DATA: "export everything held about a person",
     Permission.VIEW_PRISON_DETAILS: "see prison-only details",
     Permission.EDIT_PRISON_DETAILS: "change prison-only details",
     Permission.MANAGE_MEMBERSHIPS: "enrol or withdraw people",

@@ -9,6 +9,14 @@ travel and nothing of the person does. A certificate keeps its serial: a deleted
 certificate with its serial kept is what "issued and void" means here, so the serial
 is never given out again and a printed copy can be told void.
 
+What is taken, and how, is ``sync.erasures``: the same at every site. An erasure is
+kept as a record that travels to every site, classroom laptops included, and each
+erases the same there. Only the person's home side (the prison for a prison-based
+learner, the university for anyone else) erases a person whole once the other side is
+in the network: the other side's records of them are the home side's to remove, and
+the home side's erasure reaches them. A scoped erasure the other side makes under its
+own retention schedule holds at that site only.
+
 The audit log records that an erasure happened, by whom, under the person's research
 id (a random code, never their name) and with the counts by kind.
 """
@@ -16,98 +24,20 @@ id (a random code, never their name) and with the counts by kind.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import (
-    Enum,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    delete,
-    select,
-    update,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lt_desktop.core.services.base import Service, get_or_not_found
+from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.storage.database import INCLUDE_DELETED
-from lt_desktop.storage.models import (
-    Application,
-    ApplicationScore,
-    Attachment,
-    AttendanceMark,
-    Certificate,
-    ClassSession,
-    Consent,
-    Essay,
-    EssayMark,
-    FacilitatorTraining,
-    GraduationGuest,
-    GroupMember,
-    Interview,
-    Membership,
-    MembershipStatusChange,
-    MentorInvitation,
-    MentorTraining,
-    Person,
-    PersonMerge,
-    PrisonDetails,
-    Progression,
-    QuestionnaireAnswer,
-    QuestionnaireResponse,
-    Story,
-    StoryAnswer,
-    SyncConflict,
-    SyncedRecord,
-    Transfer,
-    User,
-    WaitingRecord,
-    utc_now,
-)
-from lt_desktop.storage.models.base import SITE_CODE
-
-#: What goes, in the order a preview lists it: each kind with the words for it and
-#: the record it hangs from (None: the person) by which column.
-ERASED: tuple[tuple[type[SyncedRecord], str, type[SyncedRecord] | None, str], ...] = (
-    (Person, "person record", None, "id"),
-    (PrisonDetails, "prison-only details", None, "person_id"),
-    (Membership, "cohort places", None, "person_id"),
-    (MembershipStatusChange, "changes of status", Membership, "membership_id"),
-    (GroupMember, "small-group places", Membership, "membership_id"),
-    (AttendanceMark, "register marks", None, "person_id"),
-    (Essay, "essays", Membership, "membership_id"),
-    (Attachment, "essay scans", Essay, "essay_id"),
-    (EssayMark, "marks on their essays", Essay, "essay_id"),
-    (Story, "stories", None, "person_id"),
-    (StoryAnswer, "answers to story questions", Story, "story_id"),
-    (QuestionnaireResponse, "questionnaire responses", None, "person_id"),
-    (QuestionnaireAnswer, "questionnaire answers", QuestionnaireResponse, "response_id"),
-    (Interview, "interviews", None, "person_id"),
-    (Attachment, "interview files", Interview, "interview_id"),
-    (Consent, "consents", None, "person_id"),
-    (Application, "applications", None, "person_id"),
-    (ApplicationScore, "application scores", Application, "application_id"),
-    (Attachment, "application files", Application, "application_id"),
-    (GraduationGuest, "guests they invited", Membership, "invited_by_id"),
-    (Certificate, "certificates (serials kept as issued and void)", Membership, "membership_id"),
-    (Progression, "steps after the course", None, "person_id"),
-    (MentorInvitation, "mentor invitations", None, "person_id"),
-    (MentorTraining, "mentor training", None, "person_id"),
-    (FacilitatorTraining, "facilitator training", None, "person_id"),
-    (Transfer, "transfers", None, "person_id"),
-    (PersonMerge, "merges of duplicate records", None, "person_id"),
-)
-
-#: Kept on a tombstone: what makes it a record that can travel, never personal data.
-_KEPT = frozenset(
-    {"id", "created_at", "updated_at", "origin_site_id", "version", "previous_version"}
-    | {"ancestry", "change_seq", "deleted_at"}
-)
+from lt_desktop.domain.vocabulary import ErasureReason, ErasureScope, PersonBase, SiteKind
+from lt_desktop.storage.models import Erasure, Partner, Person, Site, utc_now
+from lt_desktop.sync import erasures
+from lt_desktop.sync.authority import home_side
 
 
 @dataclass(frozen=True)
@@ -135,37 +65,14 @@ class ErasurePreview:
         return [f"{c.words}: {c.count}" for c in self.counts]
 
 
-def blank(record: SyncedRecord) -> None:
-    """Blank every field of ``record`` that could hold personal data.
+@dataclass(frozen=True)
+class ErasureRequest:
+    """One erasure to make: a person whole, or one kind of their data about a cohort."""
 
-    Links (foreign keys), what says which thing a record is (its unique keys, such as
-    who scored an application), vocabulary (enums), site codes (a certificate's serial, a
-    candidate number, a research id) and what sync needs stay; text and bytes go
-    empty, anything else that may be empty (dates, scores) goes empty too.
-    """
-    table = cast(Table, type(record).__table__)
-    keys = {
-        column.name
-        for constraint in table.constraints
-        if isinstance(constraint, UniqueConstraint)
-        for column in constraint.columns
-    }
-    for column in table.columns:
-        if column.name in _KEPT | keys or column.foreign_keys or column.info.get(SITE_CODE):
-            continue
-        if isinstance(column.type, Enum):
-            continue
-        key = type(record).__mapper__.get_property_by_column(column).key
-        if column.nullable:
-            value: Any = None
-        elif isinstance(column.type, LargeBinary):
-            value = b""
-        elif isinstance(column.type, String | Text):
-            value = ""
-        else:
-            continue
-        if getattr(record, key) != value:
-            setattr(record, key, value)
+    person_id: uuid.UUID
+    scope: ErasureScope = ErasureScope.EVERYTHING
+    #: Required for every scope but everything.
+    cohort_id: uuid.UUID | None = None
 
 
 class ErasureService(Service):
@@ -174,18 +81,35 @@ class ErasureService(Service):
         self._require(Permission.ERASE_PEOPLE)
         with self._store.read() as session:
             person = get_or_not_found(session, Person, person_id, "person")
-            counts = [
-                ErasureCount(words, len(ids))
-                for words, ids in _records(session, person_id, include_deleted=False)
-                if ids
-            ]
+            self._check_home_side(session, person)
+            counts = _counts(
+                erasures.found(session, [person_id], include_deleted=False),
+            )
             return ErasurePreview(
                 person_id,
                 _name(person),
                 person.research_id,
-                tuple(counts),
+                counts,
                 f"{person.family_name}, {person.given_name}",
             )
+
+    def preview_requests(self, requests: Sequence[ErasureRequest]) -> tuple[ErasureCount, ...]:
+        """What these erasures would remove, counted by kind and summed."""
+        self._require(Permission.ERASE_PEOPLE)
+        with self._store.read() as session:
+            totals: dict[str, int] = {}
+            for request in _checked(requests):
+                for words_count in _counts(
+                    erasures.found(
+                        session,
+                        [request.person_id],
+                        request.scope,
+                        request.cohort_id,
+                        include_deleted=False,
+                    )
+                ):
+                    totals[words_count.words] = totals.get(words_count.words, 0) + words_count.count
+            return tuple(ErasureCount(words, count) for words, count in totals.items())
 
     def erase_again(self, research_ids: Iterable[str]) -> list[ErasurePreview]:
         """After restoring a backup made before erasures at this site: erase again each
@@ -198,42 +122,24 @@ class ErasureService(Service):
             return []
         with self._store.read() as session:
             found = list(session.scalars(select(Person.id).where(Person.research_id.in_(wanted))))
-        return [self.erase(person_id) for person_id in found]
+        # Erased before, here or at their home side (which told this site): made again
+        # wherever it was first made.
+        return [self._erase_person(person_id, check_home=False) for person_id in found]
 
     def erase(self, person_id: uuid.UUID) -> ErasurePreview:
-        """Erase the person and everything about them, in one transaction.
-
-        Records already deleted are blanked too: a tombstone left by an earlier removal
-        may still hold text. Returns what went (live records, as the preview counted).
-        """
+        """Erase the person and everything about them, in one transaction, and keep the
+        erasure to travel to every site. Returns what went (live records, as the
+        preview counted)."""
         self._require(Permission.ERASE_PEOPLE)
-        now = utc_now()
+        return self._erase_person(person_id, check_home=True)
+
+    def _erase_person(self, person_id: uuid.UUID, *, check_home: bool) -> ErasurePreview:
         with self._store.write() as session:
             person = get_or_not_found(session, Person, person_id, "person")
+            if check_home:
+                self._check_home_side(session, person)
             research_id = person.research_id
-            counts: list[ErasureCount] = []
-            every_id: list[uuid.UUID] = []
-            for (model, *_), (words, ids) in zip(
-                ERASED, _records(session, person_id, include_deleted=True), strict=True
-            ):
-                live = 0
-                every_id += ids
-                for record in _load(session, model, ids):
-                    if record.deleted_at is None:
-                        live += 1
-                        record.deleted_at = now
-                    blank(record)
-                if live:
-                    counts.append(ErasureCount(words, live))
-            # A session they lectured keeps its place in the programme, without them.
-            for lectured in _load(
-                session,
-                ClassSession,
-                _ids(session, ClassSession, ClassSession.lecturer_id, [person_id]),
-            ):
-                lectured.lecturer_id = None
-            _forget_local_copies(session, every_id)
-            session.execute(update(User).where(User.person_id == person_id).values(person_id=None))
+            counts = self._erase(session, ErasureRequest(person_id), ErasureReason.REQUEST)
             self._audit(
                 session,
                 "person.erased",
@@ -243,62 +149,156 @@ class ErasureService(Service):
             )
         # What was overwritten lands in the database file now, not only in the journal.
         self._store.checkpoint()
-        return ErasurePreview(person_id, "", research_id, tuple(counts))
+        return ErasurePreview(person_id, "", research_id, counts)
+
+    def erase_requests(
+        self, requests: Sequence[ErasureRequest], *, reason: ErasureReason
+    ) -> tuple[ErasureCount, ...]:
+        """Make these erasures in one transaction, each audited; counts summed by kind."""
+        self._require(Permission.ERASE_PEOPLE)
+        totals: dict[str, int] = {}
+        with self._store.write() as session:
+            for request in _checked(requests):
+                person = get_or_not_found(session, Person, request.person_id, "person")
+                if request.scope is ErasureScope.EVERYTHING and reason is ErasureReason.REQUEST:
+                    self._check_home_side(session, person)
+                research_id = person.research_id
+                counts = self._erase(session, request, reason)
+                for count in counts:
+                    totals[count.words] = totals.get(count.words, 0) + count.count
+                if request.scope is ErasureScope.EVERYTHING:
+                    self._audit(
+                        session,
+                        "person.erased",
+                        "person",
+                        research_id,
+                        reason=reason.value,
+                        **{c.words: c.count for c in counts},
+                    )
+                else:
+                    self._audit(
+                        session,
+                        "person.data_erased",
+                        "person",
+                        research_id,
+                        scope=request.scope.value,
+                        reason=reason.value,
+                        **{c.words: c.count for c in counts},
+                    )
+        self._store.checkpoint()
+        return tuple(ErasureCount(words, count) for words, count in totals.items())
+
+    def _erase(
+        self, session: Session, request: ErasureRequest, reason: ErasureReason
+    ) -> tuple[ErasureCount, ...]:
+        person = session.get(Person, request.person_id)
+        assert person is not None
+        base = person.base
+        erased = erasures.erase(session, [request.person_id], request.scope, request.cohort_id)
+        session.add(
+            Erasure(
+                person_id=request.person_id,
+                scope=request.scope,
+                cohort_id=request.cohort_id,
+                base=base,
+                reason=reason,
+                erased_on=utc_now().date(),
+                travels=home_side(base) is self.site_kind,
+            )
+        )
+        return tuple(
+            ErasureCount(kind.words, erased.counts[kind.words])
+            for kind in _kinds_in_order()
+            if erased.counts.get(kind.words)
+        )
+
+    def _check_home_side(self, session: Session, person: Person) -> None:
+        """Refuse to erase a person whole at the side that is not theirs, once that side
+        is in the network: the erasure is made there and reaches here."""
+        home = home_side(person.base)
+        if home is self.site_kind or not _partnered_with(session, home):
+            return
+        who = _base_words(person.base)
+        raise ValidationError(
+            f"{_name(person)} is {who}: their record is erased at the {home.value}, and "
+            f"the erasure reaches this site with the next bundle from there. Ask the "
+            f"{home.value} to erase them."
+        )
 
 
-def _forget_local_copies(session: Session, ids: list[uuid.UUID]) -> None:
-    """Clashes kept for review and records waiting for their parent hold copies of the
-    values: this site's own bookkeeping, never sent, so it goes outright."""
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        session.execute(delete(SyncConflict).where(SyncConflict.record_id.in_(chunk)))
-        session.execute(delete(WaitingRecord).where(WaitingRecord.record_id.in_(chunk)))
+def _checked(requests: Sequence[ErasureRequest]) -> Sequence[ErasureRequest]:
+    for request in requests:
+        if request.scope is not ErasureScope.EVERYTHING and request.cohort_id is None:
+            raise ValidationError(f"Erasing {request.scope.label.lower()} needs a cohort.")
+    return requests
+
+
+def _kinds_in_order() -> list[erasures.Kind]:
+    seen: set[str] = set()
+    ordered = []
+    for kind in erasures.KINDS:
+        if kind.words not in seen:
+            seen.add(kind.words)
+            ordered.append(kind)
+    return ordered
+
+
+def _counts(found: list[tuple[erasures.Kind, list[uuid.UUID]]]) -> tuple[ErasureCount, ...]:
+    return tuple(ErasureCount(kind.words, len(ids)) for kind, ids in found if ids)
+
+
+def _partnered_with(session: Session, kind: SiteKind) -> bool:
+    """Whether a site of ``kind`` is among this site's partners."""
+    return (
+        session.scalar(
+            select(Partner.site_id)
+            .join(Site, Site.id == Partner.site_id)
+            .where(Site.kind == kind, Partner.revoked_at.is_(None))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _base_words(base: PersonBase) -> str:
+    return {
+        PersonBase.PRISON: "prison-based",
+        PersonBase.UNIVERSITY: "a university student",
+        PersonBase.COMMUNITY: "community-based",
+    }[base]
 
 
 def _name(person: Person) -> str:
     return f"{person.preferred_name or person.given_name} {person.family_name}".strip()
 
 
-def _records(
+#: Each kind an erasure takes, as (model, words, parent, column): ``sync.erasures.KINDS``.
+ERASED = tuple((k.model, k.words, k.parent, k.column) for k in erasures.KINDS)
+
+
+def records_about(
     session: Session, person_id: uuid.UUID, *, include_deleted: bool
 ) -> list[tuple[str, list[uuid.UUID]]]:
-    """The ids of each kind in ``ERASED``, found from the person down their links."""
-    found: dict[type[SyncedRecord], list[uuid.UUID]] = {}
-    result: list[tuple[str, list[uuid.UUID]]] = []
-    for model, words, parent, column in ERASED:
-        under = [person_id] if parent is None else found.get(parent, [])
-        ids = _ids(session, model, getattr(model, column), under, include_deleted=include_deleted)
-        found[model] = ids
-        result.append((words, ids))
-    return result
+    """The ids of each kind in ``ERASED`` held about the person, found down their links."""
+    return [
+        (kind.words, ids)
+        for kind, ids in erasures.found(session, [person_id], include_deleted=include_deleted)
+    ]
 
 
-def _ids(
-    session: Session,
-    model: type[SyncedRecord],
-    column: Any,
-    under: Iterable[uuid.UUID],
-    *,
-    include_deleted: bool = True,
-) -> list[uuid.UUID]:
-    under = list(under)
-    if not under:
-        return []
-    ids: list[uuid.UUID] = []
-    for start in range(0, len(under), 500):
-        statement = select(model.id).where(column.in_(under[start : start + 500]))
-        ids.extend(
-            session.scalars(statement.execution_options(**{INCLUDE_DELETED: include_deleted}))
-        )
-    return ids
+def load_records(
+    session: Session, model: type[Any], ids: list[uuid.UUID], *, include_deleted: bool = True
+) -> list[Any]:
+    """The records of ``model`` with these ids (tombstones too, unless told not to)."""
+    return erasures.load(session, model, ids, include_deleted=include_deleted)
 
 
-def _load(session: Session, model: type[Any], ids: list[uuid.UUID]) -> list[Any]:
-    records: list[Any] = []
-    for start in range(0, len(ids), 500):
-        statement = select(model).where(model.id.in_(ids[start : start + 500]))
-        records.extend(session.scalars(statement.execution_options(**{INCLUDE_DELETED: True})))
-    return records
-
-
-__all__ = ["ERASED", "ErasureCount", "ErasurePreview", "ErasureService", "blank"]
+__all__ = [
+    "ERASED",
+    "ErasureCount",
+    "ErasurePreview",
+    "ErasureRequest",
+    "ErasureService",
+    "load_records",
+    "records_about",
+]

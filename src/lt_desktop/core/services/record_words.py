@@ -80,6 +80,7 @@ KINDS = {
     "programme_items": "Graduation programme item",
     "progressions": "After the course",
     "stationery": "Certificates and letters",
+    "erasures": "Erasure",
 }
 
 #: Where a record keeps the account that last recorded it (the others do not).

@@ -1,58 +1,65 @@
 """The research export: pseudonymised data of consenting people, for R, SPSS or NVivo.
 
 Each person appears under their research id (random, stable, carrying no identity);
-no names, no prison details, no dates beyond the session week. A person's data of a
-kind goes out only while their consent for that kind, and for sharing research data
-with the university team, stands: a withdrawal takes them out of every export from
-then on. Free text (stories, their answers, questionnaire answers) goes through
-`NameScrubber` first: every name the store knows becomes ``[name]``, or the writer's
-research id where the name is their own. Every file carries each person's base
-(prison, university or community): comparing prison-based and university-based
-students is what the evaluation is for.
+no names, no prison details. A person's data of a kind goes out only while their
+consent for that kind, and for sharing research data with the university team,
+stands: a withdrawal takes them out of every export from then on. Every free text
+(stories, answers, interview notes and transcripts, sense-making notes, essays) goes
+through `NameScrubber` first: every name the store knows becomes ``[name]``, or the
+writer's research id where the name is their own. Every file says whether each person
+is prison-based, university-based or from the community (the sense-making file, which
+names no one, counts those who attended by base): comparing prison-based and
+university-based participants is what the evaluation is for. With ``shift_dates``,
+every date moves back by its person's own number of days (`research_dates`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from lt_desktop.core.name_scrubbing import NameScrubber, names_of
 from lt_desktop.core.research_codebook import CODEBOOK_FILE, codebook_rows
+from lt_desktop.core.research_dates import DateShift, date_shift_secret
+from lt_desktop.core.services import research_evaluation, research_sources
 from lt_desktop.core.services.base import Service
-from lt_desktop.core.services.questionnaires import score, scored, template_info
+from lt_desktop.core.services.research_evaluation import TRANSCRIPTS_FOLDER
+from lt_desktop.core.services.research_sources import BASE_COLUMN, Reading, Table, cohort_labels
 from lt_desktop.core.spreadsheets import csv_bytes
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
-from lt_desktop.domain.vocabulary import ConsentScope, ItemKind
 from lt_desktop.storage.atomic import write_atomic
-from lt_desktop.storage.models import (
-    ClassSession,
-    Cohort,
-    Consent,
-    Course,
-    Membership,
-    Person,
-    QuestionnaireAnswer,
-    QuestionnaireResponse,
-    QuestionnaireTemplate,
-    Story,
-    StoryAnswer,
-    StoryQuestion,
-)
+from lt_desktop.storage.models import Cohort
 
 STORIES_FILE = "stories.csv"
-BASE_COLUMN = "base"
-BASE_REASON = (
-    "Each file has a base column (prison, university or community), because comparing "
-    "prison-based and university-based students is the point of the evaluation."
-)
 ANSWERS_FILE = "questionnaire_answers.csv"
 SCORES_FILE = "questionnaire_scores.csv"
+PAIRS_FILE = "questionnaire_pairs.csv"
+INTERVIEWS_FILE = "interviews.csv"
+SENSE_MAKING_FILE = "sense_making.csv"
+ESSAYS_FILE = "essays.csv"
+DATA_FILES = (
+    STORIES_FILE,
+    ANSWERS_FILE,
+    SCORES_FILE,
+    PAIRS_FILE,
+    INTERVIEWS_FILE,
+    SENSE_MAKING_FILE,
+    ESSAYS_FILE,
+)
+BASE_REASON = (
+    "Every file says whether each person is prison-based, university-based or from the "
+    "community, because comparing prison-based and university-based participants is the "
+    "point of the evaluation."
+)
+#: What the audit entry of every export records of the base column.
+BASE_AUDITED = (
+    f"{BASE_COLUMN} (prison, university or community) in every file about people; "
+    "those attending each sense-making meeting counted by base"
+)
+__all__ = ["BASE_COLUMN", "BASE_REASON", "DATA_FILES", "ResearchExport", "ResearchService"]
 
 
 @dataclass(frozen=True)
@@ -60,225 +67,111 @@ class ResearchExport:
     folder: Path
     files: dict[str, int]  # file name: rows
     people: int
+    transcripts: int = 0
+    dates_shifted: bool = False
 
 
 class ResearchService(Service):
-    def export(self, folder: Path, *, cohort_ids: list[uuid.UUID] | None = None) -> ResearchExport:
-        """Write the data files and their codebook into ``folder``, replacing any an
-        earlier export left there; never into the store folder, nor over anything but
-        ordinary files."""
+    def cohorts(self) -> list[tuple[uuid.UUID, str]]:
+        """Every cohort, as the export names it ("Course: Cohort"), to choose from."""
+        self._require(Permission.EXPORT_RESEARCH)
+        with self._store.read() as session:
+            labels = cohort_labels(session)
+            order = session.scalars(select(Cohort.id).order_by(Cohort.starts_on)).all()
+        return [(cohort_id, labels[cohort_id]) for cohort_id in order]
+
+    def export(
+        self,
+        folder: Path,
+        *,
+        cohort_ids: list[uuid.UUID] | None = None,
+        shift_dates: bool = False,
+    ) -> ResearchExport:
+        """Write the data files, the interview transcripts and the codebook into
+        ``folder``, replacing any an earlier export left there (a transcript this export
+        does not write again is removed); never into the store folder, nor over anything
+        but ordinary files."""
         self._require(Permission.EXPORT_RESEARCH)
         if not folder.is_dir():
             raise ValidationError(f"Choose a folder that exists ({folder} does not).")
         folder = self.output_folder(folder)
         targets = {
             name: self.output_path(folder / name, force=True)
-            for name in (STORIES_FILE, ANSWERS_FILE, SCORES_FILE, CODEBOOK_FILE)
+            for name in (*DATA_FILES, CODEBOOK_FILE)
         }
+        transcripts_folder = _transcripts_folder(folder)
+        secret = None
+        if shift_dates:
+            with self._store.write() as session:
+                secret = date_shift_secret(session)
         with self._store.read() as session:
-            allowed = _Consents(session)
-            scrubber = _scrubber(session)
-            stories = _stories(session, allowed, cohort_ids, scrubber)
-            answers, scores = _questionnaires(session, allowed, cohort_ids, scrubber)
-            people = {row[0] for row in stories[1:]} | {row[0] for row in answers[1:]}
-        tables = {STORIES_FILE: stories, ANSWERS_FILE: answers, SCORES_FILE: scores}
-        tables[CODEBOOK_FILE] = codebook_rows({name: rows[0] for name, rows in tables.items()})
+            reading = Reading.of(session, cohort_ids, DateShift(secret))
+            questionnaires = research_sources.questionnaires(reading)
+            interviews = research_evaluation.interviews(reading)
+            tables: dict[str, Table] = {
+                STORIES_FILE: research_sources.stories(reading),
+                ANSWERS_FILE: questionnaires.answers,
+                SCORES_FILE: questionnaires.scores,
+                PAIRS_FILE: questionnaires.pairs,
+                INTERVIEWS_FILE: interviews.interviews,
+                SENSE_MAKING_FILE: research_evaluation.sense_making(reading),
+                ESSAYS_FILE: research_evaluation.essays(reading),
+            }
+        people = {
+            row[0]
+            for name, rows in tables.items()
+            if rows[0][0] == "research_id"
+            for row in rows[1:]
+        }
+        tables[CODEBOOK_FILE] = codebook_rows(
+            {name: rows[0] for name, rows in tables.items()}, dates_shifted=shift_dates
+        )
         written = {}
         for name, rows in tables.items():
             write_atomic(
                 targets[name], csv_bytes(rows, for_excel=False), what="The research export"
             )
             written[name] = len(rows) - 1
+        self._write_transcripts(folder, transcripts_folder, interviews.transcripts)
         with self._store.write() as session:
             self._audit(
                 session,
                 "research.exported",
                 rows=sum(n for name, n in written.items() if name != CODEBOOK_FILE),
                 people=len(people),
-                columns=f"{BASE_COLUMN} (prison, university or community) in every data file",
+                files=sorted(written),
+                transcripts=len(interviews.transcripts),
+                columns=BASE_AUDITED,
+                dates_shifted=shift_dates,
             )
-        return ResearchExport(folder, written, len(people))
-
-
-class _Consents:
-    """Whose data of each kind may go out, read in one pass over the consent records.
-
-    A person's standing consent for a scope is their latest record for it, as
-    `current_consent` has it: newest given date first, then newest entered.
-    """
-
-    def __init__(self, session: Session) -> None:
-        latest: dict[tuple[uuid.UUID, ConsentScope], Consent] = {}
-        for record in session.scalars(
-            select(Consent).order_by(Consent.given_on, Consent.created_at)
-        ):
-            latest[(record.person_id, record.scope)] = record
-        self._standing = {key for key, record in latest.items() if record.withdrawn_on is None}
-
-    def allows(self, person_id: uuid.UUID, scope: ConsentScope) -> bool:
-        return (person_id, scope) in self._standing and (
-            person_id,
-            ConsentScope.SHARE_WITH_UNIVERSITY,
-        ) in self._standing
-
-
-def _scrubber(session: Session) -> NameScrubber:
-    """Every name the store knows, by the research id of the person who has it."""
-    return NameScrubber(
-        {
-            research_id: names_of(given, family, preferred)
-            for research_id, given, family, preferred in session.execute(
-                select(
-                    Person.research_id, Person.given_name, Person.family_name, Person.preferred_name
-                )
-            )
-        }
-    )
-
-
-def _cohort_labels(session: Session) -> dict[uuid.UUID, str]:
-    return {
-        cohort_id: f"{course_title}: {name}"
-        for cohort_id, course_title, name in session.execute(
-            select(Cohort.id, Course.title, Cohort.name).join(Course, Course.id == Cohort.course_id)
+        return ResearchExport(
+            folder, written, len(people), len(interviews.transcripts), shift_dates
         )
-    }
+
+    def _write_transcripts(self, folder: Path, place: Path, transcripts: dict[str, str]) -> None:
+        """Each transcript into the transcripts folder; those an earlier export wrote
+        there and this one does not (a withdrawal since) are removed."""
+        if transcripts:
+            place.mkdir(mode=0o700, exist_ok=True)
+        if place.is_dir():
+            for old in place.glob("*.txt"):
+                if (
+                    old.is_file()
+                    and not old.is_symlink()
+                    and old.relative_to(folder).as_posix() not in transcripts
+                ):
+                    old.unlink()
+        for name, text in transcripts.items():
+            target = self.output_path(folder / name, force=True)
+            write_atomic(target, text.encode("utf-8"), what="The research export")
 
 
-def _stories(
-    session: Session,
-    allowed: _Consents,
-    cohort_ids: list[uuid.UUID] | None,
-    scrubber: NameScrubber,
-) -> list[list[object]]:
-    questions = session.scalars(
-        select(StoryQuestion).order_by(StoryQuestion.cohort_id, StoryQuestion.position)
-    ).all()
-    header: list[object] = ["research_id", BASE_COLUMN, "cohort", "week", "role", "story"]
-    header += [f"q{n}: {q.text}" for n, q in enumerate(questions, start=1)]
-    rows: list[list[object]] = [header]
-    query = (
-        select(Story, ClassSession, Person)
-        .join(ClassSession, ClassSession.id == Story.session_id)
-        .join(Person, Person.id == Story.person_id)
-        .order_by(ClassSession.cohort_id, ClassSession.week, Person.research_id)
-    )
-    if cohort_ids is not None:
-        query = query.where(ClassSession.cohort_id.in_(cohort_ids))
-    roles = {(m.cohort_id, m.person_id): m.role.value for m in session.scalars(select(Membership))}
-    labels = _cohort_labels(session)
-    answered: dict[uuid.UUID, dict[uuid.UUID, str]] = defaultdict(dict)
-    for story_id, question_id, answer in session.execute(
-        select(StoryAnswer.story_id, StoryAnswer.question_id, StoryAnswer.answer)
-    ):
-        answered[story_id][question_id] = answer
-    for story, class_session, person in session.execute(query).all():
-        if not allowed.allows(person.id, ConsentScope.STORIES):
-            continue
-        answers = answered.get(story.id, {})
-        row: list[object] = [
-            person.research_id,
-            person.base.value,
-            labels[class_session.cohort_id],
-            class_session.week,
-            roles.get((class_session.cohort_id, person.id), ""),
-            scrubber.scrub(story.text, writer=person.research_id),
-        ]
-        row += scrubber.scrub_all(
-            (answers.get(q.id, "") for q in questions), writer=person.research_id
+def _transcripts_folder(folder: Path) -> Path:
+    """Where the transcripts go, checked before anything is written: a folder of its
+    own, not a link to somewhere else nor a file in the way."""
+    place = folder / TRANSCRIPTS_FOLDER
+    if place.is_symlink() or (place.exists() and not place.is_dir()):
+        raise ValidationError(
+            f"{place} is in the way of the interview transcripts: move it and export again."
         )
-        rows.append(row)
-    return rows
-
-
-def _questionnaires(
-    session: Session,
-    allowed: _Consents,
-    cohort_ids: list[uuid.UUID] | None,
-    scrubber: NameScrubber,
-) -> tuple[list[list[object]], list[list[object]]]:
-    answers: list[list[object]] = [
-        [
-            "research_id",
-            BASE_COLUMN,
-            "cohort",
-            "questionnaire",
-            "phase",
-            "item",
-            "wording",
-            "subscale",
-            "reverse_scored",
-            "answer",
-            "scored",
-            "text",
-        ]
-    ]
-    scores: list[list[object]] = [
-        [
-            "research_id",
-            BASE_COLUMN,
-            "cohort",
-            "questionnaire",
-            "phase",
-            "score",
-            "subscale",
-            "subscale_score",
-        ]
-    ]
-    templates = {
-        t.id: template_info(session, t) for t in session.scalars(select(QuestionnaireTemplate))
-    }
-    query = (
-        select(QuestionnaireResponse, Person, Cohort)
-        .join(Person, Person.id == QuestionnaireResponse.person_id)
-        .join(Cohort, Cohort.id == QuestionnaireResponse.cohort_id)
-        .order_by(Cohort.name, Person.research_id, QuestionnaireResponse.phase)
-    )
-    if cohort_ids is not None:
-        query = query.where(QuestionnaireResponse.cohort_id.in_(cohort_ids))
-    labels = _cohort_labels(session)
-    given_by_response: dict[uuid.UUID, dict[uuid.UUID, int | str]] = defaultdict(dict)
-    for response_id, item_id, number, words in session.execute(
-        select(
-            QuestionnaireAnswer.response_id,
-            QuestionnaireAnswer.item_id,
-            QuestionnaireAnswer.value,
-            QuestionnaireAnswer.text,
-        )
-    ):
-        given_by_response[response_id][item_id] = number if number is not None else words
-    for response, person, cohort in session.execute(query).all():
-        if not allowed.allows(person.id, ConsentScope.QUESTIONNAIRES):
-            continue
-        template = templates[response.template_id]
-        given = given_by_response.get(response.id, {})
-        common: list[object] = [
-            person.research_id,
-            person.base.value,
-            labels[cohort.id],
-            template.name,
-            response.phase.value,
-        ]
-        for item in template.items:
-            value = given.get(item.id) if item.id is not None else None
-            likert = item.kind is ItemKind.LIKERT and isinstance(value, int)
-            answers.append(
-                common
-                + [
-                    item.position + 1,
-                    item.text,
-                    item.subscale,
-                    int(item.reverse_scored),
-                    value if likert else "",
-                    scored(item, value) if likert else "",  # type: ignore[arg-type]
-                    scrubber.scrub(str(value), writer=person.research_id)
-                    if item.kind is ItemKind.FREE_TEXT and value
-                    else "",
-                ]
-            )
-        overall = score(template.items, given)
-        scores.append(common + ["" if overall is None else round(overall, 3), "", ""])
-        for subscale in sorted({i.subscale for i in template.likert_items if i.subscale}):
-            part = score([i for i in template.items if i.subscale == subscale], given)
-            scores.append(common + ["", subscale, "" if part is None else round(part, 3)])
-    return answers, scores
+    return place

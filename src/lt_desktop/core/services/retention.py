@@ -5,7 +5,9 @@ The schedule (``domain.retention``) is this organisation's own and never travels
 is due is worked out afresh from the records each time it is asked for, as erasure
 requests (``core.services.erasure``): the same erasure a person's own request makes,
 scoped to one cohort's research data, interviews or application where that is all that
-is due, so it is blanked here and travels to the other sites like any erasure.
+is due. It is blanked here and, for people based at this side, travels to every site
+like any erasure; what this site erases of people based at the other side holds here
+only, as that side keeps its own records by its own schedule (``core.services.erasure``).
 
 Nothing is erased by the schedule on its own: ``apply`` is called only after a person
 has seen what is due and confirmed it.
@@ -51,6 +53,7 @@ from lt_desktop.storage.models import (
     User,
     utc_now,
 )
+from lt_desktop.sync import erasures
 
 #: Decisions that leave an applicant without a place: declined by the site, the offer
 #: turned down, or withdrawn. (A waiting-list application joins them once its cohort
@@ -216,7 +219,7 @@ class RetentionService(Service):
             Due(
                 period,
                 requests,
-                tuple(erasure.preview_requests(requests)) if requests else (),
+                _in_order(erasure.preview_requests(requests)) if requests else (),
             )
             for period, requests in found
             if period.kind in wanted
@@ -226,7 +229,7 @@ class RetentionService(Service):
         self, kinds: Iterable[RetentionKind] | None = None, today: date | None = None
     ) -> RetentionErased:
         """Erase what is due ``today`` for ``kinds`` (all of them if None), in one
-        erasure that travels to the other sites. Only after a person has confirmed it."""
+        transaction, kept to travel as erasures do. Only after a person has confirmed it."""
         self._require(Permission.MANAGE_RETENTION)
         if today is not None and today > date.today():
             raise ValidationError("Only what is due by today can be erased, not a later day.")
@@ -245,7 +248,7 @@ class RetentionService(Service):
         counts: tuple[ErasureCount, ...] = ()
         if requests:
             erasure = ErasureService(self._store, self.actor)
-            counts = tuple(erasure.erase_requests(requests, reason=ErasureReason.RETENTION))
+            counts = _in_order(erasure.erase_requests(requests, reason=ErasureReason.RETENTION))
         with self._store.write() as session:
             self._audit(
                 session,
@@ -257,6 +260,15 @@ class RetentionService(Service):
                 **{count.words: count.count for count in counts},
             )
         return RetentionErased(chosen, people, counts)
+
+
+def _in_order(counts: Iterable[ErasureCount]) -> tuple[ErasureCount, ...]:
+    """Counts in the order erasures list their kinds (person record first), however
+    the people they were summed over happened to be ordered."""
+    order: dict[str, int] = {}
+    for kind in erasures.KINDS:
+        order.setdefault(kind.words, len(order))
+    return tuple(sorted(counts, key=lambda count: order.get(count.words, len(order))))
 
 
 def _kinds(kinds: Iterable[RetentionKind] | None) -> frozenset[RetentionKind]:

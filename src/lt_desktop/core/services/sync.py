@@ -305,6 +305,11 @@ class SyncService(Service):
                 conflicts=len(summary.conflicts),
                 replaced=len(summary.replaced),
             )
+            # An erasure another site made is audited here as this site's own, so
+            # backups made before it are known to hold the person still.
+            for research_id in result.erased_people:
+                if research_id:
+                    self._audit(session, "person.erased", "person", research_id, at=result.sender)
             # In the same transaction, the words for each change of this site's that
             # gave way where a clash was settled elsewhere, as this user may read them.
             if summary.replaced:

@@ -17,6 +17,7 @@ from lt_desktop.storage.models.course_life import (
     ProgrammeItem,
     RubricCriterion,
 )
+from lt_desktop.storage.models.erasures import Erasure
 from lt_desktop.storage.models.local import (
     AuditEntry,
     Draft,
@@ -75,6 +76,7 @@ __all__ = [
     "Consent",
     "Course",
     "Draft",
+    "Erasure",
     "Essay",
     "EssayMark",
     "FacilitatorTraining",

@@ -107,9 +107,9 @@ class RetentionScreen(Screen):
         layout.addWidget(
             muted(
                 "Each kind of data is kept for a period, then falls due to be erased. Nothing "
-                "is erased until someone looks at what is due and confirms it; the erasure "
-                "then goes to the other sites too. Backups made before keep it until they "
-                "age out."
+                "is erased until someone looks at what is due and confirms it; the erasure of "
+                "someone based here then goes to the other sites too. Backups made before keep "
+                "it until they age out."
                 + ("" if may_change else " An administrator sets the periods and erases.")
             )
         )
@@ -239,8 +239,9 @@ class RetentionScreen(Screen):
         listed = "\n".join(f"{d.kind.label}: {_about(d)}\n  " + "\n  ".join(d.lines()) for d in due)
         question = (
             f"Erase what is due today?\n\n{listed}\n\nEach record is blanked and kept only as "
-            "a tombstone with no name or text, here and, with the next exchange, at the other "
-            "sites. This cannot be undone; backups made before still hold it until they age out."
+            "a tombstone with no name or text. The erasure of someone based here goes to the "
+            "other sites with the next exchange. This cannot be undone; backups made before "
+            "still hold it until they age out."
         )
         if not confirm(self, question, "Erase"):
             self.banner.show_message("Nothing was erased.")
@@ -255,8 +256,8 @@ class RetentionScreen(Screen):
     def _erased(self, erased: RetentionErased) -> None:
         self.banner.show_message(
             f"Erased {counted(erased.total, 'record')} about "
-            f"{counted(erased.people, 'person', 'people')}. The erasure goes to the other "
-            "sites with the next exchange.",
+            f"{counted(erased.people, 'person', 'people')}. What is about people based here "
+            "goes to the other sites with the next exchange.",
             Tone.GOOD,
         )
 

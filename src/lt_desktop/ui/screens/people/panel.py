@@ -1,11 +1,13 @@
 """One person: their details, consent, cohorts, register, journey and, for a
-facilitator, their training."""
+facilitator, their training; and a copy of everything held about them, when they ask."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lt_desktop.core.services.access_request import AccessExport
 from lt_desktop.core.services.attendance import FOOTNOTE
 from lt_desktop.core.services.consent import ConsentState
 from lt_desktop.core.services.erasure import ErasurePreview
@@ -22,6 +24,7 @@ from lt_desktop.core.services.people import (
 )
 from lt_desktop.core.services.progression import ProgressionInfo
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.documents.access_export import write_person_data
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import (
     ConsentScope,
@@ -35,6 +38,7 @@ from lt_desktop.ui.fitting import flow
 from lt_desktop.ui.models import Column, RecordTableModel
 from lt_desktop.ui.qt import (
     QAbstractItemView,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -98,6 +102,10 @@ class PersonPanel(QScrollArea):
         offer_only_if(screen.may(Permission.EDIT_PEOPLE), self.merge_button)
         self.erase_button = button("E&rase…", self._erase, accessible="Erase person")
         offer_only_if(screen.may(Permission.ERASE_PEOPLE), self.erase_button)
+        self.export_button = button(
+            "E&xport their data…", self._export_data, accessible="Export their data"
+        )
+        offer_only_if(screen.may(Permission.EXPORT_PERSON_DATA), self.export_button)
         self.banner = Banner()
         self.journey = JourneyView()
 
@@ -164,6 +172,7 @@ class PersonPanel(QScrollArea):
                     self.release_button,
                     self.merge_button,
                     self.erase_button,
+                    self.export_button,
                 )
             )
         )
@@ -200,6 +209,7 @@ class PersonPanel(QScrollArea):
             self.release_button,
             self.merge_button,
             self.erase_button,
+            self.export_button,
             self.consent_box,
             self.after_course,
             self.prison_box,
@@ -247,6 +257,7 @@ class PersonPanel(QScrollArea):
             self.release_button,
             self.merge_button,
             self.erase_button,
+            self.export_button,
         ):
             action.setEnabled(True)
         self.journey.set_journey(journey)
@@ -390,6 +401,38 @@ class PersonPanel(QScrollArea):
         self._screen.forget_person()
         self._page = None
         self._show_nothing()
+
+    def _export_data(self) -> None:
+        """A subject access request: everything held about them, into a new folder
+        (named by their research id) in the place chosen."""
+        if self._page is None:
+            return
+        person_id = self._page.person.id
+        place = QFileDialog.getExistingDirectory(
+            self, "Where should the folder of their data go?", str(Path.home())
+        )
+        if not place:
+            return
+
+        def export(ws: Workspace) -> AccessExport:
+            folder = ws.access_requests.suggested_folder(person_id, Path(place))
+            return ws.access_requests.export(person_id, folder, pdf=write_person_data)
+
+        self.banner.show_message("Gathering everything held about them…")
+        self.controller.change(
+            export,
+            self._exported,
+            lambda message: self.banner.show_message(message, Tone.ERROR),
+        )
+
+    def _exported(self, done: AccessExport) -> None:
+        self.banner.show_message(
+            f"Everything held about them is in {done.folder}: {done.files[0]} to read, "
+            f"and the same data as JSON and CSV files ({done.total} records). Other "
+            "people's names are shown as [another participant]. Hand it over in person or "
+            "on encrypted media, and delete any copy left behind.",
+            Tone.GOOD,
+        )
 
     def _record_consent(self) -> None:
         if self._page is None:

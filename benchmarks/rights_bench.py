@@ -1,0 +1,138 @@
+"""People's rights over their data, on the hub-sized store.
+
+- erasing a person with a full course record: the preview of what will go, and the
+  erasure itself (every record about them blanked and marked deleted in one
+  transaction, then the journal checkpointed so nothing erased is left in it). Each
+  run erases another of the people with the most records.
+
+    .venv/bin/python benchmarks/run.py rights [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hub_store import FULL, QUICK, build_hub_store
+from lt_desktop.core.services.base import Actor
+from lt_desktop.core.workspace import Workspace
+from lt_desktop.storage import kdf
+from lt_desktop.storage import models as m
+from lt_desktop.storage.store import LockedStore, Store
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmarks of people's rights over their data")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the hub store")
+    parser.add_argument("--runs", type=int, default=5)
+    args, _ = parser.parse_known_args(argv)
+    os.environ[kdf.TEST_KDF_SETTING] = "cheap"  # key derivation is not measured here
+    size = QUICK if args.quick else FULL
+    results: dict[str, Any] = {
+        "format": 1,
+        "mode": "quick" if args.quick else "full",
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+    }
+    with tempfile.TemporaryDirectory(prefix="lt-rights-bench-") as scratch:
+        folder = Path(scratch) / "hub"
+        _progress(f"building the hub store ({size.people:,} people, {size.cohorts} cohorts)")
+        built = build_hub_store(folder, size)
+        store, admin_id = LockedStore(folder).unlock(built.username, built.password)
+        try:
+            with store.read() as session:
+                admin = Actor.from_user(session.get(m.User, admin_id))  # type: ignore[arg-type]
+            workspace = Workspace(store, admin)
+            _progress(f"erasing {args.runs} people with full course records")
+            results["erasure"] = _erasure(workspace, store, args.runs)
+        finally:
+            store.close()
+    _print(results)
+    RESULTS.mkdir(exist_ok=True)
+    output = RESULTS / "rights-latest.json"
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nresults written to {output}")
+    return 0
+
+
+def _most_recorded(store: Store, count: int) -> list[uuid.UUID]:
+    """The people with the most records about them, those living at this site."""
+    with store.read() as session:
+        tally: Counter[uuid.UUID] = Counter()
+        for model in (m.AttendanceMark, m.Story, m.Consent):
+            tally.update(
+                dict(
+                    session.execute(
+                        select(model.person_id, func.count()).group_by(model.person_id)
+                    ).all()
+                )
+            )
+        essays = (
+            select(m.Membership.person_id, func.count(m.Essay.id))
+            .join(m.Essay, m.Essay.membership_id == m.Membership.id)
+            .group_by(m.Membership.person_id)
+        )
+        tally.update(dict(session.execute(essays).all()))
+        home = {
+            person_id
+            for person_id, base in session.execute(select(m.Person.id, m.Person.base)).all()
+            if base.value == store.site.kind.value
+        }
+    return [person_id for person_id, _ in tally.most_common() if person_id in home][:count]
+
+
+def _erasure(workspace: Workspace, store: Store, runs: int) -> dict[str, Any]:
+    previews: list[float] = []
+    erasures: list[float] = []
+    records: list[int] = []
+    for person_id in _most_recorded(store, runs):
+        started = time.perf_counter()
+        preview = workspace.erasure.preview(person_id)
+        previews.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        workspace.erasure.erase(person_id)
+        erasures.append(time.perf_counter() - started)
+        records.append(preview.total)
+    return {
+        "records_per_person": records,
+        "preview_ms": _stats(previews),
+        "erase_ms": _stats(erasures),
+    }
+
+
+def _stats(seconds: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    return {"median": statistics.median(ms), "worst": ms[-1], "runs": len(ms)}
+
+
+def _print(results: dict[str, Any]) -> None:
+    erasure = results["erasure"]
+    print()
+    print("| | median | worst | records per person |")
+    print("| --- | ---: | ---: | --- |")
+    held = ", ".join(str(n) for n in erasure["records_per_person"])
+    for label, key in (("preview of an erasure", "preview_ms"), ("erasing a person", "erase_ms")):
+        figures = erasure[key]
+        print(f"| {label} | {figures['median']:,.0f} ms | {figures['worst']:,.0f} ms | {held} |")
+
+
+def _progress(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
