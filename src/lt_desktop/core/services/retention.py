@@ -140,7 +140,7 @@ class RetentionService(Service):
         """The day the study ends, from which interview transcripts and notes are due;
         None: not known yet, so none are due."""
         self._require(Permission.MANAGE_RETENTION)
-        return self._change(RetentionKind.INTERVIEWS, off=False, until=ends_on)
+        return self._change(RetentionKind.INTERVIEWS, off=False, until=ends_on, set_until=True)
 
     def set_off(self, kind: RetentionKind, off: bool) -> RetentionPeriod:
         """Turn a kind off (never due) or back on, keeping its period."""
@@ -173,7 +173,8 @@ class RetentionService(Service):
         off: bool,
         amount: int | None = None,
         unit: PeriodUnit | None = None,
-        until: date | None | object = ...,
+        until: date | None = None,
+        set_until: bool = False,
     ) -> RetentionPeriod:
         with self._store.write() as session:
             before = _period(session, kind)
@@ -188,8 +189,8 @@ class RetentionService(Service):
                 row.amount = amount
             if unit is not None:
                 row.unit = unit
-            if until is not ...:
-                row.until = until  # type: ignore[assignment]
+            if set_until:
+                row.until = until
             row.changed_at = utc_now()
             after = _from_row(row)
             self._audit(
@@ -213,7 +214,11 @@ class RetentionService(Service):
         today = today or date.today()
         wanted = _kinds(kinds)
         with self._store.read() as session:
-            found = [(period, _requests(session, period, today)) for period in _periods(session)]
+            found = [
+                (period, _requests(session, period, today))
+                for period in _periods(session)
+                if period.kind in wanted
+            ]
         erasure = ErasureService(self._store, self.actor)
         return [
             Due(
@@ -222,7 +227,6 @@ class RetentionService(Service):
                 _in_order(erasure.preview_requests(requests)) if requests else (),
             )
             for period, requests in found
-            if period.kind in wanted
         ]
 
     def apply(
