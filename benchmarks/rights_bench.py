@@ -1,5 +1,7 @@
 """People's rights over their data, on the hub-sized store.
 
+- answering an access request for a person with a full course record: everything
+  held about them gathered, and written as a PDF, JSON and a CSV per section;
 - erasing a person with a full course record: the preview of what will go, and the
   erasure itself (every record about them blanked and marked deleted in one
   transaction, then the journal checkpointed so nothing erased is left in it). Each
@@ -28,6 +30,7 @@ from sqlalchemy import func, select
 from hub_store import FULL, QUICK, build_hub_store
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.workspace import Workspace
+from lt_desktop.documents.access_export import write_person_data
 from lt_desktop.storage import kdf
 from lt_desktop.storage import models as m
 from lt_desktop.storage.store import LockedStore, Store
@@ -57,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             with store.read() as session:
                 admin = Actor.from_user(session.get(m.User, admin_id))  # type: ignore[arg-type]
             workspace = Workspace(store, admin)
+            _progress(f"access requests of {args.runs} people with full course records")
+            results["access_request"] = _access_requests(
+                workspace, store, Path(scratch) / "out", args.runs
+            )
             _progress(f"erasing {args.runs} people with full course records")
             results["erasure"] = _erasure(workspace, store, args.runs)
         finally:
@@ -114,6 +121,18 @@ def _erasure(workspace: Workspace, store: Store, runs: int) -> dict[str, Any]:
     }
 
 
+def _access_requests(workspace: Workspace, store: Store, out: Path, runs: int) -> dict[str, Any]:
+    seconds: list[float] = []
+    sizes: list[int] = []
+    for number, person_id in enumerate(_most_recorded(store, runs)):
+        folder = out / f"request-{number}"
+        started = time.perf_counter()
+        workspace.access_requests.export(person_id, folder, pdf=write_person_data)
+        seconds.append(time.perf_counter() - started)
+        sizes.append(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()))
+    return {"export_ms": _stats(seconds), "folder_bytes": sizes}
+
+
 def _stats(seconds: list[float]) -> dict[str, float]:
     ms = sorted(s * 1000 for s in seconds)
     return {"median": statistics.median(ms), "worst": ms[-1], "runs": len(ms)}
@@ -121,6 +140,14 @@ def _stats(seconds: list[float]) -> dict[str, float]:
 
 def _print(results: dict[str, Any]) -> None:
     erasure = results["erasure"]
+    access = results["access_request"]
+    print()
+    figures = access["export_ms"]
+    kilobytes = ", ".join(f"{size / 1024:,.0f} KB" for size in access["folder_bytes"])
+    print(
+        f"access request, gathered and written: median {figures['median']:,.0f} ms, "
+        f"worst {figures['worst']:,.0f} ms; folders of {kilobytes}"
+    )
     print()
     print("| | median | worst | records per person |")
     print("| --- | ---: | ---: | --- |")

@@ -158,6 +158,14 @@ def test_an_erasure_reaches_every_site_and_every_later_bundle(
         network.workspaces[A].erasure.erase(ben.person_id)
         assert _store_hits(network.workspaces[A], ben.words) == []
 
+        # What the laptop and Southgate wrote before they heard reaches sites that have
+        # heard: Northfield, and the university once Northfield's bundle is in.
+        network.exchange(L, A)
+        network.exchange(A, U)
+        network.exchange(B, U)
+        for site in (A, U):
+            assert _store_hits(network.workspaces[site], ben.words) == [], site
+
         rng = random.Random(order)
         written_holding: list[tuple[str, Path]] = []
         for _ in range(24):

@@ -40,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from lt_desktop.domain.vocabulary import ErasureScope
 from lt_desktop.storage.database import CHANGE_SEQ, INCLUDE_DELETED
@@ -258,12 +259,11 @@ def erase(
     cohort_id: uuid.UUID | None = None,
     *,
     now: datetime | None = None,
-    only: Callable[[SyncedRecord], bool] | None = None,
 ) -> Erased:
     """Erase what ``scope`` takes of these people here, in the caller's transaction.
 
     Records already deleted are blanked too: a tombstone left by an earlier removal
-    may still hold text. ``only`` narrows it to the records it accepts.
+    may still hold text.
     """
     now = now or utc_now()
     people = list(people)
@@ -271,8 +271,6 @@ def erase(
     every_id: list[uuid.UUID] = []
     for kind, ids in found(session, people, scope, cohort_id):
         for record in load(session, kind.model, ids):
-            if only is not None and not only(record):
-                continue
             every_id.append(record.id)
             if record.deleted_at is None:
                 erased.counts[kind.words] += 1
@@ -305,32 +303,105 @@ class Held:
 
 def hold(session: Session) -> Held:
     """After a bundle is taken in: carry out every erasure it brought, and erase again
-    whatever it brought of people erased before (each erasure's records that are
-    live, or were written by this transaction)."""
-    this_change = session.info.get(CHANGE_SEQ)
-    session.flush()
-    groups: dict[tuple[ErasureScope, uuid.UUID | None, bool], list[uuid.UUID]] = defaultdict(list)
-    for erasure in session.scalars(select(Erasure)):
-        is_new = this_change is not None and erasure.change_seq == this_change
-        groups[(erasure.scope, erasure.cohort_id, is_new)].append(erasure.person_id)
+    whatever it brought of people erased before.
+
+    Cheap when nothing needs it: a bundle that wrote nothing, or a store with no
+    erasures, costs one query; otherwise only the kinds of record the bundle wrote are
+    looked at, and only their records it wrote, found by one query each.
+    """
     held = Held()
-
-    def touched(record: SyncedRecord) -> bool:
-        return record.deleted_at is None or (
-            this_change is not None and record.change_seq == this_change
-        )
-
-    for (scope, cohort_id, is_new), people in sorted(groups.items(), key=_group_order):
-        if is_new:
-            held.brought.add(erase(session, people, scope, cohort_id))
-            if scope is ErasureScope.EVERYTHING:
-                # Their record may have come as a tombstone ahead of the erasure.
-                held.brought.people = sorted(
-                    set(held.brought.people) | _research_ids(session, people)
-                )
+    this_change = session.info.get(CHANGE_SEQ)
+    if this_change is None:
+        return held  # nothing was written, so nothing came back
+    session.flush()
+    groups: dict[tuple[ErasureScope, uuid.UUID | None], list[uuid.UUID]] = defaultdict(list)
+    earlier: set[tuple[ErasureScope, uuid.UUID | None]] = set()
+    for person_id, scope, cohort_id, change_seq in session.execute(
+        select(Erasure.person_id, Erasure.scope, Erasure.cohort_id, Erasure.change_seq)
+    ):
+        if change_seq == this_change:
+            groups[(scope, cohort_id)].append(person_id)
         else:
-            held.again.add(erase(session, people, scope, cohort_id, only=touched))
+            earlier.add((scope, cohort_id))
+    for (scope, cohort_id), people in sorted(groups.items(), key=_group_order):
+        held.brought.add(erase(session, people, scope, cohort_id))
+        if scope is ErasureScope.EVERYTHING:
+            # Their record may have come as a tombstone ahead of the erasure.
+            held.brought.people = sorted(set(held.brought.people) | _research_ids(session, people))
+    if earlier:
+        written = _written_kinds(session, this_change)
+        for scope, cohort_id in sorted(earlier, key=lambda g: _group_order((g, None))):
+            held.again.add(_erase_written(session, scope, cohort_id, this_change, written))
     return held
+
+
+def _written_kinds(session: Session, change_seq: int) -> set[type[SyncedRecord]]:
+    """The kinds an erasure takes that this transaction wrote a record of."""
+    models = {kind.model for kind in KINDS} | {ClassSession}
+    return {
+        model
+        for model in models
+        if session.scalar(
+            select(model.id)
+            .where(model.change_seq == change_seq)
+            .limit(1)
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        is not None
+    }
+
+
+def _erase_written(
+    session: Session,
+    scope: ErasureScope,
+    cohort_id: uuid.UUID | None,
+    change_seq: int,
+    written: set[type[SyncedRecord]],
+) -> Erased:
+    """Erase what this transaction wrote of people erased earlier with this scope."""
+    erased = Erased()
+    people = select(Erasure.person_id).where(
+        Erasure.scope == scope,
+        Erasure.cohort_id.is_(None) if cohort_id is None else Erasure.cohort_id == cohort_id,
+        Erasure.change_seq != change_seq,
+    )
+    ids: list[uuid.UUID] = []
+    now = utc_now()
+    for kind in KINDS:
+        if scope not in kind.scopes or kind.model not in written:
+            continue
+        statement = select(kind.model).where(
+            kind.model.id.in_(_ids_of(kind, people, scope, cohort_id)),
+            kind.model.change_seq == change_seq,
+        )
+        for record in session.scalars(statement.execution_options(**{INCLUDE_DELETED: True})):
+            ids.append(record.id)
+            if record.deleted_at is None:
+                erased.counts[kind.words] += 1
+                record.deleted_at = now
+            blank(record)
+    if scope is ErasureScope.EVERYTHING and ClassSession in written:
+        lectured = select(ClassSession).where(
+            ClassSession.lecturer_id.in_(people), ClassSession.change_seq == change_seq
+        )
+        for class_session in session.scalars(lectured):
+            class_session.lecturer_id = None
+    _forget_local_copies(session, ids)
+    return erased
+
+
+def _ids_of(
+    kind: Kind, people: Any, scope: ErasureScope, cohort_id: uuid.UUID | None
+) -> Select[Any]:
+    """The ids of ``kind``'s records about ``people`` (a query), found down the links."""
+    column = getattr(kind.model, kind.column)
+    if kind.parent is None:
+        statement = select(kind.model.id).where(column.in_(people))
+        if kind.in_cohort is not None and cohort_id is not None:
+            statement = statement.where(kind.in_cohort(cohort_id))
+        return statement
+    parent = next(k for k in KINDS if k.model is kind.parent and scope in k.scopes)
+    return select(kind.model.id).where(column.in_(_ids_of(parent, people, scope, cohort_id)))
 
 
 def _research_ids(session: Session, people: list[uuid.UUID]) -> set[str]:
@@ -341,9 +412,9 @@ def _research_ids(session: Session, people: list[uuid.UUID]) -> set[str]:
     return found
 
 
-def _group_order(item: tuple[tuple[ErasureScope, uuid.UUID | None, bool], Any]) -> tuple[str, str]:
-    (scope, cohort_id, is_new), _ = item
-    return (scope.value, "" if cohort_id is None else cohort_id.hex + str(is_new))
+def _group_order(item: tuple[tuple[ErasureScope, uuid.UUID | None], Any]) -> tuple[str, str]:
+    (scope, cohort_id), _ = item
+    return (scope.value, "" if cohort_id is None else cohort_id.hex)
 
 
 def _forget_local_copies(session: Session, ids: list[uuid.UUID]) -> None:
