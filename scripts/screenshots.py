@@ -249,6 +249,7 @@ def main() -> int:
             "Cohorts": "cohorts",
             "Applications": "applications",
             "Backup and restore": "backups",
+            "Retention": "retention",
             "People": "people",
             "Groups": "groups",
             "Sessions and register": "register",

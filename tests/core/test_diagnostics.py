@@ -57,6 +57,7 @@ def test_the_report_has_what_support_needs_and_no_personal_data(
     assert "Last backup                       never" in text
     assert report.settings["idle_lock_minutes"] == "5"
     assert report.settings["backup_folder"] == "not chosen"
+    assert report.settings["retention: research-data"] == "5 years after the cohort ends"
     counts = demo.stats.counts()
     assert {k: v for k, v in report.counts.items() if k != "audit_entries"} == {
         k: v for k, v in counts.items() if k != "audit_entries"

@@ -242,6 +242,7 @@ EXPECTED_SCREENS = {
         "Classroom laptops",
         "Documents",
         "Backup and restore",
+        "Retention",
         "Administration",
     ],
     "staff": [
@@ -261,6 +262,7 @@ EXPECTED_SCREENS = {
         "Classroom laptops",
         "Documents",
         "Backup and restore",
+        "Retention",
     ],
     "facilitator": [
         "Cohorts",

@@ -17,6 +17,7 @@ from lt_desktop import __version__
 from lt_desktop.cli import commands, laptop_commands
 from lt_desktop.cli.commands import research, sessions, story_questions
 from lt_desktop.cli.commands.common import COHORT_HELP, WEEK_HELP
+from lt_desktop.cli.commands.retention import add_parser as add_retention_parser
 from lt_desktop.cli.terminal import printing_safely
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.logs import configure_logging, log_refused, log_unexpected
@@ -410,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_parser(sub, signed_in, _Parser)
     story_questions.add_parser(sub, signed_in, _Parser)
     research.add_parser(sub, signed_in, _Parser)
+    add_retention_parser(sub, signed_in, _Parser)
     laptop_commands.add_parser(sub, store, signed_in, _Parser)
     return parser
 

@@ -30,6 +30,7 @@ from lt_desktop import __version__
 from lt_desktop.core.logs import LOG_NAME
 from lt_desktop.core.services.base import Service
 from lt_desktop.core.services.maintenance import BACKED_UP
+from lt_desktop.core.services.retention import read_periods
 from lt_desktop.core.services.settings import BACKUP_FOLDER, DEFAULTS, read_setting
 from lt_desktop.core.services.stats import StatsService
 from lt_desktop.domain.roles import Permission
@@ -145,6 +146,7 @@ class DiagnosticsService(Service):
                 select(func.max(AuditEntry.at)).where(AuditEntry.action == BACKED_UP)
             )
             settings = {key: read_setting(session, key) for key in DEFAULTS}
+            periods = read_periods(session)
             names = _names(session)
         store["Last backup"] = _when(last_backup) if last_backup else "never"
         backups = known_backups(folder, self._store.store_id)
@@ -152,6 +154,7 @@ class DiagnosticsService(Service):
             f", the newest {_when(backups[0].made_at)}" if backups else ""
         )
         shown_settings = {key: _setting(key, value) for key, value in settings.items()}
+        shown_settings |= {f"retention: {p.kind.option}": p.describe() for p in periods}
         counts: dict[str, int] = {}
         missing = ""
         if self.actor.may(Permission.VIEW_STATS):

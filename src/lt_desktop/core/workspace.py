@@ -34,6 +34,7 @@ from lt_desktop.core.services.questionnaires import QuestionnaireService
 from lt_desktop.core.services.readings import ReadingService
 from lt_desktop.core.services.register import RegisterService
 from lt_desktop.core.services.research import ResearchService
+from lt_desktop.core.services.retention import RetentionService
 from lt_desktop.core.services.settings import SettingsService
 from lt_desktop.core.services.stationery import StationeryService
 from lt_desktop.core.services.stats import StatsService
@@ -82,6 +83,10 @@ class Workspace:
     @cached_property
     def erasure(self) -> ErasureService:
         return ErasureService(self.store, self.actor)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        return RetentionService(self.store, self.actor)
 
     @cached_property
     def memberships(self) -> MembershipService:

@@ -69,6 +69,7 @@ TABLE_CHANGES: dict[str, Change] = {
     "attendance": Change.REGISTER,
     "users": Change.ACCOUNTS,
     "settings": Change.SETTINGS,
+    "retention_settings": Change.SETTINGS,
     "audit_log": Change.AUDIT,
     "applications": Change.APPLICATIONS,
     "application_scores": Change.APPLICATIONS,

@@ -51,6 +51,8 @@ class Permission(Enum):
     CARRY_REGISTERS = auto()  # carry registers between a classroom laptop and its PC, only
     BACKUP = auto()
     VIEW_STATS = auto()
+    VIEW_RETENTION = auto()  # see what the retention schedule says is due
+    MANAGE_RETENTION = auto()  # change the schedule, and erase what is due
 
 
 _STAFF = {
@@ -78,6 +80,7 @@ _STAFF = {
     Permission.CARRY_REGISTERS,
     Permission.BACKUP,
     Permission.VIEW_STATS,
+    Permission.VIEW_RETENTION,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -55,6 +55,7 @@ from lt_desktop.ui.screens.overview import OverviewScreen
 from lt_desktop.ui.screens.people import PeopleScreen
 from lt_desktop.ui.screens.questionnaires import QuestionnairesScreen
 from lt_desktop.ui.screens.research_export import ResearchExportScreen
+from lt_desktop.ui.screens.retention import RetentionScreen
 from lt_desktop.ui.screens.sessions import SessionsScreen
 from lt_desktop.ui.screens.stories import StoriesScreen
 from lt_desktop.ui.screens.sync import SyncScreen
@@ -82,6 +83,7 @@ SCREENS: list[type[Screen]] = [
     LaptopsScreen,
     DocumentsScreen,
     BackupsScreen,
+    RetentionScreen,
     AdministrationScreen,
 ]
 

@@ -4,7 +4,8 @@ One module per group of commands: ``store`` (init, demo, stats, check,
 diagnostics), ``accounts`` (user, passwd, rekey, recover), ``backups`` (backup,
 restore), ``sync`` (site cards, pairing, bundles), ``conflicts``, ``printouts``
 (print, csv), ``people`` (person), ``sessions`` (session), ``story_questions``
-(story-questions) and ``research`` (research export); ``common`` holds what they share.
+(story-questions), ``research`` (research export) and ``retention``; ``common`` holds
+what they share.
 ``HANDLERS`` maps each command's name to what does it.
 """
 
@@ -17,6 +18,7 @@ from lt_desktop.cli.commands.conflicts import conflicts
 from lt_desktop.cli.commands.people import person
 from lt_desktop.cli.commands.printouts import csv_list, print_
 from lt_desktop.cli.commands.research import export_research
+from lt_desktop.cli.commands.retention import retention
 from lt_desktop.cli.commands.sessions import session
 from lt_desktop.cli.commands.store import check, demo, diagnostics, init, stats
 from lt_desktop.cli.commands.story_questions import questions
@@ -58,6 +60,7 @@ HANDLERS: dict[str, Handler] = {
     "session": session,
     "story-questions": questions,
     "research": export_research,
+    "retention": retention,
 }
 
 __all__ = ["HANDLERS", "Handler"]

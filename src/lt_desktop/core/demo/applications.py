@@ -125,6 +125,41 @@ class Applications(DemoBuilderBase):
             session.flush()
             self._scores(rng, application, criteria, assessors, low, high)
 
+    def _lapsed_applications(self, spring: DemoCohort) -> None:
+        """Two applications to the first cohort that led to no place, decided a month
+        before it began: one declined, one withdrawn. Their six months are long past, so
+        the retention schedule has them due; neither applicant holds anything else here,
+        so each is due to be erased altogether. Made last, from a generator of its own,
+        so nothing made before shifts."""
+        rng = random.Random(4_2026)
+        cohort = spring.row
+        decided_on = cohort.starts_on - timedelta(days=32)
+        for base, decision in (
+            (PersonBase.UNIVERSITY, ApplicationDecision.DECLINED),
+            (PersonBase.PRISON, ApplicationDecision.WITHDRAWN),
+        ):
+            person = self._applicant(rng, base)
+            self.session.add(
+                m.Application(
+                    cohort_id=cohort.id,
+                    person_id=person.id,
+                    received_on=decided_on - timedelta(days=rng.randint(20, 40)),
+                    motivation_statement=" ".join(rng.sample(text.MOTIVATION_SENTENCES, 3)),
+                    heard_about=rng.choice(text.HEARD_ABOUT),
+                    availability=rng.choice(text.AVAILABILITY),
+                    decision=decision,
+                    decision_reason=(
+                        DECLINE_REASONS[0] if decision is ApplicationDecision.DECLINED else ""
+                    ),
+                    decided_on=decided_on if decision is ApplicationDecision.DECLINED else None,
+                    answered_on=(
+                        decided_on + timedelta(days=6)
+                        if decision is ApplicationDecision.WITHDRAWN
+                        else None
+                    ),
+                )
+            )
+
     def _scores(
         self,
         rng: random.Random,

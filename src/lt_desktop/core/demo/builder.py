@@ -117,6 +117,7 @@ class DemoBuilder(
             self._after_the_course(spring, autumn, graduates)
             self._stationery(partnership)
             self._course_life([spring, autumn])
+            self._lapsed_applications(spring)
             self.store.audit(
                 session,
                 actor_id=None,

@@ -74,6 +74,8 @@ _WHAT_IT_ALLOWS = {
     Permission.CARRY_REGISTERS: "carry registers between a classroom laptop and the education PC",
     Permission.BACKUP: "back up or restore the store",
     Permission.VIEW_STATS: "see what the store holds",
+    Permission.VIEW_RETENTION: "see what the retention schedule says is due",
+    Permission.MANAGE_RETENTION: "change the retention schedule or erase what is due",
 }
 
 #: Cohort roles that let a facilitator account see a cohort.

@@ -18,7 +18,14 @@ from lt_desktop.storage.models.course_life import (
     RubricCriterion,
 )
 from lt_desktop.storage.models.erasures import Erasure
-from lt_desktop.storage.models.local import AuditEntry, Draft, Setting, Site, User
+from lt_desktop.storage.models.local import (
+    AuditEntry,
+    Draft,
+    RetentionSetting,
+    Setting,
+    Site,
+    User,
+)
 from lt_desktop.storage.models.movement import PersonMerge, Transfer
 from lt_desktop.storage.models.people import Person, PrisonDetails
 from lt_desktop.storage.models.programme import (
@@ -98,6 +105,7 @@ __all__ = [
     "QuestionnaireTemplate",
     "Reading",
     "ReceivedBundle",
+    "RetentionSetting",
     "RubricCriterion",
     "Setting",
     "Site",

@@ -1,14 +1,16 @@
 """Tables that belong to this installation only and never travel: the site,
-settings, user accounts, the audit log and accounts' unsaved drafts."""
+settings, user accounts, the audit log, accounts' unsaved drafts and how long each
+kind of data is kept."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lt_desktop.domain.retention import PeriodUnit, RetentionKind
 from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage.models.base import Base, enum_column, utc_now
@@ -91,3 +93,20 @@ class Draft(Base):
     field: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     kept_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RetentionSetting(Base):
+    """How long this organisation keeps one kind of data, where an administrator has
+    changed it from the default (``domain.retention.DEFAULTS``). Each organisation keeps
+    its own schedule, so it never travels."""
+
+    __tablename__ = "retention_settings"
+
+    kind: Mapped[RetentionKind] = enum_column(RetentionKind, primary_key=True)
+    #: Never due while off.
+    off: Mapped[bool] = mapped_column(default=False)
+    amount: Mapped[int] = mapped_column(default=0)
+    unit: Mapped[PeriodUnit] = enum_column(PeriodUnit, default=PeriodUnit.YEARS)
+    #: For a kind kept until a date (interviews: the study's end); None while not set.
+    until: Mapped[date | None] = mapped_column(default=None)
+    changed_at: Mapped[datetime] = mapped_column(default=utc_now)
