@@ -124,6 +124,7 @@ def _erasure(workspace: Workspace, store: Store, runs: int) -> dict[str, Any]:
 def _access_requests(workspace: Workspace, store: Store, out: Path, runs: int) -> dict[str, Any]:
     seconds: list[float] = []
     sizes: list[int] = []
+    out.mkdir(parents=True, exist_ok=True)
     for number, person_id in enumerate(_most_recorded(store, runs)):
         folder = out / f"request-{number}"
         started = time.perf_counter()
