@@ -353,3 +353,21 @@ def test_counts_in_the_store_are_unchanged_by_an_export(demo: Workspace, tmp_pat
     _export(demo, chosen, tmp_path / "out")
     with demo.store.read() as session:
         assert session.scalar(select(func.count()).select_from(Story)) == before
+
+
+def test_a_marker_named_by_one_name_alone_is_replaced_too(demo: Workspace, tmp_path: Path) -> None:
+    """Markers are kept by their whole name; their surname or first name alone in what
+    was written must not reach the person either (marking is double-blind)."""
+    chosen = _fullest(demo)
+    with demo.store.write() as session:
+        mark = session.scalars(select(EssayMark)).first()
+        assert mark is not None
+        mark.marker_name = "Helen Carwright"
+    _plant_a_story(demo, chosen, "Carwright, and Helen too,")
+    folder = tmp_path / "for-them"
+
+    _export(demo, chosen, folder)
+
+    for name, text in _every_text(folder).items():
+        assert "carwright" not in text.casefold(), name
+        assert not re.search(r"(?<!\w)helen(?!\w)", text.casefold()), name

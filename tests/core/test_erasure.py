@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from lt_desktop.core.services.erasure import ERASED
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.workspace import Workspace
-from lt_desktop.domain.errors import PermissionDenied
+from lt_desktop.domain.errors import PermissionDenied, ValidationError
 from lt_desktop.storage.backup import raw_key_pragma
 from lt_desktop.storage.database import INCLUDE_DELETED
 from lt_desktop.storage.keyslots import KeyFile, password_bytes
@@ -34,7 +34,9 @@ from lt_desktop.storage.models import (
     Story,
     SyncConflict,
     SyncedRecord,
+    User,
 )
+from lt_desktop.sync.erasures import ERASED_ACCOUNT
 
 OWN_SENTENCE = "A heron stood on the wall by the chapel all through our group's talk"
 
@@ -261,3 +263,28 @@ def test_the_store_zeroes_what_it_deletes(demo: Workspace) -> None:
 
 def test_every_erased_kind_is_a_synced_record() -> None:
     assert all(issubclass(model, SyncedRecord) for model, *_ in ERASED)
+
+
+def test_someone_who_still_signs_in_here_is_not_erased_until_their_account_is_closed(
+    demo: Workspace,
+) -> None:
+    chosen = _most_recorded(demo)
+    with demo.store.write() as session:
+        account = session.scalars(select(User).where(User.username == "facilitator")).one()
+        account.person_id = chosen.id
+        account.display_name = f"{chosen.given_name} {chosen.family_name}"
+    with pytest.raises(ValidationError, match="signs in here as facilitator"):
+        demo.erasure.preview(chosen.id)
+    with pytest.raises(ValidationError, match="Disable their account first"):
+        demo.erasure.erase(chosen.id)
+
+    demo.accounts.disable_account("facilitator")
+    demo.erasure.erase(chosen.id)
+
+    with demo.store.read() as session:
+        account = session.scalars(select(User).where(User.username == "facilitator")).one()
+        assert (account.person_id, account.display_name, account.disabled) == (
+            None,
+            ERASED_ACCOUNT,
+            True,
+        )

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from lt_desktop.domain.vocabulary import AttendanceStatus, PersonBase
 from lt_desktop.storage.models import (
@@ -33,6 +34,7 @@ from tests.security.import_forgery import (
     deleted,
     exchanged,
     forge,
+    new_version,
     record_line,
     refusal,
     template,
@@ -338,14 +340,32 @@ def test_a_university_cannot_erase_a_prison_based_learner(
     forged = _university_erasure(sites, person_id=person["id"], base=claimed_base)
     message = _refused((sites, True), [as_bytes(forged)], tmp_path / "erasure.ltbundle")
     assert message == (
-        f"The bundle's erasures record {forged['id']} was made at a university site about "
-        "a prison-based person, which only a prison site may do; nothing was imported."
+        f"The bundle's erasures record {forged['id']} erases a prison-based person, which "
+        "only a prison site may do; nothing was imported."
     )
 
 
-def test_a_university_cannot_bar_a_prison_learner_not_yet_held(sites: Pair, tmp_path: Path) -> None:
-    """An erasure of someone the prison does not hold yet would keep them out when they
-    arrive: it is judged by the base it names."""
-    forged = _university_erasure(sites, person_id=uuid.uuid4().hex, base="prison")
+def test_a_university_cannot_pass_off_an_erasure_as_another_sites(
+    sites: Pair, tmp_path: Path
+) -> None:
+    """Made, it says, at a site the prison does not know (as a prison the university
+    relays for would be): the prison made this learner, so only its side erases them."""
+    person = _prison_learner(Person, sites)
+    elsewhere = uuid.uuid4()
+    forged = _university_erasure(sites, person_id=person["id"], base="prison")
+    forged["v"] = new_version(elsewhere)
+    forged["a"] = forged["v"]
+    forged["o"] = elsewhere.hex
     message = _refused((sites, True), [as_bytes(forged)], tmp_path / "erasure.ltbundle")
-    assert "was made at a university site about a prison-based person" in message
+    assert f"erasures record {forged['id']} erases a prison-based person" in message
+
+
+def test_an_erasure_of_someone_not_held_is_not_kept(sites: Pair, tmp_path: Path) -> None:
+    """Kept, it would let a partner bar a learner from ever arriving here."""
+    stranger = uuid.uuid4()
+    forged = _university_erasure(sites, person_id=stranger.hex, base="prison")
+    bundle = forge(sites, from_university=True, lines=[as_bytes(forged)], target=tmp_path / "e")
+    with sites.prison.open() as workspace:
+        workspace.sync.import_bundle(bundle)
+        with workspace.store.read() as session:
+            assert session.scalars(select(Erasure).where(Erasure.person_id == stranger)).all() == []

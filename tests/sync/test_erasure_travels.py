@@ -49,6 +49,8 @@ NOTES = {
     B: "Asked for the reading list for his cousin",
     L: "Left to see the nurse about his wrist",
 }
+#: A laptop's change to a mark the erasure also changed: the two clash.
+CLASHING_NOTE = "Told me about his sister, who visits on Thursdays"
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ def _ben_everywhere(network: Network) -> Needles:
         person = session.get(Person, ben)
         assert person is not None
         research_id = person.research_id
-    needles = Needles(ben, research_id, ("Ben Price", "Price", STORY, *NOTES.values()))
+    needles = Needles(
+        ben, research_id, ("Ben Price", "Price", STORY, CLASHING_NOTE, *NOTES.values())
+    )
     return needles
 
 
@@ -151,6 +155,14 @@ def test_an_erasure_reaches_every_site_and_every_later_bundle(
             B,
             lambda w: w.register.mark(
                 seed.south_sessions[1], ben.person_id, Mark(AttendanceStatus.LATE, note=NOTES[B])
+            ),
+        )
+        network.change(
+            L,
+            lambda w: w.register.mark(
+                seed.north_sessions[0],
+                ben.person_id,
+                Mark(AttendanceStatus.LATE, note=CLASHING_NOTE),
             ),
         )
         assert _store_hits(network.workspaces[B], [NOTES[B]])

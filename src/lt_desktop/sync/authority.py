@@ -241,7 +241,8 @@ RULES: dict[str, Rule] = {
         May.RELAY,
         May.RELAY,
         "A person is erased by their home side, and the erasure is passed on to every "
-        "site; the other side never erases them for it.",
+        "site; the other side never erases them for it. Checked as a deletion of the "
+        "person (``Authority._check_erasure``).",
     ),
 }
 
@@ -327,6 +328,9 @@ class Authority:
             raise self._refusal(
                 incoming, "belongs to a partnership other than the one this prison is paired for"
             )
+        if incoming.table == "erasures":
+            self._check_erasure(incoming, lookup)
+            return
         rule = RULES.get(incoming.table)
         if rule is None:
             return  # a programme record, or one TRAVELS never lets through
@@ -352,6 +356,25 @@ class Authority:
         else:
             reason = f"changes what a {home.value} site made of a {home.value}-based person"
         raise self._refusal(incoming, f"{reason}, which only a {home.value} site may do")
+
+    def _check_erasure(self, incoming: Incoming, lookup: Lookup) -> None:
+        """An erasure takes every record of a person here, so it is judged as a deletion
+        of the person would be: from the other side, only passed on from a site of the
+        person's own side, and never of a person this side made unless a site of this
+        side made it. Of someone not held here it is not kept at all (``incoming``)."""
+        person = lookup(Person, incoming.fields["person_id"])
+        if not isinstance(person, Person):
+            return
+        home = home_side(person.base)
+        if home is self.sender_kind:
+            return
+        maker_side = self._sides.get(_maker(incoming.version))
+        ours = self._sides.get(person.origin_site_id) is self.receiver_kind
+        if maker_side is self.sender_kind or (ours and maker_side is not self.receiver_kind):
+            raise self._refusal(
+                incoming,
+                f"erases a {home.value}-based person, which only a {home.value} site may do",
+            )
 
     def _in_question(self, may: May, incoming: Incoming, local: SyncedRecord | None) -> bool:
         """Whether the record is one ``may`` would refuse for the other side's people
@@ -397,12 +420,7 @@ class Authority:
         target = incoming.fields.get(field)
         if target is None and local is not None:
             target = getattr(local, field, None)
-        home = None if target is None else self._home_of(table, target, lookup)
-        if home is None and incoming.table == "erasures":
-            # Of someone never held here: the base it was made for, so that one side
-            # cannot bar the other's people from ever arriving.
-            return home_side(PersonBase(incoming.fields["base"]))
-        return home
+        return None if target is None else self._home_of(table, target, lookup)
 
     def _home_of(self, table: str, record_id: uuid.UUID, lookup: Lookup) -> SiteKind | None:
         return _home_of(table, record_id, lookup, self._homes)

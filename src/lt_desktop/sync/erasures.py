@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -164,6 +164,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(PersonMerge, "merges of duplicate records", None, "person_id"),
 )
 
+#: What an account linked to an erased person is called from then on.
+ERASED_ACCOUNT = "Erased account"
+
 #: Kept on a tombstone: what makes it a record that can travel, never personal data.
 _KEPT = frozenset(
     {"id", "created_at", "updated_at", "origin_site_id", "version", "previous_version"}
@@ -287,7 +290,12 @@ def erase(
                 lectured.lecturer_id = None
         for start in range(0, len(people), 500):
             chunk = people[start : start + 500]
-            session.execute(update(User).where(User.person_id.in_(chunk)).values(person_id=None))
+            # An account of theirs here no longer names them, nor lets anyone sign in.
+            session.execute(
+                update(User)
+                .where(User.person_id.in_(chunk))
+                .values(person_id=None, display_name=ERASED_ACCOUNT, disabled=True)
+            )
     _forget_local_copies(session, every_id)
     return erased
 
@@ -299,15 +307,19 @@ class Held:
 
     brought: Erased = field(default_factory=Erased)
     again: Erased = field(default_factory=Erased)
+    #: Clashes the bundle made over records of erased people, forgotten (table, id).
+    forgotten: list[tuple[str, uuid.UUID]] = field(default_factory=list)
 
 
-def hold(session: Session) -> Held:
+def hold(session: Session, clashed: Sequence[tuple[str, uuid.UUID]] = ()) -> Held:
     """After a bundle is taken in: carry out every erasure it brought, and erase again
     whatever it brought of people erased before.
 
     Cheap when nothing needs it: a bundle that wrote nothing, or a store with no
     erasures, costs one query; otherwise only the kinds of record the bundle wrote are
-    looked at, and only their records it wrote, found by one query each.
+    looked at, and only their records it wrote, found by one query each. A clash the
+    bundle made over a record of an erased person (``clashed``: table and id) is
+    forgotten: the version it kept aside holds what was erased.
     """
     held = Held()
     this_change = session.info.get(CHANGE_SEQ)
@@ -332,7 +344,36 @@ def hold(session: Session) -> Held:
         written = _written_kinds(session, this_change)
         for scope, cohort_id in sorted(earlier, key=lambda g: _group_order((g, None))):
             held.again.add(_erase_written(session, scope, cohort_id, this_change, written))
+    if clashed and (groups or earlier):
+        held.forgotten = _forget_clashes(session, clashed, set(groups) | earlier)
     return held
+
+
+def _forget_clashes(
+    session: Session,
+    clashed: Sequence[tuple[str, uuid.UUID]],
+    groups: set[tuple[ErasureScope, uuid.UUID | None]],
+) -> list[tuple[str, uuid.UUID]]:
+    by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for table, record_id in clashed:
+        by_table[table].append(record_id)
+    erased: list[tuple[str, uuid.UUID]] = []
+    for scope, cohort_id in groups:
+        people = select(Erasure.person_id).where(
+            Erasure.scope == scope,
+            Erasure.cohort_id.is_(None) if cohort_id is None else Erasure.cohort_id == cohort_id,
+        )
+        for kind in KINDS:
+            ids = by_table.get(kind.model.__tablename__)
+            if not ids or scope not in kind.scopes:
+                continue
+            statement = select(kind.model.id).where(
+                kind.model.id.in_(ids), kind.model.id.in_(_ids_of(kind, people, scope, cohort_id))
+            )
+            found = list(session.scalars(statement.execution_options(**{INCLUDE_DELETED: True})))
+            _forget_local_copies(session, found)
+            erased += [(kind.model.__tablename__, record_id) for record_id in found]
+    return erased
 
 
 def _written_kinds(session: Session, change_seq: int) -> set[type[SyncedRecord]]:

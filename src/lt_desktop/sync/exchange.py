@@ -285,7 +285,16 @@ def import_bundle(
                 result.summary.still_waiting += waited.summary.still_waiting
             # Erasures it brought are carried out, and what it brought of people
             # erased before is erased again.
-            held = erasures.hold(session)
+            held = erasures.hold(
+                session, [(note.table, note.record_id) for note in result.summary.conflicts]
+            )
+            if held.forgotten:
+                forgotten = set(held.forgotten)
+                result.summary.conflicts = [
+                    note
+                    for note in result.summary.conflicts
+                    if (note.table, note.record_id) not in forgotten
+                ]
             result.erased_people = held.brought.people
             result.erased_records = sum(held.brought.counts.values())
             result.erased_again = sum(held.again.counts.values())

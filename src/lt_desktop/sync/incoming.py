@@ -24,7 +24,7 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -37,6 +37,7 @@ from lt_desktop.storage.clock import HybridLogicalClock
 from lt_desktop.storage.database import INCLUDE_DELETED, next_change_seq
 from lt_desktop.storage.models import (
     Consent,
+    Person,
     SyncConflict,
     SyncedRecord,
     WaitingRecord,
@@ -67,6 +68,8 @@ FLUSH_BYTES = 1024 * 1024
 FOUND_KEPT = 1024
 #: Waiting records read at a time (one may hold a scan).
 _WAITING_BATCH = 16
+#: A person's data erased at some site (``sync.erasures``).
+ERASURES = "erasures"
 #: Two records of one person made one at the partner (``person_merges``).
 PERSON_MERGES = "person_merges"
 
@@ -293,6 +296,15 @@ class Merger:
             self.summary.unchanged += 1
             return
         local = self._local(model, incoming.id)
+        if local is None and incoming.table == ERASURES:
+            survivor = self._merges.survivor(incoming.fields["person_id"])
+            if survivor is not None:  # merged here into another record: that one goes
+                incoming = replace(incoming, fields={**incoming.fields, "person_id": survivor})
+            if self._local(Person, incoming.fields["person_id"]) is None:
+                # Of someone never held here: nothing to erase, and kept it would only
+                # let one site bar a person from ever arriving at another.
+                self.summary.unchanged += 1
+                return
         if local is None:
             self._authorised(incoming, None)
             self._take_new(model, incoming)

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.name_scrubbing import NameScrubber, names_of
+from lt_desktop.core.name_scrubbing import NameScrubber, names_in, names_of
 from lt_desktop.core.services.erasure import ERASED, load_records, records_about
 from lt_desktop.storage.models import (
     ApplicationScore,
@@ -217,12 +217,14 @@ def _scrubber(session: Session, person: Person) -> NameScrubber:
         for name in session.scalars(select(column).distinct()):
             if name:
                 others.add(name)
-    # Whole names only: an account may be called "Education Office", and its words
-    # alone are ordinary words.
+    # The whole name and each word of it that is a name (a marker's surname alone in
+    # feedback, say), but the words of a role ("Demo Administrator") and the person's
+    # own names, which stay in their own copy.
     own = {n.casefold() for n in people.get(person.research_id, [])}
     for n, name in enumerate(sorted(others)):
-        if name.casefold() not in own:
-            people[f"-other-{n}"] = [name]
+        forms = [form for form in names_in(name) if form.casefold() not in own]
+        if forms:
+            people[f"-other-{n}"] = forms
     return NameScrubber(people, replacement=ANOTHER_PARTICIPANT, keep_writer=True)
 
 

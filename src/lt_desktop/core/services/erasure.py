@@ -35,7 +35,7 @@ from lt_desktop.core.services.base import Service, get_or_not_found
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.roles import Permission
 from lt_desktop.domain.vocabulary import ErasureReason, ErasureScope, PersonBase, SiteKind
-from lt_desktop.storage.models import Erasure, Partner, Person, Site, utc_now
+from lt_desktop.storage.models import Erasure, Partner, Person, Site, User, utc_now
 from lt_desktop.sync import erasures
 from lt_desktop.sync.authority import home_side
 
@@ -82,6 +82,7 @@ class ErasureService(Service):
         with self._store.read() as session:
             person = get_or_not_found(session, Person, person_id, "person")
             self._check_home_side(session, person)
+            self._check_account(session, person)
             counts = _counts(
                 erasures.found(session, [person_id], include_deleted=False),
             )
@@ -138,6 +139,7 @@ class ErasureService(Service):
             person = get_or_not_found(session, Person, person_id, "person")
             if check_home:
                 self._check_home_side(session, person)
+                self._check_account(session, person)
             research_id = person.research_id
             counts = self._erase(session, ErasureRequest(person_id), ErasureReason.REQUEST)
             self._audit(
@@ -162,6 +164,7 @@ class ErasureService(Service):
                 person = get_or_not_found(session, Person, request.person_id, "person")
                 if request.scope is ErasureScope.EVERYTHING and reason is ErasureReason.REQUEST:
                     self._check_home_side(session, person)
+                    self._check_account(session, person)
                 research_id = person.research_id
                 counts = self._erase(session, request, reason)
                 for count in counts:
@@ -211,6 +214,18 @@ class ErasureService(Service):
             for kind in _kinds_in_order()
             if erased.counts.get(kind.words)
         )
+
+    def _check_account(self, session: Session, person: Person) -> None:
+        """Refuse to erase someone who still signs in here: closing their account is a
+        decision of its own, made first."""
+        username = session.scalar(
+            select(User.username).where(User.person_id == person.id, User.disabled.is_(False))
+        )
+        if username is not None:
+            raise ValidationError(
+                f"{_name(person)} signs in here as {username}. Disable their account first "
+                "(Accounts), then erase them; the account is then renamed and kept disabled."
+            )
 
     def _check_home_side(self, session: Session, person: Person) -> None:
         """Refuse to erase a person whole at the side that is not theirs, once that side
