@@ -5,7 +5,9 @@
 - erasing a person with a full course record: the preview of what will go, and the
   erasure itself (every record about them blanked and marked deleted in one
   transaction, then the journal checkpointed so nothing erased is left in it). Each
-  run erases another of the people with the most records.
+  run erases another of the people with the most records;
+- the retention schedule at its defaults: working out what is due, and erasing it all
+  in one transaction.
 
     .venv/bin/python benchmarks/run.py rights [--quick]
 """
@@ -21,7 +23,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from hub_store import FULL, QUICK, build_hub_store
 from lt_desktop.core.services.base import Actor
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.access_export import write_person_data
+from lt_desktop.domain.retention import PeriodUnit, RetentionKind
 from lt_desktop.storage import kdf
 from lt_desktop.storage import models as m
 from lt_desktop.storage.store import LockedStore, Store
@@ -66,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             _progress(f"erasing {args.runs} people with full course records")
             results["erasure"] = _erasure(workspace, store, args.runs)
+            _progress("the retention schedule: what is due, then erasing it")
+            results["retention"] = _retention(workspace)
         finally:
             store.close()
     _print(results)
@@ -134,6 +139,33 @@ def _access_requests(workspace: Workspace, store: Store, out: Path, runs: int) -
     return {"export_ms": _stats(seconds), "folder_bytes": sizes}
 
 
+def _retention(workspace: Workspace) -> dict[str, Any]:
+    """At its defaults, then at the shortest periods (a month after each cohort ends,
+    the study ended today), so that most of the store falls due and is erased."""
+    retention = workspace.retention
+    started = time.perf_counter()
+    due = retention.due()
+    at_defaults = time.perf_counter() - started
+    for kind in (RetentionKind.RESEARCH_DATA, RetentionKind.APPLICATIONS):
+        retention.set_period(kind, 1, PeriodUnit.MONTHS)
+    retention.set_study_end(date.today())
+    started = time.perf_counter()
+    due = retention.due()
+    worked_out = time.perf_counter() - started
+    records = sum(sum(c.count for c in d.counts) for d in due)
+    people = sum(d.people for d in due)
+    started = time.perf_counter()
+    retention.apply()
+    erased = time.perf_counter() - started
+    return {
+        "due_at_defaults_ms": at_defaults * 1000,
+        "due_ms": worked_out * 1000,
+        "records_due": records,
+        "people_due": people,
+        "apply_ms": erased * 1000,
+    }
+
+
 def _stats(seconds: list[float]) -> dict[str, float]:
     ms = sorted(s * 1000 for s in seconds)
     return {"median": statistics.median(ms), "worst": ms[-1], "runs": len(ms)}
@@ -156,6 +188,14 @@ def _print(results: dict[str, Any]) -> None:
     for label, key in (("preview of an erasure", "preview_ms"), ("erasing a person", "erase_ms")):
         figures = erasure[key]
         print(f"| {label} | {figures['median']:,.0f} ms | {figures['worst']:,.0f} ms | {held} |")
+    retention = results["retention"]
+    print(
+        f"\nretention: what is due at the defaults worked out in "
+        f"{retention['due_at_defaults_ms']:,.0f} ms; at the shortest periods "
+        f"{retention['records_due']:,} records about {retention['people_due']:,} people "
+        f"due, worked out in {retention['due_ms']:,.0f} ms and erased in "
+        f"{retention['apply_ms']:,.0f} ms"
+    )
 
 
 def _progress(message: str) -> None:
