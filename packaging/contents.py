@@ -21,6 +21,10 @@ WINDOWED_NAME = "LT Desktop"
 #: The entry point: ``python -m lt_desktop``, the same ``main`` as the ``lt-desktop`` script.
 ENTRY_SCRIPT = ROOT / "src" / "lt_desktop" / "__main__.py"
 
+#: Our own PyInstaller hooks: a run-time hook for PySide6 that leaves Qt unloaded
+#: until the app imports it (see hooks/rthooks/).
+HOOKS = ROOT / "packaging" / "hooks"
+
 #: Imported by name at run time, so PyInstaller cannot see them.
 HIDDEN_IMPORTS = [
     # SQLAlchemy picks the driver from the URL "sqlite+pysqlcipher".
