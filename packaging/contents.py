@@ -267,7 +267,7 @@ def without_dangling_links(datas: list[Entry], binaries: list[Entry]) -> list[En
     return [
         entry
         for entry in datas
-        if entry[2] != "SYMLINK" or entry[1].replace("\\", "/") in shipped
+        if len(entry) < 3 or entry[2] != "SYMLINK" or entry[1].replace("\\", "/") in shipped
     ]
 
 

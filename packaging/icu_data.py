@@ -132,7 +132,9 @@ def linked_data(library: bytes) -> tuple[str, bytes]:
         raise ValueError("not a 64-bit little-endian ELF library")
     (shoff,) = struct.unpack_from("<Q", library, 0x28)
     entry_size, count = struct.unpack_from("<HH", library, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", library, shoff + i * entry_size) for i in range(count)]
+    sections = [
+        struct.unpack_from("<IIQQQQIIQQ", library, shoff + i * entry_size) for i in range(count)
+    ]
     for kind, link, offset, size in ((s[1], s[6], s[4], s[5]) for s in sections):
         if kind != 11:  # SHT_DYNSYM
             continue
