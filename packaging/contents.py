@@ -91,6 +91,7 @@ EXCLUDES = [
     # pictures people add (logos, whose dialog shows no other kind, and scans, checked
     # by their first bytes before Pillow sees them); an AVIF logo is refused either way.
     "PIL._avif",
+    # Qt modules the app does not use: it imports QtCore, QtGui and QtWidgets only.
     "PySide6.Qt3DAnimation",
     "PySide6.Qt3DCore",
     "PySide6.Qt3DExtras",
@@ -142,6 +143,7 @@ EXCLUDES = [
     "PySide6.QtWebEngineWidgets",
     "PySide6.QtWebSockets",
     "PySide6.QtXml",
+    # Development tools.
     "pytest",
     "hypothesis",
     "mypy",
