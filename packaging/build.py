@@ -34,13 +34,14 @@ def ensure_pyinstaller() -> None:
     )
 
 
+def _files(folder: Path) -> list[Path]:
+    """Each file once (links to a library are not counted again)."""
+    return [path for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
+
+
 def folder_size(folder: Path) -> int:
-    """Bytes on disk, each file once (links to a library are not counted again)."""
-    return sum(
-        path.stat().st_size
-        for path in folder.rglob("*")
-        if path.is_file() and not path.is_symlink()
-    )
+    """Bytes on disk."""
+    return sum(path.stat().st_size for path in _files(folder))
 
 
 def megabytes(size: int) -> str:
@@ -87,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"LT Desktop {contents.app_version()} built in {took:.0f} s")
     print(f"  folder:  {app}")
     print(f"  program: {program}")
-    print(f"  size:    {megabytes(folder_size(app))}")
+    qt = app / "_internal" / "PySide6"
+    qt_part = f", of which Qt {megabytes(folder_size(qt))}" if qt.is_dir() else ""
+    print(f"  size:    {megabytes(folder_size(app))} in {len(_files(app))} files{qt_part}")
     return 0
 
 

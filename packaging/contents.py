@@ -21,6 +21,10 @@ WINDOWED_NAME = "LT Desktop"
 #: The entry point: ``python -m lt_desktop``, the same ``main`` as the ``lt-desktop`` script.
 ENTRY_SCRIPT = ROOT / "src" / "lt_desktop" / "__main__.py"
 
+#: Our own PyInstaller hooks: a run-time hook for PySide6 that leaves Qt unloaded
+#: until the app imports it (see hooks/rthooks/).
+HOOKS = ROOT / "packaging" / "hooks"
+
 #: Imported by name at run time, so PyInstaller cannot see them.
 HIDDEN_IMPORTS = [
     # SQLAlchemy picks the driver from the URL "sqlite+pysqlcipher".
@@ -42,8 +46,9 @@ HIDDEN_IMPORTS = [
 ]
 
 #: Packages that import their own modules by name (reportlab's barcodes and font
-#: tables): every module of theirs is bundled.
-ALL_SUBMODULES = ["reportlab"]
+#: tables), and the app itself, whose commands and screens are imported when first
+#: used: every module of theirs is bundled, whatever PyInstaller's analysis sees.
+ALL_SUBMODULES = ["reportlab", "lt_desktop"]
 
 #: Packages whose data files (not code) the app needs.
 DATA_PACKAGES = [
@@ -51,9 +56,42 @@ DATA_PACKAGES = [
     "tzdata",  # time zones where the system has none (Windows)
 ]
 
-#: Never needed: Qt modules the app does not use, and development tools.
+#: Libraries that a bundled library imports only if they are installed, falling back
+#: without them: Mako (Alembic's templates) colours its error pages with Pygments, a
+#: development tool here that is not one of the app's dependencies.
+OPTIONAL_EXCLUDES = ["pygments"]
+
+#: Never needed: Qt modules the app does not use, Python's own tools and tests, and
+#: development tools. ``tests/packaging`` checks that nothing in ``src/`` imports one.
 EXCLUDES = [
+    # Python's GUI toolkit, tests, documentation, debugger and packaging tools: the
+    # app is Qt, and none of these is imported when it runs.
     "tkinter",
+    "unittest",
+    "doctest",
+    "pdb",
+    "pydoc",
+    "pydoc_data",
+    "lib2to3",
+    "idlelib",
+    "turtledemo",
+    "ensurepip",
+    "venv",
+    "distutils",
+    "setuptools",
+    "pkg_resources",
+    # The store is SQLCipher (the sqlcipher3 module, with its own SQLite inside):
+    # Python's sqlite3 and the system's SQLite library would never be loaded.
+    "sqlite3",
+    # Pillow's bridges to Tk and Qt images: the app hands Qt image files, not objects.
+    "PIL.ImageTk",
+    "PIL._imagingtk",
+    "PIL.ImageQt",
+    # Pillow's AVIF codec (5 MB with its library). Pillow reads only the PNG and JPEG
+    # pictures people add (logos, whose dialog shows no other kind, and scans, checked
+    # by their first bytes before Pillow sees them); an AVIF logo is refused either way.
+    "PIL._avif",
+    # Qt modules the app does not use: it imports QtCore, QtGui and QtWidgets only.
     "PySide6.Qt3DAnimation",
     "PySide6.Qt3DCore",
     "PySide6.Qt3DExtras",
@@ -105,22 +143,27 @@ EXCLUDES = [
     "PySide6.QtWebEngineWidgets",
     "PySide6.QtWebSockets",
     "PySide6.QtXml",
+    # Development tools.
     "pytest",
     "hypothesis",
     "mypy",
     "pypdf",
+    *OPTIONAL_EXCLUDES,
 ]
 
 #: Bundled files dropped by destination prefix: Qt's own translations (the app is in
-#: English) would add megabytes for nothing.
+#: English, so none is kept) would add megabytes for nothing.
 DROPPED_DATA_PREFIXES = [
     "PySide6/Qt/translations/",  # Linux
     "PySide6/translations/",  # Windows
+    # The FontForge source of a demonstration font: reportlab reads only its .pfb.
+    "reportlab/fonts/DarkGarden.sfd",
 ]
 
 #: Qt plugins for set-ups the app never runs on (embedded framebuffers, VNC, touch
 #: devices without a desktop), and GTK's theme, which would bring the build machine's
 #: GTK and its graphics libraries along. Qt falls back to its own look without it.
+#: Named as on Linux: ``platforms/libqvnc`` also leaves out ``platforms/qvnc.dll``.
 DROPPED_QT_PLUGINS = [
     "egldeviceintegrations/",
     "generic/",
@@ -130,7 +173,26 @@ DROPPED_QT_PLUGINS = [
     "platforms/libqvkkhrdisplay",
     "platforms/libqvnc",
     "platformthemes/libqgtk3",
+    # Qt's platform for its own tests, with no screen at all; offscreen is the one
+    # the smoke test and headless runs use.
+    "platforms/libqminimal.",
+    # Image formats the app never reads: it shows PNG (built into Qt) and JPEG logos,
+    # scans and icons, and keeps the SVG reader for the desktop's icon theme (the
+    # file dialog's icons). Pillow, not Qt, checks and converts the pictures people add.
+    "imageformats/libqgif",
+    "imageformats/libqicns",
+    "imageformats/libqico",
+    "imageformats/libqtga",
+    "imageformats/libqtiff",
+    "imageformats/libqwbmp",
+    "imageformats/libqwebp",
 ]
+
+#: Whether the libraries are stripped of their symbol tables and debugging data
+#: (PyInstaller runs ``strip``; 50 MB on Linux, where Python, SQLCipher and the
+#: compiled SQLAlchemy come with them). Only on Linux: on Windows strip would damage
+#: the DLLs, and on macOS it would break their signatures.
+STRIP = sys.platform == "linux"
 
 #: Qt plugin folders the app cannot start without, checked in the built app.
 REQUIRED_QT_PLUGINS = {
@@ -151,10 +213,17 @@ def keep_data(entry: Entry) -> bool:
 QT_PLUGIN_FOLDERS = ["PySide6/Qt/plugins/", "PySide6/plugins/"]
 
 
+def _plugin_name(name: str) -> str:
+    """``imageformats/libqgif.so`` and ``imageformats\\qgif.dll`` both as
+    ``imageformats/qgif...``: Qt's plugins are named alike but for ``lib``."""
+    folder, _, file = name.replace("\\", "/").rpartition("/")
+    return f"{folder}/{file.removeprefix('lib')}"
+
+
 def _dropped_plugin(name: str) -> bool:
-    name = name.replace("\\", "/")
+    name = _plugin_name(name)
     return any(
-        name.startswith(plugins + prefix)
+        name.startswith(_plugin_name(plugins + prefix))
         for plugins in QT_PLUGIN_FOLDERS
         for prefix in DROPPED_QT_PLUGINS
     )
@@ -191,6 +260,17 @@ def prune_binaries(
             break
         removed |= orphans
     return [entry for entry in binaries if entry[0] not in removed]
+
+
+def without_dangling_links(datas: list[Entry], binaries: list[Entry]) -> list[Entry]:
+    """PyInstaller's links beside the program to libraries further in (``SYMLINK``
+    entries, among the data), less those whose library was left out."""
+    shipped = {entry[0].replace("\\", "/") for entry in binaries}
+    return [
+        entry
+        for entry in datas
+        if len(entry) < 3 or entry[2] != "SYMLINK" or entry[1].replace("\\", "/") in shipped
+    ]
 
 
 def app_version() -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import importlib.util
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -64,7 +66,7 @@ class _Recorded:
 
 
 @pytest.fixture
-def spec(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     """The spec run as PyInstaller runs it, with its build steps recorded instead.
 
     PyInstaller's helpers are stood in for too: the real ones (which inspect the
@@ -89,8 +91,10 @@ def spec(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
     monkeypatch.setattr(sys, "path", list(sys.path))  # the spec puts packaging/ on it
     monkeypatch.delitem(sys.modules, "contents", raising=False)
+    monkeypatch.delitem(sys.modules, "icu_data", raising=False)
     namespace: dict[str, Any] = {
         "SPECPATH": str(PACKAGING),
+        "workpath": str(tmp_path / "build"),
         "__file__": str(PACKAGING / "lt_desktop.spec"),
         **{step: type(step, (_Recorded,), {}) for step in ("Analysis", "PYZ", "EXE", "COLLECT")},
     }
@@ -108,6 +112,8 @@ def test_the_spec_builds_the_app_from_its_entry_point(spec: dict[str, Any]) -> N
     hidden = analysis.kwargs["hiddenimports"]
     assert {"sqlcipher3", "sqlalchemy.dialects.sqlite.pysqlcipher", "alembic.op"} <= set(hidden)
     assert "reportlab.everything" in hidden
+    # Commands and screens imported when first used are bundled all the same.
+    assert "lt_desktop.everything" in hidden
     collected = spec["coll"]
     assert collected.kwargs["name"] == "lt-desktop"
     programs = [step for step in collected.args if type(step).__name__ == "EXE"]
@@ -121,7 +127,18 @@ def test_the_spec_builds_the_app_from_its_entry_point(spec: dict[str, Any]) -> N
 
 def test_the_spec_leaves_out_qt_modules_the_app_does_not_use(spec: dict[str, Any]) -> None:
     excluded = set(spec["a"].kwargs["excludes"])
-    for unused in ("QtWebEngineCore", "QtQml", "QtQuick", "Qt3DCore", "QtMultimedia", "QtNetwork"):
+    for unused in (
+        "QtWebEngineCore",
+        "QtWebEngineWidgets",
+        "QtWebEngineQuick",
+        "QtQml",
+        "QtQuick",
+        "QtQuickWidgets",
+        "Qt3DCore",
+        "QtMultimedia",
+        "QtNetwork",
+        "QtPdf",
+    ):
         assert f"PySide6.{unused}" in excluded
     used = {
         node.module
@@ -130,6 +147,41 @@ def test_the_spec_leaves_out_qt_modules_the_app_does_not_use(spec: dict[str, Any
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("PySide6")
     }
     assert used and not used & excluded
+
+
+def test_nothing_the_app_imports_is_left_out(spec: dict[str, Any]) -> None:
+    excluded = set(spec["a"].kwargs["excludes"])
+    assert {"tkinter", "unittest", "pydoc", "sqlite3", "pygments", "PIL._avif"} <= excluded
+    imported = _imported_modules(ROOT / "src")
+    for name in excluded:
+        assert not {m for m in imported if m == name or m.startswith(name + ".")}, name
+
+
+def _imported_modules(folder: Path) -> set[str]:
+    names: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+                names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_the_libraries_are_stripped_on_linux_only(spec: dict[str, Any]) -> None:
+    collected = spec["coll"]
+    programs = [step for step in collected.args if type(step).__name__ == "EXE"]
+    linux = sys.platform == "linux"
+    assert collected.kwargs["strip"] is linux
+    assert all(program.kwargs["strip"] is linux for program in programs)
+
+
+def test_the_spec_uses_its_own_hook_that_loads_qt_when_the_app_does(spec: dict[str, Any]) -> None:
+    (hooks,) = spec["a"].kwargs["hookspath"]
+    table = ast.literal_eval((Path(hooks) / "rthooks.dat").read_text(encoding="utf-8"))
+    (hook,) = table["PySide6"]
+    assert (Path(hooks) / "rthooks" / hook).is_file()
 
 
 def test_every_file_the_spec_ships_exists(spec: dict[str, Any]) -> None:
@@ -180,6 +232,48 @@ def test_qt_translations_are_left_out_on_either_system() -> None:
     for name in ("PySide6/Qt/translations/qtbase_de.qm", "PySide6\\translations\\qtbase_de.qm"):
         assert not contents.keep_data((name, "/src/qtbase_de.qm", "DATA"))
     assert contents.keep_data(("resources/fonts/DejaVuSans.ttf", "/src/DejaVuSans.ttf", "DATA"))
+
+
+def test_unused_qt_plugins_are_left_out_on_either_system() -> None:
+    def kept(*names: str) -> list[str]:
+        entries = [(name, f"/src/{Path(name).name}", "BINARY") for name in names]
+        return [entry[0] for entry in contents.prune_binaries(entries, lambda source: set())]
+
+    assert kept(
+        "PySide6/Qt/plugins/imageformats/libqjpeg.so",
+        "PySide6/Qt/plugins/imageformats/libqsvg.so",
+        "PySide6/Qt/plugins/imageformats/libqtiff.so",
+        "PySide6/Qt/plugins/imageformats/libqwebp.so",
+        "PySide6/Qt/plugins/platforms/libqminimal.so",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+    ) == [
+        "PySide6/Qt/plugins/imageformats/libqjpeg.so",
+        "PySide6/Qt/plugins/imageformats/libqsvg.so",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+    ]
+    assert kept(
+        "PySide6\\plugins\\imageformats\\qjpeg.dll",
+        "PySide6\\plugins\\imageformats\\qgif.dll",
+        "PySide6\\plugins\\imageformats\\qico.dll",
+        "PySide6\\plugins\\platforms\\qminimal.dll",
+        "PySide6\\plugins\\platforms\\qwindows.dll",
+        "PySide6\\plugins\\platforms\\qvnc.dll",
+    ) == [
+        "PySide6\\plugins\\imageformats\\qjpeg.dll",
+        "PySide6\\plugins\\platforms\\qwindows.dll",
+    ]
+
+
+def test_links_to_libraries_left_out_are_left_out_too() -> None:
+    binaries = [("PySide6/Qt/lib/libQt6Core.so.6", "/src/libQt6Core.so.6", "BINARY")]
+    datas = [
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+        ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),
+        ("docs/user-guide.md", "/src/user-guide.md", "DATA"),
+    ]
+    assert contents.without_dangling_links(datas, binaries) == [datas[0], datas[2]]
 
 
 def test_leaving_out_a_qt_plugin_leaves_out_what_only_it_needed() -> None:
@@ -305,3 +399,59 @@ def test_the_smoke_test_goes_without_a_command() -> None:
     result = run_cli("--smoke-test", "stats")
     assert result.code == 2
     assert result.err.strip().endswith("--smoke-test goes without a command")
+
+
+# -- PySide6's run-time hook ---------------------------------------------------------------
+
+#: PyInstaller's helpers for the hook, recording what they are asked to do.
+_FAKE_HELPERS = {
+    "__init__.py": "def prepend_path_to_environment_variable(path, name):\n    pass\n",
+    "qt.py": (
+        "import sys\n"
+        "calls = []\n"
+        "def ensure_single_qt_bindings_package(name):\n"
+        "    calls.append(('single', name))\n"
+        "def create_embedded_qt_conf(name, prefix):\n"
+        "    calls.append(('qt.conf', name, prefix, 'PySide6.QtCore' in sys.modules))\n"
+    ),
+}
+
+_RUN_THE_HOOK = """
+import json, runpy, sys
+sys._MEIPASS = sys.argv[2]
+runpy.run_path(sys.argv[1])
+from _pyi_rth_utils import qt
+before = "PySide6.QtCore" in sys.modules
+calls_before_qt = list(qt.calls)
+from PySide6.QtCore import QCoreApplication
+import PySide6.QtGui
+print(json.dumps({
+    "before": before,
+    "calls_before_qt": calls_before_qt,
+    "calls": qt.calls,
+}))
+"""
+
+
+def test_the_qt_hook_leaves_qt_unloaded_until_the_app_imports_it(tmp_path: Path) -> None:
+    helpers = tmp_path / "helpers" / "_pyi_rth_utils"
+    helpers.mkdir(parents=True)
+    for name, text in _FAKE_HELPERS.items():
+        (helpers / name).write_text(text, encoding="utf-8")
+    (hook,) = (PACKAGING / "hooks" / "rthooks").glob("*.py")
+    meipass = tmp_path / "_internal"
+    env = {"PYTHONPATH": str(tmp_path / "helpers"), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_THE_HOOK, str(hook), str(meipass)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["before"] is False
+    assert seen["calls_before_qt"] == [["single", "PySide6"]]
+    qt_path = str(meipass / ("PySide6" if sys.platform == "win32" else "PySide6/Qt"))
+    # qt.conf is seen to after QtCore is loaded, once.
+    assert seen["calls"] == [["single", "PySide6"], ["qt.conf", "PySide6", qt_path, True]]
