@@ -30,7 +30,6 @@ from lt_desktop.domain.roles import Role
 from lt_desktop.domain.vocabulary import MarkPosition
 from lt_desktop.storage import kdf
 from lt_desktop.storage.models import EssayMark, Membership, User
-from lt_desktop.storage.store import LockedStore
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PASSWORD = "benchmark marker password"
@@ -53,11 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch) / "hub"
         _progress(f"building the hub store ({size.essays:,} essays, {size.stories:,} stories)")
         built = build_hub_store(folder, size)
-        store, admin_id = LockedStore(folder).unlock(built.username, built.password)
-        try:
-            with store.read() as session:
-                admin = Actor.from_user(session.get(User, admin_id))  # type: ignore[arg-type]
-            workspace = Workspace(store, admin)
+        with built.signed_in() as workspace:
+            store = workspace.store
             markers = [
                 workspace.accounts.add_account(
                     f"marker{n}", display_name=f"Marker {n}", role=Role.MARKER, password=PASSWORD
@@ -70,8 +66,6 @@ def main(argv: list[str] | None = None) -> int:
             results["allocate"] = _allocate(workspace, store, [m.id for m in markers])
             _progress("the research export")
             results["research_export"] = _research_export(workspace, Path(scratch), args.runs)
-        finally:
-            store.close()
     _print(results)
     RESULTS.mkdir(exist_ok=True)
     output = RESULTS / "assessment-latest.json"

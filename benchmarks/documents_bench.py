@@ -29,7 +29,6 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from hub_store import FULL, QUICK, build_hub_store
-from lt_desktop.core.services.base import Actor
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.certificates import write_certificates
 from lt_desktop.documents.cohort_report import write_cohort_report
@@ -43,7 +42,7 @@ from lt_desktop.domain.vocabulary import (
 )
 from lt_desktop.storage import kdf
 from lt_desktop.storage import models as m
-from lt_desktop.storage.store import LockedStore, Store
+from lt_desktop.storage.store import Store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BATCH = 60
@@ -66,11 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch) / "hub"
         _progress(f"building the hub store ({size.people:,} people, {size.cohorts} cohorts)")
         built = build_hub_store(folder, size)
-        store, admin_id = LockedStore(folder).unlock(built.username, built.password)
-        try:
-            with store.read() as session:
-                admin = Actor.from_user(session.get(m.User, admin_id))  # type: ignore[arg-type]
-            workspace = Workspace(store, admin)
+        with built.signed_in() as workspace:
+            store = workspace.store
             out = Path(scratch) / "out"
             out.mkdir()
             _progress(f"a batch of {BATCH} certificates")
@@ -82,8 +78,6 @@ def main(argv: list[str] | None = None) -> int:
             results["attendance_summary"] = _attendance_summary(
                 workspace, cohort_id, out, args.runs
             )
-        finally:
-            store.close()
     _print(results)
     RESULTS.mkdir(exist_ok=True)
     output = RESULTS / "documents-latest.json"

@@ -56,7 +56,9 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.pool import QueuePool
 
 from lt_desktop.core import demo_text
+from lt_desktop.core.services.base import Actor
 from lt_desktop.core.stores import create_store
+from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.vocabulary import (
     AttendanceStatus,
     ClearanceStatus,
@@ -75,7 +77,7 @@ from lt_desktop.storage.database import PRAGMAS, SessionFactory, execute_outside
 from lt_desktop.storage.kdf import CHEAP_TEST_PARAMS, KdfParams
 from lt_desktop.storage.migrations import upgrade_to_head
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import Store
+from lt_desktop.storage.store import LockedStore, Store
 
 DEFAULT_SEED = 20_260_301
 ADMIN_USERNAME = "hub"
@@ -189,6 +191,18 @@ class BuiltStore:
     @property
     def build_seconds(self) -> float:
         return self.create_seconds + self.summary.fill_seconds + self.close_seconds
+
+    @contextlib.contextmanager
+    def signed_in(self) -> Iterator[Workspace]:
+        """The store unlocked by its administrator, as the app would have it; locked
+        again afterwards."""
+        store, admin_id = LockedStore(self.folder).unlock(self.username, self.password)
+        try:
+            with store.read() as session:
+                admin = Actor.from_user(session.get(m.User, admin_id))  # type: ignore[arg-type]
+            yield Workspace(store, admin)
+        finally:
+            store.close()
 
 
 def build_hub_store(

@@ -25,12 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from hub_store import FULL, QUICK, build_hub_store
-from lt_desktop.core.services.base import Actor
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.roles import Role
 from lt_desktop.storage import kdf, rekey
-from lt_desktop.storage import models as m
-from lt_desktop.storage.store import LockedStore
 
 RESULTS = Path(__file__).resolve().parent / "results"
 OTHER_ACCOUNTS = 11
@@ -61,11 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch) / "hub"
         _progress(f"building the hub store ({size.people:,} people, {size.cohorts} cohorts)")
         built = build_hub_store(folder, size)
-        store, admin_id = LockedStore(folder).unlock(built.username, built.password)
-        try:
-            with store.read() as session:
-                admin = Actor.from_user(session.get(m.User, admin_id))  # type: ignore[arg-type]
-            workspace = Workspace(store, admin)
+        with built.signed_in() as workspace:
+            store = workspace.store
             for number in range(1, OTHER_ACCOUNTS + 1):
                 workspace.accounts.add_account(
                     f"staff{number:02d}",
@@ -88,8 +81,6 @@ def main(argv: list[str] | None = None) -> int:
                     steps["total"] = time.perf_counter() - started
                 assert len(done.one_time_passwords) == OTHER_ACCOUNTS - 1
                 runs.append(steps)
-        finally:
-            store.close()
     results["accounts"] = {"with_slots": OTHER_ACCOUNTS, "disabled": 1}
     results["rekey"] = {
         name: statistics.median(timings[name] for timings in runs)

@@ -30,13 +30,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from hub_store import FULL, QUICK, build_hub_store
-from lt_desktop.core.services.base import Actor
 from lt_desktop.core.workspace import Workspace
 from lt_desktop.documents.access_export import write_person_data
 from lt_desktop.domain.retention import PeriodUnit, RetentionKind
 from lt_desktop.storage import kdf
 from lt_desktop.storage import models as m
-from lt_desktop.storage.store import LockedStore, Store
+from lt_desktop.storage.store import Store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -58,11 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch) / "hub"
         _progress(f"building the hub store ({size.people:,} people, {size.cohorts} cohorts)")
         built = build_hub_store(folder, size)
-        store, admin_id = LockedStore(folder).unlock(built.username, built.password)
-        try:
-            with store.read() as session:
-                admin = Actor.from_user(session.get(m.User, admin_id))  # type: ignore[arg-type]
-            workspace = Workspace(store, admin)
+        with built.signed_in() as workspace:
+            store = workspace.store
             _progress(f"access requests of {args.runs} people with full course records")
             results["access_request"] = _access_requests(
                 workspace, store, Path(scratch) / "out", args.runs
@@ -71,8 +67,6 @@ def main(argv: list[str] | None = None) -> int:
             results["erasure"] = _erasure(workspace, store, args.runs)
             _progress("the retention schedule: what is due, then erasing it")
             results["retention"] = _retention(workspace)
-        finally:
-            store.close()
     _print(results)
     RESULTS.mkdir(exist_ok=True)
     output = RESULTS / "rights-latest.json"
