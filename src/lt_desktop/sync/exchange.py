@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lt_desktop import __version__
@@ -30,7 +31,7 @@ from lt_desktop.storage.models import (
 )
 from lt_desktop.storage.restore import RESTORE_STEP
 from lt_desktop.storage.store import Store
-from lt_desktop.sync import erasures, laptops, witness
+from lt_desktop.sync import bulk, erasures, laptops, witness
 from lt_desktop.sync.authority import Authority
 from lt_desktop.sync.bundle import (
     SIGNED_WITH,
@@ -267,11 +268,8 @@ def import_bundle(
             expected = partner.last_received_sequence + 1
             if header.sequence > expected:
                 result.missing_sequences = (expected, header.sequence - 1)
-            merger = _merger(session, store, partner.site_id)
-            lines = decode_lines(opened.chunks())
-            if partner.classroom == laptops.LAPTOP:
-                lines = laptops.checked_from_laptop(session, partner, lines)
-            result.summary = merger.apply_all(lines)
+            merger = _take_in(session, store, partner, opened)
+            result.summary = merger.summary
             # What waited for records this bundle brought, from any partner, comes in.
             merger.take_in_waiting()
             for other in session.scalars(
@@ -320,7 +318,35 @@ def import_bundle(
     return result
 
 
-def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
+def _take_in(session: Session, store: Store, partner: Partner, opened: OpenedBundle) -> Merger:
+    """Apply the bundle's records: a snapshot into a store holding none of the tables
+    it may fill in bulk (see ``bulk``), in a savepoint; anything else, or a snapshot
+    the bulk path gives up on, record by record."""
+    if opened.header.kind == KIND_SNAPSHOT and not partner.classroom:
+        site = session.get(Site, partner.site_id)
+        assert site is not None
+        tables = frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)])
+        if bulk.ready(session, tables):
+            change_seq = session.info.get(CHANGE_SEQ)
+            merger = _merger(session, store, partner.site_id, bulk=True)
+            try:
+                with session.begin_nested(), bulk.indexes_set_aside(session, tables):
+                    merger.apply_all(decode_lines(opened.chunks()))
+                merger.bulk = False
+                return merger
+            except (bulk.NotBulk, IntegrityError):
+                # Rolled back to the savepoint: the counter's step with it.
+                if change_seq is None:
+                    session.info.pop(CHANGE_SEQ, None)
+    merger = _merger(session, store, partner.site_id)
+    lines = decode_lines(opened.chunks())
+    if partner.classroom == laptops.LAPTOP:
+        lines = laptops.checked_from_laptop(session, partner, lines)
+    merger.apply_all(lines)
+    return merger
+
+
+def _merger(session: Session, store: Store, sender: uuid.UUID, *, bulk: bool = False) -> Merger:
     site = session.get(Site, sender)
     assert site is not None  # a partner's site, or one that was
     partner = session.get(Partner, sender)
@@ -344,6 +370,7 @@ def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
             sender_kind=site.kind,
             named_partnership=None if partner is None else partner.partnership_id,
         ),
+        bulk=bulk,
     )
 
 

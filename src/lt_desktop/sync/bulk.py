@@ -1,0 +1,114 @@
+"""A snapshot into a store that holds none of its records: taken in in bulk.
+
+A hub pairing with a new installation, or a site set up again, takes in a partner's
+whole store at once. When none of the tables the bundle may fill holds a record here
+(nothing waits, nothing was ever merged), every record it brings is new, and the
+record-by-record path (``incoming.Merger``) spends most of its time finding that out.
+The same ``Merger`` then runs in bulk (``Merger.bulk``), with every check it makes
+record by record (the value checks as lines are read, who may write each record, the
+links each names), but:
+
+- nothing is looked up for a record's own id: no table it can go to holds one;
+- rows go to SQLite in large batches through the driver's ``executemany``, each value
+  converted by the same SQLAlchemy bind processors an ``insert`` statement uses;
+- the tables' secondary indexes are set aside while the rows go in and built again
+  once they are all in, in the same transaction (lookups by id use the primary key).
+
+Anything the bulk path does not take in itself (a record twice, one that must wait
+for a record not here, a person merge, a removal) raises ``NotBulk``: the caller
+rolls its savepoint back and takes the bundle in record by record from the start, so
+the result is always the one the record-by-record path makes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+from lt_desktop.storage.database import note_written
+from lt_desktop.storage.models import MergedRecord, WaitingRecord
+from lt_desktop.sync.records import synced_models
+
+__all__ = ["NotBulk", "RowWriter", "indexes_set_aside", "ready"]
+
+
+class NotBulk(Exception):
+    """The bundle holds something only the record-by-record path takes in."""
+
+
+def ready(session: Session, tables: Iterable[str]) -> bool:
+    """Whether none of ``tables`` (synced tables a bundle may fill) holds a record,
+    removed ones included, and no record waits or was ever merged here."""
+    names = sorted(set(tables) & set(synced_models()))
+    if not names:
+        return False
+    names += [WaitingRecord.__tablename__, MergedRecord.__tablename__]
+    held = " UNION ALL ".join(f'SELECT 1 FROM (SELECT 1 FROM "{name}" LIMIT 1)' for name in names)
+    found = session.connection().exec_driver_sql(f"SELECT EXISTS ({held})").scalar()
+    return not found
+
+
+@contextlib.contextmanager
+def indexes_set_aside(session: Session, tables: Iterable[str]) -> Iterator[None]:
+    """Drop the secondary indexes of ``tables`` and build them again afterwards.
+
+    Only inside a transaction (or savepoint) the caller rolls back on failure: if the
+    work fails the indexes are not built again here, and the rollback puts them back.
+    Indexes SQLite makes for primary keys and unique constraints stay (they have no
+    SQL of their own)."""
+    connection = session.connection()
+    names = sorted(set(tables))
+    marks = ", ".join("?" * len(names))
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name",
+        tuple(names),
+    ).all()
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        connection.exec_driver_sql(sql)
+
+
+class RowWriter:
+    """Inserts rows that give every column of their table, in one ``executemany``.
+
+    The values are converted by the bind processors of the ``insert`` statement
+    SQLAlchemy would compile for them, so what is stored is the same; rows that leave
+    a column out (a line from an older version) are not written here, since their
+    defaults are SQLAlchemy's to fill in."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._plans: dict[str, tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]] = {}
+
+    def insert(self, table: Table, rows: list[dict[str, Any]]) -> bool:
+        """Insert ``rows`` if each gives every column (else do nothing and say so)."""
+        columns = table.columns.keys()
+        if not rows or rows[0].keys() != set(columns):
+            return False
+        sql, binds = self._plan(table)
+        values = [
+            tuple([row[key] if process is None else process(row[key]) for key, process in binds])
+            for row in rows
+        ]
+        self._session.connection().exec_driver_sql(sql, values)
+        note_written(self._session, table.name)
+        return True
+
+    def _plan(self, table: Table) -> tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]:
+        plan = self._plans.get(table.name)
+        if plan is None:
+            dialect = self._session.get_bind().dialect
+            compiled = insert(table).compile(dialect=dialect, column_keys=table.columns.keys())
+            assert compiled.positiontup is not None
+            processors = compiled._bind_processors
+            binds = [(name, processors.get(name)) for name in compiled.positiontup]
+            assert {name for name, _ in binds} == set(table.columns.keys())
+            plan = self._plans[table.name] = (compiled.string, binds)
+        return plan
