@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
 
     from lt_desktop.core import front_door
 
-    front_door.sign_in = timed(front_door.sign_in)  # type: ignore[assignment]
+    front_door.sign_in = timed(front_door.sign_in)
     from lt_desktop.cli.commands import common
 
     if hasattr(common, "sign_in") and not getattr(common.sign_in, "_timed", False):

@@ -59,6 +59,16 @@ def snapshot(_paired: tuple[Site, Site], tmp_path_factory: pytest.TempPathFactor
     return prison.export_to(university, target, snapshot=True).info
 
 
+@pytest.fixture(scope="module")
+def first_bundle(
+    _paired: tuple[Site, Site], tmp_path_factory: pytest.TempPathFactory
+) -> BundleInfo:
+    """The prison's first bundle of changes: everything the university may have."""
+    prison, university = _paired
+    target = tmp_path_factory.mktemp("first") / "first.ltbundle"
+    return prison.export_to(university, target).info
+
+
 class _Paths:
     """Which paths an import took: each merger made, in bulk or not."""
 
@@ -149,13 +159,17 @@ def _same_import(first: ImportResult, second: ImportResult) -> None:
     assert first.summary.still_waiting == second.summary.still_waiting
 
 
-def test_a_snapshot_into_an_empty_store_goes_in_bulk_and_ends_as_record_by_record(
+@pytest.mark.parametrize("kind", ["snapshot", "first_bundle"])
+def test_a_bundle_into_an_empty_store_goes_in_bulk_and_ends_as_record_by_record(
     _paired: tuple[Site, Site],
-    snapshot: BundleInfo,
+    kind: str,
+    request: pytest.FixtureRequest,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A snapshot, and a new partner's first bundle of changes, into a new site."""
     _, university = _paired
+    snapshot: BundleInfo = request.getfixturevalue(kind)
     in_bulk = copy_site(university, tmp_path / "bulk")
     one_by_one = copy_site(university, tmp_path / "one-by-one")
     paths = _Paths(monkeypatch)

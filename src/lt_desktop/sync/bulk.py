@@ -1,7 +1,8 @@
-"""A snapshot into a store that holds none of its records: taken in in bulk.
+"""A bundle into a store that holds none of its records: taken in in bulk.
 
-A hub pairing with a new installation, or a site set up again, takes in a partner's
-whole store at once. When none of the tables the bundle may fill holds a record here
+A hub pairing with a new installation, a site set up again, or any site taking in a
+new partner's first bundle, takes in a partner's whole store (or all it may have) at
+once. When none of the tables the bundle may fill holds a record here
 (nothing waits, nothing was ever merged), every record it brings is new, and the
 record-by-record path (``incoming.Merger``) spends most of its time finding that out.
 The same ``Merger`` then runs in bulk (``Merger.bulk``), with every check it makes
@@ -108,7 +109,12 @@ class RowWriter:
             compiled = insert(table).compile(dialect=dialect, column_keys=table.columns.keys())
             assert compiled.positiontup is not None
             processors = compiled._bind_processors
-            binds = [(name, processors.get(name)) for name in compiled.positiontup]
+            binds: list[tuple[str, Callable[[Any], Any] | None]] = []
+            for name in compiled.positiontup:
+                process = processors.get(name)
+                assert process is None or callable(process)  # one value per column
+                binds.append((name, process))
             assert {name for name, _ in binds} == set(table.columns.keys())
-            plan = self._plans[table.name] = (compiled.string, binds)
+            plan = (compiled.string, binds)
+            self._plans[table.name] = plan
         return plan

@@ -319,10 +319,10 @@ def import_bundle(
 
 
 def _take_in(session: Session, store: Store, partner: Partner, opened: OpenedBundle) -> Merger:
-    """Apply the bundle's records: a snapshot into a store holding none of the tables
-    it may fill in bulk (see ``bulk``), in a savepoint; anything else, or a snapshot
-    the bulk path gives up on, record by record."""
-    if opened.header.kind == KIND_SNAPSHOT and not partner.classroom:
+    """Apply the bundle's records: into a store holding none of the tables it may fill
+    (a snapshot or a first bundle to a new site) in bulk (see ``bulk``), in a
+    savepoint; anything else, or a bundle the bulk path gives up on, record by record."""
+    if not partner.classroom:
         site = session.get(Site, partner.site_id)
         assert site is not None
         tables = frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)])

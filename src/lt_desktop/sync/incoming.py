@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -45,6 +45,7 @@ from lt_desktop.storage.models import (
 )
 from lt_desktop.sync.authority import Authority, who_settles
 from lt_desktop.sync.bulk import NotBulk, RowWriter
+from lt_desktop.sync.merge_summary import ConflictNote, MergeSummary
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.person_merges import PEOPLE, merge_people
 from lt_desktop.sync.records import (
@@ -73,48 +74,6 @@ _WAITING_BATCH = 16
 ERASURES = "erasures"
 #: Two records of one person made one at the partner (``person_merges``).
 PERSON_MERGES = "person_merges"
-
-
-@dataclass(frozen=True)
-class ConflictNote:
-    table: str
-    record_id: uuid.UUID
-    kept: str  # "this site" or "partner"
-
-
-@dataclass
-class MergeSummary:
-    added: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    unchanged: int = 0
-    kept_ours: int = 0
-    redacted: Counter[str] = field(default_factory=Counter)
-    #: Records of this bundle that name one not here yet: kept, waiting for it.
-    missing_links: Counter[str] = field(default_factory=Counter)
-    #: Records that were waiting (from this bundle or earlier ones) taken in now.
-    released: int = 0
-    #: Records still waiting once the import is done.
-    still_waiting: int = 0
-    conflicts: list[ConflictNote] = field(default_factory=list)
-    #: Clashes listed here that were settled at another site, where this site's own
-    #: change gave way (the conflict list's ids): the user is told.
-    replaced: list[uuid.UUID] = field(default_factory=list)
-
-    @property
-    def records(self) -> int:
-        return (
-            sum(self.added.values())
-            + sum(self.updated.values())
-            + self.unchanged
-            + self.kept_ours
-            + sum(self.missing_links.values())
-            + len(self.conflicts)
-            - sum(1 for c in self.conflicts if c.kept == "partner")
-        )
-
-    @property
-    def changes(self) -> int:
-        return sum(self.added.values()) + sum(self.updated.values()) + sum(self.redacted.values())
 
 
 class Merger:
