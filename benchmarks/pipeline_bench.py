@@ -23,7 +23,11 @@ pipeline's import in turn, five times over (``--runs``), and the medians are com
 Nothing is installed: where ``sqlite3``, ``zstd``, ``age``, ``age-keygen`` or
 ``minisign`` is missing the comparison is skipped with a message.
 
-    .venv/bin/python benchmarks/run.py compare [--quick] [--runs N] [--no-hub]
+    .venv/bin/python benchmarks/run.py compare [--quick] [--runs N] [--no-hub] [--before SRC]
+
+``--before SRC`` also runs each ``lt-desktop`` command from another checkout's ``src``
+folder (the code before a change), in turn with the others, so that a busy stretch of
+a shared machine falls on both sides of a before-and-after comparison.
 """
 
 from __future__ import annotations
@@ -122,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
             cases.append(_hub_case(work / "hub", QUICK if args.quick else FULL, params))
         for case in cases:
             _progress(f"{case.name}: {runs} interleaved runs")
-            results["cases"][case.name] = _compare(work / f"runs-{case.name}", case, keys, runs)
+            results["cases"][case.name] = _compare(
+                work / f"runs-{case.name}", case, keys, runs, args.before
+            )
     _print_table(results)
     output = args.output or RESULTS / "compare-latest.json"
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -138,6 +144,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-hub", action="store_true", help="leave out the hub snapshot")
     parser.add_argument("--output", type=Path, help="where to write the JSON figures")
     parser.add_argument("--workdir", type=Path, help="where to build the stores")
+    parser.add_argument("--before", type=Path, help="another checkout's src, run in turn")
     args, _ = parser.parse_known_args(argv)
     return args
 
@@ -247,31 +254,47 @@ def _hub_case(work: Path, size: Any, params: kdf.KdfParams) -> Case:
 # -- one comparison --------------------------------------------------------------------------
 
 
-def _compare(work: Path, case: Case, keys: Keys, runs: int) -> dict[str, Any]:
+def _compare(
+    work: Path, case: Case, keys: Keys, runs: int, before: Path | None = None
+) -> dict[str, Any]:
     work.mkdir()
     bundle = work / "lt-0.ltbundle"
     lt_export: list[dict[str, float]] = []
     lt_import: list[dict[str, float]] = []
+    was_export: list[dict[str, float]] = []
+    was_import: list[dict[str, float]] = []
     tools_export: list[float] = []
     tools_import: list[float] = []
+    flags = ["--snapshot"] if case.snapshot else []
+
+    def export(out: Path, source: Path = SOURCE) -> dict[str, float]:
+        command = ["export", "--to", case.partner, "--out", str(out), *flags]
+        return _lt(work, case.sender, command, source)
+
     for n in range(runs):
         out = work / f"lt-{n}.ltbundle"
-        flags = ["--snapshot"] if case.snapshot else []
-        lt_export.append(
-            _lt(work, case.sender, ["export", "--to", case.partner, "--out", str(out), *flags])
-        )
+        lt_export.append(export(out))
         if n:
             out.unlink()
+        if before is not None:
+            was_export.append(export(work / "before.ltbundle", before))
+            (work / "before.ltbundle").unlink()
         tools_export.append(_tools_export(case.plain, work / "dump.age", keys))
         lt_import.append(_lt(work, case.receiver, ["import", str(bundle)]))
+        if before is not None:
+            was_import.append(_lt(work, case.receiver, ["import", str(bundle)], before))
         tools_import.append(_tools_import(work / "dump.age", work / "new.db", keys))
-    return {
+    figures: dict[str, Any] = {
         "bundle_bytes": bundle.stat().st_size,
         "pipeline_bytes": (work / "dump.age").stat().st_size,
         "plain_db_bytes": case.plain.stat().st_size,
         "export": _side(lt_export, tools_export),
         "import": _side(lt_import, tools_import),
     }
+    if before is not None:
+        figures["export"]["before"] = _side(was_export, tools_export)
+        figures["import"]["before"] = _side(was_import, tools_import)
+    return figures
 
 
 def _side(lt: list[dict[str, float]], tools: list[float]) -> dict[str, Any]:
@@ -295,9 +318,9 @@ def _side(lt: list[dict[str, float]], tools: list[float]) -> dict[str, Any]:
     }
 
 
-def _lt(work: Path, login: Login, command: list[str]) -> dict[str, float]:
+def _lt(work: Path, login: Login, command: list[str], source: Path = SOURCE) -> dict[str, float]:
     """One ``lt-desktop`` command on a fresh copy of ``login``'s store (copied outside
-    the timing), in a fresh process."""
+    the timing), in a fresh process, running the code in ``source``."""
     copy = _copy(login, work / f"store-{uuid.uuid4().hex[:8]}")
     times = work / "times.json"
     try:
@@ -318,7 +341,7 @@ def _lt(work: Path, login: Login, command: list[str]) -> dict[str, float]:
             input=login.password + "\n",
             capture_output=True,
             text=True,
-            env={**_env(), "LT_BENCH_TIMES": str(times)},
+            env={**_env(source), "LT_BENCH_TIMES": str(times)},
         )
         wall = time.perf_counter() - started
         if completed.returncode != 0:
@@ -389,9 +412,9 @@ def _keys(folder: Path) -> Keys:
     return Keys(identity, recipient, public, secret)
 
 
-def _env() -> dict[str, str]:
+def _env(source: Path = SOURCE) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "LT_DESKTOP_TEST_KDF"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
     return env
 
 
@@ -465,8 +488,10 @@ def _target(case: str, action: str) -> str:
 
 def _print_table(results: dict[str, Any]) -> None:
     print(f"\nMedians of {results['runs']} interleaved runs, each a fresh process.\n")
+    before = any("before" in f["export"] for f in results["cases"].values())
     header = [
         "",
+        *(["before", "before, sign-in apart"] if before else []),
         "LT Desktop",
         "of which sign-in",
         "sign-in set apart",
@@ -482,6 +507,14 @@ def _print_table(results: dict[str, Any]) -> None:
             rows.append(
                 [
                     f"{_TITLES.get(case, case)}, {action}",
+                    *(
+                        [
+                            f"{side['before']['lt_desktop']:.2f} s",
+                            f"{side['before']['lt_desktop_sign_in_apart']:.2f} s",
+                        ]
+                        if before
+                        else []
+                    ),
                     f"{side['lt_desktop']:.2f} s",
                     f"{side['sign_in']:.2f} s",
                     f"{side['lt_desktop_sign_in_apart']:.2f} s",

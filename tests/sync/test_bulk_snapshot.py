@@ -243,7 +243,7 @@ def test_a_snapshot_refused_half_way_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Half-way through, a record a prison never sends a university: the bundle is
-    refused, and the store holds what it held, its indexes all there."""
+    refused, and the store holds what it held, its tables and indexes as they were."""
     prison, university = _paired
     lines = _lines(snapshot.path, university)
     with prison.open() as workspace, workspace.store.read() as session:

@@ -6,11 +6,11 @@ part-way, then opens the store itself. An import is killed at fractions of the t
 a whole one takes here; an attempt counts only if the child was still at work when
 it died (it had not said it was done, and, where the system shows a process's open
 files, it still had the bundle open). A test that never catches the child at work
-fails. The import is a snapshot into a new site, which goes in bulk (``sync.bulk``:
-the tables' indexes set aside while rows go in), so the store's tables and indexes
-are checked too. An export is stopped at each step that matters (its pieces half written, its
-number reserved with the file not yet in place, the file being read back, the file
-read back but not yet counted as sent) and killed there.
+fails. The import is a snapshot into a new site, which goes in bulk (``sync.bulk``,
+in a savepoint the bulk path may roll back to), and the store's tables and indexes
+are checked to be all there too. An export is stopped at each step that matters (its
+pieces half written, its number reserved with the file not yet in place, the file
+being read back, the file read back but not yet counted as sent) and killed there.
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ class State:
     sync_actions: tuple[str, ...]
     sent: int
     received: int
-    schema: tuple[str, ...]  # every table and index (a snapshot sets indexes aside)
+    schema: tuple[str, ...]  # every table and index
 
 
 def _state(site: Site, partner: str) -> State:

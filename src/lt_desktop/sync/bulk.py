@@ -11,9 +11,11 @@ links each names), but:
 
 - nothing is looked up for a record's own id: no table it can go to holds one;
 - rows go to SQLite in large batches through the driver's ``executemany``, each value
-  converted by the same SQLAlchemy bind processors an ``insert`` statement uses;
-- the tables' secondary indexes are set aside while the rows go in and built again
-  once they are all in, in the same transaction (lookups by id use the primary key).
+  converted by the same SQLAlchemy bind processors an ``insert`` statement uses.
+
+The tables' indexes stay while the rows go in: setting them aside and building them
+again afterwards was measured, and was no faster (building an index reads its whole
+table again, every page decrypted and checked; see ``benchmarks/README.md``).
 
 Anything the bulk path does not take in itself (a record twice, one that must wait
 for a record not here, a person merge, a removal) raises ``NotBulk``: the caller
@@ -23,8 +25,7 @@ the result is always the one the record-by-record path makes.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -34,7 +35,7 @@ from lt_desktop.storage.database import note_written
 from lt_desktop.storage.models import MergedRecord, WaitingRecord
 from lt_desktop.sync.records import synced_models
 
-__all__ = ["NotBulk", "RowWriter", "indexes_set_aside", "ready"]
+__all__ = ["NotBulk", "RowWriter", "ready"]
 
 
 class NotBulk(Exception):
@@ -51,29 +52,6 @@ def ready(session: Session, tables: Iterable[str]) -> bool:
     held = " UNION ALL ".join(f'SELECT 1 FROM (SELECT 1 FROM "{name}" LIMIT 1)' for name in names)
     found = session.connection().exec_driver_sql(f"SELECT EXISTS ({held})").scalar()
     return not found
-
-
-@contextlib.contextmanager
-def indexes_set_aside(session: Session, tables: Iterable[str]) -> Iterator[None]:
-    """Drop the secondary indexes of ``tables`` and build them again afterwards.
-
-    Only inside a transaction (or savepoint) the caller rolls back on failure: if the
-    work fails the indexes are not built again here, and the rollback puts them back.
-    Indexes SQLite makes for primary keys and unique constraints stay (they have no
-    SQL of their own)."""
-    connection = session.connection()
-    names = sorted(set(tables))
-    marks = ", ".join("?" * len(names))
-    indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({marks}) ORDER BY name",
-        tuple(names),
-    ).all()
-    for name, _ in indexes:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        connection.exec_driver_sql(sql)
 
 
 class RowWriter:

@@ -330,7 +330,7 @@ def _take_in(session: Session, store: Store, partner: Partner, opened: OpenedBun
             change_seq = session.info.get(CHANGE_SEQ)
             merger = _merger(session, store, partner.site_id, bulk=True)
             try:
-                with session.begin_nested(), bulk.indexes_set_aside(session, tables):
+                with session.begin_nested():
                     merger.apply_all(decode_lines(opened.chunks()))
                 merger.bulk = False
                 return merger
