@@ -25,17 +25,20 @@ the result is always the one the record-by-record path makes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lt_desktop.storage.database import note_written
+from lt_desktop.storage.database import CHANGE_SEQ, WRITTEN, note_written
 from lt_desktop.storage.models import MergedRecord, WaitingRecord
 from lt_desktop.sync.records import synced_models
 
-__all__ = ["NotBulk", "RowWriter", "ready"]
+__all__ = ["Attempt", "NotBulk", "RowWriter", "attempt", "ready"]
 
 
 class NotBulk(Exception):
@@ -52,6 +55,41 @@ def ready(session: Session, tables: Iterable[str]) -> bool:
     held = " UNION ALL ".join(f'SELECT 1 FROM (SELECT 1 FROM "{name}" LIMIT 1)' for name in names)
     found = session.connection().exec_driver_sql(f"SELECT EXISTS ({held})").scalar()
     return not found
+
+
+@dataclass
+class Attempt:
+    kept: bool = False
+
+
+@contextlib.contextmanager
+def attempt(session: Session) -> Iterator[Attempt]:
+    """Run the bulk path in a savepoint, kept if it finishes (``Attempt.kept``) and
+    rolled back if it gives up (``NotBulk``, or a row SQLite refuses).
+
+    A savepoint of SQLite's own, which the session does not see: a savepoint the
+    session releases counts for it as a commit, and would report the tables written
+    while the caller's transaction may yet be rolled back (a preview always is). What
+    the session noted meanwhile is put back as it was when the attempt gives up.
+    Anything else that goes wrong is the caller's to roll back, with its transaction.
+    """
+    connection = session.connection()
+    written = set(session.info.get(WRITTEN, ()))
+    change_seq = session.info.get(CHANGE_SEQ)
+    outcome = Attempt()
+    connection.exec_driver_sql('SAVEPOINT "bulk"')
+    try:
+        yield outcome
+    except (NotBulk, IntegrityError):
+        connection.exec_driver_sql('ROLLBACK TO "bulk"')
+        connection.exec_driver_sql('RELEASE "bulk"')
+        session.expunge_all()  # nothing loaded in the attempt stands
+        session.info[WRITTEN] = written
+        if change_seq is None:  # the counter's step went with the savepoint
+            session.info.pop(CHANGE_SEQ, None)
+        return
+    connection.exec_driver_sql('RELEASE "bulk"')
+    outcome.kept = True
 
 
 class RowWriter:

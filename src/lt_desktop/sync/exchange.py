@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lt_desktop import __version__
@@ -327,17 +326,12 @@ def _take_in(session: Session, store: Store, partner: Partner, opened: OpenedBun
         assert site is not None
         tables = frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)])
         if bulk.ready(session, tables):
-            change_seq = session.info.get(CHANGE_SEQ)
             merger = _merger(session, store, partner.site_id, bulk=True)
-            try:
-                with session.begin_nested():
-                    merger.apply_all(decode_lines(opened.chunks()))
+            with bulk.attempt(session) as attempt:
+                merger.apply_all(decode_lines(opened.chunks()))
+            if attempt.kept:
                 merger.bulk = False
                 return merger
-            except (bulk.NotBulk, IntegrityError):
-                # Rolled back to the savepoint: the counter's step with it.
-                if change_seq is None:
-                    session.info.pop(CHANGE_SEQ, None)
     merger = _merger(session, store, partner.site_id)
     lines = decode_lines(opened.chunks())
     if partner.classroom == laptops.LAPTOP:
