@@ -385,9 +385,10 @@ def pending_records(
     transfers = transferred_to(session, partner_site_id)
     travels = TRAVELS[(local_kind, partner_kind)]
     to_university = local_kind is SiteKind.PRISON and partner_kind is SiteKind.UNIVERSITY
+    changed = changed_tables(session, since_change_seq)
     records = 0
     for model in synced_models().values():
-        if model not in travels:
+        if model not in travels or not _may_send(model, changed, transfers):
             continue
         selection, arrived = _fresh_selections(
             partnerships, local_kind, partner_kind, transfers, since_change_seq
@@ -402,7 +403,7 @@ def pending_records(
             )
         )
         records += session.scalar(query.execution_options(**{INCLUDE_DELETED: True})) or 0
-    if not partner_may_hold_research:
+    if not partner_may_hold_research or Consent.__tablename__ not in changed:
         return records
     return records + sum(
         session.scalar(
