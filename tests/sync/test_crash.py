@@ -6,9 +6,11 @@ part-way, then opens the store itself. An import is killed at fractions of the t
 a whole one takes here; an attempt counts only if the child was still at work when
 it died (it had not said it was done, and, where the system shows a process's open
 files, it still had the bundle open). A test that never catches the child at work
-fails. An export is stopped at each step that matters (its pieces half written, its
-number reserved with the file not yet in place, the file being read back, the file
-read back but not yet counted as sent) and killed there.
+fails. The import is a snapshot into a new site, which goes in bulk (``sync.bulk``,
+in a savepoint the bulk path may roll back to), and the store's tables and indexes
+are checked to be all there too. An export is stopped at each step that matters (its
+pieces half written, its number reserved with the file not yet in place, the file
+being read back, the file read back but not yet counted as sent) and killed there.
 """
 
 from __future__ import annotations
@@ -219,6 +221,7 @@ class State:
     sync_actions: tuple[str, ...]
     sent: int
     received: int
+    schema: tuple[str, ...]  # every table and index
 
 
 def _state(site: Site, partner: str) -> State:
@@ -232,6 +235,12 @@ def _state(site: Site, partner: str) -> State:
             for entry in workspace.audit.entries(action="sync")
             if entry.action != "sync.paired"
         )
+        with workspace.store.read() as session:
+            schema = tuple(
+                session.connection()
+                .exec_driver_sql("SELECT type || ' ' || name FROM sqlite_master ORDER BY name")
+                .scalars()
+            )
         return State(
             report.sound,
             tuple(report.problems),
@@ -239,6 +248,7 @@ def _state(site: Site, partner: str) -> State:
             actions,
             info.last_sent_sequence,
             info.last_received_sequence,
+            schema,
         )
 
 
@@ -261,6 +271,7 @@ def test_a_kill_during_an_import_leaves_the_store_as_it_was(sites: Sites, tmp_pa
         after = _state(site, PRISON)
         # Whenever the kill landed, the store is either as before or wholly imported.
         assert after.sound, after.problems
+        assert after.schema == before.schema
         assert after.counts in (before.counts, imported.counts), (
             f"killed at {fraction:.0%} of an import, the store holds neither what it held "
             f"nor the whole bundle: {_changed(before.counts, after.counts)}"
@@ -282,6 +293,7 @@ def test_a_kill_during_an_import_leaves_the_store_as_it_was(sites: Sites, tmp_pa
         assert not taken.already_imported and not taken.summary.missing_links
     again = _state(caught, PRISON)
     assert again.sound, again.problems
+    assert again.schema == before.schema
     assert again.counts == imported.counts
     assert again.sync_actions == ("sync.imported",) and again.received == imported.received
 

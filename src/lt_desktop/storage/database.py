@@ -251,6 +251,11 @@ def _written(session: Session) -> set[str]:
     return tables
 
 
+def note_written(session: Session, table_name: str) -> None:
+    """Note a table written through the driver, which no statement event sees."""
+    _written(session).add(table_name)
+
+
 def _note_flushed(session: Session, _context: Any) -> None:
     """After a flush (the session's lists still hold what it wrote): note its tables."""
     written = _written(session)

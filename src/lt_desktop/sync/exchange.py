@@ -30,7 +30,7 @@ from lt_desktop.storage.models import (
 )
 from lt_desktop.storage.restore import RESTORE_STEP
 from lt_desktop.storage.store import Store
-from lt_desktop.sync import erasures, laptops, witness
+from lt_desktop.sync import bulk, erasures, laptops, witness
 from lt_desktop.sync.authority import Authority
 from lt_desktop.sync.bundle import (
     SIGNED_WITH,
@@ -267,11 +267,8 @@ def import_bundle(
             expected = partner.last_received_sequence + 1
             if header.sequence > expected:
                 result.missing_sequences = (expected, header.sequence - 1)
-            merger = _merger(session, store, partner.site_id)
-            lines = decode_lines(opened.chunks())
-            if partner.classroom == laptops.LAPTOP:
-                lines = laptops.checked_from_laptop(session, partner, lines)
-            result.summary = merger.apply_all(lines)
+            merger = _take_in(session, store, partner, opened)
+            result.summary = merger.summary
             # What waited for records this bundle brought, from any partner, comes in.
             merger.take_in_waiting()
             for other in session.scalars(
@@ -320,7 +317,30 @@ def import_bundle(
     return result
 
 
-def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
+def _take_in(session: Session, store: Store, partner: Partner, opened: OpenedBundle) -> Merger:
+    """Apply the bundle's records: into a store holding none of the tables it may fill
+    (a snapshot or a first bundle to a new site) in bulk (see ``bulk``), in a
+    savepoint; anything else, or a bundle the bulk path gives up on, record by record."""
+    if not partner.classroom:
+        site = session.get(Site, partner.site_id)
+        assert site is not None
+        tables = frozenset(m.__tablename__ for m in TRAVELS[(site.kind, store.site.kind)])
+        if bulk.ready(session, tables):
+            merger = _merger(session, store, partner.site_id, bulk=True)
+            with bulk.attempt(session) as attempt:
+                merger.apply_all(decode_lines(opened.chunks()))
+            if attempt.kept:
+                merger.bulk = False
+                return merger
+    merger = _merger(session, store, partner.site_id)
+    lines = decode_lines(opened.chunks())
+    if partner.classroom == laptops.LAPTOP:
+        lines = laptops.checked_from_laptop(session, partner, lines)
+    merger.apply_all(lines)
+    return merger
+
+
+def _merger(session: Session, store: Store, sender: uuid.UUID, *, bulk: bool = False) -> Merger:
     site = session.get(Site, sender)
     assert site is not None  # a partner's site, or one that was
     partner = session.get(Partner, sender)
@@ -344,6 +364,7 @@ def _merger(session: Session, store: Store, sender: uuid.UUID) -> Merger:
             sender_kind=site.kind,
             named_partnership=None if partner is None else partner.partnership_id,
         ),
+        bulk=bulk,
     )
 
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -44,6 +44,8 @@ from lt_desktop.storage.models import (
     utc_now,
 )
 from lt_desktop.sync.authority import Authority, who_settles
+from lt_desktop.sync.bulk import NotBulk, RowWriter
+from lt_desktop.sync.merge_summary import ConflictNote, MergeSummary
 from lt_desktop.sync.merges import Merges, find_twin, key_values, natural_keys, survives
 from lt_desktop.sync.person_merges import PEOPLE, merge_people
 from lt_desktop.sync.records import (
@@ -74,48 +76,6 @@ ERASURES = "erasures"
 PERSON_MERGES = "person_merges"
 
 
-@dataclass(frozen=True)
-class ConflictNote:
-    table: str
-    record_id: uuid.UUID
-    kept: str  # "this site" or "partner"
-
-
-@dataclass
-class MergeSummary:
-    added: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    unchanged: int = 0
-    kept_ours: int = 0
-    redacted: Counter[str] = field(default_factory=Counter)
-    #: Records of this bundle that name one not here yet: kept, waiting for it.
-    missing_links: Counter[str] = field(default_factory=Counter)
-    #: Records that were waiting (from this bundle or earlier ones) taken in now.
-    released: int = 0
-    #: Records still waiting once the import is done.
-    still_waiting: int = 0
-    conflicts: list[ConflictNote] = field(default_factory=list)
-    #: Clashes listed here that were settled at another site, where this site's own
-    #: change gave way (the conflict list's ids): the user is told.
-    replaced: list[uuid.UUID] = field(default_factory=list)
-
-    @property
-    def records(self) -> int:
-        return (
-            sum(self.added.values())
-            + sum(self.updated.values())
-            + self.unchanged
-            + self.kept_ours
-            + sum(self.missing_links.values())
-            + len(self.conflicts)
-            - sum(1 for c in self.conflicts if c.kept == "partner")
-        )
-
-    @property
-    def changes(self) -> int:
-        return sum(self.added.values()) + sum(self.updated.values()) + sum(self.redacted.values())
-
-
 class Merger:
     """Applies one bundle's records inside the caller's transaction."""
 
@@ -130,10 +90,15 @@ class Merger:
         authority: Authority | None = None,
         flush_every: int = FLUSH_EVERY,
         flush_bytes: int = FLUSH_BYTES,
+        bulk: bool = False,
     ) -> None:
         self.session = session
+        # A snapshot into a store holding none of its records (see ``bulk``): nothing is
+        # looked up for a record's own id, and anything but a new record ends the try.
+        self.bulk = bulk
+        self._writer = RowWriter(session)
         # The tables a site of the partner's kind sends one of ours (None: any).
-        self._accepted = accepted
+        self.accepted = accepted
         # Who may write what a record is about (None: a site of this one's side).
         self._authority = authority
         self.clock = clock
@@ -184,12 +149,14 @@ class Merger:
         for window in self._windows(items):
             self._prefetch(window)
             for item in window:
-                if self._accepted is not None and item.table not in self._accepted:
+                if self.accepted is not None and item.table not in self.accepted:
                     raise PayloadInvalid(
                         f"The bundle holds {item.table.replace('_', ' ')}, which a site of "
                         "its kind never sends to this one; nothing was imported."
                     )
                 if isinstance(item, Redaction):
+                    if self.bulk:
+                        raise NotBulk(item.table)
                     self._redact(item)
                 else:
                     self._apply(item)
@@ -231,7 +198,7 @@ class Merger:
         with self.session.no_autoflush:
             for model, wanted in ids.items():
                 self._held.update(dict.fromkeys(wanted))
-                for chunk in _chunks(wanted):
+                for chunk in () if self.bulk else _chunks(wanted):
                     for record in self.session.scalars(
                         select(model)
                         .where(model.id.in_(chunk))
@@ -270,7 +237,9 @@ class Merger:
         for (table_name, _columns), rows in self._rows.items():
             for row in rows:
                 row["change_seq"] = change_seq
-            self.session.execute(insert(_table(models[table_name])), rows)
+            table = _table(models[table_name])
+            if not (self.bulk and self._writer.insert(table, rows)):
+                self.session.execute(insert(table), rows)
         self._rows.clear()
         self._row_ids.clear()
 
@@ -305,6 +274,8 @@ class Merger:
                 # let one site bar a person from ever arriving at another.
                 self.summary.unchanged += 1
                 return
+        if self.bulk and (local is not None or incoming.table == PERSON_MERGES):
+            raise NotBulk(incoming.table)
         if local is None:
             self._authorised(incoming, None)
             self._take_new(model, incoming)
@@ -387,6 +358,8 @@ class Merger:
 
     def _wait(self, incoming: Incoming) -> None:
         """Keep a record that names one not here yet, to take in once it is."""
+        if self.bulk:
+            raise NotBulk(incoming.table)
         self._parked += 1
         if not self._retrying:
             self.summary.missing_links[incoming.table] += 1
@@ -464,7 +437,7 @@ class Merger:
 
     def _twin(self, model: type[SyncedRecord], incoming: Incoming) -> SyncedRecord | None:
         """The record here that stands for the same thing as ``incoming``, if any."""
-        if not self._searches_twins(incoming.table):
+        if self.bulk or not self._searches_twins(incoming.table):
             return None
         survivor = self._merges.survivor(incoming.id)
         if survivor is not None:
@@ -693,15 +666,3 @@ def _line_id(values: str) -> str | None:
     except ValueError:
         return None
     return document.get("id") if isinstance(document, dict) else None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    return value
