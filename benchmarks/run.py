@@ -8,6 +8,7 @@
     .venv/bin/python benchmarks/run.py network
     .venv/bin/python benchmarks/run.py rekey
     .venv/bin/python benchmarks/run.py rights
+    .venv/bin/python benchmarks/run.py startup [--against OLD/src]
 
 Suites: storage (unlock, building a hub-sized store, SQLCipher against plain SQLite),
 app (cold start, unlock to the main window, people search, register marks),
@@ -17,7 +18,8 @@ documents (certificates, the cohort report, an attendance summary),
 applications (the Applications screen with 2,000 applications; 60 offers in a row),
 network (a university taking in a term's bundle from each of its 8 partner prisons),
 rekey (re-encrypting the hub-sized store under a new key, every slot made again),
-rights (erasing a person with a full course record).
+rights (erasing a person with a full course record),
+startup (--version, a command's time before and beyond the key derivation, cold start).
 Each suite prints a table and writes results/<suite>-latest.json.
 """
 
@@ -32,6 +34,7 @@ import documents_bench
 import network_bench
 import rekey_bench
 import rights_bench
+import startup_bench
 import storage_bench
 import sync_bench
 
@@ -45,6 +48,7 @@ SUITES = {
     "network": network_bench.main,
     "rekey": rekey_bench.main,
     "rights": rights_bench.main,
+    "startup": startup_bench.main,
 }
 
 

@@ -443,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             make_private_folder(data_dir)
     if not data_dir.is_dir() or configure_logging(data_dir / "logs") is None:
         logging.getLogger().addHandler(logging.NullHandler())
-    handler = {**commands.HANDLERS, "laptop": laptop_commands.laptop}[args.command]
+    handler = laptop_commands.laptop if args.command == "laptop" else commands.handler(args.command)
     with printing_safely():
         return _run(handler, args, data_dir)
 

@@ -1,0 +1,193 @@
+"""Start-up benchmarks: what a person waits for before LT Desktop does anything.
+
+- ``lt-desktop --version``: a fresh process, from launch to exit;
+- a signed-in command (``lt-desktop user list`` on the demo store, with a real Argon2id
+  slot): the time from launch to the start of the key derivation, the derivation itself,
+  and the command's fixed cost beyond it (the whole command less the derivation);
+- cold start of the app: a fresh process, from launch to the sign-in window on screen.
+
+Each figure is the median of fresh processes, run after one warm-up run so that Python's
+bytecode is cached (as it is for an installed app). ``--against SRC`` also times another
+checkout's ``src`` folder on the same store, each of its runs interleaved with one of this
+code's, so the two are compared on the same (shared, noisy) machine at the same moments.
+
+    .venv/bin/python benchmarks/run.py startup [--runs N] [--against /path/to/old/src]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parent / "src"
+RESULTS = HERE / "results"
+USER, PASSWORD = "demo", "demo"
+
+FIGURES = [
+    ("version", "lt-desktop --version", 0.3),
+    ("before_kdf", "a command, launch to key derivation", 0.3),
+    ("kdf", "  the key derivation", None),
+    ("beyond_kdf", "  its fixed cost beyond the derivation", 0.4),
+    ("command", "  the whole command", None),
+    ("cold_start", "cold start to the sign-in window", 1.0),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start-up benchmarks")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="three runs of each")
+    parser.add_argument(
+        "--against", type=Path, metavar="SRC", help="another checkout's src folder, timed too"
+    )
+    args, _ = parser.parse_known_args(argv)
+    runs = 3 if args.quick else args.runs
+    sources = {"now": SOURCE}
+    if args.against is not None:
+        sources["before"] = args.against.resolve()
+    results: dict[str, Any] = {
+        "format": 1,
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "runs": runs,
+    }
+    with tempfile.TemporaryDirectory(prefix="lt-startup-bench-") as scratch:
+        folder = Path(scratch) / "demo"
+        _progress("making the demo store with a real key slot")
+        results["kdf_params"] = _demo_store(folder)
+        times: dict[str, dict[str, list[float]]] = {
+            name: {key: [] for key, _, _ in FIGURES} for name in sources
+        }
+        for name, src in sources.items():  # warm-up: bytecode written, disk cache filled
+            _command(src, folder, Path(scratch) / "report.json", ["--version"])
+            _command(src, folder, Path(scratch) / "report.json", _signed_in_command(folder))
+            _cold_start(src, folder)
+        for run in range(runs):
+            _progress(f"run {run + 1} of {runs}")
+            for name, src in sources.items():
+                _one_round(src, folder, Path(scratch), times[name])
+    for name, measured in times.items():
+        results[name] = {key: _spread(values) for key, values in measured.items()}
+    _print(results, list(sources))
+    output = RESULTS / "startup-latest.json"
+    RESULTS.mkdir(exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {output}")
+    return 0
+
+
+def _demo_store(folder: Path) -> dict[str, int]:
+    """The demo store, its demo account given a slot with this machine's real parameters."""
+    subprocess.run(
+        [sys.executable, "-m", "lt_desktop", "demo", "--data-dir", str(folder)],
+        check=True,
+        capture_output=True,
+        env={**_env(SOURCE), "LT_DESKTOP_TEST_KDF": "cheap"},
+    )
+    sys.path.insert(0, str(SOURCE))
+    from lt_desktop.storage import kdf
+    from lt_desktop.storage.store import LockedStore
+
+    params = kdf.tune()
+    store, user_id = LockedStore(folder).unlock(USER, PASSWORD)
+    try:
+        with mock.patch("lt_desktop.storage.store.params_for_new_slots", return_value=params):
+            store.set_password(user_id, USER, PASSWORD)
+    finally:
+        store.close()
+    return {"memory_kib": params.memory_kib, "iterations": params.iterations}
+
+
+def _signed_in_command(folder: Path) -> list[str]:
+    return ["user", "list", "--data-dir", str(folder), "--user", USER, "--password-stdin"]
+
+
+def _one_round(src: Path, folder: Path, scratch: Path, into: dict[str, list[float]]) -> None:
+    report = scratch / "report.json"
+    version, _ = _command(src, folder, report, ["--version"])
+    whole, derivations = _command(src, folder, report, _signed_in_command(folder))
+    kdf = sum(end - began for began, end in derivations)
+    into["version"].append(version)
+    into["before_kdf"].append(derivations[0][0])
+    into["kdf"].append(kdf)
+    into["beyond_kdf"].append(whole - kdf)
+    into["command"].append(whole)
+    into["cold_start"].append(_cold_start(src, folder))
+
+
+def _command(
+    src: Path, folder: Path, report: Path, argv: list[str]
+) -> tuple[float, list[tuple[float, float]]]:
+    """The whole time of one command, and when each key derivation in it began and
+    ended, counted from the launch."""
+    started = time.time()
+    subprocess.run(
+        [sys.executable, str(HERE / "_startup_child.py"), str(report), *argv],
+        input=f"{PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(src),
+    )
+    whole = time.time() - started
+    found = json.loads(report.read_text(encoding="utf-8"))
+    return whole, [(began - started, end - started) for began, end in found["derivations"]]
+
+
+def _cold_start(src: Path, folder: Path) -> float:
+    started = time.time()
+    child = subprocess.run(
+        [sys.executable, str(HERE / "_cold_start_child.py"), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**_env(src), "QT_QPA_PLATFORM": "offscreen"},
+    )
+    shown = next(line for line in child.stdout.splitlines() if line.startswith("shown "))
+    return float(shown.split()[1]) - started
+
+
+def _env(src: Path) -> dict[str, str]:
+    """The code in ``src``, with its bytecode cached as an installed app's is."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}
+    env.pop("LT_DESKTOP_TEST_KDF", None)
+    env["PYTHONPATH"] = str(src)
+    return env
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median": statistics.median(ordered),
+        "best": ordered[0],
+        "worst": ordered[-1],
+        "runs": len(ordered),
+    }
+
+
+def _print(results: dict[str, Any], names: list[str]) -> None:
+    header = "".join(f"{name + ' median':>16}" for name in names)
+    print(f"\n{'':42}{header}{'target':>10}")
+    for key, label, target in FIGURES:
+        cells = "".join(f"{results[name][key]['median'] * 1000:13.0f} ms" for name in names)
+        goal = f"{target * 1000:7.0f} ms" if target else ""
+        print(f"{label:42}{cells}{goal:>10}")
+
+
+def _progress(message: str) -> None:
+    print(f"... {message}", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
