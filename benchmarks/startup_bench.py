@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, dict[str, list[float]]] = {
             name: {key: [] for key, _, _ in FIGURES} for name in sources
         }
-        for name, src in sources.items():  # warm-up: bytecode written, disk cache filled
+        for src in sources.values():  # warm-up: bytecode written, disk cache filled
             _command(src, folder, Path(scratch) / "report.json", ["--version"])
             _command(src, folder, Path(scratch) / "report.json", _signed_in_command(folder))
             _cold_start(src, folder)

@@ -21,7 +21,7 @@ from lt_desktop.domain.errors import NotFound
 from lt_desktop.domain.wording import counted
 
 if TYPE_CHECKING:
-    from lt_desktop.core.services.laptops import LaptopService, read_kit, remove_kit, set_up_laptop
+    from lt_desktop.core.services.laptops import LaptopService
 
 
 def add_parser(

@@ -24,13 +24,17 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, Path], int]
 
 
-def _signed_in(args: argparse.Namespace, data_dir: Path) -> tuple[Workspace, SecretReader, str]:
-    from lt_desktop.core.front_door import sign_in  # the store's machinery, once it is needed
+def _signed_in(
+    args: argparse.Namespace, data_dir: Path, *, meanwhile: Callable[[], object] | None = None
+) -> tuple[Workspace, SecretReader, str]:
+    """Sign in as the account given, asking for its password. ``meanwhile`` imports
+    what the command will need, during the key derivation."""
+    from lt_desktop.core.sign_in import sign_in  # the store's machinery, once it is needed
 
     username = username_from(args.user)
     reader = SecretReader(args.password_stdin)
     password = reader.read("Password")
-    return sign_in(data_dir, username, password), reader, password
+    return sign_in(data_dir, username, password, meanwhile=meanwhile), reader, password
 
 
 def _output_file(target: Path, what: str, data_dir: Path, *, force: bool) -> Path:
