@@ -7,14 +7,13 @@ from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from lt_desktop.core.services.base import Actor
-
 if TYPE_CHECKING:
     from lt_desktop.core.diagnostics import DiagnosticsService
     from lt_desktop.core.services.access_request import AccessRequestService
     from lt_desktop.core.services.accounts import AccountService
     from lt_desktop.core.services.applications import ApplicationService
     from lt_desktop.core.services.audit import AuditService
+    from lt_desktop.core.services.base import Actor
     from lt_desktop.core.services.consent import ConsentService
     from lt_desktop.core.services.documents import DocumentService
     from lt_desktop.core.services.drafts import DraftService

@@ -16,10 +16,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lt_desktop.core.front_door import (
-    LaptopSetUp,
     LockedStore,
     RecoveryKey,
     has_store,
@@ -32,9 +31,6 @@ from lt_desktop.core.front_door import (
     sign_in_at,
 )
 from lt_desktop.core.logs import log_refused, log_unexpected
-from lt_desktop.core.services.drafts import Draft
-from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.changes import Change, recording
 from lt_desktop.domain.errors import LtError, StoreCorrupt
 from lt_desktop.domain.vocabulary import SiteKind
@@ -42,6 +38,11 @@ from lt_desktop.ui.garbage import GuiThreadCollector
 from lt_desktop.ui.idle import IdleWatcher
 from lt_desktop.ui.qt import QApplication, QObject, Signal
 from lt_desktop.ui.runner import Runner, describe_error
+
+if TYPE_CHECKING:
+    from lt_desktop.core.front_door import LaptopSetUp
+    from lt_desktop.core.services.drafts import Draft
+    from lt_desktop.core.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -118,7 +119,11 @@ class AppController(QObject):
                 self.store_damaged.emit()
             on_error(describe_error(error))
 
-        self.runner.submit(lambda: sign_in_at(door, username, password), self._enter, failed)
+        self.runner.submit(
+            lambda: sign_in_at(door, username, password, meanwhile=_import_the_screens),
+            self._enter,
+            failed,
+        )
 
     def recover(
         self,
@@ -269,6 +274,8 @@ class AppController(QObject):
     def restart_idle_timer(self) -> None:
         if self.workspace is None:
             return
+        from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
+
         minutes = int(self.workspace.settings.get(IDLE_LOCK_MINUTES))
         self.idle.start(minutes * 60_000)
 
@@ -402,3 +409,10 @@ def _keep_drafts(workspace: Workspace, drafts: list[Draft]) -> None:
         log_refused(log, "Keeping unsaved typing before locking", error)
     except Exception as error:  # noqa: BLE001 - see above
         log_unexpected(log, "Keeping unsaved typing before locking", error)
+
+
+def _import_the_screens() -> None:
+    """The screens (and what they import: reportlab, the services), imported while the
+    key is derived at the first sign-in; the sign-in window is shown without them. Only
+    modules are loaded here, on the worker: no widget is made off the GUI thread."""
+    import lt_desktop.ui.workspace_view  # noqa: F401
