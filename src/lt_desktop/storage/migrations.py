@@ -11,6 +11,7 @@ when the scripts say something those lines cannot (a merge, a script without the
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from enum import Enum
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
     from sqlalchemy import Connection, Engine
+
+#: Alembic says which plug-ins it set up as it is imported. Imported with the app, before
+#: the log was opened, that went to no log; imported only to upgrade, it goes to none still.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 _REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']\s*$", re.M)
 _DOWN_REVISION = re.compile(
