@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.sign_in import (
+    prepare_to_sign_in,
     recover_account,
     recover_account_at,
     restore_and_sign_in,
@@ -58,6 +59,7 @@ __all__ = [
     "hold_store",
     "make_store",
     "newest_backup",
+    "prepare_to_sign_in",
     "preview_backup",
     "recover_account",
     "recover_account_at",

@@ -46,6 +46,16 @@ def _import_for_signing_in() -> None:
     import lt_desktop.core.workspace  # noqa: F401
 
 
+def prepare_to_sign_in() -> None:
+    """Do now what the first sign-in would wait for once its key is derived: import the
+    store's machinery and what signing in needs, and configure the mappers. For an app
+    whose sign-in window is waiting for a password."""
+    from lt_desktop.storage.store import ready_to_open
+
+    ready_to_open()
+    _import_for_signing_in()
+
+
 def sign_in(
     root: Path,
     username: str,

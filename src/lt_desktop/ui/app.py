@@ -47,6 +47,7 @@ def start(controller: AppController) -> MainWindow | None:
     if damaged:
         window.show_damaged_store(damaged)
     window.show()
+    controller.prepare_sign_in()
     return window
 
 

@@ -25,6 +25,7 @@ from lt_desktop.core.front_door import (
     hold_store,
     make_store,
     newest_backup,
+    prepare_to_sign_in,
     recover_account_at,
     restore_and_sign_in,
     set_up_laptop_from_kit,
@@ -107,6 +108,16 @@ class AppController(QObject):
     @property
     def site_kind(self) -> SiteKind | None:
         return self.workspace.store.site.kind if self.workspace is not None else None
+
+    def prepare_sign_in(self) -> None:
+        """While the sign-in window waits for a password, import what signing in and the
+        screens need, on the worker, showing nothing (``Runner.prepare``)."""
+
+        def prepare() -> None:
+            prepare_to_sign_in()
+            _import_the_screens()
+
+        self.runner.prepare(prepare)
 
     def sign_in(self, username: str, password: str, on_error: Callable[[str], None]) -> None:
         door = self.door
@@ -412,7 +423,8 @@ def _keep_drafts(workspace: Workspace, drafts: list[Draft]) -> None:
 
 
 def _import_the_screens() -> None:
-    """The screens (and what they import: reportlab, the services), imported while the
-    key is derived at the first sign-in; the sign-in window is shown without them. Only
-    modules are loaded here, on the worker: no widget is made off the GUI thread."""
+    """The screens (and what they import: reportlab, the services, the store's machinery).
+    The sign-in window is shown without them; they are imported on the worker as soon as
+    it is shown (``prepare_sign_in``), else while the key is derived at the first sign-in.
+    Only modules are loaded on the worker: no widget is made off the GUI thread."""
     import lt_desktop.ui.workspace_view  # noqa: F401
