@@ -1,6 +1,6 @@
 """Started as a fresh process by startup_bench: runs ``lt-desktop`` as its console
-script does, and writes to the file named first when each key derivation began and
-ended, so the time before it and the time beyond it can be told apart.
+script does (``main``, then ``leaving``), and writes to the file named first when each
+key derivation began and ended, so the time before it and beyond it can be told apart.
 
     _startup_child.py REPORT [lt-desktop arguments...]
 
@@ -57,15 +57,17 @@ class _WatchKdf(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def main() -> int:
     report, argv = sys.argv[1], sys.argv[2:]
     sys.meta_path.insert(0, _WatchKdf())
-    from lt_desktop.cli.main import main as lt_desktop
+    from lt_desktop.cli import main as cli
 
     try:
-        status = lt_desktop(argv)
+        status = cli.main(argv)
     except SystemExit as stop:  # --version, --help
         status = stop.code if isinstance(stop.code, int) else 0
     with open(report, "w", encoding="utf-8") as handle:
         json.dump({"derivations": derivations, "ended": time.time()}, handle)
-    return status
+    # As the installed command ends (code from before ``leaving`` had none).
+    leaving = getattr(cli, "leaving", None)
+    return leaving(status) if leaving is not None else status
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ HIDDEN_IMPORTS = [
 ]
 
 #: Packages that import their own modules by name (reportlab's barcodes and font
-#: tables): every module of theirs is bundled.
-ALL_SUBMODULES = ["reportlab"]
+#: tables; the command modules, imported when their command is chosen): every module
+#: of theirs is bundled.
+ALL_SUBMODULES = ["reportlab", "lt_desktop.cli.commands"]
 
 #: Packages whose data files (not code) the app needs.
 DATA_PACKAGES = [
