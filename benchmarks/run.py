@@ -9,6 +9,7 @@
     .venv/bin/python benchmarks/run.py rekey
     .venv/bin/python benchmarks/run.py rights
     .venv/bin/python benchmarks/run.py compare
+    .venv/bin/python benchmarks/run.py startup [--against OLD/src]
 
 Suites: storage (unlock, building a hub-sized store, SQLCipher against plain SQLite),
 app (cold start, unlock to the main window, people search, register marks),
@@ -19,7 +20,8 @@ applications (the Applications screen with 2,000 applications; 60 offers in a ro
 network (a university taking in a term's bundle from each of its 8 partner prisons),
 rekey (re-encrypting the hub-sized store under a new key, every slot made again),
 rights (erasing a person with a full course record),
-compare (export and import side by side with sqlite3 | zstd | age, minisign).
+compare (export and import side by side with sqlite3 | zstd | age, minisign),
+startup (--version, a command's time before and beyond the key derivation, cold start).
 Each suite prints a table and writes results/<suite>-latest.json.
 """
 
@@ -35,6 +37,7 @@ import network_bench
 import pipeline_bench
 import rekey_bench
 import rights_bench
+import startup_bench
 import storage_bench
 import sync_bench
 
@@ -49,6 +52,7 @@ SUITES = {
     "rekey": rekey_bench.main,
     "rights": rights_bench.main,
     "compare": pipeline_bench.main,
+    "startup": startup_bench.main,
 }
 
 

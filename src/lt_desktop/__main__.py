@@ -1,3 +1,3 @@
 from lt_desktop.cli.main import main
 
-raise SystemExit(main())
+raise SystemExit(main(ending=True))

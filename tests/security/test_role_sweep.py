@@ -19,6 +19,7 @@ has nothing to give them.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import shutil
 import typing
@@ -61,10 +62,27 @@ PARTIAL_REACH = [Role.FACILITATOR, Role.MARKER, Role.RESEARCHER]
 
 def _services() -> dict[str, type]:
     services = {}
+    names = _named_for_type_checking(Workspace)
     for name, attribute in vars(Workspace).items():
         if isinstance(attribute, cached_property):
-            services[name] = typing.get_type_hints(attribute.func)["return"]
+            services[name] = typing.get_type_hints(attribute.func, globalns=names)["return"]
     return services
+
+
+def _named_for_type_checking(cls: type) -> dict[str, Any]:
+    """The globals of ``cls``'s module with the names it imports only for type checking
+    (the workspace imports each service when it is first used), imported now."""
+    module = importlib.import_module(cls.__module__)
+    names = dict(vars(module))
+    for node in ast.parse(inspect.getsource(module)).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for found in node.body:
+                if isinstance(found, ast.ImportFrom) and found.module is not None:
+                    imported = importlib.import_module(found.module)
+                    names.update(
+                        {a.asname or a.name: getattr(imported, a.name) for a in found.names}
+                    )
+    return names
 
 
 SERVICES = _services()

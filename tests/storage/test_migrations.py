@@ -15,7 +15,15 @@ from sqlalchemy import create_engine, inspect, select
 from lt_desktop.core.sign_in import sign_in
 from lt_desktop.core.stores import restore_store
 from lt_desktop.storage.backup import read_header
-from lt_desktop.storage.migrations import alembic_config, head_revision
+from lt_desktop.storage.migrations import (
+    SchemaState,
+    _chain,
+    alembic_config,
+    current_revision,
+    head_revision,
+    migrations_folder,
+    schema_state,
+)
 from lt_desktop.storage.models import Base, Certificate, Membership, MergedRecord, Person
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -23,6 +31,52 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 def test_there_is_one_head() -> None:
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_the_revisions_read_from_the_scripts_are_alembics() -> None:
+    """A store at the newest revision is opened without Alembic, from the scripts'
+    ``revision``/``down_revision`` lines: they must say what Alembic says."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    chain = _chain(migrations_folder())
+    assert chain is not None
+    head, revisions = chain
+    assert head == scripts.get_current_head() == head_revision()
+    assert revisions == {r.revision for r in scripts.walk_revisions()}
+    assert schema_state(head) is SchemaState.CURRENT
+    assert {schema_state(r) for r in revisions - {head}} == {SchemaState.OLDER}
+    assert schema_state("9999") is SchemaState.NEWER
+    assert schema_state(None) is SchemaState.EMPTY
+
+
+def test_a_stores_revision_is_read_as_alembic_reads_it() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine(f"sqlite:///{folder}/schema.db")
+        with engine.begin() as connection:
+            assert current_revision(connection) is None  # no alembic_version table
+            command.upgrade(alembic_config(connection), "0002")
+            assert current_revision(connection) == "0002"
+            assert MigrationContext.configure(connection).get_current_revision() == "0002"
+            connection.exec_driver_sql("DELETE FROM alembic_version")
+            assert current_revision(connection) is None
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "third",
+    ['down_revision = "0001"', 'down_revision = ("0001", "0002")'],
+    ids=["a-second-head", "a-merge"],
+)
+def test_scripts_that_are_not_one_plain_line_are_left_to_alembic(
+    tmp_path: Path, third: str
+) -> None:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "0001_a.py").write_text('revision = "0001"\ndown_revision = None\n')
+    (versions / "0002_b.py").write_text('revision = "0002"\ndown_revision = "0001"\n')
+    (versions / "0003_c.py").write_text(f'revision = "0003"\n{third}\n')
+    assert _chain(tmp_path) is None
+    (versions / "0003_c.py").unlink()
+    assert _chain.__wrapped__(tmp_path) == ("0002", {"0001", "0002"})
 
 
 def test_models_and_migrations_agree() -> None:

@@ -16,7 +16,6 @@ from pytestqt.qtbot import QtBot
 
 from lt_desktop.domain.roles import Permission
 from lt_desktop.ui.keyboard import SectionJump, ShortcutsWindow, matching
-from lt_desktop.ui.main_window import WorkspaceView
 from lt_desktop.ui.qt import (
     QAbstractButton,
     QApplication,
@@ -40,6 +39,7 @@ from lt_desktop.ui.screens.cohorts import CohortsScreen
 from lt_desktop.ui.screens.documents import DocumentsScreen
 from lt_desktop.ui.screens.essays import EssaysScreen
 from lt_desktop.ui.screens.groups import GroupsScreen
+from lt_desktop.ui.workspace_view import WorkspaceView
 from tests.conftest import FileChoosers
 from tests.ui.conftest import Driver
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lt_desktop.cli.commands.common import _find_cohort, _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.passwords import check_password, check_username
-from lt_desktop.core.services.laptops import LaptopService, read_kit, remove_kit, set_up_laptop
 from lt_desktop.domain.errors import NotFound
 from lt_desktop.domain.wording import counted
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.laptops import LaptopService
 
 
 def add_parser(
@@ -149,6 +151,8 @@ def _remembered(service: LaptopService) -> Path:
 
 
 def _set_up(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.services.laptops import read_kit, remove_kit, set_up_laptop
+
     username = check_username(username_from(args.user))
     reader = SecretReader(args.password_stdin)
     kit = read_kit(args.kit, reader.read("The kit's passphrase"))

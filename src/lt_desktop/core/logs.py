@@ -7,9 +7,11 @@ hidden for the same reason.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
+import sys
 import traceback
 from io import TextIOWrapper
 from pathlib import Path
@@ -41,6 +43,13 @@ class _PrivateLogFile(logging.handlers.RotatingFileHandler):
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
         descriptor = os.open(self.baseFilename, flags, PRIVATE_FILE_MODE)
         return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's API
+        """A line that cannot be written (the disk is full) is lost without a word: what
+        failed says the disk is full, and logging's own traceback would only bury that."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
 
 
 class _PrivateFormatter(logging.Formatter):
@@ -118,4 +127,7 @@ def stop_logging() -> None:
     for handler in list(root.handlers):
         if isinstance(handler, logging.handlers.RotatingFileHandler):
             root.removeHandler(handler)
-            handler.close()
+            # On a full disk the last lines cannot be written: they are lost, and the
+            # file is closed all the same.
+            with contextlib.suppress(OSError):
+                handler.close()

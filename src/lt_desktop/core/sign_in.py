@@ -11,15 +11,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from lt_desktop.core.passwords import check_password
-from lt_desktop.core.services.accounts import find_user
-from lt_desktop.core.services.base import Actor
-from lt_desktop.core.sign_in_record import RECORD_LOST, RECORD_LOST_WORDS, remember, what_happened
-from lt_desktop.core.stores import restore_store
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import (
     AccountDisabled,
     InvalidRecoveryKey,
@@ -29,14 +23,37 @@ from lt_desktop.domain.errors import (
     ValidationError,
     WrongCredentials,
 )
+from lt_desktop.storage.door import LockedStore
 from lt_desktop.storage.login_attempts import LoginAttempts
-from lt_desktop.storage.models import User, utc_now
-from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.store import LockedStore, Store
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.base import Actor
+    from lt_desktop.core.workspace import Workspace
+    from lt_desktop.storage.recovery_key import RecoveryKey
+    from lt_desktop.storage.store import Store
 
 Clock = Callable[[], float]
 
 log = logging.getLogger(__name__)
+
+
+def _import_for_signing_in() -> None:
+    """What signing in needs once the key is derived: imported during the derivation
+    (``LockedStore.unlock``'s ``meanwhile``), which would otherwise wait for it."""
+    import lt_desktop.core.services.base
+    import lt_desktop.core.services.laptops  # the workspace asks whether this is a laptop
+    import lt_desktop.core.sign_in_record
+    import lt_desktop.core.workspace  # noqa: F401
+
+
+def prepare_to_sign_in() -> None:
+    """Do now what the first sign-in would wait for once its key is derived: import the
+    store's machinery and what signing in needs, and configure the mappers. For an app
+    whose sign-in window is waiting for a password."""
+    from lt_desktop.storage.store import ready_to_open
+
+    ready_to_open()
+    _import_for_signing_in()
 
 
 def sign_in(
@@ -46,26 +63,41 @@ def sign_in(
     *,
     clock: Clock = time.time,
     check_on_open: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Workspace:
     door = LockedStore(root, check_on_open=check_on_open)
     try:
-        return sign_in_at(door, username, password, clock=clock)
+        return sign_in_at(door, username, password, clock=clock, meanwhile=meanwhile)
     except BaseException:
         door.release()
         raise
 
 
 def sign_in_at(
-    door: LockedStore, username: str, password: str, *, clock: Clock = time.time
+    door: LockedStore,
+    username: str,
+    password: str,
+    *,
+    clock: Clock = time.time,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Workspace:
-    """Unlock a held store folder as ``username``. The folder stays held on failure."""
+    """Unlock a held store folder as ``username``. The folder stays held on failure.
+
+    What signing in needs next, and ``meanwhile`` (what the caller will), is imported
+    during the key derivation."""
+
+    def imports() -> None:
+        _import_for_signing_in()
+        if meanwhile is not None:
+            meanwhile()
+
     attempts = LoginAttempts(door.folder.login_attempts)
     tag = door.user_tag(username)
     wait = attempts.seconds_to_wait(tag, clock())
     if wait > 0:
         raise LoginThrottled(wait)
     try:
-        store, user_id = door.unlock(username, password)
+        store, user_id = door.unlock(username, password, meanwhile=imports)
     except WrongCredentials:
         attempts.record_failure(tag, clock())
         raise
@@ -76,6 +108,8 @@ def sign_in_at(
         raise
     _check_sign_in_record(store, attempts)
     attempts.signed_in(tag)
+    from lt_desktop.core.workspace import Workspace
+
     log.info("Signed in (role: %s; schema %s)", actor.role.value, store.schema_revision)
     return Workspace(store, actor)
 
@@ -83,6 +117,11 @@ def sign_in_at(
 def _record_sign_in(
     store: Store, door: LockedStore, attempts: LoginAttempts, user_id: object
 ) -> Actor:
+    from sqlalchemy import select
+
+    from lt_desktop.core.services.base import Actor
+    from lt_desktop.storage.models import User, utc_now
+
     with store.write() as session:
         user = session.get(User, user_id)
         if user is None or user.disabled:
@@ -125,6 +164,13 @@ def _check_sign_in_record(store: Store, attempts: LoginAttempts) -> None:
     """Audit a record of failed sign-ins found removed or put back, and note the one this
     sign-in leaves. In a transaction of its own, so that a store too damaged for it can
     still be signed in to, to be checked."""
+    from lt_desktop.core.sign_in_record import (
+        RECORD_LOST,
+        RECORD_LOST_WORDS,
+        remember,
+        what_happened,
+    )
+
     try:
         with store.write() as session:
             lost = what_happened(session, attempts)
@@ -146,6 +192,8 @@ def recover_account(
     root: Path, recovery_key_text: str, username: str, new_password: str
 ) -> Workspace:
     """Set a new password for ``username`` with the store's recovery key, and sign in."""
+    from lt_desktop.storage.recovery_key import RecoveryKey
+
     recovery_key = RecoveryKey.parse(recovery_key_text)  # typos caught before the slow part
     door = LockedStore(root)
     try:
@@ -160,9 +208,14 @@ def recover_account_at(
 ) -> Workspace:
     """As ``recover_account``, on a store folder this process already holds."""
     try:
-        store = door.unlock_with_recovery_key(recovery_key)
+        store = door.unlock_with_recovery_key(recovery_key, meanwhile=_import_for_signing_in)
     except WrongCredentials as error:
         raise InvalidRecoveryKey(str(error)) from error
+    from lt_desktop.core.services.accounts import find_user
+    from lt_desktop.core.services.base import Actor
+    from lt_desktop.core.workspace import Workspace
+    from lt_desktop.storage.models import utc_now
+
     try:
         with store.write() as session:
             user = find_user(session, username)
@@ -195,6 +248,12 @@ def recover_account_at(
 def restore_and_sign_in(root: Path, backup: Path, username: str, password: str) -> Workspace:
     """Replace the store in ``root`` with ``backup`` and sign in to the restored store
     as the account (of the backup) that restored it. The restore is audited there."""
+    from lt_desktop.core.services.base import Actor
+    from lt_desktop.core.sign_in_record import remember
+    from lt_desktop.core.stores import restore_store
+    from lt_desktop.core.workspace import Workspace
+    from lt_desktop.storage.models import User
+
     store, user_id = restore_store(root, backup, username=username, password=password)
     attempts = LoginAttempts(store.folder.login_attempts)
     try:

@@ -27,12 +27,14 @@ import json
 import logging
 import os
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine, text
+from typing import TYPE_CHECKING
 
 from lt_desktop.domain.errors import NotAStore, StoreCorrupt
 from lt_desktop.storage.atomic import fsync_directory
 from lt_desktop.storage.keyslots import KeyFile
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ def digest_of(key_file: KeyFile) -> str:
 
 def record(connection: Connection, key_file: KeyFile) -> None:
     """Record, inside the caller's transaction, that ``key_file`` goes with this database."""
+    from sqlalchemy import text  # with the open store; the folder's door is kept light
+
     connection.execute(
         text("INSERT OR REPLACE INTO settings (key, value) VALUES (:key, :value)"),
         {"key": SETTING, "value": json.dumps(digest_of(key_file))},
@@ -64,6 +68,8 @@ def record(connection: Connection, key_file: KeyFile) -> None:
 
 
 def recorded(connection: Connection) -> str | None:
+    from sqlalchemy import text
+
     value = connection.execute(
         text("SELECT value FROM settings WHERE key = :key"), {"key": SETTING}
     ).scalar()

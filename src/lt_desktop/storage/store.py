@@ -6,7 +6,8 @@ lock file that keeps a second app instance out. ``keys.json`` is written last
 when a store is made or restored: while it is missing, no half-made store can be
 opened.
 
-Making a store is ``creation``'s, restoring one from a backup ``restore``'s, and
+Holding the folder and unlocking it is ``door``'s (``LockedStore``, named here too),
+making a store ``creation``'s, restoring one from a backup ``restore``'s, and
 swapping a replacement into the folder (and finishing that after a crash)
 ``replacing``'s.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,12 +29,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from lt_desktop.domain.errors import (
-    StoreCorrupt,
-    StoreNotFound,
-    StoreTooNew,
-    WrongCredentials,
-)
+from lt_desktop.domain.errors import StoreCorrupt, StoreTooNew
 from lt_desktop.domain.vocabulary import SiteKind
 from lt_desktop.storage import audit_chain, key_binding
 from lt_desktop.storage.atomic import StagedFile, translate_os_error
@@ -50,8 +45,8 @@ from lt_desktop.storage.database import (
     execute_outside_transaction,
     translate_sqlite_error,
 )
+from lt_desktop.storage.door import LockedStore as LockedStore  # where it was found before
 from lt_desktop.storage.folder import StoreFolder, make_private_folder
-from lt_desktop.storage.instance_lock import InstanceLock
 from lt_desktop.storage.kdf import params_for_new_slots
 from lt_desktop.storage.keyslots import KeyFile, password_bytes
 from lt_desktop.storage.migrations import (
@@ -63,7 +58,6 @@ from lt_desktop.storage.migrations import (
 )
 from lt_desktop.storage.models import Base, Site, SyncedRecord
 from lt_desktop.storage.recovery_key import RecoveryKey
-from lt_desktop.storage.replacing import _clear_unfinished_writes, _finish_interrupted_restore
 
 log = logging.getLogger(__name__)
 
@@ -73,107 +67,6 @@ class SiteInfo:
     id: uuid.UUID
     name: str
     kind: SiteKind
-
-
-class LockedStore:
-    """A store folder held by this process (the instance lock), not yet unlocked.
-
-    The GUI keeps one of these while its window is locked, so no other instance
-    can open the store in the meantime.
-    """
-
-    def __init__(
-        self, root: Path, *, check_on_open: bool = True, _lock: InstanceLock | None = None
-    ) -> None:
-        self.folder = StoreFolder(Path(root))
-        # Off only for the full integrity check, which must open a damaged store to
-        # say what is wrong with it.
-        self.check_on_open = check_on_open
-        if not self.folder.root.is_dir():
-            raise StoreNotFound(_no_store_message(self.folder.root))
-        self._lock = _lock or InstanceLock(self.folder.lock_file)
-        #: Found when the store is unlocked: whether the database records this key file.
-        self.key_file_belongs = False
-        try:
-            self._lock.acquire()
-            _finish_interrupted_restore(self.folder)
-            _clear_unfinished_writes(self.folder)
-            if not self.folder.has_store():
-                raise StoreNotFound(_no_store_message(self.folder.root))
-            self.key_file = _load_key_file(self.folder)
-        except BaseException:
-            self._lock.release()
-            raise
-
-    def unlock(self, username: str, password: str) -> tuple[Store, uuid.UUID]:
-        """Open the store with an account's password; returns it and the account's id."""
-        slot = self.key_file.slot_for_user(username)
-        if slot is None:
-            # Spend the same time as a real attempt, so timing does not reveal
-            # which user names exist.
-            reference = next(iter(self.key_file.slots), None)
-            (reference.kdf if reference else params_for_new_slots()).derive(
-                password_bytes(password), secrets.token_bytes(16)
-            )
-            raise WrongCredentials("The user name or password is not right.")
-        data_key = slot.open(self.key_file.store_id, password_bytes(password))
-        if data_key is None:
-            # A password changed just before a crash is in the new key file, which waits
-            # beside the old one until the store opens (key_binding.settle).
-            for staged in key_binding.staged_key_files(self.folder.key_file, self.key_file):
-                newer = staged.slot_for_user(username)
-                if newer is not None and newer.slot_id == slot.slot_id:
-                    data_key = newer.open(staged.store_id, password_bytes(password))
-                    if data_key is not None:
-                        break
-        if data_key is None:
-            raise WrongCredentials("The user name or password is not right.")
-        return self._open(data_key), slot.slot_id
-
-    def unlock_with_recovery_key(self, recovery_key: RecoveryKey) -> Store:
-        slot = self.key_file.recovery_slot()
-        if slot is None:
-            raise WrongCredentials("This store has no recovery key.")
-        data_key = slot.open(self.key_file.store_id, recovery_key.secret)
-        if data_key is None:
-            raise WrongCredentials("That recovery key does not belong to this store.")
-        return self._open(data_key)
-
-    def user_tag(self, username: str) -> str:
-        return self.key_file.user_tag(username)
-
-    def _open(self, data_key: bytes) -> Store:
-        engine, revision = _open_database(
-            self.folder, self.key_file, data_key, check=self.check_on_open
-        )
-        try:
-            if self.check_on_open:
-                try:
-                    self.key_file = key_binding.settle(engine, self.folder.key_file, self.key_file)
-                except DBAPIError as error:
-                    raise _translated(error, "The store") from error
-                self.key_file_belongs = True
-            else:
-                # The full check opens even a damaged store, to say what is wrong with it,
-                # the key file included (``integrity_problems``); a key file that does not
-                # belong is never recorded as belonging by what the check writes.
-                try:
-                    self.key_file_belongs = key_binding.belongs(engine, self.key_file)
-                except DBAPIError:
-                    self.key_file_belongs = False
-            return Store(self, data_key, engine, revision)
-        except BaseException:
-            engine.dispose()
-            raise
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def __enter__(self) -> LockedStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
 
 class Store:
@@ -349,11 +242,37 @@ class Store:
 # -- opening the database ------------------------------------------------------------
 
 
-def _load_key_file(folder: StoreFolder) -> KeyFile:
+def ready_to_open() -> None:
+    """Make ready what the first use of an open store would otherwise do: configure the
+    mappers (the links between the models), done once in a process. Called while the key
+    is derived (``door``)."""
+    Base.registry.configure()
+
+
+def open_unlocked(door: LockedStore, data_key: bytes) -> Store:
+    """The store behind ``door``, opened with the data key its slot gave."""
+    engine, revision = _open_database(
+        door.folder, door.key_file, data_key, check=door.check_on_open
+    )
     try:
-        return KeyFile.load(folder.key_file)
-    except OSError as error:
-        raise StoreCorrupt(f"The store's key file cannot be read: {error.strerror}.") from error
+        if door.check_on_open:
+            try:
+                door.key_file = key_binding.settle(engine, door.folder.key_file, door.key_file)
+            except DBAPIError as error:
+                raise _translated(error, "The store") from error
+            door.key_file_belongs = True
+        else:
+            # The full check opens even a damaged store, to say what is wrong with it,
+            # the key file included (``integrity_problems``); a key file that does not
+            # belong is never recorded as belonging by what the check writes.
+            try:
+                door.key_file_belongs = key_binding.belongs(engine, door.key_file)
+            except DBAPIError:
+                door.key_file_belongs = False
+        return Store(door, data_key, engine, revision)
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def _open_database(
@@ -446,10 +365,3 @@ def _newest_version_sql(*, own: bool) -> str:
     where = " WHERE version LIKE ?" if own else ""
     newest = " UNION ALL ".join(f'SELECT max(version) AS v FROM "{t}"{where}' for t in tables)
     return f"SELECT max(v) FROM ({newest})"
-
-
-def _no_store_message(root: Path) -> str:
-    return (
-        f"There is no LT Desktop store in {root}. Create one with `lt-desktop init` "
-        "(or `lt-desktop demo`), or start the app to set one up."
-    )

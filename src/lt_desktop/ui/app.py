@@ -12,7 +12,6 @@ from lt_desktop.domain.errors import LtError, StoreCorrupt
 from lt_desktop.ui.controller import AppController
 from lt_desktop.ui.main_window import MainWindow
 from lt_desktop.ui.qt import QApplication, QMessageBox, QWizard
-from lt_desktop.ui.setup_wizard import SetupWizard
 from lt_desktop.ui.style import app_icon, apply_style
 from lt_desktop.ui.unexpected import UnexpectedErrors
 
@@ -26,6 +25,8 @@ def start(controller: AppController) -> MainWindow | None:
     could not be opened (they have been told why).
     """
     if not controller.has_store():
+        from lt_desktop.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(controller)
         window = MainWindow(controller)
         if wizard.exec() != QWizard.DialogCode.Accepted or controller.workspace is None:
@@ -46,6 +47,7 @@ def start(controller: AppController) -> MainWindow | None:
     if damaged:
         window.show_damaged_store(damaged)
     window.show()
+    controller.prepare_sign_in()
     return window
 
 

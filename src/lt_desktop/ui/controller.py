@@ -16,25 +16,22 @@ import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lt_desktop.core.front_door import (
-    LaptopSetUp,
     LockedStore,
     RecoveryKey,
     has_store,
     hold_store,
     make_store,
     newest_backup,
+    prepare_to_sign_in,
     recover_account_at,
     restore_and_sign_in,
     set_up_laptop_from_kit,
     sign_in_at,
 )
 from lt_desktop.core.logs import log_refused, log_unexpected
-from lt_desktop.core.services.drafts import Draft
-from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.changes import Change, recording
 from lt_desktop.domain.errors import LtError, StoreCorrupt
 from lt_desktop.domain.vocabulary import SiteKind
@@ -42,6 +39,11 @@ from lt_desktop.ui.garbage import GuiThreadCollector
 from lt_desktop.ui.idle import IdleWatcher
 from lt_desktop.ui.qt import QApplication, QObject, Signal
 from lt_desktop.ui.runner import Runner, describe_error
+
+if TYPE_CHECKING:
+    from lt_desktop.core.front_door import LaptopSetUp
+    from lt_desktop.core.services.drafts import Draft
+    from lt_desktop.core.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -107,6 +109,16 @@ class AppController(QObject):
     def site_kind(self) -> SiteKind | None:
         return self.workspace.store.site.kind if self.workspace is not None else None
 
+    def prepare_sign_in(self) -> None:
+        """While the sign-in window waits for a password, import what signing in and the
+        screens need, on the worker, showing nothing (``Runner.prepare``)."""
+
+        def prepare() -> None:
+            prepare_to_sign_in()
+            _import_the_screens()
+
+        self.runner.prepare(prepare)
+
     def sign_in(self, username: str, password: str, on_error: Callable[[str], None]) -> None:
         door = self.door
         if door is None:
@@ -118,7 +130,11 @@ class AppController(QObject):
                 self.store_damaged.emit()
             on_error(describe_error(error))
 
-        self.runner.submit(lambda: sign_in_at(door, username, password), self._enter, failed)
+        self.runner.submit(
+            lambda: sign_in_at(door, username, password, meanwhile=_import_the_screens),
+            self._enter,
+            failed,
+        )
 
     def recover(
         self,
@@ -269,6 +285,8 @@ class AppController(QObject):
     def restart_idle_timer(self) -> None:
         if self.workspace is None:
             return
+        from lt_desktop.core.services.settings import IDLE_LOCK_MINUTES
+
         minutes = int(self.workspace.settings.get(IDLE_LOCK_MINUTES))
         self.idle.start(minutes * 60_000)
 
@@ -402,3 +420,11 @@ def _keep_drafts(workspace: Workspace, drafts: list[Draft]) -> None:
         log_refused(log, "Keeping unsaved typing before locking", error)
     except Exception as error:  # noqa: BLE001 - see above
         log_unexpected(log, "Keeping unsaved typing before locking", error)
+
+
+def _import_the_screens() -> None:
+    """The screens (and what they import: reportlab, the services, the store's machinery).
+    The sign-in window is shown without them; they are imported on the worker as soon as
+    it is shown (``prepare_sign_in``), else while the key is derived at the first sign-in.
+    Only modules are loaded on the worker: no widget is made off the GUI thread."""
+    import lt_desktop.ui.workspace_view  # noqa: F401

@@ -91,10 +91,33 @@ class Runner(QObject):
             if self._pending == 0:
                 self.busy_changed.emit(False)
 
+    def prepare(self, work: Callable[[], object]) -> None:
+        """Run ``work`` on the worker, before any job submitted after it, without showing
+        the app busy or reporting back: getting ready for what is likely to come (the
+        screens imported while the sign-in window waits for a password). A sign-in asked
+        for meanwhile waits for it, on the one worker, so no two threads import at once."""
+        self._pool.start(_Quietly(work))
+
     def wait_for_done(self, milliseconds: int = 30_000) -> bool:
         """Block until queued jobs have run (for shutdown; results are still delivered
         through the event loop)."""
         return self._pool.waitForDone(milliseconds)
+
+
+class _Quietly(QRunnable):
+    """Work that shows nothing and reports nothing (see ``Runner.prepare``)."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self._work: Callable[[], object] | None = work
+
+    def run(self) -> None:
+        work, self._work = self._work, None
+        assert work is not None, "a job runs once"
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - the work it prepared will fail and say so
+            log_unexpected(log, "Getting ready in the background", error)
 
 
 class _Callbacks:

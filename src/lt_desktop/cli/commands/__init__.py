@@ -6,61 +6,52 @@ restore), ``sync`` (site cards, pairing, bundles), ``conflicts``, ``printouts``
 (print, csv), ``people`` (person), ``sessions`` (session), ``story_questions``
 (story-questions), ``research`` (research export) and ``retention``; ``common`` holds
 what they share.
-``HANDLERS`` maps each command's name to what does it.
+``HANDLERS`` names, for each command, the module and function that does it;
+``handler`` imports only the one chosen, so a command loads what it needs and no more.
 """
 
 from __future__ import annotations
 
-from lt_desktop.cli.commands.accounts import passwd, recover, rekey, user
-from lt_desktop.cli.commands.backups import backup, restore
-from lt_desktop.cli.commands.common import Handler
-from lt_desktop.cli.commands.conflicts import conflicts
-from lt_desktop.cli.commands.people import person
-from lt_desktop.cli.commands.printouts import csv_list, print_
-from lt_desktop.cli.commands.research import export_research
-from lt_desktop.cli.commands.retention import retention
-from lt_desktop.cli.commands.sessions import session
-from lt_desktop.cli.commands.store import check, demo, diagnostics, init, stats
-from lt_desktop.cli.commands.story_questions import questions
-from lt_desktop.cli.commands.sync import (
-    export,
-    import_,
-    inspect,
-    pair,
-    partners,
-    revoke,
-    rotate_keys,
-    site_card,
-)
+import importlib
 
-HANDLERS: dict[str, Handler] = {
-    "init": init,
-    "demo": demo,
-    "stats": stats,
-    "check": check,
-    "diagnostics": diagnostics,
-    "user": user,
-    "passwd": passwd,
-    "rekey": rekey,
-    "recover": recover,
-    "backup": backup,
-    "restore": restore,
-    "site-card": site_card,
-    "pair": pair,
-    "partners": partners,
-    "revoke": revoke,
-    "rotate-keys": rotate_keys,
-    "export": export,
-    "import": import_,
-    "inspect": inspect,
-    "conflicts": conflicts,
-    "print": print_,
-    "csv": csv_list,
-    "person": person,
-    "session": session,
-    "story-questions": questions,
-    "research": export_research,
-    "retention": retention,
+from lt_desktop.cli.commands.common import Handler
+
+HANDLERS: dict[str, str] = {
+    "init": "store:init",
+    "demo": "store:demo",
+    "stats": "store:stats",
+    "check": "store:check",
+    "diagnostics": "store:diagnostics",
+    "user": "accounts:user",
+    "passwd": "accounts:passwd",
+    "rekey": "accounts:rekey",
+    "recover": "accounts:recover",
+    "backup": "backups:backup",
+    "restore": "backups:restore",
+    "site-card": "sync:site_card",
+    "pair": "sync:pair",
+    "partners": "sync:partners",
+    "revoke": "sync:revoke",
+    "rotate-keys": "sync:rotate_keys",
+    "export": "sync:export",
+    "import": "sync:import_",
+    "inspect": "sync:inspect",
+    "conflicts": "conflicts:conflicts",
+    "print": "printouts:print_",
+    "csv": "printouts:csv_list",
+    "person": "people:person",
+    "session": "sessions:session",
+    "story-questions": "story_questions:questions",
+    "research": "research:export_research",
+    "retention": "retention:retention",
 }
 
-__all__ = ["HANDLERS", "Handler"]
+
+def handler(command: str) -> Handler:
+    """What does ``command``, its module imported now."""
+    module, function = HANDLERS[command].split(":")
+    found: Handler = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return found
+
+
+__all__ = ["HANDLERS", "Handler", "handler"]

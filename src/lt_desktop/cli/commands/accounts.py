@@ -7,7 +7,6 @@ from pathlib import Path
 
 from lt_desktop.cli.commands.common import _signed_in
 from lt_desktop.cli.secrets_input import SecretReader
-from lt_desktop.core.front_door import recover_account
 from lt_desktop.core.names import shown
 from lt_desktop.domain.roles import Role
 
@@ -76,6 +75,8 @@ def recover(args: argparse.Namespace, data_dir: Path) -> int:
     reader = SecretReader(args.password_stdin)
     key = reader.read("Recovery key")
     new_password = reader.read_new(f"New password for {args.user}")
+    from lt_desktop.core.sign_in import recover_account
+
     with recover_account(data_dir, key, args.user, new_password):
         pass
     print(f"{args.user} has a new password and can sign in with it.")

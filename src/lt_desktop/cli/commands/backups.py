@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lt_desktop.cli.commands.common import _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.front_door import (
-    has_store,
-    preview_backup,
-    restore_and_sign_in,
-)
 from lt_desktop.core.output_files import check_output_folder, check_output_path
-from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK, ErasedSince
-from lt_desktop.core.sign_in import sign_in
 from lt_desktop.domain.errors import LtError, PermissionDenied
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.maintenance import ErasedSince
 
 
 def backup(args: argparse.Namespace, data_dir: Path) -> int:
@@ -43,6 +40,9 @@ def backup(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def restore(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.front_door import preview_backup, restore_and_sign_in
+    from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK
+
     username = username_from(args.user)
     password = SecretReader(args.password_stdin).read("Password (for an account in the backup)")
     if args.check:
@@ -76,6 +76,8 @@ def restore(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _list(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.services.maintenance import RESTORE_BRINGS_BACK
+
     """This store's backups, newest first; one made before an erasure says so."""
     if args.out is not None:
         raise UsageError("backup list reads a folder: give --to-folder DIR, or nothing.")
@@ -102,6 +104,9 @@ def _erased_since(data_dir: Path, username: str, password: str, backup: Path) ->
     """What the store here says of people erased after the backup was made: best
     effort, as the store may be damaged or the account may not be in it. Signing in
     writes to the store, so ``restore --check``, which changes nothing, does not ask."""
+    from lt_desktop.core.front_door import has_store, preview_backup
+    from lt_desktop.core.sign_in import sign_in
+
     if not has_store(data_dir):
         return None
     # The backup is checked first, changing nothing: a backup refused leaves the store

@@ -7,26 +7,34 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.front_door import sign_in
 from lt_desktop.core.output_files import check_output_path
-from lt_desktop.core.services.documents.graduation_lists import EventInfo
-from lt_desktop.core.services.people import PersonListing
-from lt_desktop.core.services.programme import CohortInfo, SessionInfo
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError
 from lt_desktop.domain.vocabulary import INDUCTION_WEEK, week_number
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.documents.graduation_lists import EventInfo
+    from lt_desktop.core.services.people import PersonListing
+    from lt_desktop.core.services.programme import CohortInfo, SessionInfo
+    from lt_desktop.core.workspace import Workspace
 
 Handler = Callable[[argparse.Namespace, Path], int]
 
 
-def _signed_in(args: argparse.Namespace, data_dir: Path) -> tuple[Workspace, SecretReader, str]:
+def _signed_in(
+    args: argparse.Namespace, data_dir: Path, *, meanwhile: Callable[[], object] | None = None
+) -> tuple[Workspace, SecretReader, str]:
+    """Sign in as the account given, asking for its password. ``meanwhile`` imports
+    what the command will need, during the key derivation."""
+    from lt_desktop.core.sign_in import sign_in  # the store's machinery, once it is needed
+
     username = username_from(args.user)
     reader = SecretReader(args.password_stdin)
     password = reader.read("Password")
-    return sign_in(data_dir, username, password), reader, password
+    return sign_in(data_dir, username, password, meanwhile=meanwhile), reader, password
 
 
 def _output_file(target: Path, what: str, data_dir: Path, *, force: bool) -> Path:

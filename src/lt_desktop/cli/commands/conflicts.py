@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lt_desktop.cli.commands.common import _signed_in
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.services.sync import ConflictInfo
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import LtError
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.sync import ConflictInfo
+    from lt_desktop.core.workspace import Workspace
 
 
 def conflicts(args: argparse.Namespace, data_dir: Path) -> int:

@@ -7,6 +7,7 @@ import argparse
 import sys
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lt_desktop.cli.commands.common import (
     _find_cohort,
@@ -16,10 +17,10 @@ from lt_desktop.cli.commands.common import (
 )
 from lt_desktop.cli.secrets_input import SecretReader
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.services.access_request import JSON_FILE
-from lt_desktop.core.workspace import Workspace
-from lt_desktop.documents.access_export import write_person_data
 from lt_desktop.domain.wording import counted
+
+if TYPE_CHECKING:
+    from lt_desktop.core.workspace import Workspace
 
 
 def person(args: argparse.Namespace, data_dir: Path) -> int:
@@ -101,6 +102,9 @@ def _erase(workspace: Workspace, reader: SecretReader, args: argparse.Namespace)
 
 
 def _export(workspace: Workspace, args: argparse.Namespace) -> int:
+    from lt_desktop.core.services.access_request import JSON_FILE
+    from lt_desktop.documents.access_export import write_person_data
+
     person_id = _person_id(workspace, args.person)
     done = workspace.access_requests.export(person_id, args.out, pdf=write_person_data)
     print(f"Everything held about them is in {done.folder} (research id {done.research_id}):")

@@ -16,12 +16,10 @@ from lt_desktop.cli.commands.common import (
     _output_file,
     _signed_in,
 )
-from lt_desktop.core.services.documents.csv_exports import CsvKind
-from lt_desktop.core.workspace import Workspace
-from lt_desktop.documents import printing
-from lt_desktop.documents.printing import Saved
 
 if TYPE_CHECKING:
+    from lt_desktop.core.workspace import Workspace
+    from lt_desktop.documents.printing import Saved
     from lt_desktop.documents.template import PaperSize
 
 
@@ -30,7 +28,7 @@ def print_(args: argparse.Namespace, data_dir: Path) -> int:
 
     target = _output_file(args.out, "PDF", data_dir, force=args.force)
     printer = _PRINTERS[args.print_kind]
-    workspace, _, _ = _signed_in(args, data_dir)
+    workspace, _, _ = _signed_in(args, data_dir, meanwhile=_import_printing)
     with workspace:
         workspace.documents.require_printing()
         saved = printer(workspace, args, target, PaperSize(args.paper))
@@ -41,6 +39,8 @@ def print_(args: argparse.Namespace, data_dir: Path) -> int:
 def _print_certificates(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     cohort = _find_cohort(workspace, args.cohort)
     return printing.save_certificates(
         workspace,
@@ -55,6 +55,8 @@ def _print_certificates(
 def _print_register(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     chosen = _find_session(workspace, _find_cohort(workspace, args.cohort), args.week)
     return printing.save_register(workspace, chosen.id, target, paper=paper)
 
@@ -62,6 +64,8 @@ def _print_register(
 def _print_handout(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     chosen = _find_session(workspace, _find_cohort(workspace, args.cohort), args.week)
     return printing.save_handout(workspace, chosen.id, target, paper=paper)
 
@@ -69,6 +73,8 @@ def _print_handout(
 def _print_attendance(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     cohort = _find_cohort(workspace, args.cohort)
     return printing.save_attendance_summary(workspace, cohort.id, target, paper=paper)
 
@@ -76,6 +82,8 @@ def _print_attendance(
 def _print_person_attendance(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     person = _find_person(workspace, args.person)
     cohort = _find_cohort(workspace, args.cohort) if args.cohort else None
     return printing.save_person_attendance(
@@ -86,6 +94,8 @@ def _print_person_attendance(
 def _print_guest_list(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     event = _find_event(workspace, args.event)
     return printing.save_guest_list(workspace, event.id, target, paper=paper)
 
@@ -93,6 +103,8 @@ def _print_guest_list(
 def _print_programme(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     event = _find_event(workspace, args.event)
     return printing.save_programme(
         workspace, event.id, target, paper=paper, for_staff=args.copy_for == "staff"
@@ -102,11 +114,13 @@ def _print_programme(
 def _print_cohort_report(
     workspace: Workspace, args: argparse.Namespace, target: Path, paper: PaperSize
 ) -> Saved:
+    from lt_desktop.documents import printing
+
     cohort = _find_cohort(workspace, args.cohort)
     return printing.save_cohort_report(workspace, cohort.id, target, paper=paper)
 
 
-Printer = Callable[[Workspace, argparse.Namespace, Path, "PaperSize"], Saved]
+Printer = Callable[["Workspace", argparse.Namespace, Path, "PaperSize"], "Saved"]
 
 
 _PRINTERS: dict[str, Printer] = {
@@ -122,6 +136,9 @@ _PRINTERS: dict[str, Printer] = {
 
 
 def csv_list(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.services.documents.csv_exports import CsvKind
+    from lt_desktop.documents import printing
+
     target = _output_file(args.out, "CSV", data_dir, force=args.force)
     kind = CsvKind(args.kind)
     workspace, _, _ = _signed_in(args, data_dir)
@@ -138,3 +155,8 @@ def csv_list(args: argparse.Namespace, data_dir: Path) -> int:
         )
     print(saved.message)
     return 0
+
+
+def _import_printing() -> None:
+    """The documents (and reportlab), imported during the key derivation."""
+    import lt_desktop.documents.printing  # noqa: F401

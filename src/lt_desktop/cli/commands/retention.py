@@ -8,15 +8,17 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lt_desktop.cli.commands.common import _plain, _signed_in
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.dates import format_date
-from lt_desktop.core.services.retention import Due
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.retention import PeriodUnit, RetentionKind
 from lt_desktop.domain.wording import counted
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.retention import Due
+    from lt_desktop.core.workspace import Workspace
 
 KINDS = {kind.option: kind for kind in RetentionKind}
 _PERIOD = re.compile(r"^(\d+)\s*(m|months?|y|years?)$")

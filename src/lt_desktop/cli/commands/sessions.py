@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lt_desktop.cli.commands.common import (
     COHORT_HELP,
@@ -19,8 +19,10 @@ from lt_desktop.cli.commands.common import (
     _find_session,
     _signed_in,
 )
-from lt_desktop.core.services.programme import SessionInfo
 from lt_desktop.domain.vocabulary import INDUCTION_WEEK, Cancellation, week_in_words
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.programme import SessionInfo
 
 
 def add_parser(

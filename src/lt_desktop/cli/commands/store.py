@@ -9,11 +9,6 @@ from pathlib import Path
 from lt_desktop.cli.commands.common import _output_file, _signed_in
 from lt_desktop.cli.secrets_input import SecretReader, username_from
 from lt_desktop.cli.usage import UsageError
-from lt_desktop.core.front_door import (
-    has_store,
-    make_store,
-    sign_in,
-)
 from lt_desktop.core.names import checked_name
 from lt_desktop.core.passwords import check_password, check_username
 from lt_desktop.domain.errors import LtError, StoreCorrupt, StoreTooNew
@@ -21,6 +16,8 @@ from lt_desktop.domain.vocabulary import SiteKind
 
 
 def init(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.front_door import has_store, make_store
+
     admin = check_username(args.admin)
     admin_name = checked_name(args.admin_name, "The administrator's full name")
     if has_store(data_dir):
@@ -85,6 +82,8 @@ def stats(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def check(args: argparse.Namespace, data_dir: Path) -> int:
+    from lt_desktop.core.sign_in import sign_in
+
     username = username_from(args.user)
     password = SecretReader(args.password_stdin).read("Password")
     workspace = sign_in(data_dir, username, password, check_on_open=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lt_desktop.cli.commands.common import (
     COHORT_HELP,
@@ -19,10 +19,12 @@ from lt_desktop.cli.commands.common import (
     _read_small_file,
     _signed_in,
 )
-from lt_desktop.core.services.stories import Question, QuestionSet
-from lt_desktop.core.workspace import Workspace
 from lt_desktop.domain.errors import ValidationError
 from lt_desktop.domain.wording import counted
+
+if TYPE_CHECKING:
+    from lt_desktop.core.services.stories import Question, QuestionSet
+    from lt_desktop.core.workspace import Workspace
 
 EVERY_COHORT = "every cohort"
 
