@@ -5,8 +5,8 @@ timer around signing in. Writes what it measured as JSON to the file named by
 
     _pipeline_child.py ARGS...   # the lt-desktop arguments, the password on stdin
 
-Signing in is timed wherever the command line looks it up: ``core.front_door``'s
-``sign_in`` and the name bound in ``cli.commands.common``.
+Signing in is timed where the command line looks it up when it signs in:
+``core.sign_in.sign_in``.
 """
 
 from __future__ import annotations
@@ -38,13 +38,10 @@ def main(argv: list[str]) -> int:
         sign_in._timed = True  # type: ignore[attr-defined]
         return sign_in
 
-    from lt_desktop.core import front_door
+    # The command line imports ``sign_in`` from ``core.sign_in`` when it signs in.
+    from lt_desktop.core import sign_in as signing
 
-    front_door.sign_in = timed(front_door.sign_in)
-    from lt_desktop.cli.commands import common
-
-    if hasattr(common, "sign_in") and not getattr(common.sign_in, "_timed", False):
-        common.sign_in = timed(common.sign_in)
+    signing.sign_in = timed(signing.sign_in)
     from lt_desktop.cli.main import main as cli
 
     status = cli(argv)
