@@ -23,26 +23,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.name_scrubbing import NameScrubber, names_in, names_of
+from lt_desktop.core.name_scrubbing import NameScrubber, names_in
 from lt_desktop.core.services.erasure import ERASED, load_records, records_about
+from lt_desktop.core.services.known_names import names_in_a_line, people_names
 from lt_desktop.storage.models import (
-    ApplicationScore,
     Attachment,
-    AttendanceMark,
     ClassSession,
     Cohort,
-    Consent,
-    EssayMark,
-    GraduationGuest,
-    Interview,
-    MembershipStatusChange,
     Person,
-    PersonMerge,
-    Progression,
-    QuestionnaireResponse,
-    Story,
-    Transfer,
-    User,
 )
 
 #: Other people's names in free text become this.
@@ -192,31 +180,8 @@ def _scrubber(session: Session, person: Person) -> NameScrubber:
     """Every name the store holds, the person's own kept as written: other people,
     accounts, guests, and the names kept beside records (markers, assessors, those who
     recorded or transcribed something), whole."""
-    people: dict[str, list[str]] = {}
-    for other in session.scalars(select(Person)):
-        people[other.research_id] = names_of(
-            other.given_name, other.family_name, other.preferred_name
-        )
-    others: set[str] = set()
-    for column in (
-        User.display_name,
-        GraduationGuest.name,
-        EssayMark.marker_name,
-        ApplicationScore.assessor_name,
-        Interview.interviewer_name,
-        Consent.recorded_by_name,
-        Consent.withdrawal_recorded_by_name,
-        Story.transcribed_by_name,
-        QuestionnaireResponse.entered_by_name,
-        AttendanceMark.recorded_by_name,
-        MembershipStatusChange.recorded_by_name,
-        Progression.recorded_by_name,
-        Transfer.recorded_by_name,
-        PersonMerge.recorded_by_name,
-    ):
-        for name in session.scalars(select(column).distinct()):
-            if name:
-                others.add(name)
+    people = people_names(session)
+    others = names_in_a_line(session)
     # The whole name and each word of it that is a name (a marker's surname alone in
     # feedback, say), but the words of a role ("Demo Administrator") and the person's
     # own names, which stay in their own copy.

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lt_desktop.core.name_scrubbing import NameScrubber, names_in, names_of
+from lt_desktop.core.name_scrubbing import NameScrubber, names_in
 from lt_desktop.core.research_dates import DateShift
+from lt_desktop.core.services.known_names import names_in_a_line, people_names
 from lt_desktop.core.services.questionnaires import score, scored, template_info
 from lt_desktop.domain.vocabulary import ConsentScope, ItemKind, QuestionnairePhase
 from lt_desktop.storage.models import (
@@ -24,9 +25,6 @@ from lt_desktop.storage.models import (
     Cohort,
     Consent,
     Course,
-    EssayMark,
-    GraduationGuest,
-    Interview,
     Membership,
     Person,
     QuestionnaireAnswer,
@@ -35,7 +33,6 @@ from lt_desktop.storage.models import (
     Story,
     StoryAnswer,
     StoryQuestion,
-    User,
 )
 
 BASE_COLUMN = "base"
@@ -88,26 +85,10 @@ class Reading:
 
 def scrubber(session: Session) -> NameScrubber:
     """Every name the store knows: each person's, by their research id, and the names
-    kept as a line of text (accounts, interviewers, markers, those who transcribed or
-    entered data, graduation guests), which belong to no research id."""
-    people: dict[str, list[str]] = {
-        research_id: names_of(given, family, preferred)
-        for research_id, given, family, preferred in session.execute(
-            select(Person.research_id, Person.given_name, Person.family_name, Person.preferred_name)
-        )
-    }
-    others: set[str] = set()
-    for column in (
-        User.display_name,
-        Interview.interviewer_name,
-        EssayMark.marker_name,
-        Story.transcribed_by_name,
-        QuestionnaireResponse.entered_by_name,
-        Consent.recorded_by_name,
-        GraduationGuest.name,
-    ):
-        others.update(name for name in session.scalars(select(column).distinct()) if name)
-    people[""] = [form for name in sorted(others) for form in names_in(name)]
+    kept as a line of text (accounts, guests, markers, interviewers, those who recorded,
+    transcribed or entered data), which belong to no research id."""
+    people = people_names(session)
+    people[""] = [form for name in sorted(names_in_a_line(session)) for form in names_in(name)]
     return NameScrubber(people)
 
 
