@@ -5,6 +5,7 @@ someone typed."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +53,22 @@ def _plain(text: str) -> str:
     for dash in "\u2010\u2011\u2012\u2013\u2014\u2212":
         text = text.replace(dash, "-")
     return " ".join(text.casefold().split())
+
+
+def _confirmed(
+    reader: SecretReader, args: argparse.Namespace, prompt: str, accepted: set[str]
+) -> bool:
+    """Whether an erasure may go ahead: --yes, or one of ``accepted`` typed (as people
+    type it) at the terminal, or on standard input after the password."""
+    if args.yes:
+        return True
+    if args.password_stdin:
+        typed = reader.read("Confirmation")
+    elif sys.stdin.isatty():
+        typed = input(f"{prompt}: ")
+    else:
+        raise UsageError("No terminal to confirm the erasure: give --yes.")
+    return _plain(typed) in {_plain(text) for text in accepted}
 
 
 def _pick(text: str, what: str, named: dict[str, list[str]], *, plural: str = "") -> str:

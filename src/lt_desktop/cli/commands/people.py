@@ -4,19 +4,17 @@ and exporting everything held about one of them."""
 from __future__ import annotations
 
 import argparse
-import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lt_desktop.cli.commands.common import (
+    _confirmed,
     _find_cohort,
     _find_person,
-    _plain,
     _signed_in,
 )
 from lt_desktop.cli.secrets_input import SecretReader
-from lt_desktop.cli.usage import UsageError
 from lt_desktop.domain.wording import counted
 
 if TYPE_CHECKING:
@@ -82,17 +80,10 @@ def _erase(workspace: Workspace, reader: SecretReader, args: argparse.Namespace)
     preview = erasure.preview(_person_id(workspace, args.person))
     print(f"Erasing {preview.name} removes, here:")
     print("\n".join(f"  {line}" for line in preview.lines()))
-    if not args.yes:
-        prompt = f'Type "{preview.name}" (or "erase") to erase them'
-        if args.password_stdin:
-            typed = reader.read("Confirmation")
-        elif sys.stdin.isatty():
-            typed = input(f"{prompt}: ")
-        else:
-            raise UsageError("No terminal to confirm the erasure: give --yes.")
-        if _plain(typed) not in {_plain(preview.name), _plain(preview.listed_name), "erase"}:
-            print("That was not their name: nothing was erased.")
-            return 1
+    prompt = f'Type "{preview.name}" (or "erase") to erase them'
+    if not _confirmed(reader, args, prompt, {preview.name, preview.listed_name, "erase"}):
+        print("That was not their name: nothing was erased.")
+        return 1
     erasure.erase(preview.person_id)
     print(
         f"Erased: {preview.total} records, kept only as tombstones with no name or text "

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lt_desktop.cli.commands.common import _plain, _signed_in
+from lt_desktop.cli.commands.common import _confirmed, _plain, _signed_in
 from lt_desktop.cli.usage import UsageError
 from lt_desktop.core.dates import format_date
 from lt_desktop.domain.retention import PeriodUnit, RetentionKind
@@ -98,17 +97,9 @@ def retention(args: argparse.Namespace, data_dir: Path) -> int:
         if not any(due.requests for due in dues):
             print("Nothing is due: nothing was erased.")
             return 0
-        if not args.yes:
-            prompt = 'Type "erase" to erase what is due'
-            if args.password_stdin:
-                typed = reader.read("Confirmation")
-            elif sys.stdin.isatty():
-                typed = input(f"{prompt}: ")
-            else:
-                raise UsageError("No terminal to confirm the erasure: give --yes.")
-            if _plain(typed) != "erase":
-                print("Nothing was erased.")
-                return 1
+        if not _confirmed(reader, args, 'Type "erase" to erase what is due', {"erase"}):
+            print("Nothing was erased.")
+            return 1
         erased = service.apply([due.kind for due in dues if due.requests], today)
         print(
             f"Erased: {counted(erased.total, 'record')} about "
