@@ -155,16 +155,7 @@ class RetentionService(Service):
             row = session.get(RetentionSetting, kind)
             if row is not None:
                 session.delete(row)
-            after = DEFAULTS[kind]
-            self._audit(
-                session,
-                "retention.changed",
-                "retention",
-                kind.value,
-                before=before.describe(),
-                after=after.describe(),
-            )
-            return after
+            return self._changed(session, kind, before, DEFAULTS[kind])
 
     def _change(
         self,
@@ -192,16 +183,25 @@ class RetentionService(Service):
             if set_until:
                 row.until = until
             row.changed_at = utc_now()
-            after = _from_row(row)
-            self._audit(
-                session,
-                "retention.changed",
-                "retention",
-                kind.value,
-                before=before.describe(),
-                after=after.describe(),
-            )
-            return after
+            return self._changed(session, kind, before, _from_row(row))
+
+    def _changed(
+        self,
+        session: Session,
+        kind: RetentionKind,
+        before: RetentionPeriod,
+        after: RetentionPeriod,
+    ) -> RetentionPeriod:
+        """Audit a change of ``kind``'s period, and give the period it now has."""
+        self._audit(
+            session,
+            "retention.changed",
+            "retention",
+            kind.value,
+            before=before.describe(),
+            after=after.describe(),
+        )
+        return after
 
     # -- what is due ------------------------------------------------------------------
 
